@@ -1,0 +1,48 @@
+from django.contrib import admin
+
+from .models import Category, Criterion, Programme, ProgrammeRole
+
+
+class CategoryInline(admin.TabularInline):
+    model = Category
+    extra = 0
+    fields = ["name", "slug", "nominee_kind", "cohort", "min_age", "max_age", "max_finalists", "display_order", "is_active"]
+    show_change_link = True
+
+
+class CriterionInline(admin.TabularInline):
+    model = Criterion
+    extra = 0
+
+
+class ProgrammeRoleInline(admin.TabularInline):
+    model = ProgrammeRole
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = ["name", "year", "status", "nominations_open_at", "nominations_close_at", "blind_review"]
+    list_filter = ["status", "year", "blind_review"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [CategoryInline, ProgrammeRoleInline]
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "programme", "nominee_kind", "cohort", "min_age", "max_age", "max_finalists", "is_active"]
+    list_filter = ["programme", "nominee_kind", "cohort", "is_active"]
+    search_fields = ["name", "slug", "description"]
+    list_select_related = ["programme"]
+    inlines = [CriterionInline]
+
+
+@admin.register(ProgrammeRole)
+class ProgrammeRoleAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "programme"]
+    list_filter = ["programme", "role"]
+    search_fields = ["user__username", "user__email"]
+    list_select_related = ["user", "programme"]
+    autocomplete_fields = ["user"]

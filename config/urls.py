@@ -1,0 +1,30 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.throttling import ScopedRateThrottle
+
+
+class TokenLoginView(ObtainAuthToken):
+    """POST username and password, get an API token."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "token_login"
+
+
+api_v1 = [
+    path("auth/token/", TokenLoginView.as_view(), name="api-token"),
+    path("", include("awards.api.urls")),
+    path("", include("nominations.api.urls")),
+]
+
+urlpatterns = [
+    path("", include("nominations.urls")),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+]

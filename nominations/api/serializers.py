@@ -1,0 +1,273 @@
+"""Input serializers check shape; services check rules. Output serializers come in tiers:
+identity (organisers and allocated staff) and nominator (announce name only)."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from awards.enums import Cohort
+
+from ..enums import (
+    ACHIEVEMENT_MAX,
+    ANYTHING_ELSE_MAX,
+    WHY_IT_MATTERS_MAX,
+    ConsentGiver,
+    ConsentPurpose,
+    NominationStatus,
+    PublicityLevel,
+    Relationship,
+)
+from ..models import Consent, Nomination, Nominee
+from ..naming import announce_name, nomination_announce_name
+from ..validation import validate_multiline, validate_single_line
+
+
+def line(max_length: int, *, required: bool = True, **kwargs) -> serializers.CharField:
+    return serializers.CharField(
+        max_length=max_length,
+        required=required,
+        allow_blank=not required,
+        default="" if not required else serializers.empty,
+        trim_whitespace=True,
+        validators=[validate_single_line],
+        **kwargs,
+    )
+
+
+def paragraph(max_length: int, *, required: bool = True, **kwargs) -> serializers.CharField:
+    return serializers.CharField(
+        max_length=max_length,
+        required=required,
+        allow_blank=not required,
+        default="" if not required else serializers.empty,
+        validators=[validate_multiline],
+        **kwargs,
+    )
+
+
+YOUNG_PERSON_COHORTS = [(Cohort.CHILD_IN_CARE.value, Cohort.CHILD_IN_CARE.label), (Cohort.CARE_LEAVER.value, Cohort.CARE_LEAVER.label)]
+
+
+class PersonInputSerializer(serializers.Serializer):
+    legal_first_name = line(100, help_text="First name as on their records")
+    legal_last_name = line(100)
+    preferred_name = line(100, required=False)
+    pronunciation = line(150, required=False)
+    date_of_birth = serializers.DateField(required=False, allow_null=True, default=None)
+    cohort = serializers.ChoiceField(choices=YOUNG_PERSON_COHORTS, required=False, allow_blank=True, default="")
+    area = line(80, required=False)
+
+
+class NominationCreateSerializer(serializers.Serializer):
+    programme = serializers.SlugField(help_text="Programme slug")
+    category = serializers.SlugField(help_text="Category slug within the programme")
+    nominee = PersonInputSerializer(required=False, help_text="The young person, or for a carer/staff award the adult")
+    group_name = line(150, required=False)
+    group_members = PersonInputSerializer(many=True, required=False, default=list)
+    nominator_name = line(150)
+    nominator_email = serializers.EmailField(max_length=254)
+    nominator_phone = serializers.RegexField(
+        r"^\+?[0-9 ()-]{6,31}$",
+        max_length=32,
+        required=False,
+        allow_blank=True,
+        default="",
+        error_messages={"invalid": "Enter a phone number using digits, spaces and an optional leading +."},
+    )
+    nominator_organisation = line(150, required=False)
+    nominator_relationship = serializers.ChoiceField(choices=Relationship.choices)
+    nominator_known_recently = serializers.BooleanField(
+        help_text="You have worked with or known the young person in the last 12 months."
+    )
+    achievement = paragraph(ACHIEVEMENT_MAX, help_text="What they achieved")
+    why_it_matters = paragraph(WHY_IT_MATTERS_MAX, help_text="Why it matters")
+    anything_else = paragraph(ANYTHING_ELSE_MAX, required=False)
+
+
+class NominationReceiptSerializer(serializers.ModelSerializer):
+    category = serializers.CharField(source="category.name")
+    message = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Nomination
+        fields = ["reference", "status", "category", "submitted_at", "message"]
+
+    def get_message(self, nomination) -> str:
+        return (
+            f"Thank you. Your reference is {nomination.reference}. We have e-mailed you a private link "
+            "to see or withdraw your nomination."
+        )
+
+
+class ConsentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Consent
+        fields = ["id", "purpose", "given", "given_by", "given_by_name", "given_at", "withdrawn_at"]
+
+
+class NomineeIdentitySerializer(serializers.ModelSerializer):
+    """Every field of a nominee. Only for organisers and the allocated worker; each read is logged."""
+
+    announce_name = serializers.SerializerMethodField()
+    allocated_worker = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    safeguarding_checked_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    safeguarding_complete = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Nominee
+        fields = [
+            "id",
+            "kind",
+            "legal_first_name",
+            "legal_last_name",
+            "preferred_name",
+            "pronunciation",
+            "date_of_birth",
+            "cohort",
+            "area",
+            "allocated_worker",
+            "allocated_worker_name",
+            "announce_name",
+            "publicity_level",
+            "photography_allowed",
+            "attendance_safe",
+            "safeguarding_complete",
+            "safeguarding_checked_at",
+            "safeguarding_checked_by",
+            "safeguarding_notes",
+            "possible_duplicate_of",
+            "merged_into",
+        ]
+        read_only_fields = fields
+
+    def get_announce_name(self, nominee) -> str:
+        return announce_name(nominee)
+
+
+class NomineeDetailSerializer(NomineeIdentitySerializer):
+    consents = serializers.SerializerMethodField()
+
+    class Meta(NomineeIdentitySerializer.Meta):
+        fields = NomineeIdentitySerializer.Meta.fields + ["consents"]
+        read_only_fields = fields
+
+    @extend_schema_field(ConsentSerializer(many=True))
+    def get_consents(self, nominee):
+        current = [c for c in nominee.consents.all() if c.withdrawn_at is None]
+        return ConsentSerializer(current, many=True).data
+
+
+class GroupSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    members = NomineeIdentitySerializer(many=True)
+
+
+class NominationSerializer(serializers.ModelSerializer):
+    """Identity tier: organisers of the programme and allocated staff."""
+
+    programme = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    category_name = serializers.CharField(source="category.name", read_only=True)
+    announce_name = serializers.SerializerMethodField()
+    nominee = NomineeIdentitySerializer(read_only=True)
+    group = GroupSerializer(read_only=True)
+
+    class Meta:
+        model = Nomination
+        fields = [
+            "id",
+            "reference",
+            "programme",
+            "category",
+            "category_name",
+            "status",
+            "source",
+            "announce_name",
+            "nominee",
+            "group",
+            "nominator_name",
+            "nominator_email",
+            "nominator_phone",
+            "nominator_organisation",
+            "nominator_relationship",
+            "nominator_known_recently",
+            "achievement",
+            "why_it_matters",
+            "anything_else",
+            "submitted_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_announce_name(self, nomination) -> str:
+        return nomination_announce_name(nomination)
+
+
+class NominatorNominationSerializer(serializers.ModelSerializer):
+    """What the person who made a nomination sees of it: no identity fields, no safeguarding."""
+
+    programme = serializers.CharField(source="programme.name", read_only=True)
+    category = serializers.CharField(source="category.name", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    announce_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Nomination
+        fields = [
+            "id",
+            "reference",
+            "programme",
+            "category",
+            "status",
+            "status_label",
+            "announce_name",
+            "achievement",
+            "why_it_matters",
+            "anything_else",
+            "submitted_at",
+        ]
+        read_only_fields = fields
+
+    def get_announce_name(self, nomination) -> str:
+        return nomination_announce_name(nomination)
+
+
+class TransitionSerializer(serializers.Serializer):
+    to = serializers.ChoiceField(choices=NominationStatus.choices)
+    reason = paragraph(2000, required=False)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = paragraph(2000, required=False)
+
+
+class PrivateLinkSerializer(serializers.Serializer):
+    token = serializers.CharField(max_length=128, help_text="The token from the private link e-mailed to the nominator")
+
+
+class PrivateLinkWithdrawSerializer(PrivateLinkSerializer):
+    reason = paragraph(2000, required=False)
+
+
+class SafeguardingSerializer(serializers.Serializer):
+    attendance_safe = serializers.BooleanField()
+    publicity_level = serializers.ChoiceField(choices=PublicityLevel.choices)
+    photography_allowed = serializers.BooleanField()
+    notes = paragraph(5000, required=False)
+
+
+class ConsentInputSerializer(serializers.Serializer):
+    purpose = serializers.ChoiceField(choices=ConsentPurpose.choices)
+    given = serializers.BooleanField(default=True)
+    given_by = serializers.ChoiceField(choices=ConsentGiver.choices)
+    given_by_name = line(150, required=False)
+
+
+class ConsentWithdrawSerializer(serializers.Serializer):
+    purpose = serializers.ChoiceField(choices=ConsentPurpose.choices)
+
+
+class MergeSerializer(serializers.Serializer):
+    merge = serializers.IntegerField(help_text="Id of the nominee record to merge into this one")
+    reason = paragraph(2000, required=False)

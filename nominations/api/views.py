@@ -1,0 +1,336 @@
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+
+from awards.api.permissions import ActionRules, anyone, authenticated
+from awards.models import Category
+from awards.selectors import programmes_visible_to
+
+from ..enums import Source
+from ..filters import NominationFilterSet, NominatorNominationFilterSet, NomineeFilterSet
+from ..models import Consent, Nomination, Nominee
+from ..selectors import (
+    nomination_for_private_link,
+    nominations_made_by,
+    nominations_with_identity_for,
+    nominees_with_identity_for,
+)
+from ..services import (
+    NominatorInput,
+    NotEligible,
+    PersonInput,
+    ReasonsInput,
+    consent_record,
+    consent_withdraw,
+    identity_access_record,
+    nomination_create,
+    nomination_transition,
+    nomination_withdraw,
+    nominee_merge,
+    nominee_record_safeguarding,
+)
+from .serializers import (
+    ConsentInputSerializer,
+    ConsentSerializer,
+    ConsentWithdrawSerializer,
+    MergeSerializer,
+    NominationCreateSerializer,
+    NominationReceiptSerializer,
+    NominationSerializer,
+    NominatorNominationSerializer,
+    NomineeDetailSerializer,
+    NomineeIdentitySerializer,
+    PrivateLinkSerializer,
+    PrivateLinkWithdrawSerializer,
+    ReasonSerializer,
+    SafeguardingSerializer,
+    TransitionSerializer,
+)
+
+
+class NominateThrottle(ScopedRateThrottle):
+    """Throttles only the actions that name this scope; other actions pass."""
+
+    def allow_request(self, request, view):
+        if getattr(view, "action", None) not in getattr(view, "throttled_actions", ()):
+            return True
+        return super().allow_request(request, view)
+
+
+def create_from_validated(data: dict, *, user, source: str) -> tuple[Nomination, str]:
+    """Turn checked input into a nomination through the service. Shared by the API and the import."""
+    programme = programmes_visible_to(user).filter(slug=data["programme"]).first()
+    if programme is None:
+        raise NotEligible(f"There is no open programme '{data['programme']}'.", field="programme")
+    category = Category.objects.filter(programme=programme, slug=data["category"]).first()
+    if category is None:
+        raise NotEligible(f"{programme.name} has no category '{data['category']}'.", field="category")
+    nominee = data.get("nominee")
+    return nomination_create(
+        programme=programme,
+        category=category,
+        person=PersonInput(**nominee) if nominee else None,
+        group_name=data.get("group_name", ""),
+        group_members=[PersonInput(**m) for m in data.get("group_members", [])],
+        nominator=NominatorInput(
+            name=data["nominator_name"],
+            email=data["nominator_email"],
+            phone=data.get("nominator_phone", ""),
+            organisation=data.get("nominator_organisation", ""),
+            relationship=data["nominator_relationship"],
+            known_recently=data["nominator_known_recently"],
+        ),
+        reasons=ReasonsInput(
+            achievement=data["achievement"],
+            why_it_matters=data["why_it_matters"],
+            anything_else=data.get("anything_else", ""),
+        ),
+        user=user,
+        source=source,
+    )
+
+
+def _identity_nominee_ids(nominations) -> list[int]:
+    ids = []
+    for nomination in nominations:
+        if nomination.nominee_id:
+            ids.append(nomination.nominee_id)
+        elif nomination.group_id:
+            ids.extend(m.pk for m in nomination.group.members.all())
+    return ids
+
+
+class NominationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Nominations with the young person's identity: organisers see their programmes', staff
+    those of young people allocated to them. Anyone may create one (no account needed).
+    Every read of identity fields is written to the access log."""
+
+    queryset = Nomination.objects.none()
+    permission_classes = [ActionRules]
+    throttle_classes = [NominateThrottle]
+    throttle_scope = "nominate"
+    throttled_actions = ("create",)
+    action_rules = {"list": authenticated, "retrieve": authenticated, "create": anyone, "transition": authenticated}
+    filterset_class = NominationFilterSet
+    ordering_fields = ["submitted_at", "reference", "status"]
+
+    def get_queryset(self):
+        return (
+            nominations_with_identity_for(self.request.user)
+            .select_related(
+                "programme",
+                "category",
+                "nominee__allocated_worker",
+                "nominee__safeguarding_checked_by",
+                "group",
+            )
+            .prefetch_related(
+                Prefetch(
+                    "group__members",
+                    queryset=Nominee.objects.select_related("allocated_worker", "safeguarding_checked_by"),
+                )
+            )
+        )
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return NominationCreateSerializer
+        if self.action == "transition":
+            return TransitionSerializer
+        return NominationSerializer
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        identity_access_record(user=request.user, nominee_ids=_identity_nominee_ids(page), context="api.nominations.list")
+        return self.get_paginated_response(NominationSerializer(page, many=True, context=self.get_serializer_context()).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        nomination = self.get_object()
+        identity_access_record(
+            user=request.user, nominee_ids=_identity_nominee_ids([nomination]), context="api.nominations.retrieve"
+        )
+        return Response(NominationSerializer(nomination, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=NominationCreateSerializer, responses={201: NominationReceiptSerializer})
+    def create(self, request, *args, **kwargs):
+        """Nominate a young person. No account needed; the nominator is e-mailed a private link."""
+        payload = NominationCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        nomination, _token = create_from_validated(payload.validated_data, user=request.user, source=Source.API)
+        return Response(NominationReceiptSerializer(nomination).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=TransitionSerializer, responses={200: NominationSerializer})
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        """Move a nomination along its lifecycle (organisers), with a reason kept in its history."""
+        nomination = self.get_object()
+        payload = TransitionSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        nomination_transition(
+            nomination=nomination, to=payload.validated_data["to"], actor=request.user, reason=payload.validated_data["reason"]
+        )
+        nomination = self.get_queryset().get(pk=nomination.pk)
+        return Response(NominationSerializer(nomination, context=self.get_serializer_context()).data)
+
+
+class MyNominationViewSet(viewsets.ReadOnlyModelViewSet):
+    """The nominations the logged-in user made, as the nominator sees them."""
+
+    queryset = Nomination.objects.none()
+    serializer_class = NominatorNominationSerializer
+    permission_classes = [ActionRules]
+    action_rules = {"list": authenticated, "retrieve": authenticated, "withdraw": authenticated, "submit": authenticated}
+    filterset_class = NominatorNominationFilterSet
+    ordering_fields = ["submitted_at", "reference"]
+
+    def get_queryset(self):
+        return nominations_made_by(self.request.user).select_related("programme", "category", "nominee", "group")
+
+    @extend_schema(request=ReasonSerializer, responses={200: NominatorNominationSerializer})
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        nomination = self.get_object()
+        payload = ReasonSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        nomination_withdraw(nomination=nomination, actor=request.user, reason=payload.validated_data["reason"])
+        return Response(NominatorNominationSerializer(self.get_queryset().get(pk=nomination.pk)).data)
+
+    @extend_schema(request=None, responses={200: NominatorNominationSerializer})
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        nomination = self.get_object()
+        nomination_transition(nomination=nomination, to="submitted", actor=request.user)
+        return Response(NominatorNominationSerializer(self.get_queryset().get(pk=nomination.pk)).data)
+
+
+class NominationLinkViewSet(viewsets.GenericViewSet):
+    """The nominator's private link, for nominators without an account. The token travels in
+    the request body, never in a URL, so it does not end up in logs."""
+
+    queryset = Nomination.objects.none()
+    serializer_class = PrivateLinkSerializer
+    permission_classes = [ActionRules]
+    action_rules = {"view": anyone, "withdraw": anyone}
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "nomination_link"
+
+    def _nomination(self, token: str) -> Nomination:
+        nomination = nomination_for_private_link(token)
+        if nomination is None:
+            from rest_framework.exceptions import NotFound
+
+            raise NotFound("This link is not valid.")
+        return nomination
+
+    @extend_schema(request=PrivateLinkSerializer, responses={200: NominatorNominationSerializer})
+    @action(detail=False, methods=["post"])
+    def view(self, request):
+        payload = PrivateLinkSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        return Response(NominatorNominationSerializer(self._nomination(payload.validated_data["token"])).data)
+
+    @extend_schema(request=PrivateLinkWithdrawSerializer, responses={200: NominatorNominationSerializer})
+    @action(detail=False, methods=["post"])
+    def withdraw(self, request):
+        payload = PrivateLinkWithdrawSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        nomination = self._nomination(payload.validated_data["token"])
+        nomination_withdraw(
+            nomination=nomination, actor=request.user, reason=payload.validated_data["reason"], holds_private_link=True
+        )
+        return Response(NominatorNominationSerializer(self._nomination(payload.validated_data["token"])).data)
+
+
+class NomineeViewSet(viewsets.ReadOnlyModelViewSet):
+    """Nominees with identity: organisers of the programme and the allocated worker only.
+    Every read is written to the access log."""
+
+    queryset = Nominee.objects.none()
+    permission_classes = [ActionRules]
+    action_rules = {
+        "list": authenticated,
+        "retrieve": authenticated,
+        "safeguarding": authenticated,
+        "consents": authenticated,
+        "withdraw_consent": authenticated,
+        "merge": authenticated,
+    }
+    filterset_class = NomineeFilterSet
+    ordering_fields = ["legal_last_name", "created_at"]
+
+    def get_queryset(self):
+        return nominees_with_identity_for(self.request.user).select_related(
+            "allocated_worker", "safeguarding_checked_by"
+        )
+
+    def get_serializer_class(self):
+        return NomineeDetailSerializer if self.action == "retrieve" else NomineeIdentitySerializer
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        identity_access_record(user=request.user, nominee_ids=[n.pk for n in page], context="api.nominees.list")
+        return self.get_paginated_response(NomineeIdentitySerializer(page, many=True).data)
+
+    def _detail(self, request, context: str):
+        nominee = get_object_or_404(
+            self.get_queryset().prefetch_related(Prefetch("consents", queryset=Consent.objects.order_by("purpose"))),
+            pk=self.kwargs["pk"],
+        )
+        identity_access_record(user=request.user, nominee_ids=[nominee.pk], context=context)
+        return Response(NomineeDetailSerializer(nominee).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._detail(request, "api.nominees.retrieve")
+
+    @extend_schema(request=SafeguardingSerializer, responses={200: NomineeDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def safeguarding(self, request, pk=None):
+        """Record the safeguarding check: attendance safe, publicity level, photography."""
+        nominee = self.get_object()
+        payload = SafeguardingSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        nominee_record_safeguarding(
+            nominee=nominee,
+            actor=request.user,
+            attendance_safe=data["attendance_safe"],
+            publicity_level=data["publicity_level"],
+            photography_allowed=data["photography_allowed"],
+            notes=data["notes"] or None,
+        )
+        return self._detail(request, "api.nominees.safeguarding")
+
+    @extend_schema(request=ConsentInputSerializer, responses={201: ConsentSerializer})
+    @action(detail=True, methods=["post"])
+    def consents(self, request, pk=None):
+        """Record consent (or its refusal) for one purpose."""
+        nominee = self.get_object()
+        payload = ConsentInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        consent = consent_record(nominee=nominee, actor=request.user, **payload.validated_data)
+        return Response(ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ConsentWithdrawSerializer, responses={200: ConsentSerializer})
+    @action(detail=True, methods=["post"], url_path="withdraw-consent")
+    def withdraw_consent(self, request, pk=None):
+        nominee = self.get_object()
+        payload = ConsentWithdrawSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        consent = consent_withdraw(nominee=nominee, purpose=payload.validated_data["purpose"], actor=request.user)
+        return Response(ConsentSerializer(consent).data)
+
+    @extend_schema(request=MergeSerializer, responses={200: NomineeDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def merge(self, request, pk=None):
+        """Merge another nominee record into this one; every nomination moves across."""
+        keep = self.get_object()
+        payload = MergeSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        other = get_object_or_404(self.get_queryset(), pk=payload.validated_data["merge"])
+        nominee_merge(keep=keep, merge=other, actor=request.user, reason=payload.validated_data["reason"])
+        return self._detail(request, "api.nominees.merge")

@@ -1,0 +1,622 @@
+"""Every write to nominations and nominees.
+
+Each service runs in one transaction, checks who is acting and what must already
+hold, and appends a history row. Errors are NominationError subclasses whose message
+a person can act on; the API and the pages show it as it is.
+"""
+
+import secrets
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from awards.enums import Cohort, NomineeKind
+from awards.models import Category, Programme
+
+from . import rules
+from .enums import (
+    ALLOWED_TRANSITIONS,
+    ConsentGiver,
+    ConsentPurpose,
+    NominationStatus,
+    PersonKind,
+    PublicityLevel,
+    Relationship,
+    Source,
+)
+from .matching import first_name_key, last_name_key, match_key
+from .models import (
+    Consent,
+    IdentityAccess,
+    Nomination,
+    NominationHistory,
+    NominationSequence,
+    Nominee,
+    NomineeGroup,
+    NomineeHistory,
+)
+from .selectors import hash_token
+
+
+class NominationError(Exception):
+    """A write the rules refuse. `field` names the input it is about, where there is one."""
+
+    status_code = 400
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotAllowed(NominationError):
+    status_code = 403
+
+
+class TransitionNotAllowed(NominationError):
+    status_code = 409
+
+
+class NotEligible(NominationError):
+    pass
+
+
+class DuplicateNomination(NominationError):
+    status_code = 409
+
+    def __init__(self, message: str, *, first_reference: str):
+        super().__init__(message, field="nominee")
+        self.first_reference = first_reference
+
+
+@dataclass(frozen=True)
+class PersonInput:
+    legal_first_name: str
+    legal_last_name: str
+    date_of_birth: date | None = None
+    cohort: str = ""
+    preferred_name: str = ""
+    pronunciation: str = ""
+    area: str = ""
+    kind: str = PersonKind.YOUNG_PERSON
+
+
+@dataclass(frozen=True)
+class NominatorInput:
+    name: str
+    email: str
+    relationship: str
+    known_recently: bool
+    phone: str = ""
+    organisation: str = ""
+
+
+@dataclass(frozen=True)
+class ReasonsInput:
+    achievement: str
+    why_it_matters: str
+    anything_else: str = ""
+
+
+def _actor_label(actor, *, holds_private_link: bool = False) -> str:
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        return actor.get_username()
+    return "nominator (private link)" if holds_private_link else "system"
+
+
+def _user_or_none(actor):
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
+def age_on(born: date, on: date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def eligibility_problems(*, category: Category, person: PersonInput, programme: Programme) -> list[tuple[str, str]]:
+    """Why this person cannot be nominated in this category: (field, message) pairs, empty when eligible."""
+    problems: list[tuple[str, str]] = []
+    if category.nominee_kind == NomineeKind.ADULT:
+        return problems
+    if person.date_of_birth is None:
+        return [("date_of_birth", "Enter the young person's date of birth.")]
+    age = age_on(person.date_of_birth, programme.age_reference_date)
+    when = programme.age_reference_date.strftime("%-d %B %Y")
+    if age < 0 or age > 25:
+        problems.append(("date_of_birth", f"A nominee must be aged 0 to 25 on {when}; this date of birth gives {age}."))
+    elif category.min_age is not None and age < category.min_age:
+        problems.append(
+            ("date_of_birth", f"{category.name} is for young people aged {category.min_age} or over on {when}; "
+             f"this young person will be {age}.")
+        )
+    elif category.max_age is not None and age > category.max_age:
+        problems.append(
+            ("date_of_birth", f"{category.name} is for young people aged up to {category.max_age} on {when}; "
+             f"this young person will be {age}.")
+        )
+    if person.cohort not in (Cohort.CHILD_IN_CARE, Cohort.CARE_LEAVER):
+        problems.append(("cohort", "Say whether the young person is in care or a care leaver."))
+    elif category.cohort != Cohort.ANY and person.cohort != category.cohort:
+        problems.append(
+            ("cohort", f"{category.name} is for {Cohort(category.cohort).label.lower()}s only; "
+             f"this young person is recorded as {Cohort(person.cohort).label.lower()}.")
+        )
+    return problems
+
+
+def _check_can_submit(*, category: Category, programme: Programme, at: datetime, enforce_window: bool = True) -> None:
+    if category.programme_id != programme.pk:
+        raise NotEligible(f"The category '{category.name}' is not part of {programme.name}.", field="category")
+    if not category.is_active:
+        raise NotEligible(f"The category '{category.name}' is not taking nominations.", field="category")
+    if enforce_window and not programme.window_is_open(at):
+        if at < programme.nominations_open_at:
+            opens = timezone.localtime(programme.nominations_open_at).strftime("%-d %B %Y")
+            raise NotEligible(f"Nominations for {programme.name} open on {opens}.")
+        raise NotEligible(f"Nominations for {programme.name} are closed.")
+
+
+def _raise_problems(problems: list[tuple[str, str]]) -> None:
+    if problems:
+        field, message = problems[0]
+        raise NotEligible(" ".join(m for _, m in problems), field=field)
+
+
+def _next_reference(programme: Programme) -> str:
+    sequence, _ = NominationSequence.objects.get_or_create(programme=programme)
+    NominationSequence.objects.filter(pk=sequence.pk).update(last_number=F("last_number") + 1)
+    number = NominationSequence.objects.values_list("last_number", flat=True).get(pk=sequence.pk)
+    return f"{programme.reference_prefix}-{number:04d}"
+
+
+def _find_or_create_nominee(*, programme: Programme, person: PersonInput) -> Nominee:
+    """Attach to the nominee this person already is, or create one and flag look-alikes."""
+    key = match_key(first_name=person.legal_first_name, last_name=person.legal_last_name, date_of_birth=person.date_of_birth)
+    existing = (
+        Nominee.objects.filter(programme=programme, match_key=key, merged_into__isnull=True, kind=person.kind)
+        .order_by("id")
+        .first()
+    )
+    if existing is not None:
+        return existing
+    first, last = first_name_key(person.legal_first_name), last_name_key(person.legal_last_name)
+    dob = person.date_of_birth.isoformat() if person.date_of_birth else "-"
+    lookalike = (
+        Nominee.objects.filter(programme=programme, merged_into__isnull=True, kind=person.kind)
+        .filter(Q(match_key__startswith=f"{first}|{last}|") | Q(match_key__endswith=f"|{last}|{dob}"))
+        .order_by("id")
+        .first()
+        if person.date_of_birth
+        else None
+    )
+    nominee = Nominee(
+        programme=programme,
+        kind=person.kind,
+        legal_first_name=person.legal_first_name,
+        legal_last_name=person.legal_last_name,
+        preferred_name=person.preferred_name,
+        pronunciation=person.pronunciation,
+        date_of_birth=person.date_of_birth,
+        cohort=person.cohort if person.kind == PersonKind.YOUNG_PERSON else "",
+        area=person.area,
+        match_key=key,
+        possible_duplicate_of=lookalike,
+    )
+    nominee.full_clean(exclude=["programme", "possible_duplicate_of", "match_key"])
+    nominee.save()
+    return nominee
+
+
+def nomination_create(
+    *,
+    programme: Programme,
+    category: Category,
+    nominator: NominatorInput,
+    reasons: ReasonsInput,
+    person: PersonInput | None = None,
+    group_name: str = "",
+    group_members: list[PersonInput] | None = None,
+    user=None,
+    source: str = Source.FORM,
+    submit: bool = True,
+    enforce_window: bool = True,
+    at: datetime | None = None,
+) -> tuple[Nomination, str]:
+    """Create a nomination and, by default, submit it.
+
+    Guarantees: eligibility (window, category, age, cohort) is checked before anything
+    is written; the young person is attached to their existing nominee record when the
+    names and date of birth match; the same nominator cannot nominate the same young
+    person twice in one category; all or nothing. Returns the nomination and the
+    nominator's private-link token (shown once, stored only as a hash).
+    `enforce_window=False` is for importing nominations that were collected elsewhere
+    while the window was open.
+    """
+    at = at or timezone.now()
+    if submit:
+        _check_can_submit(category=category, programme=programme, at=at, enforce_window=enforce_window)
+    elif category.programme_id != programme.pk:
+        raise NotEligible(f"The category '{category.name}' is not part of {programme.name}.", field="category")
+    if not nominator.known_recently:
+        raise NotEligible(
+            "Nominators must have worked with or known the young person in the last 12 months.",
+            field="nominator_known_recently",
+        )
+    kind = category.nominee_kind
+    if kind == NomineeKind.GROUP:
+        members = group_members or []
+        if not group_name.strip():
+            raise NotEligible("Give the group a name.", field="group_name")
+        if not members:
+            raise NotEligible("Name at least one young person in the group.", field="group_members")
+        members = [replace(m, kind=PersonKind.YOUNG_PERSON) for m in members]
+        for member in members:
+            _raise_problems(eligibility_problems(category=category, person=member, programme=programme))
+    else:
+        if person is None:
+            raise NotEligible("Tell us who you are nominating.", field="nominee")
+        # The category decides whether this is a young person or an adult.
+        person = replace(person, kind=PersonKind.ADULT if kind == NomineeKind.ADULT else PersonKind.YOUNG_PERSON)
+        if kind == NomineeKind.ADULT and nominator.relationship != Relationship.PEER:
+            raise NotEligible(
+                f"{category.name} is for young people to nominate a carer or member of staff.",
+                field="nominator_relationship",
+            )
+        _raise_problems(eligibility_problems(category=category, person=person, programme=programme))
+
+    token = secrets.token_urlsafe(32)
+    try:
+        with transaction.atomic():
+            nominee = group = None
+            if kind == NomineeKind.GROUP:
+                group = NomineeGroup.objects.create(programme=programme, name=group_name.strip())
+                group.members.set([_find_or_create_nominee(programme=programme, person=m) for m in members])
+            else:
+                nominee = _find_or_create_nominee(programme=programme, person=person)
+                first = (
+                    Nomination.objects.filter(category=category, nominee=nominee, nominator_email__iexact=nominator.email)
+                    .exclude(status=NominationStatus.WITHDRAWN)
+                    .values_list("reference", flat=True)
+                    .first()
+                )
+                if first:
+                    raise DuplicateNomination(
+                        f"You have already nominated this young person for {category.name}: see nomination {first}. "
+                        "You can add to it by contacting the awards team.",
+                        first_reference=first,
+                    )
+            nomination = Nomination(
+                programme=programme,
+                category=category,
+                nominee=nominee,
+                group=group,
+                reference=_next_reference(programme),
+                status=NominationStatus.SUBMITTED if submit else NominationStatus.DRAFT,
+                source=source,
+                nominator_name=nominator.name,
+                nominator_email=nominator.email,
+                nominator_phone=nominator.phone,
+                nominator_organisation=nominator.organisation,
+                nominator_relationship=nominator.relationship,
+                nominator_known_recently=nominator.known_recently,
+                nominator_user=_user_or_none(user),
+                achievement=reasons.achievement,
+                why_it_matters=reasons.why_it_matters,
+                anything_else=reasons.anything_else,
+                access_token_hash=hash_token(token),
+                submitted_at=at if submit else None,
+            )
+            try:
+                nomination.full_clean(exclude=["programme", "category", "nominee", "group", "nominator_user"])
+            except ValidationError as exc:
+                field, messages = next(iter(exc.message_dict.items()))
+                raise NominationError(f"{field.replace('_', ' ').capitalize()}: {' '.join(messages)}", field=field) from exc
+            nomination.save()
+            label = _actor_label(user) if _user_or_none(user) else "nominator"
+            NominationHistory.objects.create(
+                nomination=nomination,
+                action="nominations.nomination.created",
+                to_status=NominationStatus.DRAFT,
+                actor=_user_or_none(user),
+                actor_label=label,
+                reason=f"via {Source(source).label.lower()}",
+            )
+            if submit:
+                NominationHistory.objects.create(
+                    nomination=nomination,
+                    action="nominations.nomination.submitted",
+                    from_status=NominationStatus.DRAFT,
+                    to_status=NominationStatus.SUBMITTED,
+                    actor=_user_or_none(user),
+                    actor_label=label,
+                )
+    except IntegrityError as exc:
+        # Two identical submissions racing: the database constraint is the last line.
+        if "nomination_one_per_nominator" in str(exc):
+            raise DuplicateNomination(
+                f"You have already nominated this young person for {category.name}.", first_reference=""
+            ) from exc
+        raise
+    if source != Source.IMPORT:
+        from .emails import send_nomination_received
+
+        transaction.on_commit(lambda: send_nomination_received(nomination_id=nomination.pk, token=token))
+    return nomination, token
+
+
+def nomination_transition(
+    *, nomination: Nomination, to: str, actor, reason: str = "", holds_private_link: bool = False
+) -> Nomination:
+    """Move a nomination along the lifecycle.
+
+    Guarantees: the row is locked while it changes; only moves in ALLOWED_TRANSITIONS
+    by someone the rules allow; moving to submitted re-checks eligibility; refusals name
+    the rule; a history row records who, when, from, to and why. Nothing is deleted.
+    """
+    if to not in NominationStatus.values:
+        raise TransitionNotAllowed(f"'{to}' is not a nomination status.", field="to")
+    with transaction.atomic():
+        locked = (
+            Nomination.objects.select_for_update()
+            .select_related("programme", "category", "nominee")
+            .get(pk=nomination.pk)
+        )
+        current = locked.status
+        if to not in ALLOWED_TRANSITIONS[current]:
+            raise TransitionNotAllowed(
+                f"A nomination that is {NominationStatus(current).label.lower()} cannot become "
+                f"{NominationStatus(to).label.lower()}.",
+                field="to",
+            )
+        if not rules.can_transition(actor, locked, to, holds_private_link=holds_private_link):
+            raise NotAllowed("You do not have permission to make this change.")
+        if to == NominationStatus.INELIGIBLE and not reason.strip():
+            raise NominationError("Give a reason when marking a nomination not eligible.", field="reason")
+        if to == NominationStatus.SUBMITTED:
+            _check_can_submit(category=locked.category, programme=locked.programme, at=timezone.now())
+            if locked.nominee_id is not None:
+                nominee = locked.nominee
+                _raise_problems(
+                    eligibility_problems(
+                        category=locked.category,
+                        person=PersonInput(
+                            legal_first_name=nominee.legal_first_name,
+                            legal_last_name=nominee.legal_last_name,
+                            date_of_birth=nominee.date_of_birth,
+                            cohort=nominee.cohort,
+                            kind=nominee.kind,
+                        ),
+                        programme=locked.programme,
+                    )
+                )
+            locked.submitted_at = timezone.now()
+        locked.status = to
+        locked.save(update_fields=["status", "submitted_at", "updated_at"])
+        NominationHistory.objects.create(
+            nomination=locked,
+            action=f"nominations.nomination.{to}",
+            from_status=current,
+            to_status=to,
+            actor=_user_or_none(actor),
+            actor_label=_actor_label(actor, holds_private_link=holds_private_link),
+            reason=reason.strip(),
+        )
+    nomination.status = locked.status
+    nomination.submitted_at = locked.submitted_at
+    return locked
+
+
+def nomination_withdraw(*, nomination: Nomination, actor, reason: str = "", holds_private_link: bool = False) -> Nomination:
+    return nomination_transition(
+        nomination=nomination, to=NominationStatus.WITHDRAWN, actor=actor, reason=reason, holds_private_link=holds_private_link
+    )
+
+
+def _nominee_history(nominee: Nominee, action: str, actor, **detail) -> None:
+    NomineeHistory.objects.create(
+        nominee=nominee, action=action, actor=_user_or_none(actor), actor_label=_actor_label(actor), detail=detail
+    )
+
+
+def nominee_record_safeguarding(
+    *,
+    nominee: Nominee,
+    actor,
+    attendance_safe: bool,
+    publicity_level: str,
+    photography_allowed: bool,
+    notes: str | None = None,
+) -> Nominee:
+    """Record the safeguarding check: whether attending is safe, how the name may be
+    announced and whether photographs may be taken. Organisers and the allocated worker only."""
+    if not rules.can_record_safeguarding(actor, nominee):
+        raise NotAllowed("Only organisers and the young person's allocated worker can record the safeguarding check.")
+    if publicity_level not in PublicityLevel.values:
+        raise NominationError(f"'{publicity_level}' is not a publicity level.", field="publicity_level")
+    with transaction.atomic():
+        locked = Nominee.objects.select_for_update().get(pk=nominee.pk)
+        current = {c.purpose: c.given for c in locked.consents.filter(withdrawn_at__isnull=True)}
+        # Consent withdrawn or refused wins over the check: never announce or photograph against it.
+        if current.get(ConsentPurpose.NAME_READ_OUT) is False:
+            publicity_level = PublicityLevel.ANONYMOUS
+        if current.get(ConsentPurpose.PHOTOGRAPHED) is False:
+            photography_allowed = False
+        locked.attendance_safe = attendance_safe
+        locked.publicity_level = publicity_level
+        locked.photography_allowed = photography_allowed
+        locked.safeguarding_checked_at = timezone.now()
+        locked.safeguarding_checked_by = _user_or_none(actor)
+        fields = ["attendance_safe", "publicity_level", "photography_allowed", "safeguarding_checked_at", "safeguarding_checked_by"]
+        if notes is not None:
+            locked.safeguarding_notes = notes
+            fields.append("safeguarding_notes")
+        locked.save(update_fields=fields)
+        _nominee_history(
+            locked,
+            "nominations.nominee.safeguarding_checked",
+            actor,
+            attendance_safe=attendance_safe,
+            publicity_level=publicity_level,
+            photography_allowed=photography_allowed,
+        )
+    return locked
+
+
+def consent_record(
+    *, nominee: Nominee, purpose: str, given: bool, given_by: str, actor, given_by_name: str = "", at: datetime | None = None
+) -> Consent:
+    """Record consent (or its refusal) for one purpose, replacing the current answer for it."""
+    if not rules.can_record_safeguarding(actor, nominee):
+        raise NotAllowed("Only organisers and the young person's allocated worker can record consent.")
+    if purpose not in ConsentPurpose.values:
+        raise NominationError(f"'{purpose}' is not a consent purpose.", field="purpose")
+    if given_by not in ConsentGiver.values:
+        raise NominationError(f"'{given_by}' is not someone who can give consent.", field="given_by")
+    now = timezone.now()
+    with transaction.atomic():
+        locked = Nominee.objects.select_for_update().get(pk=nominee.pk)
+        Consent.objects.filter(nominee=locked, purpose=purpose, withdrawn_at__isnull=True).update(
+            withdrawn_at=now, withdrawn_by=_user_or_none(actor)
+        )
+        consent = Consent.objects.create(
+            nominee=locked,
+            purpose=purpose,
+            given=given,
+            given_by=given_by,
+            given_by_name=given_by_name,
+            given_at=at or now,
+            recorded_by=_user_or_none(actor),
+        )
+        if not given:
+            _apply_consent_refusal(locked, purpose)
+        _nominee_history(locked, "nominations.consent.recorded", actor, purpose=purpose, given=given, given_by=given_by)
+    return consent
+
+
+def consent_withdraw(*, nominee: Nominee, purpose: str, actor) -> Consent:
+    """Withdraw the current consent for a purpose. Every later output honours it."""
+    if not rules.can_record_safeguarding(actor, nominee):
+        raise NotAllowed("Only organisers and the young person's allocated worker can withdraw consent.")
+    with transaction.atomic():
+        locked = Nominee.objects.select_for_update().get(pk=nominee.pk)
+        consent = Consent.objects.filter(nominee=locked, purpose=purpose, withdrawn_at__isnull=True).first()
+        if consent is None:
+            raise NominationError("There is no current consent for that purpose to withdraw.", field="purpose")
+        consent.withdrawn_at = timezone.now()
+        consent.withdrawn_by = _user_or_none(actor)
+        consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
+        _apply_consent_refusal(locked, purpose)
+        _nominee_history(locked, "nominations.consent.withdrawn", actor, purpose=purpose)
+    return consent
+
+
+def _apply_consent_refusal(nominee: Nominee, purpose: str) -> None:
+    if purpose == ConsentPurpose.NAME_READ_OUT and nominee.publicity_level != PublicityLevel.ANONYMOUS:
+        nominee.publicity_level = PublicityLevel.ANONYMOUS
+        nominee.save(update_fields=["publicity_level"])
+    elif purpose == ConsentPurpose.PHOTOGRAPHED and nominee.photography_allowed:
+        nominee.photography_allowed = False
+        nominee.save(update_fields=["photography_allowed"])
+    elif purpose == ConsentPurpose.ATTENDING and nominee.attendance_safe:
+        nominee.attendance_safe = False
+        nominee.save(update_fields=["attendance_safe"])
+
+
+_FILLABLE = ("preferred_name", "pronunciation", "area", "allocated_worker_name", "safeguarding_notes")
+
+
+def nominee_merge(*, keep: Nominee, merge: Nominee, actor, reason: str = "") -> Nominee:
+    """Merge `merge` into `keep`: every nomination, group membership and consent moves to
+    `keep`; blank fields of `keep` are filled from `merge`; `merge` is kept, marked merged.
+
+    Guarantees: no nomination is lost. Where both records had a nomination from the same
+    nominator in the same category, the later one is withdrawn as a duplicate (kept, with history).
+    """
+    if not rules.can_manage_nominations(actor, keep.programme_id):
+        raise NotAllowed("Only organisers of this programme can merge nominees.")
+    if keep.pk == merge.pk:
+        raise NominationError("Choose two different nominees to merge.", field="merge")
+    if keep.programme_id != merge.programme_id:
+        raise NominationError("Nominees of different programmes cannot be merged.", field="merge")
+    with transaction.atomic():
+        locked = {n.pk: n for n in Nominee.objects.select_for_update().filter(pk__in=[keep.pk, merge.pk])}
+        keep, merge = locked[keep.pk], locked[merge.pk]
+        if keep.merged_into_id or merge.merged_into_id:
+            raise NominationError("One of these nominees has already been merged.", field="merge")
+        kept_pairs = {
+            (email.lower(), category_id)
+            for email, category_id in Nomination.objects.filter(nominee=keep)
+            .exclude(status=NominationStatus.WITHDRAWN)
+            .values_list("nominator_email", "category_id")
+        }
+        for nomination in Nomination.objects.filter(nominee=merge).order_by("id"):
+            if (
+                nomination.status != NominationStatus.WITHDRAWN
+                and (nomination.nominator_email.lower(), nomination.category_id) in kept_pairs
+            ):
+                previous = nomination.status
+                nomination.status = NominationStatus.WITHDRAWN
+                nomination.save(update_fields=["status", "updated_at"])
+                NominationHistory.objects.create(
+                    nomination=nomination,
+                    action="nominations.nomination.withdrawn",
+                    from_status=previous,
+                    to_status=NominationStatus.WITHDRAWN,
+                    actor=_user_or_none(actor),
+                    actor_label=_actor_label(actor),
+                    reason="Duplicate of a nomination from the same nominator, found when merging nominee records.",
+                )
+            nomination.nominee = keep
+            nomination.save(update_fields=["nominee", "updated_at"])
+            NominationHistory.objects.create(
+                nomination=nomination,
+                action="nominations.nominee.merged",
+                actor=_user_or_none(actor),
+                actor_label=_actor_label(actor),
+                reason=reason or f"Nominee #{merge.pk} merged into #{keep.pk}",
+            )
+        for group in merge.groups.all():
+            group.members.remove(merge)
+            group.members.add(keep)
+        kept_purposes = set(
+            Consent.objects.filter(nominee=keep, withdrawn_at__isnull=True).values_list("purpose", flat=True)
+        )
+        now = timezone.now()
+        for consent in Consent.objects.filter(nominee=merge):
+            if consent.withdrawn_at is None and consent.purpose in kept_purposes:
+                consent.withdrawn_at = now
+                consent.withdrawn_by = _user_or_none(actor)
+            consent.nominee = keep
+            consent.save(update_fields=["nominee", "withdrawn_at", "withdrawn_by"])
+        filled = [f for f in _FILLABLE if not getattr(keep, f) and getattr(merge, f)]
+        for field in filled:
+            setattr(keep, field, getattr(merge, field))
+        if keep.allocated_worker_id is None and merge.allocated_worker_id is not None:
+            keep.allocated_worker_id = merge.allocated_worker_id
+            filled.append("allocated_worker")
+        if keep.possible_duplicate_of_id == merge.pk:
+            keep.possible_duplicate_of = None
+            filled.append("possible_duplicate_of")
+        if filled:
+            keep.save(update_fields=filled)
+        merge.merged_into = keep
+        merge.possible_duplicate_of = None
+        merge.save(update_fields=["merged_into", "possible_duplicate_of"])
+        Nominee.objects.filter(possible_duplicate_of=merge).update(possible_duplicate_of=keep)
+        _nominee_history(keep, "nominations.nominee.merged", actor, merged=merge.pk, reason=reason)
+        _nominee_history(merge, "nominations.nominee.merged_into", actor, into=keep.pk, reason=reason)
+    return keep
+
+
+def identity_access_record(*, user, nominee_ids, context: str) -> None:
+    """Log that `user` read the identity fields of these nominees (one insert however many)."""
+    rows = [
+        IdentityAccess(user=_user_or_none(user), username=_actor_label(user), nominee_id=pk, context=context)
+        for pk in dict.fromkeys(nominee_ids)
+        if pk is not None
+    ]
+    if rows:
+        IdentityAccess.objects.bulk_create(rows)
