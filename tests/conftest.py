@@ -8,10 +8,14 @@ from .factories import CategoryFactory, ProgrammeFactory, ProgrammeRoleFactory, 
 
 @pytest.fixture(autouse=True)
 def _fresh_cache_and_roles(settings):
-    """Rate limits and throttles live in the cache: start each test with an empty one."""
+    """Rate limits and throttles live in the cache: each test starts with an empty one of its own
+    (in memory, so tests without a database can run)."""
     from django.core.cache import cache
 
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache.clear()
+    # Hashing passwords properly is slow by design; tests only need it to work.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 

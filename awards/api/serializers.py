@@ -45,6 +45,8 @@ class CategorySerializer(serializers.ModelSerializer):
             "is_active",
             "criteria",
         ]
+        # The slug clash is checked in validate() with a message that names the programme.
+        validators = []
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

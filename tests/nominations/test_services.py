@@ -1,0 +1,528 @@
+import datetime as dt
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from awards.enums import Cohort, NomineeKind, ProgrammeStatus, Role
+from nominations.enums import ALLOWED_TRANSITIONS, ConsentPurpose, NominationStatus, PublicityLevel, Relationship, Source
+from nominations.models import Consent, Nomination, NominationHistory, Nominee, NomineeHistory
+from nominations.selectors import hash_token, nomination_for_private_link
+from nominations.services import (
+    DuplicateNomination,
+    NominationError,
+    NominatorInput,
+    NotAllowed,
+    NotEligible,
+    PersonInput,
+    ReasonsInput,
+    TransitionNotAllowed,
+    consent_record,
+    consent_withdraw,
+    nomination_create,
+    nomination_transition,
+    nomination_withdraw,
+    nominee_merge,
+    nominee_record_safeguarding,
+)
+
+from ..conftest import user_with_role
+from ..factories import CategoryFactory, NominationFactory, NomineeFactory, ProgrammeFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+S = NominationStatus
+
+
+def person(**overrides) -> PersonInput:
+    values = dict(
+        legal_first_name="Alfie",
+        legal_last_name="Moss",
+        date_of_birth=dt.date(2012, 4, 1),
+        cohort=Cohort.CHILD_IN_CARE,
+    )
+    values.update(overrides)
+    return PersonInput(**values)
+
+
+def nominator(**overrides) -> NominatorInput:
+    values = dict(name="Pat Carer", email="pat@example.org", relationship=Relationship.FOSTER_CARER, known_recently=True)
+    values.update(overrides)
+    return NominatorInput(**values)
+
+
+REASONS = ReasonsInput(achievement="Joined the youth council.", why_it_matters="Found their voice.")
+
+
+def create(category, **kwargs):
+    kwargs.setdefault("person", person())
+    kwargs.setdefault("nominator", nominator())
+    kwargs.setdefault("reasons", REASONS)
+    return nomination_create(programme=category.programme, category=category, **kwargs)
+
+
+# --- creation and eligibility ------------------------------------------------
+
+
+def test_create_submits_with_reference_history_and_hashed_token(category):
+    nomination, token = create(category)
+
+    assert nomination.status == S.SUBMITTED
+    assert nomination.reference == f"{category.programme.reference_prefix}-0001"
+    assert nomination.submitted_at is not None
+    assert nomination.access_token_hash == hash_token(token)
+    assert token not in nomination.access_token_hash
+    assert list(nomination.history.values_list("action", "from_status", "to_status")) == [
+        ("nominations.nomination.created", "", S.DRAFT),
+        ("nominations.nomination.submitted", S.DRAFT, S.SUBMITTED),
+    ]
+    assert nomination_for_private_link(token) == nomination
+
+
+def test_create_references_count_up_per_programme(category):
+    first, _ = create(category)
+    second, _ = create(category, person=person(legal_first_name="Ruby"))
+    other_programme = CategoryFactory()
+    third, _ = create(other_programme)
+
+    assert [first.reference[-4:], second.reference[-4:], third.reference[-4:]] == ["0001", "0002", "0001"]
+
+
+def test_create_sends_private_link_email_after_commit(category, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        nomination, token = create(category)
+
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert message.to == ["pat@example.org"]
+    assert nomination.reference in message.subject
+    assert f"/n/{token}/" in message.body
+    # No young person's name in an e-mail.
+    assert "Moss" not in message.subject + message.body
+    assert "Alfie" not in message.subject + message.body
+
+
+def test_create_refused_when_window_closed(category):
+    programme = category.programme
+    programme.nominations_close_at = timezone.now() - dt.timedelta(minutes=1)
+    programme.nominations_open_at = timezone.now() - dt.timedelta(days=10)
+    programme.save()
+
+    with pytest.raises(NotEligible, match="are closed"):
+        create(category)
+    assert Nomination.objects.count() == 0
+    assert Nominee.objects.count() == 0
+
+
+def test_create_refused_before_window_opens(category):
+    programme = category.programme
+    programme.nominations_open_at = timezone.now() + dt.timedelta(days=1)
+    programme.nominations_close_at = timezone.now() + dt.timedelta(days=10)
+    programme.save()
+
+    with pytest.raises(NotEligible, match="open on"):
+        create(category)
+
+
+def test_create_refused_when_programme_not_open(category):
+    category.programme.status = ProgrammeStatus.DRAFT
+    category.programme.save()
+
+    with pytest.raises(NotEligible, match="closed"):
+        create(category)
+
+
+def test_create_refused_for_inactive_category(category):
+    category.is_active = False
+    category.save()
+
+    with pytest.raises(NotEligible, match="not taking nominations") as error:
+        create(category)
+    assert error.value.field == "category"
+
+
+def test_create_refused_for_category_of_another_programme(category):
+    other = CategoryFactory()
+    with pytest.raises(NotEligible, match="not part of"):
+        nomination_create(programme=category.programme, category=other, person=person(), nominator=nominator(), reasons=REASONS)
+
+
+def test_create_import_may_skip_the_window(category):
+    category.programme.nominations_close_at = timezone.now() - dt.timedelta(minutes=1)
+    category.programme.nominations_open_at = timezone.now() - dt.timedelta(days=10)
+    category.programme.save()
+
+    nomination, _ = create(category, source=Source.IMPORT, enforce_window=False)
+
+    assert nomination.status == S.SUBMITTED
+
+
+@pytest.mark.parametrize(
+    ("born", "min_age", "max_age", "message"),
+    [
+        (dt.date(2018, 1, 1), 11, 15, "aged 11 or over on 31 August 2026; this young person will be 8"),
+        (dt.date(2009, 1, 1), 11, 15, "aged up to 15 on 31 August 2026; this young person will be 17"),
+        (dt.date(1990, 1, 1), None, None, "aged 0 to 25"),
+    ],
+)
+def test_create_refused_outside_age_rule(programme, born, min_age, max_age, message):
+    category = CategoryFactory(programme=programme, min_age=min_age, max_age=max_age)
+
+    with pytest.raises(NotEligible, match=message) as error:
+        create(category, person=person(date_of_birth=born))
+    assert error.value.field == "date_of_birth"
+
+
+def test_age_is_taken_on_reference_date_boundary(programme):
+    category = CategoryFactory(programme=programme, min_age=11, max_age=15)
+    # Turns 11 exactly on the reference date (31 August 2026): eligible.
+    nomination, _ = create(category, person=person(date_of_birth=dt.date(2015, 8, 31)))
+    assert nomination.status == S.SUBMITTED
+    # Turns 11 the day after: not eligible.
+    with pytest.raises(NotEligible, match="will be 10"):
+        create(category, person=person(legal_first_name="Ruby", date_of_birth=dt.date(2015, 9, 1)))
+
+
+def test_create_refused_for_wrong_cohort(programme):
+    category = CategoryFactory(programme=programme, cohort=Cohort.CARE_LEAVER, name="Inspiration")
+
+    with pytest.raises(NotEligible, match="Inspiration is for care leavers only") as error:
+        create(category, person=person(cohort=Cohort.CHILD_IN_CARE))
+    assert error.value.field == "cohort"
+
+
+def test_create_refused_without_recent_contact(category):
+    with pytest.raises(NotEligible, match="last 12 months"):
+        create(category, nominator=nominator(known_recently=False))
+
+
+def test_create_refused_for_overlong_reason(category):
+    with pytest.raises(NominationError, match="Achievement") as error:
+        create(category, reasons=ReasonsInput(achievement="x" * 3001, why_it_matters="y"))
+    assert error.value.field == "achievement"
+    assert Nomination.objects.count() == 0
+
+
+def test_create_keeps_names_exactly_as_typed(category):
+    typed = dict(legal_first_name="Zoë\u0301 🌟", legal_last_name="مريم")
+    nomination, _ = create(category, person=person(**typed))
+
+    nominee = Nominee.objects.get(pk=nomination.nominee_id)
+    assert (nominee.legal_first_name, nominee.legal_last_name) == (typed["legal_first_name"], typed["legal_last_name"])
+
+
+def test_create_adult_category_needs_a_young_nominator(programme):
+    proud_plus = CategoryFactory(programme=programme, nominee_kind=NomineeKind.ADULT, name="PROUD+")
+    adult = PersonInput(legal_first_name="Sam", legal_last_name="Okafor")
+
+    with pytest.raises(NotEligible, match="for young people to nominate"):
+        create(proud_plus, person=adult)
+    nomination, _ = create(proud_plus, person=adult, nominator=nominator(relationship=Relationship.PEER))
+
+    assert nomination.nominee.kind == "adult"
+    assert nomination.nominee.date_of_birth is None
+
+
+def test_create_group_nomination_with_members(programme):
+    team = CategoryFactory(programme=programme, nominee_kind=NomineeKind.GROUP, name="Team Effort")
+    members = [person(legal_first_name="Ava"), person(legal_first_name="Ben", date_of_birth=dt.date(2011, 2, 2))]
+
+    nomination, _ = create(team, person=None, group_name="Children in Care Council film", group_members=members)
+
+    assert nomination.nominee is None
+    assert nomination.group.name == "Children in Care Council film"
+    assert sorted(nomination.group.members.values_list("legal_first_name", flat=True)) == ["Ava", "Ben"]
+
+
+def test_create_group_member_outside_rules_refuses_whole_group(programme):
+    team = CategoryFactory(programme=programme, nominee_kind=NomineeKind.GROUP, max_age=15)
+    members = [person(legal_first_name="Ava"), person(legal_first_name="Old", date_of_birth=dt.date(2004, 1, 1))]
+
+    with pytest.raises(NotEligible, match="aged up to 15"):
+        create(team, person=None, group_name="Film crew", group_members=members)
+    assert Nominee.objects.count() == 0
+
+
+# --- duplicates ---------------------------------------------------------------
+
+
+def test_same_young_person_is_attached_to_one_nominee(category):
+    first, _ = create(category)
+    # Another nominator, a short form of the first name, other case, accents and spacing.
+    second, _ = create(
+        category,
+        person=person(legal_first_name="  ALFRED ", legal_last_name="moss"),
+        nominator=nominator(email="teacher@example.org"),
+    )
+
+    assert second.nominee_id == first.nominee_id
+    assert Nominee.objects.count() == 1
+
+
+def test_lookalike_with_other_birth_date_is_flagged_not_attached(category):
+    first, _ = create(category)
+    second, _ = create(category, person=person(date_of_birth=dt.date(2012, 4, 11)), nominator=nominator(email="x@example.org"))
+
+    assert second.nominee_id != first.nominee_id
+    assert second.nominee.possible_duplicate_of_id == first.nominee_id
+
+
+def test_same_nominator_twice_in_category_points_to_first(category):
+    first, _ = create(category)
+
+    with pytest.raises(DuplicateNomination) as error:
+        create(category, nominator=nominator(email="PAT@example.org"))
+    assert error.value.first_reference == first.reference
+    assert first.reference in error.value.message
+    assert Nomination.objects.count() == 1
+
+
+def test_same_nominator_may_nominate_again_after_withdrawing(category):
+    first, _ = create(category)
+    nomination_withdraw(nomination=first, actor=None, holds_private_link=True)
+
+    second, _ = create(category)
+
+    assert second.nominee_id == first.nominee_id
+
+
+def test_database_refuses_duplicate_when_service_is_bypassed(category):
+    first, _ = create(category)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        NominationFactory(
+            programme=category.programme, category=category, nominee=first.nominee, nominator_email="Pat@Example.org"
+        )
+
+
+# --- lifecycle ----------------------------------------------------------------
+
+
+def test_organiser_moves_along_lifecycle_with_history(category, organiser):
+    nomination, _ = create(category)
+
+    nomination_transition(nomination=nomination, to=S.ELIGIBLE, actor=organiser)
+    nomination_transition(nomination=nomination, to=S.SHORTLISTED, actor=organiser, reason="Panel decision")
+
+    nomination.refresh_from_db()
+    assert nomination.status == S.SHORTLISTED
+    last = nomination.history.last()
+    assert (last.from_status, last.to_status, last.actor, last.reason) == (S.ELIGIBLE, S.SHORTLISTED, organiser, "Panel decision")
+
+
+@pytest.mark.parametrize(
+    ("start", "to"),
+    [(s, t) for s in S.values for t in S.values if t not in ALLOWED_TRANSITIONS[s] and s != t][:40],
+)
+def test_transition_not_in_table_is_refused(programme, organiser, start, to):
+    nomination = NominationFactory(programme=programme, status=start)
+
+    with pytest.raises(TransitionNotAllowed, match="cannot become"):
+        nomination_transition(nomination=nomination, to=to, actor=organiser, reason="r")
+    nomination.refresh_from_db()
+    assert nomination.status == start
+    assert nomination.history.count() == 0
+
+
+def test_unknown_status_is_refused(category, organiser):
+    nomination, _ = create(category)
+    with pytest.raises(TransitionNotAllowed, match="not a nomination status"):
+        nomination_transition(nomination=nomination, to="crowned", actor=organiser)
+
+
+def test_ineligible_needs_a_reason(category, organiser):
+    nomination, _ = create(category)
+    with pytest.raises(NominationError, match="Give a reason"):
+        nomination_transition(nomination=nomination, to=S.INELIGIBLE, actor=organiser)
+
+
+def test_staff_and_strangers_cannot_make_organiser_moves(category, staff_user):
+    nomination, _ = create(category)
+    stranger = UserFactory()
+
+    for actor in (staff_user, stranger, None):
+        with pytest.raises(NotAllowed):
+            nomination_transition(nomination=nomination, to=S.ELIGIBLE, actor=actor)
+    nomination.refresh_from_db()
+    assert nomination.status == S.SUBMITTED
+
+
+def test_organiser_of_another_programme_cannot_move(category):
+    nomination, _ = create(category)
+    elsewhere = user_with_role(ProgrammeFactory(), Role.ORGANISER)
+
+    with pytest.raises(NotAllowed):
+        nomination_transition(nomination=nomination, to=S.ELIGIBLE, actor=elsewhere)
+
+
+def test_nominator_withdraws_own_nomination_and_record_is_kept(category):
+    carer = UserFactory()
+    nomination, _ = create(category, user=carer)
+
+    nomination_withdraw(nomination=nomination, actor=carer, reason="Young person asked us to")
+
+    nomination.refresh_from_db()
+    assert nomination.status == S.WITHDRAWN
+    assert nomination.history.last().reason == "Young person asked us to"
+    assert Nomination.objects.filter(pk=nomination.pk).exists()
+
+
+def test_nominator_cannot_make_organiser_moves(category):
+    carer = UserFactory()
+    nomination, _ = create(category, user=carer)
+
+    with pytest.raises(NotAllowed):
+        nomination_transition(nomination=nomination, to=S.ELIGIBLE, actor=carer)
+    with pytest.raises(NotAllowed):
+        nomination_transition(nomination=nomination, to=S.ELIGIBLE, actor=None, holds_private_link=True)
+
+
+def test_withdrawn_cannot_be_withdrawn_again(category):
+    nomination, _ = create(category)
+    nomination_withdraw(nomination=nomination, actor=None, holds_private_link=True)
+
+    with pytest.raises(TransitionNotAllowed, match="withdrawn cannot become withdrawn"):
+        nomination_withdraw(nomination=nomination, actor=None, holds_private_link=True)
+
+
+def test_submitting_a_draft_rechecks_eligibility(category):
+    carer = UserFactory()
+    nomination, _ = create(category, user=carer, submit=False)
+    assert nomination.status == S.DRAFT
+    category.is_active = False
+    category.save()
+
+    with pytest.raises(NotEligible, match="not taking nominations"):
+        nomination_transition(nomination=nomination, to=S.SUBMITTED, actor=carer)
+    category.is_active = True
+    category.save()
+    nomination_transition(nomination=nomination, to=S.SUBMITTED, actor=carer)
+    nomination.refresh_from_db()
+    assert nomination.status == S.SUBMITTED
+    assert nomination.submitted_at is not None
+
+
+# --- safeguarding and consent ---------------------------------------------------
+
+
+def test_allocated_worker_records_safeguarding_check(category, staff_user):
+    nomination, _ = create(category)
+    nominee = nomination.nominee
+    nominee.allocated_worker = staff_user
+    nominee.save()
+
+    nominee_record_safeguarding(
+        nominee=nominee, actor=staff_user, attendance_safe=True, publicity_level=PublicityLevel.FIRST_NAME, photography_allowed=True
+    )
+
+    nominee.refresh_from_db()
+    assert nominee.safeguarding_complete
+    assert (nominee.publicity_level, nominee.photography_allowed, nominee.safeguarding_checked_by) == (
+        PublicityLevel.FIRST_NAME,
+        True,
+        staff_user,
+    )
+    assert NomineeHistory.objects.filter(nominee=nominee, action="nominations.nominee.safeguarding_checked").count() == 1
+
+
+def test_unallocated_staff_cannot_record_safeguarding(category, staff_user):
+    nomination, _ = create(category)
+    with pytest.raises(NotAllowed):
+        nominee_record_safeguarding(
+            nominee=nomination.nominee, actor=staff_user, attendance_safe=True, publicity_level="full_name", photography_allowed=True
+        )
+    nomination.nominee.refresh_from_db()
+    assert nomination.nominee.safeguarding_checked_at is None
+
+
+def test_withdrawn_consent_takes_effect_on_outputs(category, organiser):
+    nomination, _ = create(category)
+    nominee = nomination.nominee
+    nominee_record_safeguarding(
+        nominee=nominee, actor=organiser, attendance_safe=True, publicity_level=PublicityLevel.FULL_NAME, photography_allowed=True
+    )
+    consent_record(nominee=nominee, purpose=ConsentPurpose.NAME_READ_OUT, given=True, given_by="young_person", actor=organiser)
+    consent_record(nominee=nominee, purpose=ConsentPurpose.PHOTOGRAPHED, given=True, given_by="carer", actor=organiser)
+
+    consent_withdraw(nominee=nominee, purpose=ConsentPurpose.NAME_READ_OUT, actor=organiser)
+    consent_withdraw(nominee=nominee, purpose=ConsentPurpose.PHOTOGRAPHED, actor=organiser)
+
+    nominee.refresh_from_db()
+    assert nominee.publicity_level == PublicityLevel.ANONYMOUS
+    assert nominee.photography_allowed is False
+    assert Consent.objects.filter(nominee=nominee, withdrawn_at__isnull=True).count() == 0
+    # A later check cannot quietly undo a refusal recorded since.
+    consent_record(nominee=nominee, purpose=ConsentPurpose.NAME_READ_OUT, given=False, given_by="young_person", actor=organiser)
+    nominee_record_safeguarding(
+        nominee=nominee, actor=organiser, attendance_safe=True, publicity_level=PublicityLevel.FULL_NAME, photography_allowed=True
+    )
+    nominee.refresh_from_db()
+    assert nominee.publicity_level == PublicityLevel.ANONYMOUS
+
+
+def test_new_consent_replaces_current_one_for_that_purpose(category, organiser):
+    nomination, _ = create(category)
+    nominee = nomination.nominee
+    consent_record(nominee=nominee, purpose="attending", given=True, given_by="carer", actor=organiser)
+    consent_record(nominee=nominee, purpose="attending", given=True, given_by="young_person", actor=organiser)
+
+    current = Consent.objects.get(nominee=nominee, purpose="attending", withdrawn_at__isnull=True)
+    assert current.given_by == "young_person"
+    assert Consent.objects.filter(nominee=nominee).count() == 2
+
+
+def test_withdrawing_absent_consent_is_refused(category, organiser):
+    nomination, _ = create(category)
+    with pytest.raises(NominationError, match="no current consent"):
+        consent_withdraw(nominee=nomination.nominee, purpose="press", actor=organiser)
+
+
+# --- merge ----------------------------------------------------------------------
+
+
+def test_merge_moves_every_nomination_and_keeps_the_record(programme, organiser):
+    cat_a = CategoryFactory(programme=programme)
+    cat_b = CategoryFactory(programme=programme)
+    keep = NomineeFactory(programme=programme, preferred_name="")
+    merge = NomineeFactory(programme=programme, preferred_name="Jay", pronunciation="JAY")
+    kept_nomination = NominationFactory(programme=programme, category=cat_a, nominee=keep, nominator_email="a@example.org")
+    moved = NominationFactory(programme=programme, category=cat_b, nominee=merge, nominator_email="a@example.org")
+    clash = NominationFactory(programme=programme, category=cat_a, nominee=merge, nominator_email="A@example.org")
+
+    nominee_merge(keep=keep, merge=merge, actor=organiser, reason="Same young person")
+
+    keep.refresh_from_db()
+    merge.refresh_from_db()
+    assert set(keep.nominations.values_list("pk", flat=True)) == {kept_nomination.pk, moved.pk, clash.pk}
+    assert merge.merged_into == keep
+    assert keep.preferred_name == "Jay"
+    clash.refresh_from_db()
+    assert clash.status == S.WITHDRAWN
+    assert "Duplicate" in clash.history.get(action="nominations.nomination.withdrawn").reason
+    moved.refresh_from_db()
+    assert moved.status == S.SUBMITTED
+
+
+def test_merge_refused_for_staff_and_for_other_programme(programme, organiser, staff_user):
+    keep = NomineeFactory(programme=programme)
+    merge = NomineeFactory(programme=programme)
+    elsewhere = NomineeFactory()
+
+    with pytest.raises(NotAllowed):
+        nominee_merge(keep=keep, merge=merge, actor=staff_user)
+    with pytest.raises(NominationError, match="different programmes"):
+        nominee_merge(keep=keep, merge=elsewhere, actor=organiser)
+    with pytest.raises(NominationError, match="two different"):
+        nominee_merge(keep=keep, merge=keep, actor=organiser)
+    merge.refresh_from_db()
+    assert merge.merged_into is None
+
+
+def test_merged_nominee_is_not_matched_again(category, organiser):
+    first, _ = create(category)
+    twin = NomineeFactory(programme=category.programme, legal_first_name="Alfie", legal_last_name="Moss", date_of_birth=dt.date(2012, 4, 1))
+    nominee_merge(keep=twin, merge=first.nominee, actor=organiser)
+
+    again, _ = create(category, nominator=nominator(email="new@example.org"))
+
+    assert again.nominee_id == twin.pk
+    assert NominationHistory.objects.filter(action="nominations.nominee.merged").count() == 1
