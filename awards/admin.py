@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from .admin_scoping import ProgrammeScopedAdmin
 from .models import Category, Criterion, Programme, ProgrammeRole
 
 
@@ -22,7 +23,8 @@ class ProgrammeRoleInline(admin.TabularInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
+    programme_path = "pk"
     list_display = ["name", "year", "status", "nominations_open_at", "nominations_close_at", "blind_review"]
     list_filter = ["status", "year", "blind_review"]
     search_fields = ["name", "slug"]
@@ -31,7 +33,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
     list_display = ["name", "programme", "nominee_kind", "cohort", "min_age", "max_age", "max_finalists", "is_active"]
     list_filter = ["programme", "nominee_kind", "cohort", "is_active"]
     search_fields = ["name", "slug", "description"]
@@ -40,7 +42,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProgrammeRole)
-class ProgrammeRoleAdmin(admin.ModelAdmin):
+class ProgrammeRoleAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
     list_display = ["user", "role", "programme"]
     list_filter = ["programme", "role"]
     search_fields = ["user__username", "user__email"]

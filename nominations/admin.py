@@ -3,6 +3,8 @@ identity fields; it writes through the services where a change has rules (transi
 
 from django.contrib import admin
 
+from awards.admin_scoping import ProgrammeScopedAdmin
+
 from .models import Consent, IdentityAccess, Nomination, NominationHistory, Nominee, NomineeGroup, NomineeHistory
 
 
@@ -24,7 +26,7 @@ class ConsentInline(admin.TabularInline):
 
 
 @admin.register(Nominee)
-class NomineeAdmin(admin.ModelAdmin):
+class NomineeAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
     list_display = ["id", "legal_first_name", "legal_last_name", "preferred_name", "date_of_birth", "cohort", "area", "publicity_level", "programme"]
     list_filter = ["programme", "kind", "cohort", "area", "publicity_level", "photography_allowed"]
     search_fields = ["legal_first_name", "legal_last_name", "preferred_name"]
@@ -35,7 +37,7 @@ class NomineeAdmin(admin.ModelAdmin):
 
 
 @admin.register(NomineeGroup)
-class NomineeGroupAdmin(admin.ModelAdmin):
+class NomineeGroupAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
     list_display = ["name", "programme"]
     list_filter = ["programme"]
     search_fields = ["name"]
@@ -43,7 +45,7 @@ class NomineeGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(Nomination)
-class NominationAdmin(admin.ModelAdmin):
+class NominationAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
     list_display = ["reference", "category", "status", "nominator_name", "nominator_relationship", "source", "submitted_at"]
     list_filter = ["programme", "category", "status", "source", "nominator_relationship"]
     search_fields = ["reference", "nominator_name", "nominator_email", "nominee__legal_first_name", "nominee__legal_last_name"]
@@ -56,7 +58,8 @@ class NominationAdmin(admin.ModelAdmin):
 
 
 @admin.register(NominationHistory)
-class NominationHistoryAdmin(admin.ModelAdmin):
+class NominationHistoryAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
+    programme_path = "nomination__programme_id"
     list_display = ["nomination", "action", "from_status", "to_status", "actor_label", "at"]
     list_filter = ["action", "to_status"]
     search_fields = ["nomination__reference", "actor_label", "reason"]
@@ -70,7 +73,8 @@ class NominationHistoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(NomineeHistory)
-class NomineeHistoryAdmin(admin.ModelAdmin):
+class NomineeHistoryAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
+    programme_path = "nominee__programme_id"
     list_display = ["nominee", "action", "actor_label", "at"]
     list_filter = ["action"]
 
@@ -82,14 +86,16 @@ class NomineeHistoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Consent)
-class ConsentAdmin(admin.ModelAdmin):
+class ConsentAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
+    programme_path = "nominee__programme_id"
     list_display = ["nominee", "purpose", "given", "given_by", "given_at", "withdrawn_at"]
     list_filter = ["purpose", "given", "given_by"]
     raw_id_fields = ["nominee", "recorded_by", "withdrawn_by"]
 
 
 @admin.register(IdentityAccess)
-class IdentityAccessAdmin(admin.ModelAdmin):
+class IdentityAccessAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
+    programme_path = "nominee__programme_id"
     list_display = ["at", "username", "nominee", "context"]
     list_filter = ["context"]
     search_fields = ["username"]
