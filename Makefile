@@ -1,0 +1,46 @@
+# PROUD: the two commands to start with are `make run` and `make test`.
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+# Extra pytest arguments for `make test`, e.g.  make test ARGS="-k invitations -x"
+ARGS ?=
+
+.PHONY: help run test lock setup
+
+help: ## Show this help
+	@echo "PROUD: make targets"
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-6s %s\n", $$1, $$2}'
+	@echo
+	@echo "  make test ARGS=\"...\" passes pytest arguments; PROUD_TEST_DB=sqlite|postgres runs one database."
+
+run: ## Set up, migrate, load the demo data and serve on http://127.0.0.1:8000/
+	bash scripts/run
+
+test: ## Set up and run the test suite on SQLite and on PostgreSQL
+	bash scripts/test $(ARGS)
+
+setup: ## Only create .venv and install the pinned dependencies
+	bash scripts/setup-env
+
+lock: ## Regenerate constraints.txt from pyproject.toml in a temporary venv
+	@tmp="$$(mktemp -d)"; trap 'rm -rf "$$tmp"' EXIT; \
+	echo "==> Resolving pyproject.toml's dependencies (+ test extra) in a temporary venv"; \
+	python3 -m venv "$$tmp/venv"; \
+	python3 -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; print("\n".join(p["dependencies"] + p["optional-dependencies"]["test"]))' > "$$tmp/requirements.txt"; \
+	PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1 "$$tmp/venv/bin/python" -m pip install --quiet -r "$$tmp/requirements.txt"; \
+	{ printf '%s\n' \
+	    '# Exact versions of every package PROUD installs, for a reproducible set-up.' \
+	    '# scripts/setup-env installs with:  pip install -c constraints.txt -e ".[test]"' \
+	    '#' \
+	    '# Do not edit by hand. To change a dependency, edit pyproject.toml' \
+	    '# ([project.dependencies] / [project.optional-dependencies].test), then run' \
+	    '#' \
+	    '#     make lock' \
+	    '#' \
+	    '# which installs those requirements into a temporary virtualenv (with the' \
+	    '# python3 on PATH, Python 3.11) and rewrites this file from its `pip freeze`.'; \
+	  "$$tmp/venv/bin/python" -m pip freeze --exclude-editable | grep -viE '^(-e[[:space:]]|proud([[:space:]]*[=@]|$$))'; \
+	} > "$$tmp/constraints.txt"; \
+	mv "$$tmp/constraints.txt" constraints.txt; \
+	echo "==> constraints.txt updated; review with: git diff constraints.txt"
