@@ -302,7 +302,8 @@ def nomination_create(
                 nominator_organisation=nominator.organisation,
                 nominator_relationship=nominator.relationship,
                 nominator_known_recently=nominator.known_recently,
-                nominator_user=_user_or_none(user),
+                # An organiser importing others' nominations is not their nominator.
+                nominator_user=None if source == Source.IMPORT else _user_or_none(user),
                 achievement=reasons.achievement,
                 why_it_matters=reasons.why_it_matters,
                 anything_else=reasons.anything_else,
@@ -347,6 +348,36 @@ def nomination_create(
     return nomination, token
 
 
+def nomination_create_from_data(
+    data: dict, *, programme: Programme, category: Category, user, source: str, enforce_window: bool = True
+) -> tuple[Nomination, str]:
+    """nomination_create from the checked input of NominationCreateSerializer (API, import)."""
+    nominee = data.get("nominee")
+    return nomination_create(
+        programme=programme,
+        category=category,
+        person=PersonInput(**nominee) if nominee else None,
+        group_name=data.get("group_name", ""),
+        group_members=[PersonInput(**m) for m in data.get("group_members", [])],
+        nominator=NominatorInput(
+            name=data["nominator_name"],
+            email=data["nominator_email"],
+            phone=data.get("nominator_phone", ""),
+            organisation=data.get("nominator_organisation", ""),
+            relationship=data["nominator_relationship"],
+            known_recently=data["nominator_known_recently"],
+        ),
+        reasons=ReasonsInput(
+            achievement=data["achievement"],
+            why_it_matters=data["why_it_matters"],
+            anything_else=data.get("anything_else", ""),
+        ),
+        user=user,
+        source=source,
+        enforce_window=enforce_window,
+    )
+
+
 def nomination_transition(
     *, nomination: Nomination, to: str, actor, reason: str = "", holds_private_link: bool = False
 ) -> Nomination:
@@ -360,7 +391,8 @@ def nomination_transition(
         raise TransitionNotAllowed(f"'{to}' is not a nomination status.", field="to")
     with transaction.atomic():
         locked = (
-            Nomination.objects.select_for_update()
+            # Lock the nomination row only: PostgreSQL cannot lock the nullable side of a join.
+            Nomination.objects.select_for_update(of=("self",))
             .select_related("programme", "category", "nominee")
             .get(pk=nomination.pk)
         )

@@ -20,14 +20,11 @@ from ..selectors import (
     nominees_with_identity_for,
 )
 from ..services import (
-    NominatorInput,
     NotEligible,
-    PersonInput,
-    ReasonsInput,
     consent_record,
     consent_withdraw,
     identity_access_record,
-    nomination_create,
+    nomination_create_from_data,
     nomination_transition,
     nomination_withdraw,
     nominee_merge,
@@ -62,36 +59,14 @@ class NominateThrottle(ScopedRateThrottle):
 
 
 def create_from_validated(data: dict, *, user, source: str) -> tuple[Nomination, str]:
-    """Turn checked input into a nomination through the service. Shared by the API and the import."""
+    """Resolve the programme and category a nominator named, then create through the service."""
     programme = programmes_visible_to(user).filter(slug=data["programme"]).first()
     if programme is None:
         raise NotEligible(f"There is no open programme '{data['programme']}'.", field="programme")
     category = Category.objects.filter(programme=programme, slug=data["category"]).first()
     if category is None:
         raise NotEligible(f"{programme.name} has no category '{data['category']}'.", field="category")
-    nominee = data.get("nominee")
-    return nomination_create(
-        programme=programme,
-        category=category,
-        person=PersonInput(**nominee) if nominee else None,
-        group_name=data.get("group_name", ""),
-        group_members=[PersonInput(**m) for m in data.get("group_members", [])],
-        nominator=NominatorInput(
-            name=data["nominator_name"],
-            email=data["nominator_email"],
-            phone=data.get("nominator_phone", ""),
-            organisation=data.get("nominator_organisation", ""),
-            relationship=data["nominator_relationship"],
-            known_recently=data["nominator_known_recently"],
-        ),
-        reasons=ReasonsInput(
-            achievement=data["achievement"],
-            why_it_matters=data["why_it_matters"],
-            anything_else=data.get("anything_else", ""),
-        ),
-        user=user,
-        source=source,
-    )
+    return nomination_create_from_data(data, programme=programme, category=category, user=user, source=source)
 
 
 def _identity_nominee_ids(nominations) -> list[int]:

@@ -1,0 +1,101 @@
+"""Uploading a spreadsheet of nominations collected elsewhere: organisers only."""
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.exceptions import NotFound
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+
+from awards.api.permissions import ActionRules, authenticated
+from awards.selectors import programmes_visible_to
+
+from ..importers import COLUMNS, import_nominations
+from ..models import Nomination
+
+
+class NominationImportSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="The .xlsx workbook or .csv file; the first row holds the headers")
+    programme = serializers.SlugField(help_text="Programme slug")
+    dry_run = serializers.BooleanField(
+        default=True, help_text="Check every row and write nothing (the default); false imports them all or none"
+    )
+    mapping = serializers.JSONField(
+        default=dict,
+        help_text='Your headers to fields, e.g. {"First name": "legal_first_name"}; "" ignores a column. Fields: '
+        + ", ".join(c.field for c in COLUMNS),
+    )
+
+    def validate_mapping(self, value):
+        if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+            raise serializers.ValidationError('Give the mapping as a JSON object of headers to fields, e.g. {"DOB": "date_of_birth"}.')
+        return value
+
+
+class ImportProblemSerializer(serializers.Serializer):
+    column = serializers.CharField(help_text="The file's header for the field, or empty for the row as a whole")
+    message = serializers.CharField()
+
+
+class ImportRowSerializer(serializers.Serializer):
+    row = serializers.IntegerField(help_text="Row number as the spreadsheet shows it (the header is row 1)")
+    accepted = serializers.BooleanField()
+    reference = serializers.CharField(allow_null=True, help_text="Set once the import is committed")
+    problems = ImportProblemSerializer(many=True)
+
+
+class ImportReportSerializer(serializers.Serializer):
+    message = serializers.CharField()
+    dry_run = serializers.BooleanField()
+    committed = serializers.BooleanField()
+    total = serializers.IntegerField()
+    accepted = serializers.IntegerField()
+    refused = serializers.IntegerField()
+    ignored_columns = serializers.ListField(child=serializers.CharField())
+    rows = ImportRowSerializer(many=True)
+
+
+class NominationImportViewSet(viewsets.GenericViewSet):
+    queryset = Nomination.objects.none()
+    serializer_class = NominationImportSerializer
+    parser_classes = [MultiPartParser]
+    # Token first, so a request without credentials gets 401 with a WWW-Authenticate header.
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    permission_classes = [ActionRules]
+    action_rules = {"create": authenticated}
+
+    @extend_schema(
+        request={"multipart/form-data": NominationImportSerializer},
+        responses={
+            200: OpenApiResponse(ImportReportSerializer, description="Every row accepted: checked (dry run) or imported."),
+            400: OpenApiResponse(
+                ImportReportSerializer,
+                description="Rows refused (the report names each row, column and reason; nothing was written), "
+                "or the file itself refused: then {detail, code} names the problem.",
+            ),
+            403: OpenApiResponse(description="Not an organiser of the programme."),
+            404: OpenApiResponse(description="No such programme."),
+            413: OpenApiResponse(description="The file, its rows or its expanded workbook are too large."),
+        },
+    )
+    def create(self, request):
+        """Import nominations from an .xlsx or .csv file, e.g. an online form's export.
+
+        A dry run by default: every row is checked exactly as the import would and reported
+        as accepted or refused with the reason. With dry_run=false every row is imported,
+        or none when any is refused. Imported nominations e-mail no one."""
+        payload = NominationImportSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        programme = programmes_visible_to(request.user).filter(slug=data["programme"]).first()
+        if programme is None:
+            raise NotFound(f"There is no programme '{data['programme']}'.")
+        report = import_nominations(
+            file=data["file"],
+            filename=data["file"].name,
+            programme=programme,
+            user=request.user,
+            mapping=data["mapping"],
+            dry_run=data["dry_run"],
+        )
+        return Response(report.as_dict(), status=status.HTTP_400_BAD_REQUEST if report.refused else status.HTTP_200_OK)
