@@ -1,0 +1,967 @@
+"""The synthetic demo programme that `manage.py seed_demo` builds.
+
+Nothing here is about a real person: names are random combinations from the lists
+below, areas, schools and homes are fictional, e-mail addresses use example.org and
+.test, and phone numbers come from the range Ofcom keeps for drama (07700 900xxx).
+
+Bulk rows are written with bulk_create in batches, because the per-row services would
+take hours at 100,000 nominations. The rows are the ones the services would write:
+match keys, look-alike flags, references from the programme's sequence and a history
+row for every step, so the demo behaves like real intake.
+"""
+
+import math
+import random
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Permission
+from django.db import connection, transaction
+from django.db.models import F, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from awards.enums import Cohort, NomineeKind, ProgrammeStatus, Role
+from awards.models import Category, Criterion, Programme, ProgrammeRole
+from nominations.enums import (
+    ConsentGiver,
+    ConsentPurpose,
+    NominationStatus,
+    PersonKind,
+    PublicityLevel,
+    Relationship,
+    Source,
+)
+from nominations.matching import match_key
+from nominations.models import (
+    Consent,
+    Nomination,
+    NominationHistory,
+    NominationSequence,
+    Nominee,
+    NomineeGroup,
+    NomineeHistory,
+)
+from nominations.services import PersonInput, age_on, eligibility_problems
+
+DEFAULT_NOMINATIONS = 270
+DEFAULT_SEED = 2026
+BATCH_SIZE = 2000
+
+PROGRAMME_SLUG, PROGRAMME_PREFIX = "proud-2026", "PROUD26"
+LAST_YEAR_SLUG, LAST_YEAR_PREFIX = "proud-2025", "PROUD25"
+
+# (username, first name, last name, what the account is for)
+DEMO_ACCOUNTS = (
+    ("organiser", "Morgan", "Ellis", "organiser of PROUD Awards 2026 and 2025, and the Django admin"),
+    ("staff", "Jordan", "Reeve", "social-care staff with young people allocated to them"),
+    ("panel", "Pat", "Okoro", "panel member (panels arrive with shortlisting)"),
+    ("chair", "Chris", "Hale", "panel chair (panels arrive with shortlisting)"),
+    ("youngpanel", "Riley", "Mensah", "young panel member (panels arrive with shortlisting)"),
+    ("door", "Dee", "Walsh", "event staff for the night"),
+)
+# The apps whose admin pages the organiser account may use.
+ORGANISER_ADMIN_APPS = ("awards", "nominations")
+STAFF_CASELOAD = 20
+
+AREAS = ("North", "South", "East", "West", "City", "Coastal", "Valley", "Moorland")
+
+YOUNG_FIRST_NAMES = (
+    "Aaliyah", "Abena", "Adaeze", "Aiyana", "Alexandra", "Amara", "Amelia", "Aoife", "Arjun", "Ava",
+    "Ayesha", "Bilal", "Blessing", "Brooke", "Callum", "Casey", "Cerys", "Charlie", "Chiamaka", "Chidi",
+    "Chloé", "Ciarán", "Connor", "Dakota", "Darnell", "Dawid", "Destiny", "Dylan", "Efua", "Eilidh",
+    "Élodie", "Elizabeth", "Ella", "Ellis", "Evie", "Fatima", "Ffion", "Finley", "Frankie", "Frederick",
+    "Freya", "George", "Gethin", "Grace", "Hamza", "Harley", "Harpreet", "Harry", "Ibrahim", "Imran",
+    "Inés", "Isabella", "Isla", "Jack", "Jade", "Jakub", "Jamal", "Jamie", "Jasleen", "Jayden",
+    "Joaquín", "Jonathan", "Jordan", "Kacper", "Kai", "Kayden", "Kayla", "Kian", "Kofi", "Kwame",
+    "Leah", "Leilani", "Lena", "Leo", "Lily", "Logan", "Lucía", "Maisie", "Marcus", "Maryam",
+    "Mason", "Mateo", "Mia", "Minh", "Mohammed", "Morgan", "Musa", "Nevaeh", "Niamh", "Nkechi",
+    "Noah", "Noé", "Oliver", "Oliwia", "Oluwaseun", "Oluwatobi", "Omar", "Oscar", "Poppy", "Precious",
+    "Priya", "Reggie", "Renée", "Rhys", "Riley", "Robin", "Ronnie", "Ruby", "Saoirse", "Seán",
+    "Shanice", "Shannon", "Sipho", "Skye", "Summer", "Tegan", "Thanh", "Themba", "Theodore", "Tia",
+    "Tomás", "Tommy", "Tyler", "Tyrese", "Wei", "Xiaoling", "Yusuf", "Zainab", "Zanele", "Zoë",
+    "Zuzanna",
+)
+ADULT_FIRST_NAMES = (
+    "Adebayo", "Agnieszka", "Aled", "Ana", "Angela", "Anjali", "Asif", "Beatriz", "Bernadette", "Bethan",
+    "Carmen", "Chinedu", "Claire", "Craig", "Darren", "David", "Declan", "Deepak", "Dimitra", "Donna",
+    "Elif", "Emma", "Ewa", "Folake", "Funmilayo", "Gary", "Gemma", "Graham", "Gurpreet", "Helen",
+    "Hui", "Ian", "Isabel", "João", "Joanne", "Joy", "Julie", "Katarzyna", "Kwabena", "Lee",
+    "Lisa", "Manjit", "Marek", "Mark", "Martin", "Mehmet", "Mei", "Michelle", "Nasreen", "Neil",
+    "Nicola", "Patience", "Paul", "Piotr", "Rachel", "Rajesh", "Rhian", "Richard", "Rukhsana", "Sarah",
+    "Shabana", "Sharon", "Simon", "Steven", "Sunita", "Tariq", "Tomasz", "Tracey", "Wayne", "Yiannis",
+)
+LAST_NAMES = (
+    "Adeyemi", "Ahmed", "Akhtar", "Ali", "Andersson", "Armstrong", "Atkinson", "Baker", "Barker", "Begum",
+    "Bennett", "Boateng", "Brown", "Byrne", "Carter", "Chaudhry", "Chen", "Clarke", "Cooper", "Costa",
+    "Davies", "de Vries", "Demir", "Dixon", "Doherty", "Esposito", "Evans", "Fernández", "Fischer", "Fletcher",
+    "García", "Gill", "Green", "Hall", "Harris", "Hill", "Horvat", "Huang", "Hughes", "Hussain",
+    "Ionescu", "Jackson", "Jansen", "Johnson", "Jones", "Kaur", "Kaya", "Kelly", "Khan", "King",
+    "Kowalski", "Lam", "Larsen", "Lewis", "Li", "Liu", "López", "MacLeod", "Mansour", "Martin",
+    "McCarthy", "Mensah", "Mitchell", "Moore", "Müller", "Murphy", "Nguyen", "Nilsson", "Novak", "Nowak",
+    "Nwosu", "O'Connor", "O'Sullivan", "Okafor", "Parker", "Patel", "Pereira", "Popescu", "Price", "Robinson",
+    "Rossi", "Russo", "Saleh", "Sandhu", "Santos", "Schmidt", "Shah", "Shaw", "Silva", "Singh",
+    "Smith", "Taylor", "Thompson", "Tran", "Turner", "Walker", "Wang", "Ward", "White", "Williams",
+    "Wilson", "Wong", "Wood", "Wright", "Yılmaz", "Zhang", "Zieliński",
+)
+NICKNAMES = {
+    "Alexandra": "Sasha", "Chiamaka": "Chi", "Elizabeth": "Libby", "Frederick": "Freddie", "Isabella": "Izzy",
+    "Jonathan": "Jonny", "Mohammed": "Mo", "Oliver": "Ollie", "Oluwaseun": "Seun", "Oluwatobi": "Tobi",
+    "Theodore": "Theo", "Zuzanna": "Zuza",
+}
+# Names some young people choose for themselves, whatever their legal name.
+CHOSEN_NAMES = ("Ash", "Eli", "Jay", "Kit", "River", "Rowan", "Sky")
+PRONUNCIATIONS = {
+    "Adaeze": "ah-DAY-zeh", "Aiyana": "eye-YAH-nah", "Aoife": "EE-fa", "Chiamaka": "chee-AH-mah-kah",
+    "Ciarán": "KEER-awn", "Efua": "EH-fwah", "Eilidh": "AY-lee", "Ffion": "FEE-on", "Gethin": "GETH-in",
+    "Joaquín": "wah-KEEN", "Leilani": "lay-LAH-nee", "Niamh": "NEEV", "Nkechi": "en-KAY-chee",
+    "Oluwaseun": "oh-loo-wah-SHAY-oon", "Oluwatobi": "oh-loo-wah-TOH-bee", "Saoirse": "SEER-sha",
+    "Seán": "SHAWN", "Thanh": "TAN", "Themba": "TEM-bah", "Xiaoling": "shyow-LING", "Zuzanna": "zoo-ZAH-nah",
+}
+# Ages 5 to 25 on the reference date: most nominees are in their teens.
+AGE_WEIGHTS = dict(zip(range(5, 26), (2, 2, 3, 3, 4, 4, 5, 6, 7, 8, 9, 9, 9, 8, 7, 6, 5, 4, 3, 2, 2)))
+
+# The deliberate duplicates, as nominators really type them, and a right-to-left name:
+# (legal first, legal last, preferred, pronunciation, date of birth, cohort, the first name each nominator used).
+FEATURED_PEOPLE = (
+    # Alfie and Alfred give the same match key: one nominee, two nominations.
+    ("Alfred", "Whitlock", "Alfie", "", date(2013, 2, 9), Cohort.CHILD_IN_CARE, ("Alfie", "Alfred")),
+    ("Zoë", "Okafor-Hughes", "", "ZOH-ee", date(2009, 6, 21), Cohort.CHILD_IN_CARE, ("Zoë", "Zoe")),
+    # A mistyped year of birth and a misspelt first name: separate records flagged as look-alikes.
+    ("Siobhán", "Byrne", "", "shiv-AWN", date(2009, 3, 14), Cohort.CHILD_IN_CARE, ("Siobhán",)),
+    ("Siobhan", "Byrne", "", "", date(2010, 3, 14), Cohort.CHILD_IN_CARE, ("Siobhan",)),
+    ("Mateusz", "Nowak", "", "mah-TEH-oosh", date(2011, 11, 2), Cohort.CHILD_IN_CARE, ("Mateusz",)),
+    ("Mateus", "Nowak", "", "", date(2011, 11, 2), Cohort.CHILD_IN_CARE, ("Mateus",)),
+    ("ليلى", "حداد", "Layla", "LAY-la ha-DAD", date(2006, 5, 30), Cohort.CARE_LEAVER, ("Layla",)),
+)
+FEATURED_NOMINATIONS = sum(len(person[-1]) for person in FEATURED_PEOPLE)
+
+# Shares of the nominations, and how many nominees they come to.
+GROUP_SHARE = 0.03
+ADULT_SHARE = 0.06
+NOMINEES_PER_NOMINATION = 0.78
+STATUS_WEIGHTS = {
+    NominationStatus.DRAFT: 3,
+    NominationStatus.SUBMITTED: 45,
+    NominationStatus.ELIGIBLE: 41,
+    NominationStatus.INELIGIBLE: 7,
+    NominationStatus.WITHDRAWN: 4,
+}
+SOURCE_WEIGHTS = {Source.FORM: 85, Source.IMPORT: 10, Source.API: 5}
+PUBLICITY_WEIGHTS = {
+    PublicityLevel.FULL_NAME: 35,
+    PublicityLevel.FIRST_NAME_INITIAL: 30,
+    PublicityLevel.FIRST_NAME: 20,
+    PublicityLevel.ANONYMOUS: 15,
+}
+RELATIONSHIP_WEIGHTS = {
+    Relationship.FOSTER_CARER: 30,
+    Relationship.SOCIAL_WORKER: 20,
+    Relationship.RESIDENTIAL_WORKER: 15,
+    Relationship.TEACHER: 15,
+    Relationship.PERSONAL_ADVISER: 10,
+    Relationship.OTHER: 10,
+}
+ORGANISATIONS = {
+    Relationship.FOSTER_CARER: ("County Fostering Service", "Brightwater Fostering", ""),
+    Relationship.RESIDENTIAL_WORKER: ("Willow House children's home", "Oak Lodge", "The Beeches"),
+    Relationship.SOCIAL_WORKER: ("Children's social care",),
+    Relationship.PERSONAL_ADVISER: ("Leaving care service",),
+    Relationship.TEACHER: (
+        "Valley Academy", "Northfield High School", "Riverside Primary School", "Virtual School", "Coastal College",
+    ),
+    Relationship.OTHER: ("Youth club", "Independent visitor scheme", "Boxing club", ""),
+    Relationship.PEER: ("Children in Care Council", "Care Leavers Forum", ""),
+}
+EMAIL_DOMAINS = {
+    Relationship.SOCIAL_WORKER: "county.example.org",
+    Relationship.PERSONAL_ADVISER: "county.example.org",
+    Relationship.TEACHER: "school.test",
+    Relationship.RESIDENTIAL_WORKER: "homes.test",
+}
+GROUP_PROJECTS = (
+    "Children in Care Council", "Care Leavers Forum", "Youth Voice Film Crew", "Garden Project", "Drama Group",
+    "Young Inspectors", "Cooking Club", "Fun Day Team", "Podcast Team", "Welcome Pack Team",
+)
+
+
+@dataclass(frozen=True)
+class CategorySpec:
+    slug: str
+    name: str
+    description: str
+    criteria: tuple[tuple[str, str, int], ...]
+    theme: str = ""
+    popularity: int = 10  # relative share of the individual nominations it gets
+    nominee_kind: str = NomineeKind.INDIVIDUAL
+    cohort: str = Cohort.ANY
+    min_age: int | None = None
+    max_age: int | None = None
+    max_finalists: int = 5
+
+
+# (criterion, guidance for panels, weight)
+RUBRIC = (
+    ("Impact", "The difference it has made to the young person or to others, measured from where they started.", 2),
+    ("Effort and determination", "What it took: setbacks overcome, persistence, the courage to try something new.", 1),
+    ("Inspiring others", "Whether it would encourage other young people in care or leaving care, or already has.", 1),
+)
+PROUD_PLUS_RUBRIC = (
+    ("Difference to young people's lives", "What changed for the young person because of this carer or worker.", 2),
+    ("Going above and beyond", "What they did that nobody asked them to.", 1),
+    ("Listening to young people", "How they made the young person feel heard and in charge of their own life.", 1),
+)
+
+CATEGORIES_2026 = (
+    CategorySpec(
+        "positive-choices-under-11", "Positive Choices: under 11s",
+        "For a child who has made good choices for themselves: settling into a new home or school, "
+        "managing big feelings, making friends or trying something new.",
+        RUBRIC, theme="choices", popularity=8, cohort=Cohort.CHILD_IN_CARE, max_age=10,
+    ),
+    CategorySpec(
+        "positive-choices-11-15", "Positive Choices: 11 to 15",
+        "For a young person who has turned things around or kept going when it was hard: going to school, "
+        "staying safe, building good relationships, asking for help.",
+        RUBRIC, theme="choices", popularity=14, cohort=Cohort.CHILD_IN_CARE, min_age=11, max_age=15,
+    ),
+    CategorySpec(
+        "positive-choices-16-25", "Positive Choices: 16 to 25",
+        "For a young person or care leaver who has made choices that changed their life for the better: "
+        "moving on, staying in work or education, leaving behind what held them back.",
+        RUBRIC, theme="choices", popularity=12, min_age=16, max_age=25,
+    ),
+    CategorySpec(
+        "achievement-in-education", "Achievement in Education",
+        "Progress at school, college, university, in training or an apprenticeship, measured from where "
+        "the young person started, not by grades alone.",
+        RUBRIC + (("Progress from their starting point", "How far they have come, whatever the level.", 1),),
+        theme="education", popularity=14, max_finalists=6,
+    ),
+    CategorySpec(
+        "responding-to-the-needs-of-others", "Responding to the Needs of Others",
+        "For a young person who looks out for others: caring for brothers and sisters, supporting a friend, "
+        "helping a new arrival settle in.",
+        RUBRIC, theme="others", popularity=9,
+    ),
+    CategorySpec(
+        "outstanding-service-to-the-community", "Outstanding Service to the Community",
+        "Volunteering, fundraising, speaking up for children in care, or work with the Children in Care "
+        "Council or the Care Leavers Forum that has made a difference to others.",
+        RUBRIC + (("Benefit to others", "Who gained from it, and how much.", 1),),
+        theme="community", popularity=8,
+    ),
+    CategorySpec(
+        "talent", "Talent (arts, sport and music)",
+        "For a young person who has shown real commitment to a talent: art, drama, dance, writing, music or sport.",
+        RUBRIC + (("Commitment", "Practice, training and showing up, week after week.", 1),),
+        theme="talent", popularity=10, max_finalists=6,
+    ),
+    CategorySpec(
+        "inspiration-award", "Inspiration Award",
+        "For a care leaver whose journey inspires others: into independence, work, study or parenthood, "
+        "or giving back to young people still in care.",
+        RUBRIC, theme="inspiration", popularity=6, cohort=Cohort.CARE_LEAVER, min_age=18, max_age=25,
+    ),
+    CategorySpec(
+        "team-effort", "Team Effort",
+        "For a group of young people who achieved something together: a project, an event, a campaign or a performance.",
+        RUBRIC + (("Working together", "How the group shared the work and supported each other.", 1),),
+        theme="team", nominee_kind=NomineeKind.GROUP, max_finalists=4,
+    ),
+    CategorySpec(
+        "proud-plus", "PROUD+",
+        "Young people nominate a foster carer, residential worker, social worker, personal adviser or anyone "
+        "else in their care community who has made a difference to them.",
+        PROUD_PLUS_RUBRIC, theme="adult", nominee_kind=NomineeKind.ADULT,
+    ),
+)
+# Last year used different names, so its categories can be copied into this year's programme.
+CATEGORIES_2025 = (
+    CategorySpec("positive-contribution", "Positive Contribution",
+                 "For a young person who has made a positive contribution at home, at school or in the community.",
+                 RUBRIC),
+    CategorySpec("achievement-in-learning", "Achievement in Learning",
+                 "Progress in learning of any kind, measured from where the young person started.", RUBRIC),
+    CategorySpec("young-volunteer", "Young Volunteer of the Year",
+                 "For a young person who gives their time to help others.", RUBRIC),
+    CategorySpec("creative-talent", "Creative Talent",
+                 "Art, music, drama, dance or writing.", RUBRIC),
+    CategorySpec("carer-of-the-year", "Carer of the Year",
+                 "Young people nominate a carer who has made a difference to them.", PROUD_PLUS_RUBRIC,
+                 nominee_kind=NomineeKind.ADULT),
+)
+
+# Statement sentences; {name} is the name the nominator used, and the young person is "they".
+ACHIEVEMENTS = {
+    "choices": (
+        "{name} moved to a new foster home this year and, after a hard start, has settled in and made real friends.",
+        "{name} used to find mornings very difficult; now they are up, ready and at school on time almost every day.",
+        "When things go wrong, {name} has learned to say how they feel and ask for help instead of running off.",
+        "{name} has kept away from people who were not good for them, even when that meant spending weekends alone.",
+        "{name} joined a youth club on their own, has gone every week, and now helps to set up.",
+        "{name} has started cooking tea for the household once a week and is rightly proud of it.",
+    ),
+    "education": (
+        "{name} went from missing most of Year 9 to full attendance this year.",
+        "{name} passed GCSE English and maths at the second attempt, after months of evening revision.",
+        "{name} finished the first year of a motor vehicle course at college with a distinction.",
+        "{name} started an apprenticeship with a local employer and has not missed a day.",
+        "{name} learned to read confidently this year and now reads to the younger children in the house.",
+        "{name} is in the second year of a nursing degree while working part time.",
+    ),
+    "others": (
+        "{name} looks after their younger brothers and sisters at family time and makes sure everyone feels included.",
+        "When a new young person arrived at the home, {name} showed them round and sat with them at meals "
+        "until they felt settled.",
+        "{name} noticed that a friend was struggling and helped them talk to an adult they trust.",
+        "{name} helps another young person who is learning English, translating for them at appointments.",
+    ),
+    "community": (
+        "{name} has been on the Children in Care Council for two years and helped rewrite the welcome pack "
+        "for new children in care.",
+        "{name} organised a sponsored walk that raised money for the local food bank.",
+        "{name} volunteers every Saturday morning at the animal sanctuary.",
+        "{name} told councillors what it is like to move placement, and their ideas changed how moves are planned.",
+        "{name} sat on the young people's interview panel for new social workers.",
+    ),
+    "talent": (
+        "{name} plays drums in a band and performed at the summer festival in front of hundreds of people.",
+        "{name} was picked for the county under-16 football squad.",
+        "{name} has drawn every day this year and had two pieces chosen for an exhibition of young people's art.",
+        "{name} passed their Grade 5 piano exam with merit.",
+        "{name} won a regional boxing title after a year of early-morning training.",
+        "{name} writes poetry and read one of their poems aloud at the Care Day celebration.",
+    ),
+    "inspiration": (
+        "{name} left care last year, set up their first flat and now mentors younger care leavers moving on.",
+        "{name} became a parent this year and has made a safe, loving home for their baby.",
+        "{name} went back into education at 21 and has a place to study social work.",
+        "{name} found full-time work after a long time out of a job and has just been promoted.",
+        "{name} tells their story at training for new foster carers so that they understand care from the inside.",
+    ),
+    "team": (
+        "{name} planned and ran a summer fun day for younger children in care.",
+        "{name} made a short film about moving placement that is now shown at foster carer training.",
+        "{name} designed and built a garden at the children's home with help from a local charity.",
+        "{name} wrote and performed a play about their experience of care.",
+    ),
+    "adult": (
+        "{name} never gave up on me, even when I was really hard to be around.",
+        "{name} drove me to every football match and stood on the touchline in the rain.",
+        "{name} helped me set up my first flat and still texts me to check I'm okay.",
+        "{name} listened to what I wanted and fought for me to stay at my school.",
+        "{name} taught me to cook and sat up with me when I couldn't sleep.",
+    ),
+}
+WHY_IT_MATTERS = {
+    "young": (
+        "{name} has had a lot of change in a short time and still keeps going.",
+        "Being recognised would show {name} how far they have come; they do not always see it themselves.",
+        "People have given up on {name} before. This year they showed what they can do.",
+        "Everyone around {name} has noticed the difference, and they deserve to hear it.",
+        "It would mean a great deal to {name}'s brothers and sisters to see this celebrated.",
+    ),
+    "team": (
+        "Every member of the group brought something, and they kept each other going.",
+        "It showed other young people in care that their voices are heard.",
+    ),
+    "adult": (
+        "I want {name} to know how much it meant. Not every young person has someone like this.",
+        "I don't think I would be where I am now without {name}.",
+    ),
+}
+ANYTHING_ELSE = (
+    "{name} does not know about this nomination yet.",
+    "{name} is shy in big groups but would love to come on the night.",
+    "{name} would love to bring their foster carers to the celebration.",
+    "Please talk to me before contacting {name}; there is a lot going on at home.",
+)
+INELIGIBLE_REASONS = (
+    "Not looked after by the county and not one of its care leavers.",
+    "The nominator has not known the young person in the last 12 months.",
+    "Won in this category last year for the same achievement.",
+)
+WITHDRAWN_REASONS = (
+    "The young person asked not to be nominated this year.",
+    "Sent twice by mistake.",
+    "The placement has ended; the new carers will nominate next year.",
+)
+SAFEGUARDING_NOTES = (
+    "Prefers not to be photographed from the front.",
+    "Needs a quiet space to go to during the evening.",
+    "Will come with a support worker.",
+)
+UNSAFE_NOTES = (
+    "Attending could bring them into contact with someone who must not know where they live.",
+    "Placement address must not be shared; a public event is not safe at present.",
+)
+
+
+class DemoExists(Exception):
+    """The demo programme is already in the database."""
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    programme: Programme
+    nominations: int
+    nominees: int
+    groups: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Nominator:
+    name: str
+    email: str
+    relationship: str
+    organisation: str
+    phone: str
+    user: object = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Person:
+    """What later steps need of an inserted nominee, without keeping the model instance."""
+
+    pk: int
+    match_key: str
+    name: str
+    age: int | None = None
+    cohort: str = ""
+    staff_allocated: bool = False
+
+
+Progress = Callable[[str, int, int], None]
+
+
+def demo_exists() -> bool:
+    return Programme.objects.filter(
+        Q(slug__in=[PROGRAMME_SLUG, LAST_YEAR_SLUG]) | Q(reference_prefix__in=[PROGRAMME_PREFIX, LAST_YEAR_PREFIX])
+    ).exists()
+
+
+def seed_demo(
+    *, nominations: int = DEFAULT_NOMINATIONS, seed: int = DEFAULT_SEED, progress: Progress | None = None
+) -> DemoSummary:
+    """Build the demo accounts, last year's programme and this year's with `nominations` nominations.
+
+    Guarantees: all or nothing; the same seed gives the same people, categories and
+    statuses (timestamps follow the clock); refuses when the demo programme exists.
+    """
+    if nominations < 0:
+        raise ValueError("The number of nominations cannot be negative.")
+    with transaction.atomic():
+        if demo_exists():
+            raise DemoExists("The demo programme already exists.")
+        now = timezone.now()
+        users = demo_users_create()
+        last_year = _programme_create(
+            name="PROUD Awards 2025", slug=LAST_YEAR_SLUG, year=2025, prefix=LAST_YEAR_PREFIX,
+            status=ProgrammeStatus.ARCHIVED,
+            opens=timezone.make_aware(datetime(2025, 3, 3, 9)), closes=timezone.make_aware(datetime(2025, 5, 30, 17)),
+            event_date=date(2025, 10, 17),
+        )
+        _categories_create(last_year, CATEGORIES_2025)
+        programme = _programme_create(
+            name="PROUD Awards 2026", slug=PROGRAMME_SLUG, year=2026, prefix=PROGRAMME_PREFIX, status=ProgrammeStatus.OPEN,
+            opens=now - timedelta(weeks=6), closes=now + timedelta(weeks=4), event_date=None,
+        )
+        categories = _categories_create(programme, CATEGORIES_2026)
+        ProgrammeRole.objects.bulk_create([
+            ProgrammeRole(programme=programme, user=users["organiser"], role=Role.ORGANISER),
+            ProgrammeRole(programme=last_year, user=users["organiser"], role=Role.ORGANISER),
+            ProgrammeRole(programme=programme, user=users["staff"], role=Role.STAFF),
+            ProgrammeRole(programme=programme, user=users["door"], role=Role.EVENT_STAFF),
+        ])
+        seeder = _NominationSeeder(
+            programme=programme, categories=categories, organiser=users["organiser"], staff=users["staff"],
+            rng=random.Random(seed), now=now, progress=progress,
+        )
+        nominees, groups = seeder.run(nominations)
+    return DemoSummary(programme=programme, nominations=nominations, nominees=nominees, groups=groups)
+
+
+def demo_users_create() -> dict:
+    """The demo accounts, all with settings.DEMO_PASSWORD; existing ones get it again."""
+    user_model = get_user_model()
+    # One hash for all six: they share a published password, and hashing is slow by design.
+    password = make_password(settings.DEMO_PASSWORD)
+    users = {}
+    for username, first_name, last_name, _ in DEMO_ACCOUNTS:
+        users[username], _ = user_model.objects.update_or_create(
+            username=username,
+            defaults={
+                "first_name": first_name,
+                "last_name": last_name,
+                "email": f"{username}@example.org",
+                "password": password,
+                "is_active": True,
+                "is_staff": username == "organiser",
+            },
+        )
+    users["organiser"].user_permissions.set(Permission.objects.filter(content_type__app_label__in=ORGANISER_ADMIN_APPS))
+    return users
+
+
+def _programme_create(*, name, slug, year, prefix, status, opens, closes, event_date) -> Programme:
+    return Programme.objects.create(
+        name=name, slug=slug, year=year, reference_prefix=prefix, status=status,
+        nominations_open_at=opens, nominations_close_at=closes,
+        age_reference_date=date(year, 8, 31), event_date=event_date, blind_review=True,
+    )
+
+
+def _categories_create(programme: Programme, specs: tuple[CategorySpec, ...]) -> dict[str, Category]:
+    categories = Category.objects.bulk_create([
+        Category(
+            programme=programme, name=spec.name, slug=spec.slug, description=spec.description,
+            nominee_kind=spec.nominee_kind, cohort=spec.cohort, min_age=spec.min_age, max_age=spec.max_age,
+            max_finalists=spec.max_finalists, display_order=order,
+        )
+        for order, spec in enumerate(specs, start=1)
+    ])
+    Criterion.objects.bulk_create([
+        Criterion(category=category, name=name, guidance=guidance, weight=weight, max_score=5, display_order=order)
+        for category, spec in zip(categories, specs)
+        for order, (name, guidance, weight) in enumerate(spec.criteria, start=1)
+    ])
+    return {category.slug: category for category in categories}
+
+
+def _ascii_slug(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z]", "", folded)
+
+
+class _NominationSeeder:
+    """Nominees, groups, consents, nominations and their history for one programme."""
+
+    def __init__(self, *, programme, categories, organiser, staff, rng, now, progress):
+        self.programme = programme
+        self.categories = categories
+        self.organiser = organiser
+        self.staff = staff
+        self.rng = rng
+        self.now = now
+        self.progress = progress or (lambda label, done, total: None)
+        self.themes = {spec.slug: spec.theme for spec in CATEGORIES_2026}
+        self.taken_keys: set[str] = set()
+        self.used: set[tuple[str, int, int]] = set()  # (nominator e-mail, category, nominee) already nominated
+        self.eligible = self._eligibility_table()
+        self.workers: list[str] = []  # social workers' names, one per fifteen young people
+        self.staff_nominator = _Nominator(
+            name=staff.get_full_name(), email=staff.email, relationship=Relationship.SOCIAL_WORKER,
+            organisation="Children's social care", phone="", user=staff,
+        )
+
+    def run(self, count: int) -> tuple[int, int]:
+        rng = self.rng
+        group_count = int(count * GROUP_SHARE)
+        adult_nominations = int(count * ADULT_SHARE)
+        individual = count - group_count - adult_nominations
+        featured = FEATURED_PEOPLE if individual >= 2 * FEATURED_NOMINATIONS else ()
+        random_nominations = individual - (FEATURED_NOMINATIONS if featured else 0)
+        random_people = round(random_nominations * NOMINEES_PER_NOMINATION)
+
+        self.workers += [self._adult_name() for _ in range(max(10, random_people // 15))]
+        young = self._young_people(featured, random_people)
+        adults = self._adults(math.ceil(adult_nominations * 0.7))
+        groups = self._groups(group_count, young)
+
+        # Who each nomination is for: (kind, index, the first name the nominator used or "").
+        targets = [("young", index, typed) for index, person in enumerate(featured) for typed in person[-1]]
+        first_random = len(featured)
+        targets += [("young", first_random + i, "") for i in range(random_people)]
+        targets += [
+            ("young", first_random + rng.randrange(random_people), "") for _ in range(random_nominations - random_people)
+        ]
+        targets += [("adult", i if i < len(adults) else rng.randrange(len(adults)), "") for i in range(adult_nominations)]
+        targets += [("group", i, "") for i in range(group_count)]
+        rng.shuffle(targets)
+
+        nominators = self._nominators(max(10, math.ceil(count * 0.6)), RELATIONSHIP_WEIGHTS)
+        peers = self._nominators(max(10, adult_nominations), {Relationship.PEER: 1})
+        self._nominations(targets, young=young, adults=adults, groups=groups, nominators=nominators, peers=peers)
+        self._flag_lookalikes(young)
+        NominationSequence.objects.update_or_create(programme=self.programme, defaults={"last_number": count})
+        return len(young) + len(adults), len(groups)
+
+    # People
+
+    def _eligibility_table(self) -> dict[tuple[int, str], tuple[list[Category], list[int]]]:
+        """The individual categories open to each age and cohort, by the service's own rule."""
+        reference = self.programme.age_reference_date
+        individual = [
+            (self.categories[spec.slug], spec.popularity)
+            for spec in CATEGORIES_2026
+            if spec.nominee_kind == NomineeKind.INDIVIDUAL
+        ]
+        table = {}
+        for age in AGE_WEIGHTS:
+            for cohort in (Cohort.CHILD_IN_CARE, Cohort.CARE_LEAVER):
+                born = reference.replace(year=reference.year - age)
+                person = PersonInput(legal_first_name="", legal_last_name="", date_of_birth=born, cohort=cohort)
+                fits = [
+                    (category, weight) for category, weight in individual
+                    if not eligibility_problems(category=category, person=person, programme=self.programme)
+                ]
+                table[(age, cohort)] = ([c for c, _ in fits], [w for _, w in fits])
+        return table
+
+    def _adult_name(self) -> str:
+        return f"{self.rng.choice(ADULT_FIRST_NAMES)} {self.rng.choice(LAST_NAMES)}"
+
+    def _random_young_person(self, staff_allocated: bool) -> Nominee:
+        rng = self.rng
+        reference = self.programme.age_reference_date
+        while True:
+            first = rng.choice(YOUNG_FIRST_NAMES)
+            last = rng.choice(LAST_NAMES)
+            if rng.random() < 0.06:
+                last = f"{last}-{rng.choice(LAST_NAMES)}"
+            age = rng.choices(list(AGE_WEIGHTS), weights=list(AGE_WEIGHTS.values()))[0]
+            born = reference - timedelta(days=rng.randint(math.ceil(age * 365.25) + 1, math.floor((age + 1) * 365.25) - 1))
+            if match_key(first_name=first, last_name=last, date_of_birth=born) not in self.taken_keys:
+                break
+        age = age_on(born, reference)
+        if age < 16:
+            cohort = Cohort.CHILD_IN_CARE
+        elif age < 18:
+            cohort = Cohort.CHILD_IN_CARE if rng.random() < 0.75 else Cohort.CARE_LEAVER
+        else:
+            cohort = Cohort.CARE_LEAVER
+        preferred = ""
+        if first in NICKNAMES and rng.random() < 0.6:
+            preferred = NICKNAMES[first]
+        elif rng.random() < 0.04:
+            preferred = rng.choice(CHOSEN_NAMES)
+        pronunciation = PRONUNCIATIONS.get(first, "") if rng.random() < 0.8 else ""
+        return self._young_nominee(first, last, preferred, pronunciation, born, cohort, staff_allocated)
+
+    def _young_nominee(self, first, last, preferred, pronunciation, born, cohort, staff_allocated) -> Nominee:
+        nominee = Nominee(
+            programme_id=self.programme.pk, kind=PersonKind.YOUNG_PERSON,
+            legal_first_name=first, legal_last_name=last, preferred_name=preferred, pronunciation=pronunciation,
+            date_of_birth=born, cohort=cohort, area=self.rng.choice(AREAS),
+            allocated_worker=self.staff if staff_allocated else None,
+            allocated_worker_name=self.staff.get_full_name() if staff_allocated else self.rng.choice(self.workers),
+            match_key=match_key(first_name=first, last_name=last, date_of_birth=born),
+        )
+        self.taken_keys.add(nominee.match_key)
+        self._safeguarding(nominee, checked_by=self.staff if staff_allocated and self.rng.random() < 0.5 else self.organiser)
+        return nominee
+
+    def _young_people(self, featured, random_count: int) -> list[_Person]:
+        caseload = set(self.rng.sample(range(random_count), min(STAFF_CASELOAD, random_count)))
+        people = self._insert_nominees([
+            self._young_nominee(first, last, preferred, pronunciation, born, cohort, staff_allocated=False)
+            for first, last, preferred, pronunciation, born, cohort, _ in featured
+        ])
+        pending = []
+        for i in range(random_count):
+            pending.append(self._random_young_person(staff_allocated=i in caseload))
+            if len(pending) == BATCH_SIZE or i == random_count - 1:
+                people += self._insert_nominees(pending)
+                pending = []
+                self.progress("young people", len(people), len(featured) + random_count)
+        return people
+
+    def _adults(self, count: int) -> list[_Person]:
+        rng = self.rng
+        nominees = []
+        while len(nominees) < count:
+            first, last = rng.choice(ADULT_FIRST_NAMES), rng.choice(LAST_NAMES)
+            key = match_key(first_name=first, last_name=last, date_of_birth=None)
+            # Without a birth date the names are the whole key: double surnames keep large runs unique.
+            while key in self.taken_keys:
+                last = f"{last.split('-')[0]}-{rng.choice(LAST_NAMES)}"
+                key = match_key(first_name=first, last_name=last, date_of_birth=None)
+            self.taken_keys.add(key)
+            nominee = Nominee(
+                programme_id=self.programme.pk, kind=PersonKind.ADULT, legal_first_name=first, legal_last_name=last,
+                area=rng.choice(AREAS), match_key=key,
+            )
+            self._safeguarding(nominee, checked_by=self.organiser)
+            nominees.append(nominee)
+        people = []
+        for start in range(0, len(nominees), BATCH_SIZE):
+            people += self._insert_nominees(nominees[start:start + BATCH_SIZE])
+        return people
+
+    def _safeguarding(self, nominee: Nominee, *, checked_by) -> None:
+        """Half the nominees have had the safeguarding check; the rest keep the safe defaults."""
+        rng = self.rng
+        if rng.random() < 0.5:
+            return
+        opened = self.programme.nominations_open_at
+        nominee.safeguarding_checked_at = opened + (self.now - opened) * rng.random()
+        nominee.safeguarding_checked_by = checked_by
+        nominee.attendance_safe = rng.random() > 0.06
+        nominee.publicity_level = rng.choices(list(PUBLICITY_WEIGHTS), weights=list(PUBLICITY_WEIGHTS.values()))[0]
+        nominee.photography_allowed = rng.random() < (0.15 if nominee.publicity_level == PublicityLevel.ANONYMOUS else 0.75)
+        if not nominee.attendance_safe:
+            nominee.safeguarding_notes = rng.choice(UNSAFE_NOTES)
+        elif rng.random() < 0.1:
+            nominee.safeguarding_notes = rng.choice(SAFEGUARDING_NOTES)
+
+    def _insert_nominees(self, nominees: list[Nominee]) -> list[_Person]:
+        Nominee.objects.bulk_create(nominees, batch_size=BATCH_SIZE)
+        consents, history = [], []
+        for nominee in nominees:
+            if nominee.safeguarding_checked_at is not None:
+                history.append(self._nominee_history(
+                    nominee, "nominations.nominee.safeguarding_checked", nominee.safeguarding_checked_by,
+                    attendance_safe=nominee.attendance_safe, publicity_level=nominee.publicity_level,
+                    photography_allowed=nominee.photography_allowed,
+                ))
+            if nominee.kind == PersonKind.YOUNG_PERSON:
+                for consent in self._consents(nominee):
+                    consents.append(consent)
+                    history.append(self._nominee_history(
+                        nominee, "nominations.consent.recorded", consent.recorded_by,
+                        purpose=consent.purpose, given=consent.given, given_by=consent.given_by,
+                    ))
+                    if consent.withdrawn_at is not None:
+                        history.append(self._nominee_history(
+                            nominee, "nominations.consent.withdrawn", consent.withdrawn_by, purpose=consent.purpose
+                        ))
+        Consent.objects.bulk_create(consents, batch_size=BATCH_SIZE)
+        NomineeHistory.objects.bulk_create(history, batch_size=BATCH_SIZE)
+        reference = self.programme.age_reference_date
+        return [
+            _Person(
+                pk=n.pk, match_key=n.match_key, name=n.first_name,
+                age=age_on(n.date_of_birth, reference) if n.date_of_birth else None,
+                cohort=n.cohort, staff_allocated=n.allocated_worker_id is not None,
+            )
+            for n in nominees
+        ]
+
+    @staticmethod
+    def _nominee_history(nominee, action, actor, **detail) -> NomineeHistory:
+        return NomineeHistory(
+            nominee_id=nominee.pk, action=action, actor=actor, actor_label=actor.get_username(), detail=detail
+        )
+
+    def _consents(self, nominee: Nominee) -> list[Consent]:
+        """Consent as the safeguarding check found it: a refusal always matches a flag that honours it."""
+        rng = self.rng
+        recorded_by = nominee.safeguarding_checked_by
+        if recorded_by is None:
+            purposes = {ConsentPurpose.NOMINATION: True} if rng.random() < 0.3 else {}
+            recorded_by, at = self.organiser, self.now - timedelta(days=rng.randint(1, 30))
+        elif rng.random() < 0.6:
+            purposes = {
+                ConsentPurpose.NOMINATION: True,
+                ConsentPurpose.ATTENDING: True,
+                ConsentPurpose.NAME_READ_OUT: nominee.publicity_level != PublicityLevel.ANONYMOUS,
+                ConsentPurpose.PHOTOGRAPHED: nominee.photography_allowed,
+                ConsentPurpose.PRESS: nominee.publicity_level == PublicityLevel.FULL_NAME and rng.random() < 0.5,
+            }
+            at = nominee.safeguarding_checked_at - timedelta(hours=rng.randint(1, 240))
+        else:
+            return []
+        age = age_on(nominee.date_of_birth, self.programme.age_reference_date)
+        if age >= 16:
+            given_by, given_by_name = ConsentGiver.YOUNG_PERSON, ""
+        else:
+            givers = (ConsentGiver.CARER, ConsentGiver.SOCIAL_WORKER) if age < 12 else (ConsentGiver.YOUNG_PERSON, ConsentGiver.CARER)
+            given_by = rng.choice(givers)
+            given_by_name = {
+                ConsentGiver.CARER: self._adult_name(),
+                ConsentGiver.SOCIAL_WORKER: nominee.allocated_worker_name,
+            }.get(given_by, "")
+        consents = [
+            Consent(nominee_id=nominee.pk, purpose=purpose, given=given, given_by=given_by, given_by_name=given_by_name,
+                    given_at=at, recorded_by=recorded_by)
+            for purpose, given in purposes.items()
+        ]
+        # Now and then press consent was given and later withdrawn: later outputs must honour that.
+        if consents and consents[-1].purpose == ConsentPurpose.PRESS and consents[-1].given and rng.random() < 0.2:
+            consents[-1].withdrawn_at = at + timedelta(days=rng.randint(1, 5))
+            consents[-1].withdrawn_by = recorded_by
+        return consents
+
+    def _groups(self, count: int, young: list[_Person]) -> list[NomineeGroup]:
+        if not young:
+            return []
+        rng = self.rng
+        names: set[str] = set()
+        groups = []
+        for _ in range(count):
+            name = f"{rng.choice(AREAS)} {rng.choice(GROUP_PROJECTS)}"
+            while name in names:
+                name = f"{rng.choice(AREAS)} {rng.choice(GROUP_PROJECTS)} {rng.randint(2, 99)}"
+            names.add(name)
+            groups.append(NomineeGroup(programme_id=self.programme.pk, name=name))
+        NomineeGroup.objects.bulk_create(groups, batch_size=BATCH_SIZE)
+        membership = NomineeGroup.members.through
+        membership.objects.bulk_create(
+            [
+                membership(nomineegroup_id=group.pk, nominee_id=member.pk)
+                for group in groups
+                for member in rng.sample(young, min(len(young), rng.randint(2, 6)))
+            ],
+            batch_size=BATCH_SIZE,
+        )
+        return groups
+
+    def _flag_lookalikes(self, young: list[_Person]) -> None:
+        """Flag each young person whose names, or surname and birth date, match an earlier record's,
+        pointing at the first such record, as nominations.services does at intake."""
+        by_names: dict[str, int] = {}
+        by_surname_and_birth: dict[str, int] = {}
+        flagged = []
+        for person in sorted(young, key=lambda p: p.pk):
+            first, last, born = person.match_key.split("|")
+            earlier = [pk for pk in (by_names.get(f"{first}|{last}"), by_surname_and_birth.get(f"{last}|{born}")) if pk]
+            if earlier:
+                flagged.append((min(earlier), person.pk))
+            by_names.setdefault(f"{first}|{last}", person.pk)
+            by_surname_and_birth.setdefault(f"{last}|{born}", person.pk)
+        # One prepared statement for every row: bulk_update's CASE per batch takes seconds at scale.
+        quote = connection.ops.quote_name
+        table, column = Nominee._meta.db_table, Nominee._meta.get_field("possible_duplicate_of").column
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {quote(table)} SET {quote(column)} = %s WHERE {quote(Nominee._meta.pk.column)} = %s", flagged
+            )
+
+    # Nominations
+
+    def _nominators(self, count: int, relationship_weights: dict[str, int]) -> list[_Nominator]:
+        rng = self.rng
+        relationships, weights = list(relationship_weights), list(relationship_weights.values())
+        nominators = []
+        for number in range(1, count + 1):
+            relationship = rng.choices(relationships, weights=weights)[0]
+            young = relationship == Relationship.PEER
+            first = rng.choice(YOUNG_FIRST_NAMES if young else ADULT_FIRST_NAMES)
+            last = rng.choice(LAST_NAMES)
+            organisation = rng.choice(ORGANISATIONS[relationship])
+            if relationship == Relationship.SOCIAL_WORKER:
+                organisation = f"{organisation}, {rng.choice(AREAS)} team"
+            local_part = f"{_ascii_slug(first) or 'nominator'}.{_ascii_slug(last) or 'demo'}{number}"
+            nominators.append(_Nominator(
+                name=f"{first} {last}",
+                email=f"{local_part}@{EMAIL_DOMAINS.get(relationship, 'example.org')}",
+                relationship=relationship,
+                organisation=organisation,
+                phone=f"07700 900{rng.randrange(1000):03d}" if rng.random() < 0.6 else "",
+            ))
+        return nominators
+
+    def _pick_nominator(self, pool: list[_Nominator], category: Category, nominee_pk: int | None) -> _Nominator:
+        """A nominator who has not yet nominated this nominee in this category (the database refuses a second)."""
+        while True:
+            nominator = self.rng.choice(pool)
+            if nominee_pk is None or (nominator.email, category.pk, nominee_pk) not in self.used:
+                break
+        if nominee_pk is not None:
+            self.used.add((nominator.email, category.pk, nominee_pk))
+        return nominator
+
+    def _nominations(self, targets, *, young, adults, groups, nominators, peers) -> None:
+        rng = self.rng
+        opened = self.programme.nominations_open_at
+        open_for = self.now - opened
+        total = len(targets)
+        team, proud_plus = self.categories["team-effort"], self.categories["proud-plus"]
+        batch: list[tuple[Nomination, str]] = []
+        for number, (kind, index, typed) in enumerate(targets, start=1):
+            nominee_pk = group_pk = None
+            if kind == "group":
+                category, group_pk, name = team, groups[index].pk, groups[index].name
+                nominator = self._pick_nominator(nominators, category, None)
+            elif kind == "adult":
+                person = adults[index]
+                category, nominee_pk, name = proud_plus, person.pk, person.name
+                nominator = self._pick_nominator(peers, category, nominee_pk)
+            else:
+                person = young[index]
+                fits, weights = self.eligible[(person.age, person.cohort)]
+                category, nominee_pk, name = rng.choices(fits, weights=weights)[0], person.pk, typed or person.name
+                staff_pair = (self.staff.email, category.pk, nominee_pk)
+                # Allocated workers nominate some of their own young people.
+                if person.staff_allocated and rng.random() < 0.5 and staff_pair not in self.used:
+                    self.used.add(staff_pair)
+                    nominator = self.staff_nominator
+                else:
+                    pool = peers if rng.random() < 0.06 else nominators
+                    nominator = self._pick_nominator(pool, category, nominee_pk)
+            status = rng.choices(list(STATUS_WEIGHTS), weights=list(STATUS_WEIGHTS.values()))[0]
+            # References follow submission order; nominations pick up towards the deadline.
+            submitted_at = opened + open_for * (((number - 1 + rng.random()) / total) ** 0.6)
+            theme = self.themes[category.slug]
+            voice = theme if theme in WHY_IT_MATTERS else "young"
+            nomination = Nomination(
+                programme_id=self.programme.pk, category_id=category.pk, nominee_id=nominee_pk, group_id=group_pk,
+                reference=f"{self.programme.reference_prefix}-{number:04d}",
+                status=status,
+                source=rng.choices(list(SOURCE_WEIGHTS), weights=list(SOURCE_WEIGHTS.values()))[0],
+                nominator_name=nominator.name, nominator_email=nominator.email, nominator_phone=nominator.phone,
+                nominator_organisation=nominator.organisation, nominator_relationship=nominator.relationship,
+                nominator_known_recently=True, nominator_user=nominator.user,
+                achievement=" ".join(rng.sample(ACHIEVEMENTS[theme], 2)).format(name=name),
+                why_it_matters=rng.choice(WHY_IT_MATTERS[voice]).format(name=name),
+                anything_else=rng.choice(ANYTHING_ELSE).format(name=name) if kind == "young" and rng.random() < 0.3 else "",
+                submitted_at=None if status == NominationStatus.DRAFT else submitted_at,
+            )
+            reason = ""
+            if status == NominationStatus.INELIGIBLE:
+                reason = rng.choice(INELIGIBLE_REASONS)
+            elif status == NominationStatus.WITHDRAWN:
+                reason = rng.choice(WITHDRAWN_REASONS)
+            batch.append((nomination, reason))
+            if len(batch) == BATCH_SIZE or number == total:
+                self._insert_nominations(batch)
+                batch = []
+                self.progress("nominations", number, total)
+        self._backdate_history()
+
+    def _insert_nominations(self, batch: list[tuple[Nomination, str]]) -> None:
+        Nomination.objects.bulk_create([nomination for nomination, _ in batch], batch_size=BATCH_SIZE)
+        history = []
+        for nomination, reason in batch:
+            # Imports are run by the organiser; everything else comes from the nominator.
+            actor = self.organiser if nomination.source == Source.IMPORT else nomination.nominator_user
+            label = actor.get_username() if actor else "nominator"
+            history.append(NominationHistory(
+                nomination_id=nomination.pk, action="nominations.nomination.created", to_status=NominationStatus.DRAFT,
+                actor=actor, actor_label=label, reason=f"via {Source(nomination.source).label.lower()}",
+            ))
+            if nomination.status == NominationStatus.DRAFT:
+                continue
+            history.append(NominationHistory(
+                nomination_id=nomination.pk, action="nominations.nomination.submitted",
+                from_status=NominationStatus.DRAFT, to_status=NominationStatus.SUBMITTED, actor=actor, actor_label=label,
+            ))
+            if nomination.status in (NominationStatus.ELIGIBLE, NominationStatus.INELIGIBLE):
+                actor, label = self.organiser, self.organiser.get_username()
+            elif nomination.status == NominationStatus.WITHDRAWN:
+                actor = nomination.nominator_user
+                label = actor.get_username() if actor else "nominator (private link)"
+            else:
+                continue
+            history.append(NominationHistory(
+                nomination_id=nomination.pk, action=f"nominations.nomination.{nomination.status}",
+                from_status=NominationStatus.SUBMITTED, to_status=nomination.status,
+                actor=actor, actor_label=label, reason=reason,
+            ))
+        NominationHistory.objects.bulk_create(history, batch_size=BATCH_SIZE)
+
+    def _backdate_history(self) -> None:
+        """bulk_create stamps every row with the time of the run; move creation and submission
+        to when the nomination was submitted, so the history reads in order."""
+        submitted = Nomination.objects.filter(programme=self.programme, submitted_at__isnull=False)
+        submitted.update(created_at=F("submitted_at"))
+        NominationHistory.objects.filter(
+            nomination__in=submitted,
+            action__in=["nominations.nomination.created", "nominations.nomination.submitted"],
+        ).update(at=Subquery(Nomination.objects.filter(pk=OuterRef("nomination_id")).values("submitted_at")[:1]))
