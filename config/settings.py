@@ -148,6 +148,11 @@ PROUD_IMPORT_MAX_ROWS = int(os.environ.get("PROUD_IMPORT_MAX_ROWS", "20000"))
 # Public form: how many nominations one address may send.
 PROUD_NOMINATION_RATE = os.environ.get("PROUD_NOMINATION_RATE", "20/h")
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
+# Behind a proxy every request comes from the proxy's address: NUM_PROXIES says how many
+# trusted proxies append to X-Forwarded-For, so limits apply to the real client.
+NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
+if NUM_PROXIES:
+    RATELIMIT_IP_META_KEY = "config.views.client_ip"
 RATELIMIT_VIEW = "config.views.rate_limited"
 
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "proud-demo")
@@ -172,6 +177,7 @@ REST_FRAMEWORK = {
         "nomination_link": os.environ.get("PROUD_LINK_RATE", "60/h"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "NUM_PROXIES": NUM_PROXIES or None,
 }
 
 SPECTACULAR_SETTINGS = {

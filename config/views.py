@@ -1,4 +1,13 @@
+from django.conf import settings
 from django.shortcuts import render
+
+
+def client_ip(request) -> str:
+    """The client's address as the trusted proxies saw it (settings.NUM_PROXIES hops)."""
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    if len(hops) >= settings.NUM_PROXIES:
+        return hops[-settings.NUM_PROXIES]
+    return request.META.get("REMOTE_ADDR", "")
 
 
 def rate_limited(request, exception=None):

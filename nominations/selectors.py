@@ -55,3 +55,11 @@ def nomination_for_private_link(token: str) -> Nomination | None:
         .filter(access_token_hash=hash_token(token))
         .first()
     )
+
+
+def nomination_for_link_session(nomination_id) -> Nomination | None:
+    """The nomination whose private link was opened earlier in this session (the id is kept
+    in the session so the token leaves the address bar)."""
+    if nomination_id is None:
+        return None
+    return Nomination.objects.select_related("programme", "category", "nominee", "group").filter(pk=nomination_id).first()

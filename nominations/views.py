@@ -24,7 +24,7 @@ from .enums import Source
 from .forms import NominationForm, WithdrawForm
 from .models import Nomination
 from .naming import nomination_announce_name
-from .selectors import nomination_for_private_link, nominations_made_by
+from .selectors import nomination_for_link_session, nomination_for_private_link, nominations_made_by
 from .services import NominationError, nomination_create, nomination_withdraw
 
 # Session keys: the reference of the nomination just sent, and the nomination a private link opened.
@@ -135,10 +135,7 @@ def private_link(request: HttpRequest, token: str) -> HttpResponse:
 
 def _linked_nomination(request: HttpRequest) -> Nomination | None:
     """The nomination whose private link was opened in this session."""
-    pk = request.session.get(LINK_SESSION_KEY)
-    if pk is None:
-        return None
-    return Nomination.objects.select_related("programme", "category", "nominee", "group").filter(pk=pk).first()
+    return nomination_for_link_session(request.session.get(LINK_SESSION_KEY))
 
 
 @private_page

@@ -1,5 +1,9 @@
+import tempfile
+
 from django.db.models import Prefetch
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -7,10 +11,13 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from awards.api.permissions import ActionRules, anyone, authenticated
+from awards.enums import Role
+from awards.rules import is_any_organiser, programme_ids_with_role
 from awards.models import Category
 from awards.selectors import programmes_visible_to
 
 from ..enums import Source
+from ..exporters import NominationsExporter
 from ..filters import NominationFilterSet, NominatorNominationFilterSet, NomineeFilterSet
 from ..models import Consent, Nomination, Nominee
 from ..selectors import (
@@ -69,6 +76,21 @@ def create_from_validated(data: dict, *, user, source: str) -> tuple[Nomination,
     return nomination_create_from_data(data, programme=programme, category=category, user=user, source=source)
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def is_any_organiser_request(request, view) -> bool:
+    return is_any_organiser(request.user)
+
+
+def xlsx_response(exporter) -> FileResponse:
+    """Stream an exporter's workbook from a temporary file (memory does not grow with rows)."""
+    spool = tempfile.TemporaryFile()
+    exporter.write(spool)
+    spool.seek(0)
+    return FileResponse(spool, as_attachment=True, filename=exporter.filename(), content_type=XLSX)
+
+
 def _identity_nominee_ids(nominations) -> list[int]:
     ids = []
     for nomination in nominations:
@@ -89,7 +111,13 @@ class NominationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     throttle_classes = [NominateThrottle]
     throttle_scope = "nominate"
     throttled_actions = ("create",)
-    action_rules = {"list": authenticated, "retrieve": authenticated, "create": anyone, "transition": authenticated}
+    action_rules = {
+        "list": authenticated,
+        "retrieve": authenticated,
+        "create": anyone,
+        "transition": authenticated,
+        "export": is_any_organiser_request,
+    }
     filterset_class = NominationFilterSet
     ordering_fields = ["submitted_at", "reference", "status"]
 
@@ -151,6 +179,18 @@ class NominationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         )
         nomination = self.get_queryset().get(pk=nomination.pk)
         return Response(NominationSerializer(nomination, context=self.get_serializer_context()).data)
+
+
+    @extend_schema(
+        responses={(200, XLSX): OpenApiTypes.BINARY},
+        description="The nominations of the list, with the same filters, as an XLSX workbook. Organisers only.",
+    )
+    @action(detail=False, methods=["get"])
+    def export(self, request):
+        organised = programme_ids_with_role(request.user, Role.ORGANISER)
+        queryset = self.filter_queryset(nominations_with_identity_for(request.user).filter(programme_id__in=organised))
+        exporter = NominationsExporter(queryset, user=request.user, context="api.nominations.export")
+        return xlsx_response(exporter)
 
 
 class MyNominationViewSet(viewsets.ReadOnlyModelViewSet):
