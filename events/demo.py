@@ -37,7 +37,7 @@ from nominations.enums import (
     Relationship,
     Source,
 )
-from nominations.matching import match_key
+from nominations.matching import alias_key, match_key
 from nominations.models import (
     Consent,
     Nomination,
@@ -129,7 +129,7 @@ AGE_WEIGHTS = dict(zip(range(5, 26), (2, 2, 3, 3, 4, 4, 5, 6, 7, 8, 9, 9, 9, 8, 
 # The deliberate duplicates, as nominators really type them, and a right-to-left name:
 # (legal first, legal last, preferred, pronunciation, date of birth, cohort, the first name each nominator used).
 FEATURED_PEOPLE = (
-    # Alfie and Alfred give the same match key: one nominee, two nominations.
+    # Nominators wrote Alfie and Alfred: one nominee record (already merged), two nominations.
     ("Alfred", "Whitlock", "Alfie", "", date(2013, 2, 9), Cohort.CHILD_IN_CARE, ("Alfie", "Alfred")),
     ("Zoë", "Okafor-Hughes", "", "ZOH-ee", date(2009, 6, 21), Cohort.CHILD_IN_CARE, ("Zoë", "Zoe")),
     # A mistyped year of birth and a misspelt first name: separate records flagged as look-alikes.
@@ -652,6 +652,7 @@ class _NominationSeeder:
             allocated_worker=self.staff if staff_allocated else None,
             allocated_worker_name=self.staff.get_full_name() if staff_allocated else self.rng.choice(self.workers),
             match_key=match_key(first_name=first, last_name=last, date_of_birth=born),
+            alias_key=alias_key(first_name=first, last_name=last, date_of_birth=born),
         )
         self.taken_keys.add(nominee.match_key)
         self._safeguarding(nominee, checked_by=self.staff if staff_allocated and self.rng.random() < 0.5 else self.organiser)
@@ -686,6 +687,7 @@ class _NominationSeeder:
             nominee = Nominee(
                 programme_id=self.programme.pk, kind=PersonKind.ADULT, legal_first_name=first, legal_last_name=last,
                 area=rng.choice(AREAS), match_key=key,
+                alias_key=alias_key(first_name=first, last_name=last, date_of_birth=None),
             )
             self._safeguarding(nominee, checked_by=self.organiser)
             nominees.append(nominee)

@@ -24,9 +24,10 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     S.INELIGIBLE: frozenset({S.ELIGIBLE, S.WITHDRAWN}),
     S.SHORTLISTED: frozenset({S.WINNER, S.HIGHLY_COMMENDED, S.FINALIST, S.NOT_SHORTLISTED, S.WITHDRAWN}),
     S.NOT_SHORTLISTED: frozenset({S.SHORTLISTED, S.WITHDRAWN}),
-    S.WINNER: frozenset(),
-    S.HIGHLY_COMMENDED: frozenset(),
-    S.FINALIST: frozenset(),
+    # Results are recorded before the night; a young person can still withdraw until it.
+    S.WINNER: frozenset({S.WITHDRAWN}),
+    S.HIGHLY_COMMENDED: frozenset({S.WITHDRAWN}),
+    S.FINALIST: frozenset({S.WITHDRAWN}),
     S.WITHDRAWN: frozenset(),
 }
 

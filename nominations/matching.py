@@ -1,8 +1,10 @@
 """Name normalisation for finding the same young person twice.
 
-Two records match when their normalised legal first name (or preferred name), last
-name and date of birth agree. Normalising folds case, accents, spacing, punctuation
-and common short forms ("Alfie" and "Alfred" are the same key).
+Two records are the same young person when their normalised first name, last name and
+date of birth agree exactly (normalising folds case, accents, spacing and punctuation):
+a new nomination is then attached to the existing record. Short forms ("Alfie" and
+"Alfred", but also "Oliver" and "Olivia") only make records look alike: twins share a
+surname and a birthday, so a look-alike is flagged for an organiser, never attached.
 """
 
 import re
@@ -65,18 +67,30 @@ def normalise(text: str) -> str:
     return " ".join(part for part in _SEPARATORS.split(without_marks) if part)
 
 
-def first_name_key(first_name: str) -> str:
+def exact_first_name_key(first_name: str) -> str:
     words = normalise(first_name).split()
-    if not words:
-        return ""
-    return SHORT_FORMS.get(words[0], words[0])
+    return words[0] if words else ""
+
+
+def first_name_key(first_name: str) -> str:
+    """The short-form group of a first name: "Alfie" and "Alfred" give the same key."""
+    word = exact_first_name_key(first_name)
+    return SHORT_FORMS.get(word, word)
 
 
 def last_name_key(last_name: str) -> str:
     return normalise(last_name).replace(" ", "")
 
 
+def _dob(date_of_birth) -> str:
+    return date_of_birth.isoformat() if date_of_birth else "-"
+
+
 def match_key(*, first_name: str, last_name: str, date_of_birth) -> str:
-    """The key two records of the same young person share."""
-    dob = date_of_birth.isoformat() if date_of_birth else "-"
-    return f"{first_name_key(first_name)}|{last_name_key(last_name)}|{dob}"
+    """The key two records of the same young person share exactly."""
+    return f"{exact_first_name_key(first_name)}|{last_name_key(last_name)}|{_dob(date_of_birth)}"
+
+
+def alias_key(*, first_name: str, last_name: str, date_of_birth) -> str:
+    """The key of look-alikes: short forms folded together."""
+    return f"{first_name_key(first_name)}|{last_name_key(last_name)}|{_dob(date_of_birth)}"

@@ -61,6 +61,7 @@ class Nominee(models.Model):
 
     # Duplicate handling: the normalised names and birth date, and where an organiser must look.
     match_key = models.CharField(max_length=255, db_index=True, editable=False)
+    alias_key = models.CharField(max_length=255, db_index=True, editable=False, default="")
     possible_duplicate_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -1,12 +1,17 @@
 """Who may do what to nominations and nominees: plain (user, obj) -> bool predicates."""
 
-from awards.rules import is_organiser
+from awards.rules import is_organiser, is_staff_member
 
 from .enums import ALLOWED_TRANSITIONS, NOMINATOR_TRANSITIONS, NominationStatus
 
 
 def is_allocated_worker(user, nominee) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and nominee.allocated_worker_id == user.pk
+    """The young person's allocated worker, while they hold the staff role in the programme."""
+    return (
+        bool(getattr(user, "is_authenticated", False))
+        and nominee.allocated_worker_id == user.pk
+        and is_staff_member(user, nominee.programme_id)
+    )
 
 
 def can_view_identity(user, nominee) -> bool:

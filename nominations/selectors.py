@@ -15,7 +15,8 @@ def nominations_with_identity_for(user, *, programme=None) -> QuerySet[Nominatio
     programmes they organise, and those of young people allocated to them."""
     if not getattr(user, "is_authenticated", False):
         return Nomination.objects.none()
-    condition = Q(nominee__allocated_worker=user)
+    # Allocated workers only while they hold the staff role in that programme.
+    condition = Q(nominee__allocated_worker=user, programme_id__in=programme_ids_with_role(user, Role.STAFF))
     organised = programme_ids_with_role(user, Role.ORGANISER)
     if organised:
         condition |= Q(programme_id__in=organised)
@@ -35,7 +36,7 @@ def nominations_made_by(user) -> QuerySet[Nomination]:
 def nominees_with_identity_for(user) -> QuerySet[Nominee]:
     if not getattr(user, "is_authenticated", False):
         return Nominee.objects.none()
-    condition = Q(allocated_worker=user)
+    condition = Q(allocated_worker=user, programme_id__in=programme_ids_with_role(user, Role.STAFF))
     organised = programme_ids_with_role(user, Role.ORGANISER)
     if organised:
         condition |= Q(programme_id__in=organised)

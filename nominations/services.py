@@ -28,7 +28,7 @@ from .enums import (
     Relationship,
     Source,
 )
-from .matching import first_name_key, last_name_key, match_key
+from .matching import alias_key, exact_first_name_key, last_name_key, match_key
 from .models import (
     Consent,
     IdentityAccess,
@@ -173,25 +173,22 @@ def _next_reference(programme: Programme) -> str:
 
 
 def _find_or_create_nominee(*, programme: Programme, person: PersonInput) -> Nominee:
-    """Attach to the nominee this person already is, or create one and flag look-alikes."""
-    key = match_key(first_name=person.legal_first_name, last_name=person.legal_last_name, date_of_birth=person.date_of_birth)
-    existing = (
-        Nominee.objects.filter(programme=programme, match_key=key, merged_into__isnull=True, kind=person.kind)
-        .order_by("id")
-        .first()
-    )
+    """Attach to the nominee this person already is (exact names and birth date), or create
+    one and flag a look-alike (short forms, or the same names with another birth date, or the
+    same surname and birth date) for an organiser to merge or keep apart."""
+    names = dict(first_name=person.legal_first_name, last_name=person.legal_last_name, date_of_birth=person.date_of_birth)
+    key, alias = match_key(**names), alias_key(**names)
+    candidates = Nominee.objects.filter(programme=programme, merged_into__isnull=True, kind=person.kind).order_by("id")
+    existing = candidates.filter(match_key=key).first()
     if existing is not None:
         return existing
-    first, last = first_name_key(person.legal_first_name), last_name_key(person.legal_last_name)
-    dob = person.date_of_birth.isoformat() if person.date_of_birth else "-"
-    lookalike = (
-        Nominee.objects.filter(programme=programme, merged_into__isnull=True, kind=person.kind)
-        .filter(Q(match_key__startswith=f"{first}|{last}|") | Q(match_key__endswith=f"|{last}|{dob}"))
-        .order_by("id")
-        .first()
-        if person.date_of_birth
-        else None
-    )
+    first, last = exact_first_name_key(person.legal_first_name), last_name_key(person.legal_last_name)
+    lookalike = None
+    if person.date_of_birth:
+        dob = person.date_of_birth.isoformat()
+        lookalike = candidates.filter(
+            Q(alias_key=alias) | Q(match_key__startswith=f"{first}|{last}|") | Q(match_key__endswith=f"|{last}|{dob}")
+        ).first()
     nominee = Nominee(
         programme=programme,
         kind=person.kind,
@@ -203,9 +200,10 @@ def _find_or_create_nominee(*, programme: Programme, person: PersonInput) -> Nom
         cohort=person.cohort if person.kind == PersonKind.YOUNG_PERSON else "",
         area=person.area,
         match_key=key,
+        alias_key=alias,
         possible_duplicate_of=lookalike,
     )
-    nominee.full_clean(exclude=["programme", "possible_duplicate_of", "match_key"])
+    nominee.full_clean(exclude=["programme", "possible_duplicate_of", "match_key", "alias_key"])
     nominee.save()
     return nominee
 
@@ -270,6 +268,9 @@ def nomination_create(
     token = secrets.token_urlsafe(32)
     try:
         with transaction.atomic():
+            # Taking the reference first locks the programme's sequence row, so two nominations of
+            # the same new young person cannot both miss each other and create two records.
+            reference = _next_reference(programme)
             nominee = group = None
             if kind == NomineeKind.GROUP:
                 group = NomineeGroup.objects.create(programme=programme, name=group_name.strip())
@@ -293,7 +294,7 @@ def nomination_create(
                 category=category,
                 nominee=nominee,
                 group=group,
-                reference=_next_reference(programme),
+                reference=reference,
                 status=NominationStatus.SUBMITTED if submit else NominationStatus.DRAFT,
                 source=source,
                 nominator_name=nominator.name,
@@ -344,7 +345,8 @@ def nomination_create(
     if source != Source.IMPORT:
         from .emails import send_nomination_received
 
-        transaction.on_commit(lambda: send_nomination_received(nomination_id=nomination.pk, token=token))
+        # robust: a mail server that is down must not turn a saved nomination into an error page.
+        transaction.on_commit(lambda: send_nomination_received(nomination_id=nomination.pk, token=token), robust=True)
     return nomination, token
 
 
@@ -379,13 +381,21 @@ def nomination_create_from_data(
 
 
 def nomination_transition(
-    *, nomination: Nomination, to: str, actor, reason: str = "", holds_private_link: bool = False
+    *,
+    nomination: Nomination,
+    to: str,
+    actor,
+    reason: str = "",
+    holds_private_link: bool = False,
+    authorised: bool = False,
 ) -> Nomination:
     """Move a nomination along the lifecycle.
 
     Guarantees: the row is locked while it changes; only moves in ALLOWED_TRANSITIONS
     by someone the rules allow; moving to submitted re-checks eligibility; refusals name
     the rule; a history row records who, when, from, to and why. Nothing is deleted.
+    `authorised=True` is for other services that have already checked the actor (a consent
+    refusal withdraws nominations on the young person's behalf).
     """
     if to not in NominationStatus.values:
         raise TransitionNotAllowed(f"'{to}' is not a nomination status.", field="to")
@@ -403,8 +413,11 @@ def nomination_transition(
                 f"{NominationStatus(to).label.lower()}.",
                 field="to",
             )
-        if not rules.can_transition(actor, locked, to, holds_private_link=holds_private_link):
+        if not authorised and not rules.can_transition(actor, locked, to, holds_private_link=holds_private_link):
             raise NotAllowed("You do not have permission to make this change.")
+        event_date = locked.programme.event_date
+        if to == NominationStatus.WITHDRAWN and event_date and timezone.localdate() > event_date:
+            raise TransitionNotAllowed("The awards night has passed: nominations can no longer be withdrawn.", field="to")
         if to == NominationStatus.INELIGIBLE and not reason.strip():
             raise NominationError("Give a reason when marking a nomination not eligible.", field="reason")
         if to == NominationStatus.SUBMITTED:
@@ -463,7 +476,8 @@ def nominee_record_safeguarding(
     notes: str | None = None,
 ) -> Nominee:
     """Record the safeguarding check: whether attending is safe, how the name may be
-    announced and whether photographs may be taken. Organisers and the allocated worker only."""
+    announced and whether photographs may be taken. Organisers and the allocated worker only.
+    A name level other than anonymous, and photographs, need the matching consent given now."""
     if not rules.can_record_safeguarding(actor, nominee):
         raise NotAllowed("Only organisers and the young person's allocated worker can record the safeguarding check.")
     if publicity_level not in PublicityLevel.values:
@@ -471,11 +485,16 @@ def nominee_record_safeguarding(
     with transaction.atomic():
         locked = Nominee.objects.select_for_update().get(pk=nominee.pk)
         current = {c.purpose: c.given for c in locked.consents.filter(withdrawn_at__isnull=True)}
-        # Consent withdrawn or refused wins over the check: never announce or photograph against it.
-        if current.get(ConsentPurpose.NAME_READ_OUT) is False:
-            publicity_level = PublicityLevel.ANONYMOUS
-        if current.get(ConsentPurpose.PHOTOGRAPHED) is False:
-            photography_allowed = False
+        # Nothing about me without me: a name is read out, a photo taken, only with consent recorded now.
+        if publicity_level != PublicityLevel.ANONYMOUS and current.get(ConsentPurpose.NAME_READ_OUT) is not True:
+            raise NominationError(
+                "Record consent to the name being read out before choosing a publicity level other than anonymous.",
+                field="publicity_level",
+            )
+        if photography_allowed and current.get(ConsentPurpose.PHOTOGRAPHED) is not True:
+            raise NominationError(
+                "Record consent to being photographed before allowing photographs.", field="photography_allowed"
+            )
         locked.attendance_safe = attendance_safe
         locked.publicity_level = publicity_level
         locked.photography_allowed = photography_allowed
@@ -523,7 +542,7 @@ def consent_record(
             recorded_by=_user_or_none(actor),
         )
         if not given:
-            _apply_consent_refusal(locked, purpose)
+            _apply_consent_refusal(locked, purpose, actor)
         _nominee_history(locked, "nominations.consent.recorded", actor, purpose=purpose, given=given, given_by=given_by)
     return consent
 
@@ -540,13 +559,24 @@ def consent_withdraw(*, nominee: Nominee, purpose: str, actor) -> Consent:
         consent.withdrawn_at = timezone.now()
         consent.withdrawn_by = _user_or_none(actor)
         consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
-        _apply_consent_refusal(locked, purpose)
+        _apply_consent_refusal(locked, purpose, actor)
         _nominee_history(locked, "nominations.consent.withdrawn", actor, purpose=purpose)
     return consent
 
 
-def _apply_consent_refusal(nominee: Nominee, purpose: str) -> None:
-    if purpose == ConsentPurpose.NAME_READ_OUT and nominee.publicity_level != PublicityLevel.ANONYMOUS:
+def _apply_consent_refusal(nominee: Nominee, purpose: str, actor=None) -> None:
+    """Make every later output honour a refusal or withdrawal of consent."""
+    if purpose == ConsentPurpose.NOMINATION:
+        for nomination in Nomination.objects.filter(nominee=nominee).order_by("id"):
+            if NominationStatus.WITHDRAWN in ALLOWED_TRANSITIONS[nomination.status]:
+                nomination_transition(
+                    nomination=nomination,
+                    to=NominationStatus.WITHDRAWN,
+                    actor=actor,
+                    reason="Consent to being nominated was refused or withdrawn.",
+                    authorised=True,
+                )
+    elif purpose == ConsentPurpose.NAME_READ_OUT and nominee.publicity_level != PublicityLevel.ANONYMOUS:
         nominee.publicity_level = PublicityLevel.ANONYMOUS
         nominee.save(update_fields=["publicity_level"])
     elif purpose == ConsentPurpose.PHOTOGRAPHED and nominee.photography_allowed:
@@ -557,15 +587,24 @@ def _apply_consent_refusal(nominee: Nominee, purpose: str) -> None:
         nominee.save(update_fields=["attendance_safe"])
 
 
-_FILLABLE = ("preferred_name", "pronunciation", "area", "allocated_worker_name", "safeguarding_notes")
+_FILLABLE = ("preferred_name", "pronunciation", "area", "allocated_worker_name")
+_PUBLICITY_ORDER = [
+    PublicityLevel.ANONYMOUS,
+    PublicityLevel.FIRST_NAME,
+    PublicityLevel.FIRST_NAME_INITIAL,
+    PublicityLevel.FULL_NAME,
+]
 
 
 def nominee_merge(*, keep: Nominee, merge: Nominee, actor, reason: str = "") -> Nominee:
     """Merge `merge` into `keep`: every nomination, group membership and consent moves to
     `keep`; blank fields of `keep` are filled from `merge`; `merge` is kept, marked merged.
 
-    Guarantees: no nomination is lost. Where both records had a nomination from the same
-    nominator in the same category, the later one is withdrawn as a duplicate (kept, with history).
+    Guarantees: no nomination is lost; the stricter safeguarding answer of the two wins
+    (publicity, photography, attendance, any refusal of consent) and both records'
+    safeguarding notes are kept. Where both had a nomination from the same nominator in the
+    same category, the less advanced one is withdrawn as a duplicate (kept, with history);
+    where neither can be withdrawn, the merge is refused.
     """
     if not rules.can_manage_nominations(actor, keep.programme_id):
         raise NotAllowed("Only organisers of this programme can merge nominees.")
@@ -573,67 +612,57 @@ def nominee_merge(*, keep: Nominee, merge: Nominee, actor, reason: str = "") -> 
         raise NominationError("Choose two different nominees to merge.", field="merge")
     if keep.programme_id != merge.programme_id:
         raise NominationError("Nominees of different programmes cannot be merged.", field="merge")
+    order = list(NominationStatus.values)
     with transaction.atomic():
-        locked = {n.pk: n for n in Nominee.objects.select_for_update().filter(pk__in=[keep.pk, merge.pk])}
+        locked = {n.pk: n for n in Nominee.objects.select_for_update().filter(pk__in=[keep.pk, merge.pk]).order_by("pk")}
         keep, merge = locked[keep.pk], locked[merge.pk]
         if keep.merged_into_id or merge.merged_into_id:
             raise NominationError("One of these nominees has already been merged.", field="merge")
-        kept_pairs = {
-            (email.lower(), category_id)
-            for email, category_id in Nomination.objects.filter(nominee=keep)
-            .exclude(status=NominationStatus.WITHDRAWN)
-            .values_list("nominator_email", "category_id")
-        }
-        for nomination in Nomination.objects.filter(nominee=merge).order_by("id"):
-            if (
-                nomination.status != NominationStatus.WITHDRAWN
-                and (nomination.nominator_email.lower(), nomination.category_id) in kept_pairs
-            ):
-                previous = nomination.status
-                nomination.status = NominationStatus.WITHDRAWN
-                nomination.save(update_fields=["status", "updated_at"])
+        nominations = list(
+            Nomination.objects.select_for_update(of=("self",)).filter(nominee__in=[keep, merge]).order_by("pk")
+        )
+        live: dict[tuple[str, int], Nomination] = {}
+        duplicates = []
+        for nomination in nominations:
+            if nomination.status == NominationStatus.WITHDRAWN:
+                continue
+            pair = (nomination.nominator_email.lower(), nomination.category_id)
+            if pair not in live:
+                live[pair] = nomination
+                continue
+            first = live[pair]
+            # The less advanced of the two goes; on a tie, the later one.
+            later = nomination if order.index(nomination.status) <= order.index(first.status) else first
+            live[pair] = first if later is nomination else nomination
+            duplicates.append(later)
+        for duplicate in duplicates:
+            if NominationStatus.WITHDRAWN not in ALLOWED_TRANSITIONS[duplicate.status]:
+                raise NominationError(
+                    f"{duplicate.reference} duplicates another nomination but is "
+                    f"{duplicate.get_status_display().lower()}: sort it out before merging.",
+                    field="merge",
+                )
+            nomination_transition(
+                nomination=duplicate,
+                to=NominationStatus.WITHDRAWN,
+                actor=actor,
+                reason="Duplicate of a nomination from the same nominator, found when merging nominee records.",
+            )
+        for nomination in nominations:
+            if nomination.nominee_id == merge.pk:
+                Nomination.objects.filter(pk=nomination.pk).update(nominee=keep)
                 NominationHistory.objects.create(
                     nomination=nomination,
-                    action="nominations.nomination.withdrawn",
-                    from_status=previous,
-                    to_status=NominationStatus.WITHDRAWN,
+                    action="nominations.nominee.merged",
                     actor=_user_or_none(actor),
                     actor_label=_actor_label(actor),
-                    reason="Duplicate of a nomination from the same nominator, found when merging nominee records.",
+                    reason=reason or f"Nominee #{merge.pk} merged into #{keep.pk}",
                 )
-            nomination.nominee = keep
-            nomination.save(update_fields=["nominee", "updated_at"])
-            NominationHistory.objects.create(
-                nomination=nomination,
-                action="nominations.nominee.merged",
-                actor=_user_or_none(actor),
-                actor_label=_actor_label(actor),
-                reason=reason or f"Nominee #{merge.pk} merged into #{keep.pk}",
-            )
         for group in merge.groups.all():
             group.members.remove(merge)
             group.members.add(keep)
-        kept_purposes = set(
-            Consent.objects.filter(nominee=keep, withdrawn_at__isnull=True).values_list("purpose", flat=True)
-        )
-        now = timezone.now()
-        for consent in Consent.objects.filter(nominee=merge):
-            if consent.withdrawn_at is None and consent.purpose in kept_purposes:
-                consent.withdrawn_at = now
-                consent.withdrawn_by = _user_or_none(actor)
-            consent.nominee = keep
-            consent.save(update_fields=["nominee", "withdrawn_at", "withdrawn_by"])
-        filled = [f for f in _FILLABLE if not getattr(keep, f) and getattr(merge, f)]
-        for field in filled:
-            setattr(keep, field, getattr(merge, field))
-        if keep.allocated_worker_id is None and merge.allocated_worker_id is not None:
-            keep.allocated_worker_id = merge.allocated_worker_id
-            filled.append("allocated_worker")
-        if keep.possible_duplicate_of_id == merge.pk:
-            keep.possible_duplicate_of = None
-            filled.append("possible_duplicate_of")
-        if filled:
-            keep.save(update_fields=filled)
+        _merge_consents(keep=keep, merge=merge, actor=actor)
+        _merge_safeguarding(keep=keep, merge=merge)
         merge.merged_into = keep
         merge.possible_duplicate_of = None
         merge.save(update_fields=["merged_into", "possible_duplicate_of"])
@@ -641,6 +670,57 @@ def nominee_merge(*, keep: Nominee, merge: Nominee, actor, reason: str = "") -> 
         _nominee_history(keep, "nominations.nominee.merged", actor, merged=merge.pk, reason=reason)
         _nominee_history(merge, "nominations.nominee.merged_into", actor, into=keep.pk, reason=reason)
     return keep
+
+
+def _merge_consents(*, keep: Nominee, merge: Nominee, actor) -> None:
+    """Both records' consents move to `keep`. Where both have a current answer for a purpose,
+    a refusal wins over a consent (else the latest stands); every refusal is applied again."""
+    now = timezone.now()
+    by_purpose: dict[str, list[Consent]] = {}
+    for consent in Consent.objects.filter(nominee__in=[keep, merge], withdrawn_at__isnull=True).order_by("given_at", "id"):
+        by_purpose.setdefault(consent.purpose, []).append(consent)
+    standing = []
+    for answers in by_purpose.values():
+        refusals = [c for c in answers if not c.given]
+        stands = (refusals or answers)[-1]
+        standing.append(stands)
+        for consent in answers:
+            if consent.pk != stands.pk:
+                consent.withdrawn_at = now
+                consent.withdrawn_by = _user_or_none(actor)
+                consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    Consent.objects.filter(nominee=merge).update(nominee=keep)
+    for consent in standing:
+        if not consent.given:
+            _apply_consent_refusal(keep, consent.purpose, actor)
+
+
+def _merge_safeguarding(*, keep: Nominee, merge: Nominee) -> None:
+    keep.refresh_from_db()
+    fields = [f for f in _FILLABLE if not getattr(keep, f) and getattr(merge, f)]
+    for field in fields:
+        setattr(keep, field, getattr(merge, field))
+    if keep.allocated_worker_id is None and merge.allocated_worker_id is not None:
+        keep.allocated_worker_id = merge.allocated_worker_id
+        fields.append("allocated_worker")
+    if merge.safeguarding_notes and merge.safeguarding_notes not in keep.safeguarding_notes:
+        keep.safeguarding_notes = "\n\n".join(n for n in (keep.safeguarding_notes, merge.safeguarding_notes) if n)
+        fields.append("safeguarding_notes")
+    stricter = min(keep.publicity_level, merge.publicity_level, key=_PUBLICITY_ORDER.index)
+    if stricter != keep.publicity_level:
+        keep.publicity_level = stricter
+        fields.append("publicity_level")
+    if keep.photography_allowed and not merge.photography_allowed:
+        keep.photography_allowed = False
+        fields.append("photography_allowed")
+    if merge.attendance_safe is False and keep.attendance_safe is not False:
+        keep.attendance_safe = False
+        fields.append("attendance_safe")
+    if keep.possible_duplicate_of_id == merge.pk:
+        keep.possible_duplicate_of = None
+        fields.append("possible_duplicate_of")
+    if fields:
+        keep.save(update_fields=fields)
 
 
 def identity_access_record(*, user, nominee_ids, context: str) -> None:

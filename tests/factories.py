@@ -9,7 +9,7 @@ from django.utils import timezone
 from awards.enums import Cohort, NomineeKind, ProgrammeStatus, Role
 from awards.models import Category, Criterion, Programme, ProgrammeRole
 from nominations.enums import NominationStatus, PersonKind, PublicityLevel, Relationship
-from nominations.matching import match_key
+from nominations.matching import alias_key, match_key
 from nominations.models import Consent, Nomination, Nominee, NomineeGroup
 
 factory.Faker._DEFAULT_LOCALE = "en_GB"
@@ -93,6 +93,9 @@ class NomineeFactory(factory.django.DjangoModelFactory):
     match_key = factory.LazyAttribute(
         lambda n: match_key(first_name=n.legal_first_name, last_name=n.legal_last_name, date_of_birth=n.date_of_birth)
     )
+    alias_key = factory.LazyAttribute(
+        lambda n: alias_key(first_name=n.legal_first_name, last_name=n.legal_last_name, date_of_birth=n.date_of_birth)
+    )
 
 
 class NomineeGroupFactory(factory.django.DjangoModelFactory):
@@ -130,3 +133,33 @@ class ConsentFactory(factory.django.DjangoModelFactory):
     given = True
     given_by = "young_person"
     given_at = factory.LazyFunction(timezone.now)
+
+
+# --- shortlisting ---------------------------------------------------------------
+
+from shortlisting.models import Panel, PanelCategory, PanelMember  # noqa: E402
+
+
+class PanelFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Panel
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    name = factory.Sequence(lambda n: f"Panel {n}")
+
+
+class PanelCategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PanelCategory
+
+    panel = factory.SubFactory(PanelFactory)
+    category = factory.SubFactory(CategoryFactory, programme=factory.SelfAttribute("..panel.programme"))
+
+
+class PanelMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PanelMember
+
+    panel = factory.SubFactory(PanelFactory)
+    user = factory.SubFactory(UserFactory)
+    role = "member"

@@ -178,6 +178,9 @@ class NominationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             nomination=nomination, to=payload.validated_data["to"], actor=request.user, reason=payload.validated_data["reason"]
         )
         nomination = self.get_queryset().get(pk=nomination.pk)
+        identity_access_record(
+            user=request.user, nominee_ids=_identity_nominee_ids([nomination]), context="api.nominations.transition"
+        )
         return Response(NominationSerializer(nomination, context=self.get_serializer_context()).data)
 
 

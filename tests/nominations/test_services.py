@@ -248,15 +248,25 @@ def test_create_group_member_outside_rules_refuses_whole_group(programme):
 
 def test_same_young_person_is_attached_to_one_nominee(category):
     first, _ = create(category)
-    # Another nominator, a short form of the first name, other case, accents and spacing.
+    # Another nominator, other case, accents and spacing.
     second, _ = create(
         category,
-        person=person(legal_first_name="  ALFRED ", legal_last_name="moss"),
+        person=person(legal_first_name="  ALFIE ", legal_last_name="moss"),
         nominator=nominator(email="teacher@example.org"),
     )
 
     assert second.nominee_id == first.nominee_id
     assert Nominee.objects.count() == 1
+
+
+@pytest.mark.parametrize(("first_name", "other"), [("Alfie", "Alfred"), ("Oliver", "Olivia"), ("Samuel", "Samantha")])
+def test_short_forms_and_twins_are_flagged_never_attached(category, first_name, other):
+    first, _ = create(category, person=person(legal_first_name=first_name))
+    second, _ = create(category, person=person(legal_first_name=other), nominator=nominator(email="x@example.org"))
+
+    assert second.nominee_id != first.nominee_id
+    assert second.nominee.legal_first_name == other
+    assert second.nominee.possible_duplicate_of_id == first.nominee_id
 
 
 def test_lookalike_with_other_birth_date_is_flagged_not_attached(category):
@@ -311,7 +321,7 @@ def test_organiser_moves_along_lifecycle_with_history(category, organiser):
 
 @pytest.mark.parametrize(
     ("start", "to"),
-    [(s, t) for s in S.values for t in S.values if t not in ALLOWED_TRANSITIONS[s] and s != t][:40],
+    [(s, t) for s in S.values for t in S.values if t not in ALLOWED_TRANSITIONS[s]],
 )
 def test_transition_not_in_table_is_refused(programme, organiser, start, to):
     nomination = NominationFactory(programme=programme, status=start)
@@ -404,11 +414,17 @@ def test_submitting_a_draft_rechecks_eligibility(category):
 # --- safeguarding and consent ---------------------------------------------------
 
 
+def give(nominee, actor, *purposes):
+    for purpose in purposes:
+        consent_record(nominee=nominee, purpose=purpose, given=True, given_by="young_person", actor=actor)
+
+
 def test_allocated_worker_records_safeguarding_check(category, staff_user):
     nomination, _ = create(category)
     nominee = nomination.nominee
     nominee.allocated_worker = staff_user
     nominee.save()
+    give(nominee, staff_user, ConsentPurpose.NAME_READ_OUT, ConsentPurpose.PHOTOGRAPHED)
 
     nominee_record_safeguarding(
         nominee=nominee, actor=staff_user, attendance_safe=True, publicity_level=PublicityLevel.FIRST_NAME, photography_allowed=True
@@ -424,6 +440,21 @@ def test_allocated_worker_records_safeguarding_check(category, staff_user):
     assert NomineeHistory.objects.filter(nominee=nominee, action="nominations.nominee.safeguarding_checked").count() == 1
 
 
+def test_check_without_consent_cannot_expose_a_name_or_photo(category, organiser):
+    nomination, _ = create(category)
+    nominee = nomination.nominee
+
+    with pytest.raises(NominationError, match="consent to the name being read out") as name_error:
+        nominee_record_safeguarding(nominee=nominee, actor=organiser, attendance_safe=True, publicity_level="first_name", photography_allowed=False)
+    with pytest.raises(NominationError, match="consent to being photographed") as photo_error:
+        nominee_record_safeguarding(nominee=nominee, actor=organiser, attendance_safe=True, publicity_level="anonymous", photography_allowed=True)
+    nominee_record_safeguarding(nominee=nominee, actor=organiser, attendance_safe=True, publicity_level="anonymous", photography_allowed=False)
+
+    assert (name_error.value.field, photo_error.value.field) == ("publicity_level", "photography_allowed")
+    nominee.refresh_from_db()
+    assert nominee.safeguarding_complete and nominee.publicity_level == PublicityLevel.ANONYMOUS
+
+
 def test_unallocated_staff_cannot_record_safeguarding(category, staff_user):
     nomination, _ = create(category)
     with pytest.raises(NotAllowed):
@@ -437,11 +468,10 @@ def test_unallocated_staff_cannot_record_safeguarding(category, staff_user):
 def test_withdrawn_consent_takes_effect_on_outputs(category, organiser):
     nomination, _ = create(category)
     nominee = nomination.nominee
+    give(nominee, organiser, ConsentPurpose.NAME_READ_OUT, ConsentPurpose.PHOTOGRAPHED)
     nominee_record_safeguarding(
         nominee=nominee, actor=organiser, attendance_safe=True, publicity_level=PublicityLevel.FULL_NAME, photography_allowed=True
     )
-    consent_record(nominee=nominee, purpose=ConsentPurpose.NAME_READ_OUT, given=True, given_by="young_person", actor=organiser)
-    consent_record(nominee=nominee, purpose=ConsentPurpose.PHOTOGRAPHED, given=True, given_by="carer", actor=organiser)
 
     consent_withdraw(nominee=nominee, purpose=ConsentPurpose.NAME_READ_OUT, actor=organiser)
     consent_withdraw(nominee=nominee, purpose=ConsentPurpose.PHOTOGRAPHED, actor=organiser)
@@ -450,13 +480,35 @@ def test_withdrawn_consent_takes_effect_on_outputs(category, organiser):
     assert nominee.publicity_level == PublicityLevel.ANONYMOUS
     assert nominee.photography_allowed is False
     assert Consent.objects.filter(nominee=nominee, withdrawn_at__isnull=True).count() == 0
-    # A later check cannot quietly undo a refusal recorded since.
-    consent_record(nominee=nominee, purpose=ConsentPurpose.NAME_READ_OUT, given=False, given_by="young_person", actor=organiser)
-    nominee_record_safeguarding(
-        nominee=nominee, actor=organiser, attendance_safe=True, publicity_level=PublicityLevel.FULL_NAME, photography_allowed=True
-    )
+    # A later check cannot undo the withdrawal: with no current consent it is refused.
+    with pytest.raises(NominationError, match="consent"):
+        nominee_record_safeguarding(
+            nominee=nominee, actor=organiser, attendance_safe=True, publicity_level=PublicityLevel.FULL_NAME, photography_allowed=False
+        )
     nominee.refresh_from_db()
     assert nominee.publicity_level == PublicityLevel.ANONYMOUS
+
+
+def test_refusing_consent_to_be_nominated_withdraws_nominations(category, organiser):
+    nomination, _ = create(category)
+    second, _ = create(CategoryFactory(programme=category.programme), nominator=nominator(email="t@example.org"))
+
+    consent_record(nominee=nomination.nominee, purpose=ConsentPurpose.NOMINATION, given=False, given_by="young_person", actor=organiser)
+
+    for n in (nomination, second):
+        n.refresh_from_db()
+        assert n.status == S.WITHDRAWN
+        assert n.history.last().reason == "Consent to being nominated was refused or withdrawn."
+
+
+def test_withdrawal_refused_after_the_event(category):
+    programme = category.programme
+    nomination, _ = create(category)
+    programme.event_date = timezone.localdate() - dt.timedelta(days=1)
+    programme.save()
+
+    with pytest.raises(TransitionNotAllowed, match="awards night has passed"):
+        nomination_withdraw(nomination=nomination, actor=None, holds_private_link=True)
 
 
 def test_new_consent_replaces_current_one_for_that_purpose(category, organiser):
@@ -526,3 +578,56 @@ def test_merged_nominee_is_not_matched_again(category, organiser):
 
     assert again.nominee_id == twin.pk
     assert NominationHistory.objects.filter(action="nominations.nominee.merged").count() == 1
+
+
+def test_merge_keeps_the_stricter_safeguarding_answer(programme, organiser):
+    keep = NomineeFactory(programme=programme, publicity_level=PublicityLevel.FULL_NAME, photography_allowed=True, safeguarding_notes="Likes football")
+    merge = NomineeFactory(programme=programme, publicity_level=PublicityLevel.FIRST_NAME, photography_allowed=False, attendance_safe=False, safeguarding_notes="Do not share placement")
+    give(keep, organiser, ConsentPurpose.NAME_READ_OUT)
+    consent_record(nominee=merge, purpose=ConsentPurpose.PHOTOGRAPHED, given=False, given_by="parent", actor=organiser)
+
+    nominee_merge(keep=keep, merge=merge, actor=organiser)
+
+    keep.refresh_from_db()
+    assert (keep.publicity_level, keep.photography_allowed, keep.attendance_safe) == (PublicityLevel.FIRST_NAME, False, False)
+    assert "Likes football" in keep.safeguarding_notes and "Do not share placement" in keep.safeguarding_notes
+    current = dict(Consent.objects.filter(nominee=keep, withdrawn_at__isnull=True).values_list("purpose", "given"))
+    assert current == {ConsentPurpose.NAME_READ_OUT: True, ConsentPurpose.PHOTOGRAPHED: False}
+
+
+def test_merge_refusal_beats_consent_for_same_purpose(programme, organiser):
+    keep = NomineeFactory(programme=programme)
+    merge = NomineeFactory(programme=programme)
+    consent_record(nominee=merge, purpose=ConsentPurpose.NAME_READ_OUT, given=False, given_by="young_person", actor=organiser)
+    give(keep, organiser, ConsentPurpose.NAME_READ_OUT)
+
+    nominee_merge(keep=keep, merge=merge, actor=organiser)
+
+    current = Consent.objects.get(nominee=keep, purpose=ConsentPurpose.NAME_READ_OUT, withdrawn_at__isnull=True)
+    assert current.given is False
+
+
+def test_merge_withdraws_the_less_advanced_duplicate_and_refuses_when_stuck(programme, organiser):
+    category = CategoryFactory(programme=programme)
+    keep = NomineeFactory(programme=programme)
+    merge = NomineeFactory(programme=programme)
+    advanced = NominationFactory(programme=programme, category=category, nominee=keep, nominator_email="a@example.org", status=S.ELIGIBLE)
+    fresh = NominationFactory(programme=programme, category=category, nominee=merge, nominator_email="a@example.org", status=S.SUBMITTED)
+
+    nominee_merge(keep=keep, merge=merge, actor=organiser)
+
+    advanced.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (advanced.status, fresh.status) == (S.ELIGIBLE, S.WITHDRAWN)
+    assert fresh.nominee_id == keep.pk
+
+
+@pytest.mark.parametrize(("start", "to"), [(s, t) for s in S.values for t in sorted(ALLOWED_TRANSITIONS[s]) if t != S.SUBMITTED])
+def test_every_allowed_organiser_move_is_made(programme, organiser, start, to):
+    nomination = NominationFactory(programme=programme, status=start)
+
+    nomination_transition(nomination=nomination, to=to, actor=organiser, reason="because")
+
+    nomination.refresh_from_db()
+    assert nomination.status == to
+    assert nomination.history.get().to_status == to

@@ -301,6 +301,12 @@ def test_private_link_views_and_withdraws(category, api):
 
 def test_safeguarding_and_consent_through_api(programme, staff_user, secret_nominee):
     client = client_for(staff_user)
+    refused = client.post(
+        f"/api/v1/nominees/{secret_nominee.pk}/safeguarding/",
+        {"attendance_safe": True, "publicity_level": "first_name_initial", "photography_allowed": False},
+        format="json",
+    )
+    client.post(f"/api/v1/nominees/{secret_nominee.pk}/consents/", {"purpose": "name_read_out", "given_by": "young_person"}, format="json")
 
     checked = client.post(
         f"/api/v1/nominees/{secret_nominee.pk}/safeguarding/",
@@ -312,10 +318,12 @@ def test_safeguarding_and_consent_through_api(programme, staff_user, secret_nomi
     )
     detail = client.get(f"/api/v1/nominees/{secret_nominee.pk}/").json()
 
+    assert refused.status_code == 400
+    assert refused.json()["field"] == "publicity_level"
     assert checked.status_code == 200
     assert checked.json()["announce_name"] == "Percy Q."
     assert consent.status_code == 201
-    assert [c["purpose"] for c in detail["consents"]] == ["attending"]
+    assert [c["purpose"] for c in detail["consents"]] == ["attending", "name_read_out"]
     assert detail["safeguarding_complete"] is True
 
 
@@ -390,3 +398,32 @@ def test_filters_narrow_the_list(programme, organiser):
     today = dt.date.today().isoformat()
     assert len(refs(f"submitted_after={today}")) == 2
     assert refs("submitted_before=2000-01-01") == []
+
+
+def test_allocated_worker_without_staff_role_sees_nothing(programme):
+    former = UserFactory()
+    nominee = NomineeFactory(programme=programme, allocated_worker=former)
+    NominationFactory(programme=programme, nominee=nominee)
+    client = client_for(former)
+
+    assert client.get("/api/v1/nominations/").json()["results"] == []
+    assert client.get(f"/api/v1/nominees/{nominee.pk}/").status_code == 404
+
+
+def test_transition_response_is_logged_as_identity_read(programme, organiser):
+    nomination = NominationFactory(programme=programme)
+
+    client_for(organiser).post(f"/api/v1/nominations/{nomination.pk}/transition/", {"to": "eligible"}, format="json")
+
+    assert list(IdentityAccess.objects.values_list("context", "nominee_id")) == [("api.nominations.transition", nomination.nominee_id)]
+
+
+def test_mail_server_down_still_saves_and_answers(category, api, settings, django_capture_on_commit_callbacks, caplog):
+    settings.EMAIL_BACKEND = "tests.mail_backends.RefusingBackend"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post("/api/v1/nominations/", payload(category), format="json")
+
+    assert response.status_code == 201
+    assert Nomination.objects.get().reference == response.json()["reference"]
+    assert "mail server down" in caplog.text
