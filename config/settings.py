@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "django_tasks",
+    "django_tasks_db",
     "awards",
     "nominations",
     "shortlisting",
@@ -76,6 +78,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "shortlisting.context_processors.panel_nav",
             ],
         },
     },
@@ -155,6 +158,10 @@ if NUM_PROXIES:
     RATELIMIT_IP_META_KEY = "config.views.client_ip"
 RATELIMIT_VIEW = "config.views.rate_limited"
 
+# Background work: in process by default (development), a database queue with its own
+# worker (`manage.py db_worker`) when TASKS_BACKEND=django_tasks_db.DatabaseBackend.
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
+
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "proud-demo")
 
 REST_FRAMEWORK = {
@@ -192,6 +199,8 @@ SPECTACULAR_SETTINGS = {
         "ProgrammeStatusEnum": "awards.enums.ProgrammeStatus",
         "CategoryCohortEnum": "awards.enums.Cohort",
         "NomineeCohortEnum": "nominations.api.serializers.YOUNG_PERSON_COHORTS",
+        "ReviewStatusEnum": "shortlisting.enums.ReviewStatus",
+        "ShortlistStateEnum": "shortlisting.enums.ShortlistState",
     },
 }
 

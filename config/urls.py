@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -17,12 +16,14 @@ api_v1 = [
     path("auth/token/", TokenLoginView.as_view(), name="api-token"),
     path("", include("awards.api.urls")),
     path("", include("nominations.api.urls")),
+    path("", include("shortlisting.api.urls")),
 ]
 
 urlpatterns = [
     path("", include("nominations.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("panel/", include("shortlisting.urls")),
+    # Login, logout, and the password reset that invited panel members use to choose a password.
+    path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -8,6 +8,14 @@ Bulk rows are written with bulk_create in batches, because the per-row services 
 take hours at 100,000 nominations. The rows are the ones the services would write:
 match keys, look-alike flags, references from the programme's sequence and a history
 row for every step, so the demo behaves like real intake.
+
+Consent comes before the safeguarding check and the check honours it, as
+nominations.services requires: a name is read out, or a photograph taken, only with
+consent to it given and current; a refusal to be nominated withdraws the nominations.
+
+Shortlisting goes through shortlisting.services (panels, members, conflict detection,
+assignment, reviews), except that above SERVICE_REVIEWS_UP_TO nominations every panel
+reviews with K members and reviews and scores are bulk-created with the same rules.
 """
 
 import math
@@ -48,6 +56,9 @@ from nominations.models import (
     NomineeHistory,
 )
 from nominations.services import PersonInput, age_on, eligibility_problems
+from shortlisting.enums import AssignmentStrategy, PanelRole, ReviewStatus
+from shortlisting.models import Assignment, Review, Score
+from shortlisting.services import assignment_run, panel_create, panel_member_add, review_save
 
 DEFAULT_NOMINATIONS = 270
 DEFAULT_SEED = 2026
@@ -60,13 +71,13 @@ LAST_YEAR_SLUG, LAST_YEAR_PREFIX = "proud-2025", "PROUD25"
 DEMO_ACCOUNTS = (
     ("organiser", "Morgan", "Ellis", "organiser of PROUD Awards 2026 and 2025, and the Django admin"),
     ("staff", "Jordan", "Reeve", "social-care staff with young people allocated to them"),
-    ("panel", "Pat", "Okoro", "panel member (panels arrive with shortlisting)"),
-    ("chair", "Chris", "Hale", "panel chair (panels arrive with shortlisting)"),
-    ("youngpanel", "Riley", "Mensah", "young panel member (panels arrive with shortlisting)"),
+    ("panel", "Pat", "Okoro", "member of the Young people's and Community panels, with nominations left to score"),
+    ("chair", "Chris", "Hale", "chair of the Young people's panel: its ranking and shortlists"),
+    ("youngpanel", "Riley", "Mensah", "care-experienced young member of the Young people's panel (conflicts found)"),
     ("door", "Dee", "Walsh", "event staff for the night"),
 )
 # The apps whose admin pages the organiser account may use.
-ORGANISER_ADMIN_APPS = ("awards", "nominations")
+ORGANISER_ADMIN_APPS = ("awards", "nominations", "shortlisting")
 STAFF_CASELOAD = 20
 
 AREAS = ("North", "South", "East", "West", "City", "Coastal", "Valley", "Moorland")
@@ -145,13 +156,14 @@ FEATURED_NOMINATIONS = sum(len(person[-1]) for person in FEATURED_PEOPLE)
 GROUP_SHARE = 0.03
 ADULT_SHARE = 0.06
 NOMINEES_PER_NOMINATION = 0.78
-STATUS_WEIGHTS = {
-    NominationStatus.DRAFT: 3,
-    NominationStatus.SUBMITTED: 45,
-    NominationStatus.ELIGIBLE: 41,
-    NominationStatus.INELIGIBLE: 7,
-    NominationStatus.WITHDRAWN: 4,
-}
+# Drafts and withdrawals happen at any time; the organiser has checked the eligibility of
+# most early nominations and few recent ones (about half end up eligible, 7% not).
+DRAFT_SHARE = 0.03
+WITHDRAWN_SHARE = 0.04
+ELIGIBLE_SHARE_OF_CHECKED = 0.88
+# Young people who said no to being nominated: their nominations are withdrawn.
+NOMINATION_REFUSED_SHARE = 0.03
+CONSENT_REFUSED_REASON = "Consent to being nominated was refused or withdrawn."
 SOURCE_WEIGHTS = {Source.FORM: 85, Source.IMPORT: 10, Source.API: 5}
 PUBLICITY_WEIGHTS = {
     PublicityLevel.FULL_NAME: 35,
@@ -403,6 +415,73 @@ UNSAFE_NOTES = (
 )
 
 
+# Panel members besides the demo accounts, with the demo password: (username, first name, last name).
+PANEL_MEMBER_ACCOUNTS = (
+    ("panel.member1", "Tayo", "Bennett"),  # a young person from the Care Leavers Forum
+    ("panel.member2", "Helen", "Kowalski"),
+    ("panel.member3", "Deepak", "Shaw"),
+    ("panel.member4", "Rhian", "Price"),
+    ("panel.member5", "Marek", "Doherty"),
+    ("panel.member6", "Folake", "Turner"),
+    ("panel.member7", "Graham", "Li"),
+    ("panel.member8", "Sunita", "Wright"),
+)
+
+
+@dataclass(frozen=True)
+class PanelSpec:
+    name: str
+    categories: tuple[str, ...]
+    members: tuple[tuple[str, str], ...]  # (username, panel role)
+    strategy: str = AssignmentStrategy.EVERYONE
+    reviewers_per_nomination: int = 3
+
+
+# Between them the panels cover every 2026 category, each exactly once.
+PANELS = (
+    PanelSpec(
+        "Young people's panel",
+        ("positive-choices-11-15", "positive-choices-16-25", "inspiration-award", "proud-plus"),
+        (("chair", PanelRole.CHAIR), ("panel", PanelRole.MEMBER), ("youngpanel", PanelRole.MEMBER),
+         ("panel.member1", PanelRole.MEMBER)),
+    ),
+    PanelSpec(
+        "Achievement panel",
+        ("positive-choices-under-11", "achievement-in-education", "talent"),
+        (("panel.member2", PanelRole.CHAIR), ("panel.member3", PanelRole.MEMBER), ("panel.member4", PanelRole.MEMBER),
+         ("panel.member5", PanelRole.MEMBER), ("panel.member6", PanelRole.MEMBER), ("panel.member7", PanelRole.MEMBER)),
+        strategy=AssignmentStrategy.K_REVIEWERS, reviewers_per_nomination=3,
+    ),
+    PanelSpec(
+        "Community panel",
+        ("responding-to-the-needs-of-others", "outstanding-service-to-the-community", "team-effort"),
+        (("panel.member8", PanelRole.CHAIR), ("panel", PanelRole.MEMBER), ("panel.member3", PanelRole.MEMBER),
+         ("panel.member1", PanelRole.MEMBER)),
+    ),
+)
+# From the Children in Care Council or the Care Leavers Forum: care-experienced young members.
+YOUNG_PANEL_MEMBERS = ("youngpanel", "panel.member1")
+# Scoring habits, so normalisation visibly reorders: (points added, stretch around the middle,
+# share of assignments scored). Other members get random habits.
+SCORING_HABITS = {
+    "chair": (0.9, 0.6, 0.8),  # generous, and keeps to the top of the scale
+    "panel": (-0.8, 1.3, 0.35),  # strict, uses the whole scale, and has plenty left to do
+    "youngpanel": (0.3, 1.5, 0.5),
+}
+SUBMITTED_SHARE_OF_SCORED = 0.8
+REVIEW_COMMENTS = (
+    "Strong evidence of progress from a difficult starting point.",
+    "The statement is short; I would like to hear more about the impact.",
+    "Real determination here.",
+    "Would be an inspiring finalist.",
+    "Hard to compare with the others: a different kind of achievement.",
+)
+PANEL_DEADLINE_AFTER_CLOSE = timedelta(weeks=2)
+# Up to this many nominations reviews go through shortlisting.services.review_save; above it
+# every panel reviews with K members and reviews and scores are bulk-created.
+SERVICE_REVIEWS_UP_TO = 1000
+
+
 class DemoExists(Exception):
     """The demo programme is already in the database."""
 
@@ -413,6 +492,10 @@ class DemoSummary:
     nominations: int
     nominees: int
     groups: int
+    panels: int = 0
+    assignments: int = 0
+    reviews_submitted: int = 0
+    reviews_draft: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -484,16 +567,23 @@ def seed_demo(
             rng=random.Random(seed), now=now, progress=progress,
         )
         nominees, groups = seeder.run(nominations)
-    return DemoSummary(programme=programme, nominations=nominations, nominees=nominees, groups=groups)
+        shortlisting = _ShortlistingSeeder(
+            programme=programme, categories=categories, users=users, rng=seeder.rng, now=now, progress=progress,
+        ).run(bulk=nominations > SERVICE_REVIEWS_UP_TO)
+    return DemoSummary(
+        programme=programme, nominations=nominations, nominees=nominees, groups=groups, **shortlisting
+    )
 
 
 def demo_users_create() -> dict:
-    """The demo accounts, all with settings.DEMO_PASSWORD; existing ones get it again."""
+    """The demo accounts and the extra panel members, all with settings.DEMO_PASSWORD;
+    existing ones get it again."""
     user_model = get_user_model()
-    # One hash for all six: they share a published password, and hashing is slow by design.
+    # One hash for all: they share a published password, and hashing is slow by design.
     password = make_password(settings.DEMO_PASSWORD)
     users = {}
-    for username, first_name, last_name, _ in DEMO_ACCOUNTS:
+    accounts = [(username, first, last) for username, first, last, _ in DEMO_ACCOUNTS] + list(PANEL_MEMBER_ACCOUNTS)
+    for username, first_name, last_name in accounts:
         users[username], _ = user_model.objects.update_or_create(
             username=username,
             defaults={
@@ -553,6 +643,7 @@ class _NominationSeeder:
         self.themes = {spec.slug: spec.theme for spec in CATEGORIES_2026}
         self.taken_keys: set[str] = set()
         self.used: set[tuple[str, int, int]] = set()  # (nominator e-mail, category, nominee) already nominated
+        self.nomination_refused: dict[int, object] = {}  # nominee pk -> who recorded the refusal
         self.eligible = self._eligibility_table()
         self.workers: list[str] = []  # social workers' names, one per fifteen young people
         self.staff_nominator = _Nominator(
@@ -697,17 +788,52 @@ class _NominationSeeder:
         return people
 
     def _safeguarding(self, nominee: Nominee, *, checked_by) -> None:
-        """Half the nominees have had the safeguarding check; the rest keep the safe defaults."""
+        """Half the nominees have had the safeguarding check; the rest keep the safe defaults
+        (anonymous, no photographs). Consent is asked first and the check honours it, as
+        nominee_record_safeguarding requires: a level other than anonymous only with consent to
+        the name being read out, photographs only with consent to them. The answers wait on
+        the instance (`_demo_consent`) until the nominee has a primary key."""
         rng = self.rng
+        young = nominee.kind == PersonKind.YOUNG_PERSON
+        nominee._demo_consent = None
         if rng.random() < 0.5:
+            # Not checked yet: some young people have already said yes, or no, to being nominated.
+            if young:
+                roll = rng.random()
+                if roll < NOMINATION_REFUSED_SHARE:
+                    nominee._demo_consent = ({ConsentPurpose.NOMINATION: False}, self.organiser, None)
+                elif roll < 0.3:
+                    nominee._demo_consent = ({ConsentPurpose.NOMINATION: True}, self.organiser, None)
             return
         opened = self.programme.nominations_open_at
         nominee.safeguarding_checked_at = opened + (self.now - opened) * rng.random()
         nominee.safeguarding_checked_by = checked_by
-        nominee.attendance_safe = rng.random() > 0.06
-        nominee.publicity_level = rng.choices(list(PUBLICITY_WEIGHTS), weights=list(PUBLICITY_WEIGHTS.values()))[0]
-        nominee.photography_allowed = rng.random() < (0.15 if nominee.publicity_level == PublicityLevel.ANONYMOUS else 0.75)
-        if not nominee.attendance_safe:
+        purposes: dict[str, bool] = {}
+        if rng.random() < 0.85:  # the rest were checked before anyone asked: they stay anonymous
+            if young and rng.random() < NOMINATION_REFUSED_SHARE:
+                purposes = {ConsentPurpose.NOMINATION: False}
+            else:
+                name_read_out = rng.random() < 0.85
+                purposes = {
+                    ConsentPurpose.NOMINATION: True,
+                    ConsentPurpose.ATTENDING: rng.random() < 0.95,
+                    ConsentPurpose.NAME_READ_OUT: name_read_out,
+                    ConsentPurpose.PHOTOGRAPHED: rng.random() < 0.75,
+                }
+                if name_read_out and rng.random() < 0.4:
+                    purposes[ConsentPurpose.PRESS] = True
+            nominee._demo_consent = (purposes, checked_by, nominee.safeguarding_checked_at)
+        # With consent the check may still keep the name back; without it the name stays back.
+        if purposes.get(ConsentPurpose.NAME_READ_OUT):
+            nominee.publicity_level = rng.choices(list(PUBLICITY_WEIGHTS), weights=list(PUBLICITY_WEIGHTS.values()))[0]
+        anonymous = nominee.publicity_level == PublicityLevel.ANONYMOUS
+        nominee.photography_allowed = bool(purposes.get(ConsentPurpose.PHOTOGRAPHED)) and rng.random() < (
+            0.3 if anonymous else 0.9
+        )
+        unsafe = rng.random() < 0.06
+        # A refusal to attend is honoured as the service does: attendance is not safe.
+        nominee.attendance_safe = not unsafe and purposes.get(ConsentPurpose.ATTENDING) is not False
+        if unsafe:
             nominee.safeguarding_notes = rng.choice(UNSAFE_NOTES)
         elif rng.random() < 0.1:
             nominee.safeguarding_notes = rng.choice(SAFEGUARDING_NOTES)
@@ -716,23 +842,25 @@ class _NominationSeeder:
         Nominee.objects.bulk_create(nominees, batch_size=BATCH_SIZE)
         consents, history = [], []
         for nominee in nominees:
+            # The consent conversation comes before the check it allows.
+            for consent in self._consents(nominee):
+                consents.append(consent)
+                history.append(self._nominee_history(
+                    nominee, "nominations.consent.recorded", consent.recorded_by,
+                    purpose=consent.purpose, given=consent.given, given_by=consent.given_by,
+                ))
+                if consent.withdrawn_at is not None:
+                    history.append(self._nominee_history(
+                        nominee, "nominations.consent.withdrawn", consent.withdrawn_by, purpose=consent.purpose
+                    ))
+                if consent.purpose == ConsentPurpose.NOMINATION and not consent.given:
+                    self.nomination_refused[nominee.pk] = consent.recorded_by
             if nominee.safeguarding_checked_at is not None:
                 history.append(self._nominee_history(
                     nominee, "nominations.nominee.safeguarding_checked", nominee.safeguarding_checked_by,
                     attendance_safe=nominee.attendance_safe, publicity_level=nominee.publicity_level,
                     photography_allowed=nominee.photography_allowed,
                 ))
-            if nominee.kind == PersonKind.YOUNG_PERSON:
-                for consent in self._consents(nominee):
-                    consents.append(consent)
-                    history.append(self._nominee_history(
-                        nominee, "nominations.consent.recorded", consent.recorded_by,
-                        purpose=consent.purpose, given=consent.given, given_by=consent.given_by,
-                    ))
-                    if consent.withdrawn_at is not None:
-                        history.append(self._nominee_history(
-                            nominee, "nominations.consent.withdrawn", consent.withdrawn_by, purpose=consent.purpose
-                        ))
         Consent.objects.bulk_create(consents, batch_size=BATCH_SIZE)
         NomineeHistory.objects.bulk_create(history, batch_size=BATCH_SIZE)
         reference = self.programme.age_reference_date
@@ -752,25 +880,20 @@ class _NominationSeeder:
         )
 
     def _consents(self, nominee: Nominee) -> list[Consent]:
-        """Consent as the safeguarding check found it: a refusal always matches a flag that honours it."""
-        rng = self.rng
-        recorded_by = nominee.safeguarding_checked_by
-        if recorded_by is None:
-            purposes = {ConsentPurpose.NOMINATION: True} if rng.random() < 0.3 else {}
-            recorded_by, at = self.organiser, self.now - timedelta(days=rng.randint(1, 30))
-        elif rng.random() < 0.6:
-            purposes = {
-                ConsentPurpose.NOMINATION: True,
-                ConsentPurpose.ATTENDING: True,
-                ConsentPurpose.NAME_READ_OUT: nominee.publicity_level != PublicityLevel.ANONYMOUS,
-                ConsentPurpose.PHOTOGRAPHED: nominee.photography_allowed,
-                ConsentPurpose.PRESS: nominee.publicity_level == PublicityLevel.FULL_NAME and rng.random() < 0.5,
-            }
-            at = nominee.safeguarding_checked_at - timedelta(hours=rng.randint(1, 240))
-        else:
+        """The answers _safeguarding planned, as current Consent rows (a refusal is given=False)."""
+        plan = getattr(nominee, "_demo_consent", None)
+        if not plan:
             return []
-        age = age_on(nominee.date_of_birth, self.programme.age_reference_date)
-        if age >= 16:
+        purposes, recorded_by, checked_at = plan
+        rng = self.rng
+        if checked_at is None:
+            at = self.now - timedelta(days=rng.randint(1, 30))
+        else:
+            at = checked_at - timedelta(hours=rng.randint(1, 240))
+        if nominee.kind == PersonKind.ADULT:
+            # ConsentGiver has no "the adult nominee themselves"; their own answer is recorded as the nominee's.
+            given_by, given_by_name = ConsentGiver.YOUNG_PERSON, f"{nominee.legal_first_name} {nominee.legal_last_name}"
+        elif (age := age_on(nominee.date_of_birth, self.programme.age_reference_date)) >= 16:
             given_by, given_by_name = ConsentGiver.YOUNG_PERSON, ""
         else:
             givers = (ConsentGiver.CARER, ConsentGiver.SOCIAL_WORKER) if age < 12 else (ConsentGiver.YOUNG_PERSON, ConsentGiver.CARER)
@@ -785,7 +908,7 @@ class _NominationSeeder:
             for purpose, given in purposes.items()
         ]
         # Now and then press consent was given and later withdrawn: later outputs must honour that.
-        if consents and consents[-1].purpose == ConsentPurpose.PRESS and consents[-1].given and rng.random() < 0.2:
+        if consents and consents[-1].purpose == ConsentPurpose.PRESS and rng.random() < 0.2:
             consents[-1].withdrawn_at = at + timedelta(days=rng.randint(1, 5))
             consents[-1].withdrawn_by = recorded_by
         return consents
@@ -897,9 +1020,13 @@ class _NominationSeeder:
                 else:
                     pool = peers if rng.random() < 0.06 else nominators
                     nominator = self._pick_nominator(pool, category, nominee_pk)
-            status = rng.choices(list(STATUS_WEIGHTS), weights=list(STATUS_WEIGHTS.values()))[0]
             # References follow submission order; nominations pick up towards the deadline.
-            submitted_at = opened + open_for * (((number - 1 + rng.random()) / total) ** 0.6)
+            position = (number - 1 + rng.random()) / total
+            submitted_at = opened + open_for * (position ** 0.6)
+            status = self._status(position)
+            if nominee_pk in self.nomination_refused:
+                # The young person said no: the refusal withdrew the nomination (as _apply_consent_refusal does).
+                status = NominationStatus.WITHDRAWN
             theme = self.themes[category.slug]
             voice = theme if theme in WHY_IT_MATTERS else "young"
             nomination = Nomination(
@@ -918,6 +1045,8 @@ class _NominationSeeder:
             reason = ""
             if status == NominationStatus.INELIGIBLE:
                 reason = rng.choice(INELIGIBLE_REASONS)
+            elif nominee_pk in self.nomination_refused:
+                reason = CONSENT_REFUSED_REASON
             elif status == NominationStatus.WITHDRAWN:
                 reason = rng.choice(WITHDRAWN_REASONS)
             batch.append((nomination, reason))
@@ -926,6 +1055,19 @@ class _NominationSeeder:
                 batch = []
                 self.progress("nominations", number, total)
         self._backdate_history()
+
+    def _status(self, position: float) -> str:
+        """A status for the nomination submitted at `position` (0 first, 1 latest): the organiser
+        has checked the eligibility of nearly all early nominations and few recent ones."""
+        rng = self.rng
+        roll = rng.random()
+        if roll < DRAFT_SHARE:
+            return NominationStatus.DRAFT
+        if roll < DRAFT_SHARE + WITHDRAWN_SHARE:
+            return NominationStatus.WITHDRAWN
+        if rng.random() < min(0.95, max(0.05, 1.15 - position)):
+            return NominationStatus.ELIGIBLE if rng.random() < ELIGIBLE_SHARE_OF_CHECKED else NominationStatus.INELIGIBLE
+        return NominationStatus.SUBMITTED
 
     def _insert_nominations(self, batch: list[tuple[Nomination, str]]) -> None:
         Nomination.objects.bulk_create([nomination for nomination, _ in batch], batch_size=BATCH_SIZE)
@@ -946,6 +1088,9 @@ class _NominationSeeder:
             ))
             if nomination.status in (NominationStatus.ELIGIBLE, NominationStatus.INELIGIBLE):
                 actor, label = self.organiser, self.organiser.get_username()
+            elif reason == CONSENT_REFUSED_REASON:
+                actor = self.nomination_refused[nomination.nominee_id]
+                label = actor.get_username()
             elif nomination.status == NominationStatus.WITHDRAWN:
                 actor = nomination.nominator_user
                 label = actor.get_username() if actor else "nominator (private link)"
@@ -967,3 +1112,137 @@ class _NominationSeeder:
             nomination__in=submitted,
             action__in=["nominations.nomination.created", "nominations.nomination.submitted"],
         ).update(at=Subquery(Nomination.objects.filter(pk=OuterRef("nomination_id")).values("submitted_at")[:1]))
+
+
+class _ShortlistingSeeder:
+    """Panels over all the categories, their members, conflicts, assignments and about half
+    the reviews, some submitted and some in draft."""
+
+    def __init__(self, *, programme, categories, users, rng, now, progress):
+        self.programme = programme
+        self.categories = categories
+        self.users = users
+        self.organiser = users["organiser"]
+        self.rng = rng
+        self.now = now
+        self.progress = progress or (lambda label, done, total: None)
+        self.quality: dict[int, float] = {}  # nomination pk -> how strong it is, 0 to 1
+        self.criteria = {
+            category.pk: [(c.pk, c.max_score) for c in category.criteria.order_by("display_order", "pk")]
+            for category in categories.values()
+        }
+
+    def run(self, *, bulk: bool) -> dict[str, int]:
+        deadline = self.programme.nominations_close_at + PANEL_DEADLINE_AFTER_CLOSE
+        assignments = 0
+        for spec in PANELS:
+            panel = panel_create(
+                programme=self.programme, name=spec.name, categories=[self.categories[slug] for slug in spec.categories],
+                actor=self.organiser,
+                # At scale "everyone reviews everything" would mean thousands of reviews per member.
+                strategy=AssignmentStrategy.K_REVIEWERS if bulk else spec.strategy,
+                reviewers_per_nomination=spec.reviewers_per_nomination, deadline=deadline,
+            )
+            for username, role in spec.members:
+                young = username in YOUNG_PANEL_MEMBERS
+                panel_member_add(
+                    panel=panel, actor=self.organiser, user=self.users[username], role=role,
+                    is_young_person=young, is_care_experienced=young,
+                    carer_name=self._shared_carer(spec) if username == "youngpanel" else "",
+                )
+            assignments += assignment_run(panel=panel, actor=self.organiser)
+        plans = self._plans()
+        if bulk:
+            self._reviews_bulk(plans)
+        else:
+            self._reviews_by_service(plans)
+        submitted = sum(1 for _, submit, _, _ in plans if submit)
+        return {
+            "panels": len(PANELS), "assignments": assignments,
+            "reviews_submitted": submitted, "reviews_draft": len(plans) - submitted,
+        }
+
+    def _shared_carer(self, spec: PanelSpec) -> str:
+        """The young member's carer is one who nominated a young person this panel reviews,
+        so the conflict detection has something to find."""
+        carers = list(
+            Nomination.objects.filter(
+                programme=self.programme, category__slug__in=spec.categories, status=NominationStatus.ELIGIBLE,
+                nominee__isnull=False,
+                nominator_relationship__in=[Relationship.FOSTER_CARER, Relationship.RESIDENTIAL_WORKER],
+            ).order_by("reference").values_list("nominator_name", flat=True)[:50]
+        )
+        return self.rng.choice(carers) if carers else self._adult_name()
+
+    def _adult_name(self) -> str:
+        return f"{self.rng.choice(ADULT_FIRST_NAMES)} {self.rng.choice(LAST_NAMES)}"
+
+    def _plans(self) -> list[tuple[int, bool, dict[int, int], str]]:
+        """(assignment pk, submit, scores by criterion, comment) for the assignments each member has
+        got to: a share of their own, in a random order; a draft may leave parts unscored."""
+        rng = self.rng
+        by_member: dict[str, list[tuple[int, int, int]]] = {}
+        for pk, username, nomination_pk, category_pk in (
+            Assignment.objects.filter(panel__programme=self.programme)
+            .order_by("id")
+            .values_list("id", "member__user__username", "nomination_id", "nomination__category_id")
+            .iterator(chunk_size=BATCH_SIZE)
+        ):
+            # One member's habits hold across their panels.
+            by_member.setdefault(username, []).append((pk, nomination_pk, category_pk))
+        plans = []
+        for username, own in by_member.items():
+            shift, stretch, share = SCORING_HABITS.get(username) or (
+                rng.uniform(-1.2, 1.2), rng.uniform(0.6, 1.4), rng.uniform(0.3, 0.7)
+            )
+            rng.shuffle(own)
+            for pk, nomination_pk, category_pk in own[: round(share * len(own))]:
+                quality = self.quality.setdefault(nomination_pk, rng.uniform(0.15, 0.95))
+                criteria = self.criteria[category_pk]
+                submit = rng.random() < SUBMITTED_SHARE_OF_SCORED
+                scored = criteria if submit else criteria[: rng.randint(1, len(criteria))]
+                scores = {criterion: self._score(top, quality, shift, stretch) for criterion, top in scored}
+                comment = rng.choice(REVIEW_COMMENTS) if rng.random() < 0.25 else ""
+                plans.append((pk, submit, scores, comment))
+        return plans
+
+    def _score(self, top: int, quality: float, shift: float, stretch: float) -> int:
+        """A member's score out of `top`: the nomination's quality, stretched around the middle
+        and shifted by the member's habits, with some noise; always within 0..top."""
+        value = top * (0.5 + stretch * (quality - 0.5)) + shift + self.rng.gauss(0, 0.6)
+        return min(top, max(0, round(value)))
+
+    def _reviews_by_service(self, plans) -> None:
+        assignments = Assignment.objects.select_related("panel", "member__user", "nomination__category").in_bulk(
+            [pk for pk, _, _, _ in plans]
+        )
+        for pk, submit, scores, comment in plans:
+            assignment = assignments[pk]
+            review_save(assignment=assignment, actor=assignment.member.user, scores=scores, comment=comment, submit=submit)
+
+    def _reviews_bulk(self, plans) -> None:
+        """What review_save would write, in bulk: one Score per criterion scored, each within
+        0..max_score; a submitted review has every criterion and submitted_at."""
+        rng = self.rng
+        total = len(plans)
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(Score._meta.get_field(name).column) for name in ("review", "criterion", "value"))
+        score_insert = f"INSERT INTO {quote(Score._meta.db_table)} ({columns}) VALUES (%s, %s, %s)"
+        for start in range(0, total, BATCH_SIZE):
+            batch = plans[start:start + BATCH_SIZE]
+            reviews = Review.objects.bulk_create([
+                Review(
+                    assignment_id=pk, comment=comment,
+                    status=ReviewStatus.SUBMITTED if submit else ReviewStatus.DRAFT,
+                    submitted_at=self.now - timedelta(minutes=rng.randint(10, 60 * 24 * 14)) if submit else None,
+                )
+                for pk, submit, _, comment in batch
+            ])
+            # One prepared statement for the scores: bulk_create spends seconds building objects at scale.
+            with connection.cursor() as cursor:
+                cursor.executemany(score_insert, [
+                    (review.pk, criterion, value)
+                    for review, (_, _, scores, _) in zip(reviews, batch)
+                    for criterion, value in scores.items()
+                ])
+            self.progress("reviews", start + len(batch), total)

@@ -638,8 +638,8 @@ def test_my_nominations_query_count_does_not_grow(client, category, count, djang
     NominationFactory.create_batch(count, programme=category.programme, category=category, nominator_user=user)
     client.force_login(user)
 
-    # Session, user, nominations, the user's roles.
-    with django_assert_num_queries(4):
+    # Session, user, nominations, the user's roles, the navigation's panel-membership check.
+    with django_assert_num_queries(5):
         response = client.get("/my-nominations/")
 
     assert text(response).count('<section class="card"') == count

@@ -1,0 +1,105 @@
+"""Forms of the panel pages. They check shape only; the rules (who may score, ranges,
+deadlines, how many finalists) stay with shortlisting.services."""
+
+from django import forms
+
+from awards.models import Criterion
+from nominations.forms import ErrorSummaryMixin, ParagraphField
+
+from .models import Review
+
+COMMENT_MAX = 5000
+REASON_MAX = 2000
+
+
+def score_choices(max_score: int) -> list[tuple[int, str]]:
+    """0..max, with words at both ends so the scale reads without a key."""
+    choices = [(value, str(value)) for value in range(max_score + 1)]
+    choices[0] = (0, "0 – not at all")
+    choices[-1] = (max_score, f"{max_score} – outstanding")
+    return choices
+
+
+class ReviewForm(ErrorSummaryMixin, forms.Form):
+    comment = ParagraphField(
+        label="Anything you want to say about this nomination? (optional)",
+        max_length=COMMENT_MAX,
+        required=False,
+    )
+
+    def __init__(self, *args, criteria: list[Criterion], review: Review | None, **kwargs):
+        initial = {}
+        if review is not None:
+            initial = {self.field_name(s.criterion_id): s.value for s in review.scores.all()}
+            initial["comment"] = review.comment
+        super().__init__(*args, initial=initial, **kwargs)
+        self.criteria = criteria
+        for criterion in criteria:
+            self.fields[self.field_name(criterion.pk)] = forms.TypedChoiceField(
+                label=criterion.name,
+                help_text=criterion.guidance,
+                choices=score_choices(criterion.max_score),
+                coerce=int,
+                empty_value=None,
+                # Drafts may leave parts unscored; the service insists on every part when sending.
+                required=False,
+                widget=forms.RadioSelect,
+                error_messages={"invalid_choice": f"Choose a score from 0 to {criterion.max_score} for {criterion.name}."},
+            )
+        # Page order, so the error summary lists problems top to bottom.
+        self.order_fields([self.field_name(c.pk) for c in criteria] + ["comment"])
+
+    @staticmethod
+    def field_name(criterion_id: int) -> str:
+        return f"criterion_{criterion_id}"
+
+    def criterion_fields(self) -> list[tuple[Criterion, forms.BoundField]]:
+        return [(criterion, self[self.field_name(criterion.pk)]) for criterion in self.criteria]
+
+    @property
+    def sending(self) -> bool:
+        """Which button was pressed: "Send my scores" rather than "Save for later"."""
+        return self.data.get("action") == "submit"
+
+    def scores(self) -> dict[int, int]:
+        return {
+            criterion.pk: self.cleaned_data[self.field_name(criterion.pk)]
+            for criterion in self.criteria
+            if self.cleaned_data[self.field_name(criterion.pk)] is not None
+        }
+
+
+class ConflictForm(ErrorSummaryMixin, forms.Form):
+    reason = ParagraphField(
+        label="How do you know them? (optional)",
+        max_length=REASON_MAX,
+        required=False,
+    )
+
+
+class ProposeForm(ErrorSummaryMixin, forms.Form):
+    finalists = forms.TypedMultipleChoiceField(
+        label="Finalists",
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Choose at least one finalist.",
+            "invalid_choice": "Choose finalists from the ranking on this page.",
+        },
+    )
+
+    def __init__(self, *args, choices: list[tuple[int, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["finalists"].choices = choices
+
+
+class ConfirmForm(ErrorSummaryMixin, forms.Form):
+    """No fields: it carries the service's refusal to the error summary."""
+
+
+class ReopenForm(ErrorSummaryMixin, forms.Form):
+    reason = ParagraphField(
+        label="Why are you re-opening it?",
+        max_length=REASON_MAX,
+        error_messages={"required": "Give a reason for re-opening the shortlist."},
+    )
