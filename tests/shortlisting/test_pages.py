@@ -21,6 +21,7 @@ from ..factories import (
     PanelCategoryFactory,
     PanelFactory,
     PanelMemberFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -531,3 +532,23 @@ def test_remind_button_sends_emails(world, as_user, mailoutbox, django_capture_o
     for secret in SECRETS:
         assert secret not in mailoutbox[0].body
 
+
+
+
+@pytest.mark.parametrize(
+    "who, shown",
+    [("member", True), ("chair", True), ("organiser", True), ("staff", False), ("nominator", False)],
+)
+def test_panel_link_shown_only_to_panel_members_and_organisers(client, world, programme, who, shown):
+    users = {
+        "member": world["member"].user,
+        "chair": world["chair"].user,
+        "organiser": world["organiser"],
+        "staff": lambda: user_with_role(programme, Role.STAFF, "nav-staff"),
+        "nominator": lambda: UserFactory(username="nav-nominator"),
+    }
+    user = users[who]() if callable(users[who]) else users[who]
+    client.force_login(user)
+    page = client.get("/")
+    assert page.status_code == 200
+    assert ('href="/panel/"' in page.content.decode()) is shown
