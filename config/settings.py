@@ -150,6 +150,9 @@ PROUD_IMPORT_MAX_ROWS = int(os.environ.get("PROUD_IMPORT_MAX_ROWS", "20000"))
 
 # Public form: how many nominations one address may send.
 PROUD_NOMINATION_RATE = os.environ.get("PROUD_NOMINATION_RATE", "20/h")
+# Private RSVP links opened per client address, and how long the session a link opens lasts.
+PROUD_RSVP_LINK_RATE = os.environ.get("PROUD_RSVP_LINK_RATE", "30/h")
+PROUD_RSVP_SESSION_MINUTES = int(os.environ.get("PROUD_RSVP_SESSION_MINUTES", "120"))
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
 # Behind a proxy every request comes from the proxy's address: NUM_PROXIES says how many
 # trusted proxies append to X-Forwarded-For, so limits apply to the real client.

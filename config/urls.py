@@ -17,11 +17,14 @@ api_v1 = [
     path("", include("awards.api.urls")),
     path("", include("nominations.api.urls")),
     path("", include("shortlisting.api.urls")),
+    path("", include("events.api.urls")),
 ]
 
 urlpatterns = [
     path("", include("nominations.urls")),
     path("panel/", include("shortlisting.urls")),
+    path("", include("events.urls")),
+    path("event/", include("events.organiser_urls")),
     # Login, logout, and the password reset that invited panel members use to choose a password.
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

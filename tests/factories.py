@@ -163,3 +163,44 @@ class PanelMemberFactory(factory.django.DjangoModelFactory):
     panel = factory.SubFactory(PanelFactory)
     user = factory.SubFactory(UserFactory)
     role = "member"
+
+
+# --- events ---------------------------------------------------------------------
+
+from events.enums import InvitationKind, InvitationStatus  # noqa: E402
+from events.models import Event, Invitation  # noqa: E402
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Event
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    name = factory.LazyAttribute(lambda e: f"{e.programme.name} celebration night")
+    venue_name = "Riverside Stadium Suite"
+    venue_address = "1 Stadium Way\nNorthtown\nNT1 1AA"
+    starts_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=40))
+    doors_open_at = factory.LazyAttribute(lambda e: e.starts_at - dt.timedelta(minutes=30))
+    ends_at = factory.LazyAttribute(lambda e: e.starts_at + dt.timedelta(hours=3))
+    rsvp_deadline = factory.LazyAttribute(lambda e: e.starts_at - dt.timedelta(days=14))
+    capacity = 200
+    default_guest_allowance = 2
+    access_information = "Step-free entrance from the west car park; lift to the suite."
+    dress_code = "Smart casual"
+    organiser_contact_name = "Awards team"
+    organiser_contact_email = "awards@example.org"
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """A presenter's invitation by default; finalists come from `finalist_invitations_create`."""
+
+    class Meta:
+        model = Invitation
+
+    event = factory.SubFactory(EventFactory)
+    kind = InvitationKind.PRESENTER
+    status = InvitationStatus.DRAFT
+    addressee_name = factory.Faker("name")
+    addressee_email = factory.Sequence(lambda n: f"invitee{n}@example.org")
+    invitee_name = factory.SelfAttribute("addressee_name")
+    guest_allowance = 2

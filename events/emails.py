@@ -1,0 +1,90 @@
+"""E-mails about invitations, rendered when they are sent (see EmailDelivery).
+
+A young person is named by their announce name only (DESIGN.md rule 1), the nominator is quoted
+only in words an organiser approved, and a private link is made at the moment of sending."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+from icalendar import Event as CalendarEvent
+
+from .enums import EmailKind, InvitationKind
+from .models import EmailDelivery, Event, Invitation
+from .services import invitee_name, link_create
+
+
+def rsvp_link(token: str) -> str:
+    return settings.SITE_URL + reverse("events:rsvp-link", kwargs={"token": token})
+
+
+def calendar_file(event: Event) -> bytes:
+    """The event as an iCalendar file (RFC 5545), for the invitation's attachment."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//PROUD Awards//Invitations//EN")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    entry = CalendarEvent()
+    entry.add("uid", f"event-{event.pk}@{settings.SITE_URL.split('://')[-1].split('/')[0]}")
+    entry.add("dtstamp", timezone.now())
+    entry.add("dtstart", event.starts_at)
+    entry.add("dtend", event.ends_at)
+    entry.add("summary", event.name)
+    entry.add("location", f"{event.venue_name}, {' '.join(event.venue_address.split())}")
+    description = f"Doors open {timezone.localtime(event.doors_open_at):%H:%M}."
+    if event.dress_code:
+        description += f" Dress code: {event.dress_code}."
+    entry.add("description", description)
+    calendar.add_component(entry)
+    return calendar.to_ical()
+
+
+def _recipients(invitation: Invitation) -> list[str]:
+    return [address for address in (invitation.addressee_email, invitation.young_person_email) if address]
+
+
+def _subject(kind: str, invitation: Invitation) -> str:
+    event = invitation.event
+    if kind == EmailKind.CONFIRMATION:
+        return f"Your answer for the {event.name}"
+    if kind == EmailKind.REMINDER:
+        return f"Please answer your invitation to the {event.name}"
+    if invitation.kind == InvitationKind.FINALIST:
+        return f"{invitee_name(invitation)} is a finalist: invitation to the {event.name}"
+    return f"Invitation to the {event.name}"
+
+
+def build_message(delivery: EmailDelivery) -> EmailMultiAlternatives:
+    invitation = (
+        Invitation.objects.select_related("event", "nomination__category", "nomination__nominee", "nomination__group")
+        .prefetch_related("guests")
+        .get(pk=delivery.invitation_id)
+    )
+    event = invitation.event
+    context = {
+        "invitation": invitation,
+        "event": event,
+        "invitee_name": invitee_name(invitation),
+        "is_finalist": invitation.kind == InvitationKind.FINALIST,
+        "category": invitation.nomination.category.name if invitation.nomination_id else "",
+        "quote": invitation.quote if invitation.quote_approved_at else "",
+        "guests": list(invitation.guests.all()),
+        "site_url": settings.SITE_URL,
+    }
+    if delivery.kind in (EmailKind.INVITATION, EmailKind.REMINDER):
+        context["link"] = rsvp_link(link_create(invitation))
+    message = EmailMultiAlternatives(
+        subject=_subject(delivery.kind, invitation),
+        body=render_to_string(f"events/email/{delivery.kind}.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=_recipients(invitation),
+        reply_to=[event.organiser_contact_email],
+        headers={"X-PROUD-Delivery": delivery.key},
+    )
+    if delivery.kind == EmailKind.INVITATION:
+        message.attach("proud-awards.ics", calendar_file(event), "text/calendar")
+    return message

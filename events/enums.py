@@ -1,0 +1,69 @@
+from django.db import models
+
+
+class InvitationKind(models.TextChoices):
+    FINALIST = "finalist", "Finalist"
+    PRESENTER = "presenter", "Presenter"
+    PERFORMER = "performer", "Performer"
+    COMPERE = "compere", "Compere"
+    VIP = "vip", "VIP"
+    NOMINATOR = "nominator", "Nominator"
+    STAFF = "staff", "Staff"
+
+
+class InvitationStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    QUEUED = "queued", "Queued to send"
+    SENT = "sent", "Sent, waiting for an answer"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    REVOKED = "revoked", "Revoked"
+    EXPIRED = "expired", "Expired (no answer by the deadline)"
+
+
+# Statuses in which the private link opens the RSVP page.
+LINK_OPEN_STATUSES = (InvitationStatus.SENT, InvitationStatus.ACCEPTED, InvitationStatus.DECLINED)
+# Statuses that can still be sent (again).
+SENDABLE_STATUSES = (InvitationStatus.DRAFT, InvitationStatus.QUEUED, InvitationStatus.SENT, InvitationStatus.ACCEPTED, InvitationStatus.DECLINED)
+
+
+class Dietary(models.TextChoices):
+    VEGETARIAN = "vegetarian", "Vegetarian"
+    VEGAN = "vegan", "Vegan"
+    HALAL = "halal", "Halal"
+    KOSHER = "kosher", "Kosher"
+    GLUTEN_FREE = "gluten_free", "Gluten free"
+    DAIRY_FREE = "dairy_free", "Dairy free"
+    NUT_ALLERGY = "nut_allergy", "Nut allergy"
+
+
+class AccessNeed(models.TextChoices):
+    WHEELCHAIR = "wheelchair", "Wheelchair space"
+    BSL = "bsl", "BSL interpreter"
+    HEARING_LOOP = "hearing_loop", "Hearing loop"
+    QUIET_SPACE = "quiet_space", "Quiet space"
+    OTHER = "other", "Other"
+
+
+class GuestRelationship(models.TextChoices):
+    FINALIST = "finalist", "The finalist"
+    INVITEE = "invitee", "The person invited"
+    CARER = "carer", "Carer"
+    FAMILY = "family", "Family"
+    FRIEND = "friend", "Friend"
+    WORKER = "worker", "Social worker or personal adviser"
+    SUPPORT = "support", "Support worker"
+    OTHER = "other", "Other"
+
+
+class EmailKind(models.TextChoices):
+    INVITATION = "invitation", "Invitation"
+    REMINDER = "reminder", "Reminder"
+    CONFIRMATION = "confirmation", "Confirmation of an answer"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to send"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed: every retry used"

@@ -1,0 +1,86 @@
+"""The RSVP form: one answer, then a block per person (the invitee, then each guest)."""
+
+from django import forms
+
+from nominations.forms import ErrorSummaryMixin
+
+from .enums import AccessNeed, Dietary, GuestRelationship
+from .models import FREE_TEXT_MAX
+from .services import GuestInput
+
+GUEST_RELATIONSHIPS = [(c.value, c.label) for c in GuestRelationship if c not in (GuestRelationship.FINALIST, GuestRelationship.INVITEE)]
+
+
+class AnswerForm(ErrorSummaryMixin, forms.Form):
+    attending = forms.TypedChoiceField(
+        label="Can you come?",
+        choices=[("yes", "Yes, we will come"), ("no", "No, we cannot come")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Tell us whether you can come."},
+    )
+
+
+class PersonForm(ErrorSummaryMixin, forms.Form):
+    """Needs of one person coming. For a guest the name is asked; a blank guest block is skipped."""
+
+    name = forms.CharField(label="Name", max_length=150, required=False)
+    relationship = forms.ChoiceField(label="Who are they to the invitee?", choices=GUEST_RELATIONSHIPS, required=False)
+    dietary = forms.MultipleChoiceField(
+        label="Food needs", choices=Dietary.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    dietary_other = forms.CharField(label="Any other food needs or allergies", max_length=FREE_TEXT_MAX, required=False)
+    access_needs = forms.MultipleChoiceField(
+        label="Access needs", choices=AccessNeed.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    access_other = forms.CharField(label="Tell us about any other access need", max_length=FREE_TEXT_MAX, required=False)
+    photography_consent = forms.TypedChoiceField(
+        label="Can they be photographed on the night?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        initial="no",
+        required=False,
+        empty_value=False,
+    )
+    transport_needed = forms.BooleanField(label="They need help with transport to the venue", required=False)
+
+    def __init__(self, *args, ask_name: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.ask_name = ask_name
+        if not ask_name:
+            del self.fields["name"]
+            del self.fields["relationship"]
+
+    def is_blank(self) -> bool:
+        """A guest block left empty: nobody in it."""
+        data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
+        return self.ask_name and not any(
+            data.get(name) for name in ("name", "dietary", "dietary_other", "access_needs", "access_other", "transport_needed")
+        )
+
+    def person(self) -> GuestInput:
+        data = self.cleaned_data
+        return GuestInput(
+            name=data.get("name", ""),
+            relationship=data.get("relationship") or GuestRelationship.OTHER,
+            dietary=tuple(data["dietary"]),
+            dietary_other=data["dietary_other"],
+            access_needs=tuple(data["access_needs"]),
+            access_other=data["access_other"],
+            photography_consent=bool(data["photography_consent"]),
+            transport_needed=data["transport_needed"],
+        )
+
+    @classmethod
+    def initial_from(cls, guest) -> dict:
+        return {
+            "name": guest.name,
+            "relationship": guest.relationship,
+            "dietary": guest.dietary,
+            "dietary_other": guest.dietary_other,
+            "access_needs": guest.access_needs,
+            "access_other": guest.access_other,
+            "photography_consent": "yes" if guest.photography_consent else "no",
+            "transport_needed": guest.transport_needed,
+        }

@@ -1,0 +1,176 @@
+from django.conf import settings
+from django.core.validators import MaxLengthValidator
+from django.db import models
+from django.db.models import F, Q
+
+from awards.models import Programme
+from nominations.models import Nomination
+
+from .enums import AccessNeed, DeliveryStatus, Dietary, EmailKind, GuestRelationship, InvitationKind, InvitationStatus
+
+FREE_TEXT_MAX = 500
+
+
+class Event(models.Model):
+    """The celebration night of a programme."""
+
+    programme = models.OneToOneField(Programme, on_delete=models.PROTECT, related_name="event")
+    name = models.CharField(max_length=150)
+    venue_name = models.CharField(max_length=150)
+    venue_address = models.TextField()
+    starts_at = models.DateTimeField()
+    doors_open_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    rsvp_deadline = models.DateTimeField()
+    capacity = models.PositiveIntegerField(help_text="Seats in the room, everyone included.")
+    # Kept equal to the number of guests of accepted invitations by the RSVP service, under a
+    # lock on this row; the check constraint below is the last line against overbooking.
+    seats_taken = models.PositiveIntegerField(default=0, editable=False)
+    default_guest_allowance = models.PositiveSmallIntegerField(default=2, help_text="Guests a finalist may bring.")
+    access_information = models.TextField(blank=True)
+    dress_code = models.CharField(max_length=150, blank=True)
+    organiser_contact_name = models.CharField(max_length=150)
+    organiser_contact_email = models.EmailField()
+    organiser_contact_phone = models.CharField(max_length=32, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(seats_taken__lte=F("capacity")), name="event_never_over_capacity"),
+            models.CheckConstraint(condition=Q(doors_open_at__lte=F("starts_at")), name="event_doors_before_start"),
+            models.CheckConstraint(condition=Q(starts_at__lt=F("ends_at")), name="event_starts_before_end"),
+            models.CheckConstraint(condition=Q(rsvp_deadline__lte=F("starts_at")), name="event_deadline_before_start"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def seats_left(self) -> int:
+        return self.capacity - self.seats_taken
+
+
+class Invitation(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="invitations")
+    kind = models.CharField(max_length=12, choices=InvitationKind.choices)
+    nomination = models.ForeignKey(
+        Nomination, null=True, blank=True, on_delete=models.PROTECT, related_name="invitations",
+        help_text="The shortlisted nomination, for a finalist.",
+    )
+    status = models.CharField(max_length=10, choices=InvitationStatus.choices, default=InvitationStatus.DRAFT)
+    # Who the e-mail goes to: for a finalist, the responsible adult (carer or allocated worker).
+    addressee_name = models.CharField(max_length=150)
+    addressee_email = models.EmailField()
+    # Also to the young person themselves, where an organiser judges that right (e.g. care leavers).
+    young_person_email = models.EmailField(blank=True)
+    # Who is invited, as shown on the RSVP page and the guest list: the finalist's announce name
+    # (computed, see `guest_name`) or the presenter's, performer's ... own name.
+    invitee_name = models.CharField(max_length=150, blank=True)
+    title = models.CharField(max_length=150, blank=True, help_text='e.g. "High Sheriff of Lancashire".')
+    guest_allowance = models.PositiveSmallIntegerField(help_text="Guests who may come with the invitee.")
+    # The nominator's words quoted in the invitation, only once an organiser has approved them.
+    quote = models.TextField(blank=True, validators=[MaxLengthValidator(600)])
+    quote_approved_at = models.DateTimeField(null=True, blank=True)
+    quote_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    responded_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["event", "kind", "id"]
+        indexes = [models.Index(fields=["event", "status"], name="invitation_event_status")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "nomination"], condition=Q(nomination__isnull=False), name="invitation_once_per_nomination"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=InvitationKind.FINALIST, nomination__isnull=False)
+                | (~Q(kind=InvitationKind.FINALIST) & Q(nomination__isnull=True)),
+                name="invitation_finalist_has_nomination",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation #{self.pk} ({self.get_kind_display()})"
+
+
+class InvitationLink(models.Model):
+    """One private link sent by e-mail. The token itself is never stored, only its SHA-256."""
+
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Link #{self.pk}"
+
+
+class Guest(models.Model):
+    """Someone coming on the night under an accepted invitation: the invitee first, then their guests."""
+
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="guests")
+    position = models.PositiveSmallIntegerField(help_text="0 is the invitee; guests follow.")
+    name = models.CharField(max_length=150)
+    relationship = models.CharField(max_length=12, choices=GuestRelationship.choices)
+    dietary = models.JSONField(default=list, blank=True, help_text=f"Codes from {[c for c in Dietary.values]}.")
+    dietary_other = models.CharField(max_length=FREE_TEXT_MAX, blank=True)
+    access_needs = models.JSONField(default=list, blank=True, help_text=f"Codes from {[c for c in AccessNeed.values]}.")
+    access_other = models.CharField(max_length=FREE_TEXT_MAX, blank=True)
+    photography_consent = models.BooleanField(default=False)
+    transport_needed = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["invitation", "position"]
+        constraints = [models.UniqueConstraint(fields=["invitation", "position"], name="guest_position_once")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InvitationHistory(models.Model):
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="history")
+    action = models.CharField(max_length=64)
+    from_status = models.CharField(max_length=10, blank=True)
+    to_status = models.CharField(max_length=10, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor_label = models.CharField(max_length=150)
+    detail = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["invitation", "at", "id"]
+        verbose_name_plural = "invitation history"
+
+    def __str__(self) -> str:
+        return f"{self.action} by {self.actor_label}"
+
+
+class EmailDelivery(models.Model):
+    """One e-mail to send, kept until it is sent (an outbox). The message is rendered when it is
+    sent, so a private link's token is made then and never stored; a failure is retried with
+    back-off; a message is never sent twice (`key` is unique, and `sending` is claimed under a lock)."""
+
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="deliveries")
+    kind = models.CharField(max_length=12, choices=EmailKind.choices)
+    key = models.CharField(max_length=120, unique=True, help_text="What this message is, so it is queued once.")
+    status = models.CharField(max_length=8, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    last_error = models.CharField(max_length=300, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="delivery_due")]
+        verbose_name_plural = "e-mail deliveries"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk} ({self.status})"

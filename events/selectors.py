@@ -1,0 +1,106 @@
+"""Reads that decide what someone may see of the event."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from awards.enums import Role
+from awards.rules import programme_ids_with_role
+from nominations.models import Consent, Nominee
+from nominations.selectors import hash_token
+
+from .models import Event, Invitation, InvitationLink
+from .services import link_is_open
+
+
+def invitation_for_token(token: str, now: datetime | None = None) -> Invitation | None:
+    """The invitation a private link opens, or None for any token that is not one now (wrong,
+    revoked, expired or after the event): the caller shows one page for all of these."""
+    if not token or len(token) > 128:
+        return None
+    link = (
+        InvitationLink.objects.select_related("invitation__event", "invitation__nomination__category")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+    if link is None or not link_is_open(link.invitation, now):
+        return None
+    return link.invitation
+
+
+def invitation_for_session(invitation_id, now: datetime | None = None) -> Invitation | None:
+    if invitation_id is None:
+        return None
+    invitation = (
+        Invitation.objects.select_related(
+            "event__programme", "nomination__category", "nomination__nominee", "nomination__group"
+        )
+        .filter(pk=invitation_id)
+        .first()
+    )
+    if invitation is None or not link_is_open(invitation, now):
+        return None
+    return invitation
+
+
+def events_organised_by(user) -> QuerySet[Event]:
+    return Event.objects.filter(programme_id__in=programme_ids_with_role(user, Role.ORGANISER)).select_related("programme")
+
+
+def _current_consents() -> Prefetch:
+    return Prefetch("consents", queryset=Consent.objects.filter(withdrawn_at__isnull=True), to_attr="current_consents")
+
+
+def invitations_for_organiser(event: Event) -> QuerySet[Invitation]:
+    """Every invitation of the event with what the organiser's list and the gate need, in a fixed
+    number of queries whatever the number of invitations."""
+    return (
+        Invitation.objects.filter(event=event)
+        .select_related("event", "nomination__category", "nomination__nominee", "nomination__group")
+        .prefetch_related(
+            "guests",
+            "deliveries",
+            Prefetch("nomination__nominee__consents", queryset=Consent.objects.filter(withdrawn_at__isnull=True), to_attr="current_consents"),
+            Prefetch("nomination__group__members", queryset=Nominee.objects.prefetch_related(_current_consents())),
+        )
+        .order_by("kind", "nomination__category__name", "id")
+    )
+
+
+def rsvp_session_valid(started_at: float | None, now: datetime | None = None, minutes: int = 120) -> bool:
+    now = now or timezone.now()
+    return started_at is not None and now.timestamp() - started_at < minutes * 60
+
+
+def needs_totals(event: Event) -> dict:
+    """Dietary and access totals over everyone coming (accepted invitations), one query."""
+    from .enums import AccessNeed, Dietary, InvitationStatus
+    from .models import Guest
+
+    dietary = {code: 0 for code in Dietary.values}
+    access = {code: 0 for code in AccessNeed.values}
+    other_dietary = transport = photography_refused = 0
+    rows = Guest.objects.filter(invitation__event=event, invitation__status=InvitationStatus.ACCEPTED).values_list(
+        "dietary", "dietary_other", "access_needs", "photography_consent", "transport_needed"
+    )
+    guests = 0
+    for diet, diet_other, needs, photo, transport_needed in rows:
+        guests += 1
+        for code in diet:
+            dietary[code] = dietary.get(code, 0) + 1
+        other_dietary += bool(diet_other)
+        for code in needs:
+            access[code] = access.get(code, 0) + 1
+        photography_refused += not photo
+        transport += transport_needed
+    return {
+        "guests": guests,
+        "dietary": dietary,
+        "dietary_other": other_dietary,
+        "access": access,
+        "transport_needed": transport,
+        "no_photographs": photography_refused,
+    }

@@ -1,0 +1,680 @@
+"""Every write of the invitations: the event, invitations, the safeguarding gate, RSVP and the
+e-mail outbox. Each write checks who may make it, runs in a transaction and leaves history."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from awards.rules import is_organiser
+from nominations.enums import ConsentPurpose, NominationStatus, Relationship
+from nominations.models import Nomination, Nominee
+from nominations.naming import nomination_announce_name
+from nominations.selectors import hash_token
+from nominations.services import NominationError, NotAllowed
+from shortlisting.enums import ShortlistState
+from shortlisting.models import Shortlist
+
+from .enums import (
+    LINK_OPEN_STATUSES,
+    AccessNeed,
+    DeliveryStatus,
+    Dietary,
+    EmailKind,
+    GuestRelationship,
+    InvitationKind,
+    InvitationStatus,
+)
+from .models import FREE_TEXT_MAX, EmailDelivery, Event, Guest, Invitation, InvitationHistory, InvitationLink
+
+
+class EventError(NominationError):
+    """A write the rules refuse; shown to the person with what to do about it."""
+
+
+class GateClosed(EventError):
+    status_code = 409
+
+
+class RsvpClosed(EventError):
+    status_code = 409
+
+
+class CapacityFull(EventError):
+    status_code = 409
+
+
+class LinkNotValid(EventError):
+    status_code = 404
+
+    def __init__(self):
+        super().__init__("This link is not valid.")
+
+
+# Statuses of a nomination that has reached the final: shortlisted, then the results.
+FINALIST_STATUSES = (
+    NominationStatus.SHORTLISTED,
+    NominationStatus.FINALIST,
+    NominationStatus.WINNER,
+    NominationStatus.HIGHLY_COMMENDED,
+)
+# Nominators who care for the young person day to day: the invitation goes to them.
+CARER_RELATIONSHIPS = (Relationship.FOSTER_CARER, Relationship.RESIDENTIAL_WORKER)
+# Back-off between attempts to send one e-mail; after the last, the delivery is failed and shown.
+RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2), timedelta(hours=6))
+MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
+# Reminders to answer, this long before the deadline.
+REMINDER_STAGES = (("7d", timedelta(days=7)), ("2d", timedelta(days=2)))
+
+
+def _actor_label(actor) -> str:
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        return actor.get_username()
+    return "invitee (private link)" if actor is None else "system"
+
+
+def _user_or_none(actor):
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
+def _history(invitation: Invitation, action: str, actor, *, from_status: str = "", **detail) -> InvitationHistory:
+    return InvitationHistory.objects.create(
+        invitation=invitation,
+        action=action,
+        from_status=from_status,
+        to_status=invitation.status,
+        actor=_user_or_none(actor),
+        actor_label=_actor_label(actor),
+        detail=detail,
+    )
+
+
+def _require_organiser(actor, event: Event) -> None:
+    if not is_organiser(actor, event.programme_id):
+        raise NotAllowed("Only the programme's organisers can do this.")
+
+
+# --- the safeguarding gate -------------------------------------------------------------------
+
+
+def _nominee_gate_problems(nominee: Nominee, current_consents: dict[str, bool], who: str = "") -> list[str]:
+    prefix = f"{who}: " if who else ""
+    problems = []
+    if nominee.safeguarding_checked_at is None:
+        problems.append(f"{prefix}the safeguarding check has not been recorded.")
+    elif nominee.attendance_safe is not True:
+        problems.append(f"{prefix}the safeguarding check does not confirm that attending is safe.")
+    if current_consents.get(ConsentPurpose.ATTENDING) is not True:
+        problems.append(f"{prefix}no consent to attend the event is recorded.")
+    return problems
+
+
+def gate_problems(invitation: Invitation) -> list[str]:
+    """Why this invitation may not be sent yet; empty when it may. Only finalists pass a gate
+    (DESIGN.md rule 3 and 4): the nomination is still in the final, and each young person's
+    safeguarding check is complete with attending safe, and consent to attend is recorded.
+
+    Reads the nominee's consents from `nominee.current_consents` when a selector has prefetched
+    them, so the organiser's list asks the database a fixed number of times."""
+    if invitation.kind != InvitationKind.FINALIST:
+        return []
+    nomination = invitation.nomination
+    problems = []
+    if nomination.status not in FINALIST_STATUSES:
+        problems.append(f"The nomination is {nomination.get_status_display().lower()}, not in the final.")
+    people: list[Nominee] = []
+    if nomination.group_id is not None:
+        people = list(nomination.group.members.all())
+        if not people:
+            problems.append("The group's young people are not linked to their records, so their checks cannot be confirmed.")
+    else:
+        people = [nomination.nominee]
+    for index, nominee in enumerate(people, start=1):
+        consents = getattr(nominee, "current_consents", None)
+        if consents is None:
+            consents = list(nominee.consents.filter(withdrawn_at__isnull=True))
+        current = {c.purpose: c.given for c in consents if c.withdrawn_at is None}
+        problems += _nominee_gate_problems(nominee, current, who=f"Young person {index}" if len(people) > 1 else "")
+    return problems
+
+
+# --- invitations -----------------------------------------------------------------------------
+
+
+def responsible_adult(nomination: Nomination) -> tuple[str, str]:
+    """Who a finalist's invitation is addressed to: a carer who nominated, else the allocated
+    worker, else the nominator."""
+    if nomination.nominator_relationship in CARER_RELATIONSHIPS:
+        return nomination.nominator_name, nomination.nominator_email
+    worker = nomination.nominee.allocated_worker if nomination.nominee_id else None
+    if worker is not None and worker.email:
+        return (worker.get_full_name() or worker.get_username()), worker.email
+    return nomination.nominator_name, nomination.nominator_email
+
+
+@dataclass
+class CreateResult:
+    created: list[Invitation] = field(default_factory=list)
+    already_invited: int = 0
+
+
+def finalist_invitations_create(*, event: Event, actor) -> CreateResult:
+    """A draft invitation for every finalist of every confirmed shortlist of the programme that
+    has none yet. Safe to run again after another shortlist is confirmed."""
+    _require_organiser(actor, event)
+    result = CreateResult()
+    with transaction.atomic():
+        Event.objects.select_for_update().get(pk=event.pk)
+        shortlists = Shortlist.objects.filter(category__programme_id=event.programme_id, state=ShortlistState.CONFIRMED)
+        nominations = (
+            Nomination.objects.filter(pk__in=shortlists.values("finalists"), status__in=FINALIST_STATUSES)
+            .select_related("nominee__allocated_worker", "group", "category")
+            .order_by("category__name", "reference")
+        )
+        invited = set(Invitation.objects.filter(event=event, nomination__isnull=False).values_list("nomination_id", flat=True))
+        for nomination in nominations:
+            if nomination.pk in invited:
+                result.already_invited += 1
+                continue
+            name, email = responsible_adult(nomination)
+            invitation = Invitation.objects.create(
+                event=event,
+                kind=InvitationKind.FINALIST,
+                nomination=nomination,
+                addressee_name=name,
+                addressee_email=email,
+                guest_allowance=event.default_guest_allowance,
+            )
+            _history(invitation, "events.invitation.created", actor, category=nomination.category.name)
+            result.created.append(invitation)
+    return result
+
+
+def invitation_create(
+    *,
+    event: Event,
+    actor,
+    kind: str,
+    addressee_name: str,
+    addressee_email: str,
+    invitee_name: str = "",
+    title: str = "",
+    guest_allowance: int | None = None,
+) -> Invitation:
+    """An invitation to someone who is not a finalist: presenter, performer, compere, VIP ..."""
+    _require_organiser(actor, event)
+    if kind not in InvitationKind.values:
+        raise EventError(f"'{kind}' is not a kind of invitation.", field="kind")
+    if kind == InvitationKind.FINALIST:
+        raise EventError("Finalists are invited from the confirmed shortlist.", field="kind")
+    with transaction.atomic():
+        invitation = Invitation.objects.create(
+            event=event,
+            kind=kind,
+            addressee_name=addressee_name,
+            addressee_email=addressee_email,
+            invitee_name=invitee_name or addressee_name,
+            title=title,
+            guest_allowance=event.default_guest_allowance if guest_allowance is None else guest_allowance,
+        )
+        _history(invitation, "events.invitation.created", actor)
+    return invitation
+
+
+def invitee_name(invitation: Invitation) -> str:
+    """Who is invited, as everyone but organisers may see it: a finalist by announce name."""
+    if invitation.kind == InvitationKind.FINALIST:
+        return nomination_announce_name(invitation.nomination)
+    return invitation.invitee_name or invitation.addressee_name
+
+
+@dataclass
+class SendResult:
+    queued: list[Invitation] = field(default_factory=list)
+    blocked: dict[int, list[str]] = field(default_factory=dict)
+
+
+def _queue_email(invitation: Invitation, kind: str, key: str) -> EmailDelivery | None:
+    """Add a message to the outbox (once per key) and have it sent after the commit."""
+    delivery, created = EmailDelivery.objects.get_or_create(
+        key=key, defaults={"invitation": invitation, "kind": kind, "next_attempt_at": timezone.now()}
+    )
+    if not created:
+        return None
+    from .tasks import enqueue_delivery
+
+    transaction.on_commit(lambda: enqueue_delivery(delivery.pk), robust=True)
+    return delivery
+
+
+def _queue_invitation_email(invitation: Invitation) -> EmailDelivery | None:
+    number = invitation.deliveries.filter(kind=EmailKind.INVITATION).count() + 1
+    return _queue_email(invitation, EmailKind.INVITATION, f"invitation:{invitation.pk}:{number}")
+
+
+def invitations_send(*, event: Event, actor, invitation_ids: list[int] | None = None) -> SendResult:
+    """Queue the e-mail of every draft invitation (or of those named) that passes the gate.
+    Those that do not are left as they are and returned with the reasons."""
+    _require_organiser(actor, event)
+    result = SendResult()
+    with transaction.atomic():
+        invitations = Invitation.objects.select_for_update().filter(event=event)
+        if invitation_ids is None:
+            invitations = invitations.filter(status=InvitationStatus.DRAFT)
+        else:
+            invitations = invitations.filter(pk__in=invitation_ids)
+        for invitation in invitations.order_by("pk"):
+            if invitation.status != InvitationStatus.DRAFT:
+                result.blocked[invitation.pk] = [
+                    f"It is {invitation.get_status_display().lower()}; only drafts are sent (use resend for the others)."
+                ]
+                continue
+            problems = gate_problems(invitation)
+            if problems:
+                result.blocked[invitation.pk] = problems
+                continue
+            invitation.status = InvitationStatus.QUEUED
+            invitation.save(update_fields=["status", "updated_at"])
+            _history(invitation, "events.invitation.queued", actor, from_status=InvitationStatus.DRAFT)
+            _queue_invitation_email(invitation)
+            result.queued.append(invitation)
+    return result
+
+
+def invitation_resend(*, invitation: Invitation, actor) -> Invitation:
+    """Send the invitation again, with a new link (earlier links keep working)."""
+    _require_organiser(actor, invitation.event)
+    with transaction.atomic():
+        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if locked.status not in (InvitationStatus.QUEUED, *LINK_OPEN_STATUSES):
+            raise EventError(
+                f"This invitation is {locked.get_status_display().lower()}; only a sent or answered invitation is resent."
+            )
+        problems = gate_problems(locked)
+        if problems:
+            raise GateClosed("It cannot be sent: " + " ".join(problems))
+        _queue_invitation_email(locked)
+        _history(locked, "events.invitation.resent", actor, from_status=locked.status)
+    return locked
+
+
+def _release_seats(invitation: Invitation) -> None:
+    """Give back the seats of an accepted invitation's guests (caller holds the event lock)."""
+    if invitation.status == InvitationStatus.ACCEPTED:
+        count = invitation.guests.count()
+        Event.objects.filter(pk=invitation.event_id).update(seats_taken=F("seats_taken") - count)
+        invitation.guests.all().delete()
+
+
+def invitation_revoke(*, invitation: Invitation, actor, reason: str) -> Invitation:
+    """Withdraw an invitation: its links stop working and any seats are given back."""
+    _require_organiser(actor, invitation.event)
+    if not reason.strip():
+        raise EventError("Say why the invitation is revoked.", field="reason")
+    with transaction.atomic():
+        Event.objects.select_for_update().get(pk=invitation.event_id)
+        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if locked.status == InvitationStatus.REVOKED:
+            return locked
+        before = locked.status
+        _release_seats(locked)
+        locked.status = InvitationStatus.REVOKED
+        locked.save(update_fields=["status", "updated_at"])
+        _history(locked, "events.invitation.revoked", actor, from_status=before, reason=reason)
+    return locked
+
+
+def invitation_change_allowance(*, invitation: Invitation, actor, allowance: int) -> Invitation:
+    _require_organiser(actor, invitation.event)
+    if allowance < 0 or allowance > 20:
+        raise EventError("The allowance is between 0 and 20 guests.", field="guest_allowance")
+    with transaction.atomic():
+        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        coming = locked.guests.filter(position__gt=0).count()
+        if allowance < coming:
+            raise EventError(
+                f"{coming} guests are already coming with this invitation; ask them to change their answer first.",
+                field="guest_allowance",
+            )
+        before = locked.guest_allowance
+        locked.guest_allowance = allowance
+        locked.save(update_fields=["guest_allowance", "updated_at"])
+        _history(locked, "events.invitation.allowance_changed", actor, from_status=locked.status, before=before, after=allowance)
+    return locked
+
+
+def quote_approve(*, invitation: Invitation, actor, quote: str) -> Invitation:
+    """An organiser approves the words from the nomination to quote in the invitation (blank: none)."""
+    _require_organiser(actor, invitation.event)
+    quote = quote.strip()
+    if len(quote) > 600:
+        raise EventError("Keep the quote under 600 characters.", field="quote")
+    with transaction.atomic():
+        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        locked.quote = quote
+        locked.quote_approved_at = timezone.now() if quote else None
+        locked.quote_approved_by = _user_or_none(actor) if quote else None
+        locked.save(update_fields=["quote", "quote_approved_at", "quote_approved_by", "updated_at"])
+        _history(locked, "events.invitation.quote_approved", actor, from_status=locked.status)
+    return locked
+
+
+# --- the private link ------------------------------------------------------------------------
+
+
+def link_create(invitation: Invitation) -> str:
+    """A new private link for an e-mail; only the hash of its token is kept."""
+    token = secrets.token_urlsafe(32)
+    InvitationLink.objects.create(invitation=invitation, token_hash=hash_token(token))
+    return token
+
+
+def link_is_open(invitation: Invitation, now: datetime | None = None) -> bool:
+    """A link opens the RSVP page while the invitation is sent or answered, until the event ends."""
+    now = now or timezone.now()
+    return invitation.status in LINK_OPEN_STATUSES and now < invitation.event.ends_at
+
+
+# --- RSVP ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GuestInput:
+    name: str
+    relationship: str = GuestRelationship.OTHER
+    dietary: tuple[str, ...] = ()
+    dietary_other: str = ""
+    access_needs: tuple[str, ...] = ()
+    access_other: str = ""
+    photography_consent: bool = False
+    transport_needed: bool = False
+
+    def normalised(self) -> tuple:
+        return (
+            self.name.strip(),
+            self.relationship,
+            tuple(sorted(set(self.dietary))),
+            self.dietary_other.strip(),
+            tuple(sorted(set(self.access_needs))),
+            self.access_other.strip(),
+            bool(self.photography_consent),
+            bool(self.transport_needed),
+        )
+
+
+@dataclass(frozen=True)
+class RsvpAnswer:
+    attending: bool
+    # The invitee first (their needs; a finalist's name is fixed), then each guest.
+    party: tuple[GuestInput, ...] = ()
+
+
+@dataclass(frozen=True)
+class RsvpResult:
+    invitation: Invitation
+    changed: bool
+
+
+def _validate_party(invitation: Invitation, party: tuple[GuestInput, ...]) -> None:
+    if not party:
+        raise EventError("Tell us about the person invited.", field="party")
+    guests = len(party) - 1
+    if guests > invitation.guest_allowance:
+        raise EventError(
+            f"This invitation is for the invitee and up to {invitation.guest_allowance} guests; you named {guests}.",
+            field="guests",
+        )
+    for index, person in enumerate(party):
+        where = "guests" if index else "invitee"
+        label = f"Guest {index}" if index else "The invitee"
+        if index and not person.name.strip():
+            raise EventError(f"{label}: enter their name.", field=f"{where}[{index}].name")
+        if len(person.name) > 150:
+            raise EventError(f"{label}: the name is longer than 150 characters.", field=f"{where}[{index}].name")
+        if person.relationship not in GuestRelationship.values:
+            raise EventError(f"{label}: '{person.relationship}' is not a relationship we know.", field=f"{where}[{index}].relationship")
+        for code in person.dietary:
+            if code not in Dietary.values:
+                raise EventError(f"{label}: '{code}' is not a dietary choice.", field=f"{where}[{index}].dietary")
+        for code in person.access_needs:
+            if code not in AccessNeed.values:
+                raise EventError(f"{label}: '{code}' is not an access need.", field=f"{where}[{index}].access_needs")
+        for name, text in (("dietary_other", person.dietary_other), ("access_other", person.access_other)):
+            if len(text) > FREE_TEXT_MAX:
+                raise EventError(
+                    f"{label}: keep the details under {FREE_TEXT_MAX} characters.", field=f"{where}[{index}].{name}"
+                )
+        if AccessNeed.OTHER in person.access_needs and not person.access_other.strip():
+            raise EventError(f"{label}: tell us what the other access need is.", field=f"{where}[{index}].access_other")
+
+
+def _principal(invitation: Invitation, given: GuestInput) -> GuestInput:
+    """The invitee's own line: a finalist's name is their announce name, whatever was sent."""
+    relationship = GuestRelationship.FINALIST if invitation.kind == InvitationKind.FINALIST else GuestRelationship.INVITEE
+    name = invitee_name(invitation) if invitation.kind == InvitationKind.FINALIST else (given.name.strip() or invitee_name(invitation))
+    return GuestInput(
+        name=name,
+        relationship=relationship,
+        dietary=given.dietary,
+        dietary_other=given.dietary_other,
+        access_needs=given.access_needs,
+        access_other=given.access_other,
+        photography_consent=given.photography_consent,
+        transport_needed=given.transport_needed,
+    )
+
+
+def _current_party(invitation: Invitation) -> tuple:
+    return tuple(
+        GuestInput(
+            name=g.name,
+            relationship=g.relationship,
+            dietary=tuple(g.dietary),
+            dietary_other=g.dietary_other,
+            access_needs=tuple(g.access_needs),
+            access_other=g.access_other,
+            photography_consent=g.photography_consent,
+            transport_needed=g.transport_needed,
+        ).normalised()
+        for g in invitation.guests.order_by("position")
+    )
+
+
+def rsvp_respond(*, invitation: Invitation, answer: RsvpAnswer, now: datetime | None = None) -> RsvpResult:
+    """Accept (with the party coming) or decline, through the private link. Changing an answer is
+    allowed until the deadline; the same answer twice changes nothing. Seats are counted under a
+    lock on the event, so the capacity holds when many answer at once."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=invitation.event_id)
+        locked = Invitation.objects.select_for_update().select_related("nomination__nominee", "nomination__group").get(pk=invitation.pk)
+        locked.event = event
+        if not link_is_open(locked, now):
+            raise LinkNotValid()
+        if now > event.rsvp_deadline:
+            raise RsvpClosed(
+                f"Answers closed on {timezone.localtime(event.rsvp_deadline):%-d %B %Y}. "
+                f"To change anything, contact {event.organiser_contact_name} at {event.organiser_contact_email}."
+            )
+        if answer.attending:
+            party = (_principal(locked, answer.party[0] if answer.party else GuestInput(name="")), *answer.party[1:])
+            _validate_party(locked, party)
+        else:
+            party = ()
+        new_status = InvitationStatus.ACCEPTED if answer.attending else InvitationStatus.DECLINED
+        current = _current_party(locked) if locked.status == InvitationStatus.ACCEPTED else ()
+        wanted = tuple(p.normalised() for p in party)
+        if locked.status == new_status and current == wanted:
+            return RsvpResult(invitation=locked, changed=False)
+        seats_now = len(current)
+        seats_after = event.seats_taken - seats_now + len(party)
+        if seats_after > event.capacity:
+            left = event.capacity - (event.seats_taken - seats_now)
+            raise CapacityFull(
+                f"Sorry, only {max(left, 0)} {'seat is' if left == 1 else 'seats are'} left at the event; "
+                "reduce the number of guests or contact the organisers.",
+                field="guests",
+            )
+        Event.objects.filter(pk=event.pk).update(seats_taken=F("seats_taken") - seats_now + len(party))
+        locked.guests.all().delete()
+        Guest.objects.bulk_create(
+            Guest(
+                invitation=locked,
+                position=position,
+                name=person.name.strip(),
+                relationship=person.relationship,
+                dietary=sorted(set(person.dietary)),
+                dietary_other=person.dietary_other.strip(),
+                access_needs=sorted(set(person.access_needs)),
+                access_other=person.access_other.strip(),
+                photography_consent=person.photography_consent,
+                transport_needed=person.transport_needed,
+            )
+            for position, person in enumerate(party)
+        )
+        before = locked.status
+        locked.status = new_status
+        locked.responded_at = now
+        locked.save(update_fields=["status", "responded_at", "updated_at"])
+        entry = _history(locked, "events.invitation.answered", None, from_status=before, party_size=len(party))
+        _queue_email(locked, EmailKind.CONFIRMATION, f"confirmation:{locked.pk}:{entry.pk}")
+    return RsvpResult(invitation=locked, changed=True)
+
+
+# --- reminders and expiry --------------------------------------------------------------------
+
+
+def rsvp_reminders_queue(*, now: datetime | None = None) -> int:
+    """Queue a reminder to each invitation still waiting for an answer, 7 and 2 days before the
+    deadline (each once); run daily (`manage.py send_rsvp_reminders`)."""
+    now = now or timezone.now()
+    queued = 0
+    with transaction.atomic():
+        waiting = Invitation.objects.filter(
+            status=InvitationStatus.SENT, event__rsvp_deadline__gt=now
+        ).select_related("event")
+        for invitation in waiting:
+            stage = None
+            for name, before in REMINDER_STAGES:
+                if now >= invitation.event.rsvp_deadline - before:
+                    stage = name
+            if stage and _queue_email(invitation, EmailKind.REMINDER, f"reminder:{invitation.pk}:{stage}"):
+                queued += 1
+    return queued
+
+
+def invitations_expire(*, now: datetime | None = None) -> int:
+    """Invitations not answered by the deadline expire (their links stop working)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        expiring = list(
+            Invitation.objects.select_for_update().filter(status=InvitationStatus.SENT, event__rsvp_deadline__lt=now)
+        )
+        for invitation in expiring:
+            invitation.status = InvitationStatus.EXPIRED
+            invitation.save(update_fields=["status", "updated_at"])
+            _history(invitation, "events.invitation.expired", "system", from_status=InvitationStatus.SENT)
+    return len(expiring)
+
+
+# --- the outbox ------------------------------------------------------------------------------
+
+
+def delivery_claim(delivery_id: int, now: datetime | None = None) -> EmailDelivery | None:
+    """Take a due message for sending, or None when it is not due, being sent or sent.
+    Committed before sending, so no second worker sends it too."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        delivery = (
+            EmailDelivery.objects.select_for_update()
+            .filter(pk=delivery_id, status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
+            .first()
+        )
+        if delivery is None:
+            return None
+        delivery.status = DeliveryStatus.SENDING
+        delivery.attempts += 1
+        delivery.save(update_fields=["status", "attempts", "updated_at"])
+    return delivery
+
+
+def delivery_sent(delivery: EmailDelivery, now: datetime | None = None) -> None:
+    now = now or timezone.now()
+    with transaction.atomic():
+        EmailDelivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.SENT, sent_at=now, last_error="", updated_at=now)
+        if delivery.kind == EmailKind.INVITATION:
+            invitation = Invitation.objects.select_for_update().get(pk=delivery.invitation_id)
+            if invitation.status == InvitationStatus.QUEUED:
+                invitation.status = InvitationStatus.SENT
+                invitation.sent_at = now
+                invitation.save(update_fields=["status", "sent_at", "updated_at"])
+                _history(invitation, "events.invitation.sent", "system", from_status=InvitationStatus.QUEUED)
+
+
+def delivery_failed(delivery: EmailDelivery, error: Exception, now: datetime | None = None) -> EmailDelivery:
+    """Record a failed attempt: try again after a back-off, or give up after the last and show it."""
+    now = now or timezone.now()
+    message = f"{type(error).__name__}: {error}"[:300]
+    if delivery.attempts >= MAX_ATTEMPTS:
+        delivery.status = DeliveryStatus.FAILED
+    else:
+        delivery.status = DeliveryStatus.PENDING
+        delivery.next_attempt_at = now + RETRY_DELAYS[delivery.attempts - 1]
+    delivery.last_error = message
+    delivery.save(update_fields=["status", "next_attempt_at", "last_error", "updated_at"])
+    return delivery
+
+
+def delivery_retry(*, delivery: EmailDelivery, actor) -> EmailDelivery:
+    """An organiser sends a failed message again (or one stuck while sending, once checked)."""
+    _require_organiser(actor, delivery.invitation.event)
+    with transaction.atomic():
+        locked = EmailDelivery.objects.select_for_update().get(pk=delivery.pk)
+        if locked.status not in (DeliveryStatus.FAILED, DeliveryStatus.SENDING):
+            raise EventError(f"This message is {locked.get_status_display().lower()}; only a failed one is retried.")
+        locked.status = DeliveryStatus.PENDING
+        locked.attempts = 0
+        locked.next_attempt_at = timezone.now()
+        locked.save(update_fields=["status", "attempts", "next_attempt_at", "updated_at"])
+        from .tasks import enqueue_delivery
+
+        transaction.on_commit(lambda: enqueue_delivery(locked.pk), robust=True)
+    return locked
+
+
+def deliveries_due(now: datetime | None = None) -> list[int]:
+    now = now or timezone.now()
+    return list(
+        EmailDelivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now).values_list("pk", flat=True)
+    )
+
+
+# --- the event -------------------------------------------------------------------------------
+
+
+def event_counts(event: Event) -> dict:
+    """Responses at a glance for the organiser."""
+    by_status = dict(event.invitations.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    return {
+        "invitations": sum(by_status.values()),
+        "accepted": by_status.get(InvitationStatus.ACCEPTED, 0),
+        "declined": by_status.get(InvitationStatus.DECLINED, 0),
+        "waiting": by_status.get(InvitationStatus.SENT, 0) + by_status.get(InvitationStatus.QUEUED, 0),
+        "draft": by_status.get(InvitationStatus.DRAFT, 0),
+        "revoked": by_status.get(InvitationStatus.REVOKED, 0),
+        "expired": by_status.get(InvitationStatus.EXPIRED, 0),
+        "capacity": event.capacity,
+        "seats_taken": event.seats_taken,
+        "seats_left": event.capacity - event.seats_taken,
+        "failed_emails": EmailDelivery.objects.filter(
+            invitation__event=event, status=DeliveryStatus.FAILED
+        ).count(),
+        "retrying_emails": EmailDelivery.objects.filter(
+            Q(invitation__event=event, status=DeliveryStatus.PENDING, attempts__gt=0)
+        ).count(),
+    }

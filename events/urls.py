@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "events"
+
+urlpatterns = [
+    path("rsvp/", views.rsvp, name="rsvp"),
+    path("rsvp/<str:token>/", views.rsvp_link, name="rsvp-link"),
+]

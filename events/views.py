@@ -1,0 +1,163 @@
+"""The RSVP pages, reached from the private link in an invitation e-mail, with no login.
+
+The link's token is exchanged on the first visit for a short session and the browser moves to
+/rsvp/, so the token leaves the address bar, the history and any referrer. Every response is
+`no-store` and `no-referrer`. A wrong, revoked or expired link gets one neutral page."""
+
+from __future__ import annotations
+
+import re
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+from django_ratelimit.decorators import ratelimit
+
+from config.views import rate_limited
+
+from .enums import InvitationKind, InvitationStatus
+from .forms import AnswerForm, PersonForm
+from .models import Invitation
+from .selectors import invitation_for_session, invitation_for_token
+from .services import EventError, RsvpAnswer, invitee_name, rsvp_respond
+
+RSVP_SESSION_KEY = "rsvp"
+SERVICE_FIELD = re.compile(r"^(invitee|guests)\[(\d+)\]\.(\w+)$")
+
+
+def private_page(view):
+    """A page opened by a bearer link: never stored by a browser or proxy, no referrer sent on."""
+
+    @wraps(view)
+    @never_cache
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        response["Referrer-Policy"] = "no-referrer"
+        response["Cache-Control"] = "no-store, max-age=0"
+        return response
+
+    return wrapped
+
+
+def _link_not_valid(request: HttpRequest) -> HttpResponse:
+    # One page whatever the reason, so it tells nothing about whether a link ever existed.
+    return render(request, "events/link_not_valid.html", status=404)
+
+
+def _rsvp_rate(group: str, request: HttpRequest) -> str:
+    return settings.PROUD_RSVP_LINK_RATE
+
+
+@private_page
+@require_GET
+@ratelimit(key="ip", rate=_rsvp_rate, block=False)
+def rsvp_link(request: HttpRequest, token: str) -> HttpResponse:
+    if getattr(request, "limited", False):
+        return rate_limited(request)
+    invitation = invitation_for_token(token)
+    if invitation is None:
+        return _link_not_valid(request)
+    request.session.cycle_key()
+    request.session[RSVP_SESSION_KEY] = {"invitation": invitation.pk, "started": timezone.now().timestamp()}
+    return redirect("events:rsvp")
+
+
+def _session_invitation(request: HttpRequest) -> Invitation | None:
+    held = request.session.get(RSVP_SESSION_KEY)
+    if not isinstance(held, dict):
+        return None
+    if timezone.now().timestamp() - float(held.get("started", 0)) > settings.PROUD_RSVP_SESSION_MINUTES * 60:
+        request.session.pop(RSVP_SESSION_KEY, None)
+        return None
+    return invitation_for_session(held.get("invitation"))
+
+
+def _forms(invitation: Invitation, data=None):
+    """The answer form, the invitee's block and one block per allowed guest, filled with the
+    current answer when there is one."""
+    guests = list(invitation.guests.order_by("position"))
+    initial_answer = {}
+    if invitation.status in (InvitationStatus.ACCEPTED, InvitationStatus.DECLINED):
+        initial_answer = {"attending": "yes" if invitation.status == InvitationStatus.ACCEPTED else "no"}
+    answer = AnswerForm(data, initial=initial_answer, prefix="rsvp")
+    ask_invitee_name = invitation.kind != InvitationKind.FINALIST
+    invitee_initial = PersonForm.initial_from(guests[0]) if guests else {"name": invitee_name(invitation)}
+    invitee = PersonForm(data, initial=invitee_initial, prefix="invitee", ask_name=ask_invitee_name)
+    others = []
+    for number in range(1, invitation.guest_allowance + 1):
+        initial = PersonForm.initial_from(guests[number]) if number < len(guests) else {}
+        others.append(PersonForm(data, initial=initial, prefix=f"guest-{number}", ask_name=True))
+    return answer, invitee, others
+
+
+def _place_error(error: EventError, answer: AnswerForm, invitee: PersonForm, others: list[PersonForm]) -> None:
+    match = SERVICE_FIELD.match(error.field or "")
+    if match:
+        where, index, name = match.group(1), int(match.group(2)), match.group(3)
+        form = invitee if where == "invitee" or index == 0 else others[index - 1] if index - 1 < len(others) else None
+        if form is not None and name in form.fields:
+            form.add_error(name, error.message)
+            return
+    answer.add_error(None, error.message)
+
+
+def _summary(answer: AnswerForm, invitee: PersonForm, others: list[PersonForm]) -> list[tuple[str, str]]:
+    items = answer.error_summary() + invitee.error_summary()
+    for form in others:
+        items += form.error_summary()
+    return items
+
+
+@private_page
+@require_http_methods(["GET", "POST"])
+def rsvp(request: HttpRequest) -> HttpResponse:
+    invitation = _session_invitation(request)
+    if invitation is None:
+        return _link_not_valid(request)
+    event = invitation.event
+    closed = timezone.now() > event.rsvp_deadline
+    answer, invitee, others = _forms(invitation, request.POST if request.method == "POST" and not closed else None)
+    if request.method == "POST" and not closed:
+        valid = all([answer.is_valid(), invitee.is_valid()] + [form.is_valid() for form in others])
+        if valid and answer.cleaned_data["attending"]:
+            for number, form in enumerate(others, start=1):
+                if not form.is_blank() and not form.cleaned_data["name"].strip():
+                    form.add_error("name", f"Guest {number}: enter their name, or leave this guest's answers empty.")
+                    valid = False
+        if valid:
+            attending = answer.cleaned_data["attending"]
+            party = (invitee.person(), *(form.person() for form in others if not form.is_blank())) if attending else ()
+            try:
+                result = rsvp_respond(invitation=invitation, answer=RsvpAnswer(attending=attending, party=party))
+            except EventError as error:
+                _place_error(error, answer, invitee, others)
+            else:
+                if not result.changed:
+                    messages.info(request, "Your answer was already saved; nothing has changed.")
+                elif attending:
+                    messages.success(request, "Thank you: your answer is saved. We have sent you an e-mail to confirm it.")
+                else:
+                    messages.success(request, "Thank you for letting us know. We have sent you an e-mail to confirm it.")
+                return redirect("events:rsvp")
+    invitation.refresh_from_db(fields=["status"])
+    context = {
+        "invitation": invitation,
+        "event": event,
+        "invitee_name": invitee_name(invitation),
+        "is_finalist": invitation.kind == InvitationKind.FINALIST,
+        "category": invitation.nomination.category.name if invitation.nomination_id else "",
+        "closed": closed,
+        "answered": invitation.status in (InvitationStatus.ACCEPTED, InvitationStatus.DECLINED),
+        "guests": list(invitation.guests.order_by("position")),
+        "answer": answer,
+        "invitee": invitee,
+        "others": others,
+        "error_summary": _summary(answer, invitee, others),
+    }
+    status = 400 if context["error_summary"] else 200
+    return render(request, "events/rsvp.html", context, status=status)
