@@ -79,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "shortlisting.context_processors.panel_nav",
+                "events.context_processors.event_nav",
             ],
         },
     },

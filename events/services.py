@@ -678,3 +678,87 @@ def event_counts(event: Event) -> dict:
             Q(invitation__event=event, status=DeliveryStatus.PENDING, attempts__gt=0)
         ).count(),
     }
+
+
+EVENT_FIELDS = (
+    "name",
+    "venue_name",
+    "venue_address",
+    "starts_at",
+    "doors_open_at",
+    "ends_at",
+    "rsvp_deadline",
+    "capacity",
+    "default_guest_allowance",
+    "access_information",
+    "dress_code",
+    "organiser_contact_name",
+    "organiser_contact_email",
+    "organiser_contact_phone",
+)
+
+
+def event_save(*, actor, programme, event: Event | None = None, **values) -> Event:
+    """Create the programme's event, or change it. Times must run doors ≤ start < end, the
+    deadline no later than the start, and the capacity never below the seats already taken."""
+    from django.core.exceptions import ValidationError
+
+    if not is_organiser(actor, programme.pk if hasattr(programme, "pk") else programme):
+        raise NotAllowed("Only the programme's organisers can do this.")
+    unknown = set(values) - set(EVENT_FIELDS)
+    if unknown:
+        raise EventError(f"Unknown field: {', '.join(sorted(unknown))}.", field=sorted(unknown)[0])
+    with transaction.atomic():
+        if event is None:
+            if Event.objects.filter(programme=programme).exists():
+                raise EventError("This programme already has its event; change that one.", field="programme")
+            event = Event(programme=programme)
+        else:
+            event = Event.objects.select_for_update().get(pk=event.pk)
+        for name, value in values.items():
+            setattr(event, name, value)
+        problems = []
+        if event.doors_open_at and event.starts_at and event.doors_open_at > event.starts_at:
+            problems.append(("doors_open_at", "Doors must open before the start."))
+        if event.starts_at and event.ends_at and event.starts_at >= event.ends_at:
+            problems.append(("ends_at", "The end must be after the start."))
+        if event.rsvp_deadline and event.starts_at and event.rsvp_deadline > event.starts_at:
+            problems.append(("rsvp_deadline", "The deadline for answers must be before the start."))
+        if event.capacity is not None and event.capacity < event.seats_taken:
+            problems.append(("capacity", f"{event.seats_taken} seats are already taken; the capacity cannot be lower."))
+        if problems:
+            raise EventError(problems[0][1], field=problems[0][0])
+        try:
+            event.full_clean(exclude=["programme"], validate_constraints=False)
+        except ValidationError as error:
+            name, messages = next(iter(error.message_dict.items()))
+            raise EventError(f"{name.replace('_', ' ').capitalize()}: {' '.join(messages)}", field=name) from error
+        event.save()
+    return event
+
+
+INVITATION_DETAIL_FIELDS = ("addressee_name", "addressee_email", "young_person_email", "invitee_name", "title")
+
+
+def invitation_update_details(*, invitation: Invitation, actor, **values) -> Invitation:
+    """Change who an invitation is addressed to (and, for non-finalists, who is invited and their title)."""
+    from django.core.exceptions import ValidationError
+
+    _require_organiser(actor, invitation.event)
+    unknown = set(values) - set(INVITATION_DETAIL_FIELDS)
+    if unknown:
+        raise EventError(f"Unknown field: {', '.join(sorted(unknown))}.", field=sorted(unknown)[0])
+    with transaction.atomic():
+        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if locked.kind == InvitationKind.FINALIST and values.get("invitee_name"):
+            raise EventError("A finalist is named by their announce name, from the safeguarding check.", field="invitee_name")
+        for name, value in values.items():
+            setattr(locked, name, value)
+        try:
+            locked.full_clean(exclude=["event", "nomination", "quote_approved_by"], validate_constraints=False)
+        except ValidationError as error:
+            name, messages = next(iter(error.message_dict.items()))
+            raise EventError(f"{name.replace('_', ' ').capitalize()}: {' '.join(messages)}", field=name) from error
+        locked.save()
+        _history(locked, "events.invitation.details_changed", actor, from_status=locked.status, fields=sorted(values))
+    return locked

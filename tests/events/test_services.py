@@ -457,3 +457,51 @@ def test_no_legal_surname_of_a_first_name_only_finalist_in_any_email(event, cate
     assert len(mail.outbox) == 3
     for message in mail.outbox:
         assert "Featherstonehaugh" not in message.subject + message.body
+
+
+# --- the event and invitation details -----------------------------------------------------
+
+
+def test_an_organiser_creates_the_event_once_with_times_in_order(programme, organiser, staff_user):
+    from events.services import event_save
+
+    start = timezone.now() + dt.timedelta(days=60)
+    values = dict(
+        name="Celebration night", venue_name="Stadium suite", venue_address="1 Stadium Way", starts_at=start,
+        doors_open_at=start - dt.timedelta(minutes=30), ends_at=start + dt.timedelta(hours=3),
+        rsvp_deadline=start - dt.timedelta(days=14), capacity=250, organiser_contact_name="Awards team",
+        organiser_contact_email="awards@example.org",
+    )
+    with pytest.raises(NotAllowed):
+        event_save(actor=staff_user, programme=programme, **values)
+    with pytest.raises(EventError, match="Doors must open before the start") as refused:
+        event_save(actor=organiser, programme=programme, **{**values, "doors_open_at": start + dt.timedelta(minutes=5)})
+    assert refused.value.field == "doors_open_at" and not Event.objects.exists()
+
+    event = event_save(actor=organiser, programme=programme, **values)
+    with pytest.raises(EventError, match="already has its event"):
+        event_save(actor=organiser, programme=programme, **values)
+    with pytest.raises(EventError, match="Organiser contact email"):
+        event_save(actor=organiser, programme=programme, event=event, organiser_contact_email="not an address")
+    assert Event.objects.get(pk=event.pk).organiser_contact_email == "awards@example.org"
+
+
+def test_capacity_cannot_drop_below_the_seats_taken(sent_invitation, organiser):
+    from events.services import event_save
+
+    invitation, _ = sent_invitation
+    rsvp_respond(invitation=invitation, answer=accept("Jo"))
+    with pytest.raises(EventError, match="2 seats are already taken"):
+        event_save(actor=organiser, programme=invitation.event.programme, event=invitation.event, capacity=1)
+
+
+def test_invitation_details_change_but_a_finalist_keeps_the_announce_name(sent_invitation, organiser):
+    from events.services import invitation_update_details
+
+    invitation, _ = sent_invitation
+    changed = invitation_update_details(invitation=invitation, actor=organiser, addressee_email="new.carer@example.org")
+    assert changed.addressee_email == "new.carer@example.org"
+    with pytest.raises(EventError, match="announce name"):
+        invitation_update_details(invitation=invitation, actor=organiser, invitee_name="Rowan Featherstonehaugh")
+    with pytest.raises(EventError, match="Young person email"):
+        invitation_update_details(invitation=invitation, actor=organiser, young_person_email="nope")
