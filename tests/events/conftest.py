@@ -45,12 +45,13 @@ def confirmed_finalists(programme, category, nominees):
 
 
 @pytest.fixture
-def sent_invitation(event, category, organiser):
+def sent_invitation(event, category, organiser, django_capture_on_commit_callbacks):
     """A finalist's invitation, sent, and the token of its link."""
     nominee = cleared_nominee(event.programme, legal_first_name="Rowan", legal_last_name="Featherstonehaugh")
     confirmed_finalists(event.programme, category, [nominee])
     invitation = finalist_invitations_create(event=event, actor=organiser).created[0]
-    invitations_send(event=event, actor=organiser)
+    with django_capture_on_commit_callbacks(execute=True):
+        invitations_send(event=event, actor=organiser)
     invitation.refresh_from_db()
     mail.outbox.clear()
     return invitation, link_create(invitation)
