@@ -492,7 +492,7 @@ def rsvp_respond(*, invitation: Invitation, answer: RsvpAnswer, now: datetime | 
     now = now or timezone.now()
     with transaction.atomic():
         event = Event.objects.select_for_update().get(pk=invitation.event_id)
-        locked = Invitation.objects.select_for_update().select_related("nomination__nominee", "nomination__group").get(pk=invitation.pk)
+        locked = Invitation.objects.select_for_update(of=("self",)).select_related("nomination__nominee", "nomination__group").get(pk=invitation.pk)
         locked.event = event
         if not link_is_open(locked, now):
             raise LinkNotValid()
