@@ -496,6 +496,7 @@ class DemoSummary:
     assignments: int = 0
     reviews_submitted: int = 0
     reviews_draft: int = 0
+    event: object = None  # events.demo_event.EventSummary, when the event was seeded
 
 
 @dataclass(frozen=True, slots=True)
@@ -570,8 +571,13 @@ def seed_demo(
         shortlisting = _ShortlistingSeeder(
             programme=programme, categories=categories, users=users, rng=seeder.rng, now=now, progress=progress,
         ).run(bulk=nominations > SERVICE_REVIEWS_UP_TO)
+        event = None
+        if nominations <= SERVICE_REVIEWS_UP_TO:
+            from .demo_event import seed_event
+
+            event = seed_event(programme=programme, users=users, rng=seeder.rng, now=now)
     return DemoSummary(
-        programme=programme, nominations=nominations, nominees=nominees, groups=groups, **shortlisting
+        programme=programme, nominations=nominations, nominees=nominees, groups=groups, event=event, **shortlisting
     )
 
 

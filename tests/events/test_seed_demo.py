@@ -131,6 +131,9 @@ class TestDefaultDemo:
             NominationStatus.ELIGIBLE,
             NominationStatus.INELIGIBLE,
             NominationStatus.WITHDRAWN,
+            # the finished panels' shortlists are confirmed (events.demo_event)
+            NominationStatus.SHORTLISTED,
+            NominationStatus.NOT_SHORTLISTED,
         }
         assert programme_2026.reference_prefix == "PROUD26"
         assert programme_2026.window_is_open()
@@ -306,7 +309,10 @@ class TestDefaultDemo:
 
     def test_seed_demo_categories_have_eligible_nominations_to_review(self, programme_2026):
         nominations = Nomination.objects.filter(programme=programme_2026)
-        eligible = nominations.filter(status=NominationStatus.ELIGIBLE)
+        # Eligible ones, and those a confirmed shortlist has since decided.
+        eligible = nominations.filter(
+            status__in=[NominationStatus.ELIGIBLE, NominationStatus.SHORTLISTED, NominationStatus.NOT_SHORTLISTED]
+        )
         empty = Category.objects.filter(programme=programme_2026).exclude(nominations__in=eligible)
 
         assert 0.4 < eligible.count() / nominations.count() < 0.65
@@ -428,3 +434,22 @@ def test_seed_demo_at_scale_reviews_in_bulk_by_the_same_rules():
     assert Conflict.objects.filter(member__user__username="youngpanel").exists()
     assert_reviews_follow_the_rules(programme)
     assert_consent_rules_hold(programme)
+
+
+def test_seed_demo_has_an_event_with_invitations_in_every_state():
+    from events.enums import DeliveryStatus, InvitationKind, InvitationStatus
+    from events.models import EmailDelivery, Event, Guest
+    from events.services import gate_problems
+
+    out = seed_demo()
+
+    event = Event.objects.get(programme__slug="proud-2026")
+    invitations = event.invitations.all()
+    assert set(invitations.values_list("status", flat=True)) == set(InvitationStatus.values)
+    assert set(invitations.values_list("kind", flat=True)) == set(InvitationKind.values) - {InvitationKind.NOMINATOR}
+    blocked = [i for i in invitations.filter(kind=InvitationKind.FINALIST, status=InvitationStatus.DRAFT) if gate_problems(i)]
+    assert blocked, "a finalist held back by the safeguarding gate"
+    assert all(not gate_problems(i) for i in invitations.exclude(status=InvitationStatus.DRAFT))
+    assert event.seats_taken == Guest.objects.filter(invitation__event=event, invitation__status=InvitationStatus.ACCEPTED).count() > 0
+    assert EmailDelivery.objects.filter(invitation__event=event, status=DeliveryStatus.FAILED).count() == 1
+    assert "Event: " in out and "accepted" in out

@@ -54,6 +54,12 @@ class Command(BaseCommand):
             f"{_count(summary.nominees, 'nominee')} and {_count(summary.groups, 'group')}, "
             f"in {time.monotonic() - started:.1f}s."
         ))
+        if summary.event is not None:
+            states = ", ".join(f"{count} {state}" for state, count in sorted(summary.event.by_status.items()))
+            self.stdout.write(
+                f"Event: {_count(summary.event.finalists, 'finalist')}, {_count(summary.event.invitations, 'invitation')} "
+                f"({states}), {_count(summary.event.guests, 'seat')} taken."
+            )
         self.stdout.write(f"\nDemo logins (password: {settings.DEMO_PASSWORD}):")
         for username, _, _, purpose in demo.DEMO_ACCOUNTS:
             self.stdout.write(f"  {username:<11} {purpose}")
