@@ -67,3 +67,12 @@ class DeliveryStatus(models.TextChoices):
     SENDING = "sending", "Sending"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed: every retry used"
+
+
+class ItemKind(models.TextChoices):
+    WELCOME = "welcome", "Welcome"
+    AWARD = "award", "Award"
+    PERFORMANCE = "performance", "Performance"
+    SPEECH = "speech", "Speech"
+    BREAK = "break", "Break"
+    CLOSE = "close", "Close"

@@ -6,7 +6,7 @@ from django.db.models import F, Q
 from awards.models import Programme
 from nominations.models import Nomination
 
-from .enums import AccessNeed, DeliveryStatus, Dietary, EmailKind, GuestRelationship, InvitationKind, InvitationStatus
+from .enums import AccessNeed, DeliveryStatus, Dietary, EmailKind, GuestRelationship, InvitationKind, InvitationStatus, ItemKind
 
 FREE_TEXT_MAX = 500
 
@@ -113,7 +113,9 @@ class InvitationLink(models.Model):
 class Guest(models.Model):
     """Someone coming on the night under an accepted invitation: the invitee first, then their guests."""
 
-    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="guests")
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="guests")
+    # None for a walk-in added at the door.
+    invitation = models.ForeignKey(Invitation, null=True, blank=True, on_delete=models.CASCADE, related_name="guests")
     position = models.PositiveSmallIntegerField(help_text="0 is the invitee; guests follow.")
     name = models.CharField(max_length=150)
     relationship = models.CharField(max_length=12, choices=GuestRelationship.choices)
@@ -123,14 +125,28 @@ class Guest(models.Model):
     access_other = models.CharField(max_length=FREE_TEXT_MAX, blank=True)
     photography_consent = models.BooleanField(default=False)
     transport_needed = models.BooleanField(default=False)
+    table = models.ForeignKey("Table", null=True, blank=True, on_delete=models.SET_NULL, related_name="guests")
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+    checked_in_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["invitation", "position"]
-        constraints = [models.UniqueConstraint(fields=["invitation", "position"], name="guest_position_once")]
+        indexes = [models.Index(fields=["event", "name"], name="guest_event_name")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["invitation", "position"], condition=Q(invitation__isnull=False), name="guest_position_once"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        # A guest of an invitation belongs to that invitation's event.
+        if self.event_id is None and self.invitation_id is not None:
+            self.event_id = Invitation.objects.values_list("event_id", flat=True).get(pk=self.invitation_id)
+        super().save(*args, **kwargs)
 
 
 class InvitationHistory(models.Model):
@@ -174,3 +190,60 @@ class EmailDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk} ({self.status})"
+
+
+class Table(models.Model):
+    """A table in the room. Number 1 is nearest the stage; accessible tables are marked by the organiser."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="tables")
+    number = models.PositiveSmallIntegerField()
+    capacity = models.PositiveSmallIntegerField()
+    accessible = models.BooleanField(default=False, help_text="Wheelchair space and step-free route.")
+    label = models.CharField(max_length=60, blank=True, help_text='e.g. "Near the quiet room".')
+
+    class Meta:
+        ordering = ["event", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "number"], name="table_number_once"),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="table_capacity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Table {self.number}"
+
+
+class RunningOrderItem(models.Model):
+    """One item of the night, in sequence; planned start times are recomputed from the durations."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="running_order")
+    position = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=12, choices=ItemKind.choices)
+    title = models.CharField(max_length=150)
+    duration_minutes = models.PositiveSmallIntegerField(default=5)
+    starts_at = models.DateTimeField(editable=False, help_text="Recomputed from the event start and the items before.")
+    category = models.ForeignKey(
+        "awards.Category", null=True, blank=True, on_delete=models.PROTECT, related_name="running_order_items"
+    )
+    presenters = models.ManyToManyField(Invitation, blank=True, related_name="presents")
+    compere = models.ForeignKey(Invitation, null=True, blank=True, on_delete=models.SET_NULL, related_name="comperes")
+    walk_on_music = models.CharField(max_length=150, blank=True)
+    slide = models.CharField(max_length=60, blank=True, help_text="Slide reference.")
+    notes = models.TextField(blank=True, validators=[MaxLengthValidator(2000)])
+    winner = models.ForeignKey(Nomination, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    winner_revealed = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["event", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "position"], name="running_order_position_once"),
+            models.UniqueConstraint(
+                fields=["event", "category"], condition=Q(category__isnull=False), name="running_order_award_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=ItemKind.AWARD, category__isnull=False) | (~Q(kind=ItemKind.AWARD) & Q(category__isnull=True)),
+                name="running_order_award_has_category",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.title}"

@@ -524,6 +524,7 @@ def rsvp_respond(*, invitation: Invitation, answer: RsvpAnswer, now: datetime | 
         locked.guests.all().delete()
         Guest.objects.bulk_create(
             Guest(
+                event=event,
                 invitation=locked,
                 position=position,
                 name=person.name.strip(),
