@@ -2,12 +2,13 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from events.services import finalist_invitations_create, invitations_send, link_create
+from events.enums import InvitationStatus
+from events.services import GuestInput, RsvpAnswer, finalist_invitations_create, invitations_send, link_create, rsvp_respond
 from nominations.enums import ConsentPurpose, NominationStatus, PublicityLevel
 from shortlisting.enums import ShortlistState
 from shortlisting.models import Shortlist
 
-from ..factories import ConsentFactory, EventFactory, NominationFactory, NomineeFactory, PanelFactory
+from ..factories import CategoryFactory, ConsentFactory, EventFactory, NominationFactory, NomineeFactory, PanelFactory
 
 
 @pytest.fixture
@@ -55,3 +56,19 @@ def sent_invitation(event, category, organiser, django_capture_on_commit_callbac
     invitation.refresh_from_db()
     mail.outbox.clear()
     return invitation, link_create(invitation)
+
+
+@pytest.fixture
+def night(event, category, organiser):
+    """Two award categories with finalists, each finalist accepted with guests."""
+    second = CategoryFactory(programme=event.programme, name="Talent", display_order=5)
+    finalists = confirmed_finalists(event.programme, category, [cleared_nominee(event.programme) for _ in range(2)])
+    finalists += confirmed_finalists(event.programme, second, [cleared_nominee(event.programme) for _ in range(2)])
+    finalist_invitations_create(event=event, actor=organiser)
+    invitations = list(event.invitations.order_by("pk"))
+    for number, invitation in enumerate(invitations):
+        invitation.status = InvitationStatus.SENT
+        invitation.save()
+        party = [GuestInput(name="")] + [GuestInput(name=f"Guest {number}-{g}", relationship="family") for g in range(number % 3)]
+        rsvp_respond(invitation=invitation, answer=RsvpAnswer(attending=True, party=tuple(party)))
+    return {"categories": [category, second], "finalists": finalists, "invitations": invitations}

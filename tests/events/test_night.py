@@ -27,30 +27,13 @@ from events.night import (
     winner_reveal,
     winner_set,
 )
-from events.services import EventError, GuestInput, RsvpAnswer, finalist_invitations_create, rsvp_respond
+from events.services import EventError, GuestInput, RsvpAnswer, rsvp_respond
 from nominations.services import NotAllowed
 
 from ..conftest import user_with_role
 from ..factories import CategoryFactory, InvitationFactory
-from .conftest import cleared_nominee, confirmed_finalists
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def night(event, category, organiser):
-    """Two award categories with finalists, each finalist accepted with guests."""
-    second = CategoryFactory(programme=event.programme, name="Talent", display_order=5)
-    finalists = confirmed_finalists(event.programme, category, [cleared_nominee(event.programme) for _ in range(2)])
-    finalists += confirmed_finalists(event.programme, second, [cleared_nominee(event.programme) for _ in range(2)])
-    finalist_invitations_create(event=event, actor=organiser)
-    invitations = list(event.invitations.order_by("pk"))
-    for number, invitation in enumerate(invitations):
-        invitation.status = InvitationStatus.SENT
-        invitation.save()
-        party = [GuestInput(name="")] + [GuestInput(name=f"Guest {number}-{g}", relationship="family") for g in range(number % 3)]
-        rsvp_respond(invitation=invitation, answer=RsvpAnswer(attending=True, party=tuple(party)))
-    return {"categories": [category, second], "finalists": finalists, "invitations": invitations}
 
 
 def door_user(event):
