@@ -322,22 +322,26 @@ def _parties(event: Event) -> list[Party]:
 
 def seat(parties: Sequence[Party], tables: Sequence[tuple[int, int, bool]]) -> tuple[dict[str, int], list[Party]]:
     """Place whole parties at tables, first fit in priority order, tables in number order (1 is
-    nearest the stage); a party with access needs only at an accessible table. Returns the table
-    number per party and the parties that do not fit. Pure, for the property test."""
+    nearest the stage). Parties with access needs go first, to accessible tables only, so others
+    do not take those seats; then everyone else. Returns the table number per party and the
+    parties that do not fit. Pure, for the property test."""
     room = {number: capacity for number, capacity, _ in tables}
     accessible = {number for number, _, is_accessible in tables if is_accessible}
     order = sorted(room)
     placed: dict[str, int] = {}
     unplaced: list[Party] = []
-    for party in parties:
-        size = len(party.guest_ids)
-        for number in order:
-            if room[number] >= size and (not party.needs_access or number in accessible):
-                placed[party.key] = number
-                room[number] -= size
-                break
-        else:
-            unplaced.append(party)
+    for needing_access in (True, False):
+        for party in parties:
+            if party.needs_access != needing_access:
+                continue
+            size = len(party.guest_ids)
+            for number in order:
+                if room[number] >= size and (not party.needs_access or number in accessible):
+                    placed[party.key] = number
+                    room[number] -= size
+                    break
+            else:
+                unplaced.append(party)
     return placed, unplaced
 
 

@@ -229,11 +229,20 @@ def test_seating_invariants_hold_for_any_parties_and_tables(party_specs, table_s
     room = {n: capacity[n] - load.get(n, 0) for n in capacity}
     for party in unplaced:
         assert not any(room[n] >= len(party.guest_ids) and (not party.needs_access or n in accessible) for n in room)
-    # The first in priority sits at the table nearest the stage that can take it.
-    if parties:
-        first = parties[0]
-        fits = [n for n, c, a in tables if c >= len(first.guest_ids) and (a or not first.needs_access)]
-        assert placed.get(first.key) == (min(fits) if fits else None)
+    # Access parties are placed first: the first of them sits at the nearest accessible table
+    # that can take it; the first of the others at the nearest table with room left after them.
+    needing = [p for p in parties if p.needs_access]
+    others = [p for p in parties if not p.needs_access]
+    if needing:
+        fits = [n for n, c, a in tables if a and c >= len(needing[0].guest_ids)]
+        assert placed.get(needing[0].key) == (min(fits) if fits else None)
+    if others:
+        access_load = {}
+        for party in needing:
+            if party.key in placed:
+                access_load[placed[party.key]] = access_load.get(placed[party.key], 0) + len(party.guest_ids)
+        fits = [n for n, c, _ in tables if c - access_load.get(n, 0) >= len(others[0].guest_ids)]
+        assert placed.get(others[0].key) == (min(fits) if fits else None)
 
 
 # --- check-in -----------------------------------------------------------------------------
