@@ -21,7 +21,7 @@ from nominations.services import consent_record, nominee_record_safeguarding
 from shortlisting.services import shortlist_confirm, shortlist_propose
 
 from .enums import AccessNeed, DeliveryStatus, Dietary, InvitationKind, InvitationStatus
-from .models import EmailDelivery, Event, Invitation
+from .models import EmailDelivery, Event, Guest, Invitation
 from .services import (
     GuestInput,
     RsvpAnswer,
@@ -57,6 +57,32 @@ OTHER_INVITATIONS = (
 
 GUEST_FIRST = ("Sam", "Jo", "Alex", "Chris", "Pat", "Jamie", "Robin", "Lee", "Morgan", "Taylor")
 GUEST_LAST = ("Harper", "Bennett", "Okafor", "Nowak", "Singh", "Doyle", "Price", "Murray", "Kaur", "Evans")
+
+
+def _night(event: Event, rng: random.Random, users: dict) -> None:
+    """A running order with presenters, comperes and a performance; tables, seating; a few arrivals
+    (as if the doors had just opened)."""
+    from .night import guest_check_in, running_order_add, running_order_generate, running_order_update, seating_assign, tables_set
+
+    organiser = users["organiser"]
+    if not Invitation.objects.filter(event=event, kind=InvitationKind.FINALIST, status=InvitationStatus.ACCEPTED).exists():
+        return
+    items = running_order_generate(event=event, actor=organiser)
+    presenters = list(Invitation.objects.filter(event=event, kind__in=[InvitationKind.PRESENTER, InvitationKind.VIP]).order_by("pk"))
+    comperes = list(Invitation.objects.filter(event=event, kind=InvitationKind.COMPERE).order_by("pk"))
+    for index, item in enumerate(i for i in items if i.kind == "award"):
+        running_order_update(
+            item=item, actor=organiser, presenters=[presenters[index % len(presenters)]] if presenters else [],
+            compere=comperes[index % len(comperes)] if comperes else None,
+            walk_on_music=rng.choice(["Good as Hell", "Unwritten", "Rise Up", "Hall of Fame", "Fight Song"]),
+            slide=f"S{index + 3:02d}",
+        )
+    running_order_add(event=event, actor=organiser, position=3, kind="performance", title="Northtown Youth Choir", duration_minutes=8)
+    tables_set(event=event, actor=organiser, tables=[(number, 10, number <= 3) for number in range(1, 26)])
+    seating_assign(event=event, actor=organiser)
+    door = users["door"]
+    for guest in Guest.objects.filter(event=event, invitation__status=InvitationStatus.ACCEPTED).order_by("pk")[::7]:
+        guest_check_in(guest=guest, actor=door)
 
 
 @dataclass(frozen=True)
@@ -97,6 +123,7 @@ def seed_event(*, programme: Programme, users: dict, rng: random.Random, now: da
     _deliveries_as_sent(event, now, keep_failed=1, keep_retrying=1)
     _answers(event, rng, organiser)
     _deliveries_as_sent(event, now)
+    _night(event, rng, users)
     by_status = dict(event.invitations.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
     event.refresh_from_db()
     return EventSummary(

@@ -453,3 +453,11 @@ def test_seed_demo_has_an_event_with_invitations_in_every_state():
     assert event.seats_taken == Guest.objects.filter(invitation__event=event, invitation__status=InvitationStatus.ACCEPTED).count() > 0
     assert EmailDelivery.objects.filter(invitation__event=event, status=DeliveryStatus.FAILED).count() == 1
     assert "Event: " in out and "accepted" in out
+    # The night: a running order with presenters, tables, everyone coming seated, some arrived.
+    items = event.running_order.all()
+    assert items.filter(kind="award").count() >= 3 and items.filter(kind="performance").exists()
+    assert all(item.presenters.exists() for item in items.filter(kind="award"))
+    coming = Guest.objects.filter(event=event, invitation__status=InvitationStatus.ACCEPTED)
+    assert event.tables.filter(accessible=True).exists()
+    assert not coming.filter(table__isnull=True).exists()
+    assert 0 < coming.filter(checked_in_at__isnull=False).count() < coming.count()
