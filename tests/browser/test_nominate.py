@@ -1,0 +1,73 @@
+"""A foster carer nominates a young person on a phone, with the keyboard only."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from nominations.models import Nomination
+
+from ..factories import CategoryFactory, ProgrammeFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def tab_to(page, selector: str, limit: int = 150) -> None:
+    """Press Tab until the element is focused, as a keyboard user would; fail if it never is."""
+    for _ in range(limit):
+        if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"{selector} cannot be reached with the Tab key")
+
+
+def type_into(page, selector: str, text: str) -> None:
+    tab_to(page, selector)
+    page.keyboard.type(text)
+
+
+def test_a_carer_nominates_on_a_phone_with_the_keyboard_only(journey):
+    programme = ProgrammeFactory(name="PROUD Awards 2026", slug="proud-2026")
+    CategoryFactory(programme=programme, name="Positive Choices", slug="positive-choices")
+    carer = journey("carer", phone=True)
+
+    page = carer.go("/")
+    carer.check("home")
+    tab_to(page, f"a[href='/nominate/{programme.slug}/']")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    carer.check("empty form")
+
+    # Sending it empty shows the error summary at the top, with links to the fields.
+    tab_to(page, "form button[type=submit]")
+    page.keyboard.press("Enter")
+    expect(page.locator(".error-summary")).to_be_visible()
+    carer.check("errors")
+
+    tab_to(page, "input[name=category]")
+    page.keyboard.press("Space")
+    type_into(page, "#id_legal_first_name", "Skye")
+    type_into(page, "#id_legal_last_name", "Ambrose")
+    type_into(page, "#id_date_of_birth", "14/03/2012")
+    tab_to(page, "input[name=cohort]")
+    page.keyboard.press("Space")
+    type_into(page, "#id_nominator_name", "Jo Carer")
+    type_into(page, "#id_nominator_email", "jo.carer@example.org")
+    tab_to(page, "input[name=nominator_relationship]")
+    page.keyboard.press("Space")
+    tab_to(page, "#id_nominator_known_recently")
+    page.keyboard.press("Space")
+    type_into(page, "#id_achievement", "Skye joined the youth theatre and performed on stage for the first time.")
+    type_into(page, "#id_why_it_matters", "It gave Skye confidence to speak up at school.")
+    carer.shot("filled in")
+    tab_to(page, "form button[type=submit]")
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nomination sent")
+    nomination = Nomination.objects.get()
+    expect(page.locator(".reference")).to_have_text(nomination.reference)
+    carer.check("confirmation")
+    assert nomination.nominator_email == "jo.carer@example.org"
+    assert nomination.nominee.legal_first_name == "Skye"
+    # Nothing scrolls sideways on a phone.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
