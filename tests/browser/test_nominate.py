@@ -21,6 +21,16 @@ def tab_to(page, selector: str, limit: int = 150) -> None:
     raise AssertionError(f"{selector} cannot be reached with the Tab key")
 
 
+def choose(page, name: str, value: str) -> None:
+    """Pick a radio button as a keyboard user does: Tab into the group, then the arrow keys."""
+    tab_to(page, f"input[type=radio][name='{name}']")
+    for _ in range(20):
+        if page.evaluate("(s) => document.querySelector(s).checked", f"input[name='{name}'][value='{value}']"):
+            return
+        page.keyboard.press("ArrowDown")
+    raise AssertionError(f"{name}={value} cannot be chosen with the arrow keys")
+
+
 def type_into(page, selector: str, text: str) -> None:
     tab_to(page, selector)
     page.keyboard.type(text)

@@ -37,6 +37,21 @@ def accept_form(**extra) -> dict:
     return {"rsvp-attending": "yes", "invitee-photography_consent": "no", **extra}
 
 
+@pytest.fixture
+def client(client):
+    """A browser whose POSTs to the RSVP page carry the form's token, as the page's form does."""
+    post = client.post
+
+    def post_with_token(path, data=None, **kwargs):
+        data = dict(data or {})
+        if path == "/rsvp/" and "rsvp_form" not in data:
+            data["rsvp_form"] = (client.session.get("rsvp") or {}).get("form", "")
+        return post(path, data, **kwargs)
+
+    client.post = post_with_token
+    return client
+
+
 def test_the_link_opens_the_page_at_a_clean_address_with_private_headers(client, sent_invitation):
     invitation, token = sent_invitation
     first = client.get(f"/rsvp/{token}/")
@@ -248,3 +263,19 @@ def test_declining_from_the_page(client, sent_invitation):
 def test_a_second_link_for_the_same_invitation_works_too(client, sent_invitation):
     invitation, _ = sent_invitation
     assert opened(client, link_create(invitation)).status_code == 200
+
+
+def test_a_post_without_the_forms_token_is_refused_and_changes_nothing(client, sent_invitation):
+    invitation, token = sent_invitation
+    opened(client, token)
+    for forged in ("", "guessed-token"):
+        response = client.post("/rsvp/", {**accept_form(), "rsvp_form": forged})
+        assert response.status_code == 403
+        assert "Please open your link again" in response.content.decode()
+    assert Invitation.objects.get(pk=invitation.pk).status == InvitationStatus.SENT
+
+
+def test_the_page_carries_its_form_token(client, sent_invitation):
+    _, token = sent_invitation
+    page = opened(client, token).content.decode()
+    assert f'name="rsvp_form" value="{client.session["rsvp"]["form"]}"' in page
