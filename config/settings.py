@@ -186,6 +186,7 @@ REST_FRAMEWORK = {
         "nominate": os.environ.get("PROUD_NOMINATION_RATE", "20/h"),
         "token_login": os.environ.get("PROUD_TOKEN_LOGIN_RATE", "10/min"),
         "nomination_link": os.environ.get("PROUD_LINK_RATE", "60/h"),
+        "rsvp": os.environ.get("PROUD_RSVP_API_RATE", "30/min"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "NUM_PROXIES": NUM_PROXIES or None,
@@ -205,6 +206,10 @@ SPECTACULAR_SETTINGS = {
         "NomineeCohortEnum": "nominations.api.serializers.YOUNG_PERSON_COHORTS",
         "ReviewStatusEnum": "shortlisting.enums.ReviewStatus",
         "ShortlistStateEnum": "shortlisting.enums.ShortlistState",
+        "InvitationKindEnum": "events.enums.InvitationKind",
+        "InvitationCreateKindEnum": "events.api.serializers.NON_FINALIST_KINDS",
+        "EmailKindEnum": "events.enums.EmailKind",
+        "KindEnum": "nominations.enums.PersonKind",
     },
 }
 
