@@ -80,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "shortlisting.context_processors.panel_nav",
                 "events.context_processors.event_nav",
+                "nominations.private_links.context_processor",
             ],
         },
     },
@@ -242,7 +243,7 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO"), "propagate": False},
         "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
-    },
-}
         # django-tasks logs every task's start and end at INFO.
         "django_tasks": {"level": os.environ.get("TASKS_LOG_LEVEL", "WARNING")},
+    },
+}

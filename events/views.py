@@ -7,20 +7,17 @@ The link's token is exchanged on the first visit for a short session and the bro
 from __future__ import annotations
 
 import re
-import secrets
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
 
 from config.views import rate_limited
+from nominations.private_links import form_token_issue, private_page
 
 from .enums import InvitationKind, InvitationStatus
 from .forms import AnswerForm, PersonForm
@@ -30,20 +27,6 @@ from .services import EventError, RsvpAnswer, invitee_name, rsvp_respond
 
 RSVP_SESSION_KEY = "rsvp"
 SERVICE_FIELD = re.compile(r"^(invitee|guests)\[(\d+)\]\.(\w+)$")
-
-
-def private_page(view):
-    """A page opened by a bearer link: never stored by a browser or proxy, no referrer sent on."""
-
-    @wraps(view)
-    @never_cache
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        response = view(request, *args, **kwargs)
-        response["Referrer-Policy"] = "no-referrer"
-        response["Cache-Control"] = "no-store, max-age=0"
-        return response
-
-    return wrapped
 
 
 def _link_not_valid(request: HttpRequest) -> HttpResponse:
@@ -68,9 +51,8 @@ def rsvp_link(request: HttpRequest, token: str) -> HttpResponse:
     request.session[RSVP_SESSION_KEY] = {
         "invitation": invitation.pk,
         "started": timezone.now().timestamp(),
-        # The form's own anti-forgery token (see `rsvp`).
-        "form": secrets.token_urlsafe(24),
     }
+    form_token_issue(request)
     return redirect("events:rsvp")
 
 
@@ -120,25 +102,12 @@ def _summary(answer: AnswerForm, invitee: PersonForm, others: list[PersonForm]) 
     return items
 
 
-def _form_token_ok(request: HttpRequest) -> bool:
-    expected = (request.session.get(RSVP_SESSION_KEY) or {}).get("form") or ""
-    given = request.POST.get("rsvp_form", "")
-    return bool(expected) and secrets.compare_digest(expected, given)
-
-
-# With `Referrer-Policy: no-referrer` browsers send `Origin: null` and no Referer on the form's
-# POST, which Django's CSRF check refuses (and over HTTPS it requires a Referer). The page has
-# its own synchronizer token instead: a random value kept in the session the link opened, put
-# in the form, and compared on POST; another site can neither read nor guess it.
 @private_page
-@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def rsvp(request: HttpRequest) -> HttpResponse:
     invitation = _session_invitation(request)
     if invitation is None:
         return _link_not_valid(request)
-    if request.method == "POST" and not _form_token_ok(request):
-        return render(request, "events/form_expired.html", status=403)
     event = invitation.event
     closed = timezone.now() > event.rsvp_deadline
     answer, invitee, others = _forms(invitation, request.POST if request.method == "POST" and not closed else None)
@@ -178,7 +147,6 @@ def rsvp(request: HttpRequest) -> HttpResponse:
         "invitee": invitee,
         "others": others,
         "error_summary": _summary(answer, invitee, others),
-        "form_token": request.session[RSVP_SESSION_KEY].get("form", ""),
     }
     status = 400 if context["error_summary"] else 200
     return render(request, "events/rsvp.html", context, status=status)

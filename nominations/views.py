@@ -1,7 +1,6 @@
 """Server-rendered pages: the public nomination form, the nominator's private link and
 "my nominations". Pages only shape input and output; every write is a service call."""
 
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
@@ -11,7 +10,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.module_loading import import_string
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
@@ -24,6 +22,7 @@ from .enums import Source
 from .forms import NominationForm, WithdrawForm
 from .models import Nomination
 from .naming import nomination_announce_name
+from .private_links import form_token_issue, private_page
 from .selectors import nomination_for_link_session, nomination_for_private_link, nominations_made_by
 from .services import NominationError, nomination_create, nomination_withdraw
 
@@ -104,19 +103,6 @@ def nominate_done(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "nominations/nominate_done.html", {"programme": programme, "reference": done["reference"]})
 
 
-def private_page(view):
-    """For pages reached through a private link: never cached, and no address sent on to other sites."""
-
-    @wraps(view)
-    @never_cache
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        response = view(request, *args, **kwargs)
-        response["Referrer-Policy"] = "no-referrer"
-        return response
-
-    return wrapped
-
-
 def _link_not_valid(request: HttpRequest) -> HttpResponse:
     # One page whatever the reason, so a link's page says nothing about other links.
     return render(request, "nominations/link_not_valid.html", status=404)
@@ -129,7 +115,9 @@ def private_link(request: HttpRequest, token: str) -> HttpResponse:
     nomination = nomination_for_private_link(token)
     if nomination is None:
         return _link_not_valid(request)
+    request.session.cycle_key()
     request.session[LINK_SESSION_KEY] = nomination.pk
+    form_token_issue(request)
     return redirect("nominations:my-nomination")
 
 

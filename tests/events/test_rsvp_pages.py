@@ -13,6 +13,7 @@ from django.test import Client
 from events.enums import InvitationStatus
 from events.models import Event, Guest, Invitation
 from events.services import invitation_revoke, invitations_expire, link_create
+from nominations.private_links import FORM_TOKEN_KEY
 
 pytestmark = pytest.mark.django_db
 
@@ -44,8 +45,8 @@ def client(client):
 
     def post_with_token(path, data=None, **kwargs):
         data = dict(data or {})
-        if path == "/rsvp/" and "rsvp_form" not in data:
-            data["rsvp_form"] = (client.session.get("rsvp") or {}).get("form", "")
+        if path == "/rsvp/" and "private_form" not in data:
+            data["private_form"] = client.session.get(FORM_TOKEN_KEY, "")
         return post(path, data, **kwargs)
 
     client.post = post_with_token
@@ -269,7 +270,7 @@ def test_a_post_without_the_forms_token_is_refused_and_changes_nothing(client, s
     invitation, token = sent_invitation
     opened(client, token)
     for forged in ("", "guessed-token"):
-        response = client.post("/rsvp/", {**accept_form(), "rsvp_form": forged})
+        response = client.post("/rsvp/", {**accept_form(), "private_form": forged})
         assert response.status_code == 403
         assert "Please open your link again" in response.content.decode()
     assert Invitation.objects.get(pk=invitation.pk).status == InvitationStatus.SENT
@@ -278,4 +279,4 @@ def test_a_post_without_the_forms_token_is_refused_and_changes_nothing(client, s
 def test_the_page_carries_its_form_token(client, sent_invitation):
     _, token = sent_invitation
     page = opened(client, token).content.decode()
-    assert f'name="rsvp_form" value="{client.session["rsvp"]["form"]}"' in page
+    assert f'name="private_form" value="{client.session[FORM_TOKEN_KEY]}"' in page

@@ -8,6 +8,8 @@ from django.utils import timezone
 from awards.enums import Cohort, NomineeKind, ProgrammeStatus
 from nominations.enums import NominationStatus, PersonKind, PublicityLevel, Relationship
 from nominations.models import Nomination, NominationHistory, Nominee
+from nominations.private_links import FORM_TOKEN_KEY
+from nominations.selectors import hash_token
 from nominations.services import NominatorInput, PersonInput, ReasonsInput, nomination_create
 
 from ..factories import CategoryFactory, NominationFactory, ProgrammeFactory, UserFactory
@@ -523,7 +525,7 @@ def test_withdraw_through_private_link_is_recorded(client, category):
     nomination, token = make_nomination(category)
     client.get(f"/n/{token}/")
 
-    response = client.post("/my-nomination/", {"reason": "I sent it twice."}, follow=True)
+    response = client.post("/my-nomination/", {"private_form": client.session[FORM_TOKEN_KEY], "reason": "I sent it twice."}, follow=True)
 
     nomination.refresh_from_db()
     assert nomination.status == NominationStatus.WITHDRAWN
@@ -545,9 +547,9 @@ def test_withdraw_through_private_link_is_recorded(client, category):
 def test_withdrawing_twice_shows_the_service_message(client, category):
     nomination, token = make_nomination(category)
     client.get(f"/n/{token}/")
-    client.post("/my-nomination/", {})
+    client.post("/my-nomination/", {"private_form": client.session[FORM_TOKEN_KEY]})
 
-    response = client.post("/my-nomination/", {}, follow=True)
+    response = client.post("/my-nomination/", {"private_form": client.session[FORM_TOKEN_KEY]}, follow=True)
 
     assert "A nomination that is withdrawn cannot become withdrawn." in text(response)
     assert NominationHistory.objects.filter(nomination=nomination, action="nominations.nomination.withdrawn").count() == 1
@@ -557,7 +559,7 @@ def test_over_long_withdraw_reason_is_refused_next_to_the_field(client, category
     nomination, token = make_nomination(category)
     client.get(f"/n/{token}/")
 
-    response = client.post("/my-nomination/", {"reason": "x" * 2001})
+    response = client.post("/my-nomination/", {"private_form": client.session[FORM_TOKEN_KEY], "reason": "x" * 2001})
 
     nomination.refresh_from_db()
     assert response.status_code == 400
@@ -650,3 +652,16 @@ def test_login_page_has_labelled_fields(client):
 
     assert '<label class="field__label" for="id_username">' in body
     assert '<label class="field__label" for="id_password">' in body
+
+
+def test_a_withdrawal_without_the_pages_form_token_is_refused(client, category):
+    nomination = NominationFactory(programme=category.programme, category=category)
+    token = "a-private-token-for-this-test"
+    Nomination.objects.filter(pk=nomination.pk).update(access_token_hash=hash_token(token))
+    client.get(f"/n/{token}/")
+
+    response = client.post("/my-nomination/", {"private_form": "forged", "reason": "Not mine"})
+
+    assert response.status_code == 403
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert Nomination.objects.get(pk=nomination.pk).status == nomination.status
