@@ -25,6 +25,8 @@ urlpatterns = [
     path("panel/", include("shortlisting.urls")),
     path("", include("events.urls")),
     path("event/", include("events.organiser_urls")),
+    path("organise/", include("nominations.organiser_urls")),
+    path("dashboard/", include("events.dashboard_urls")),
     # Login, logout, and the password reset that invited panel members use to choose a password.
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
