@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from awards.enums import Role
@@ -310,8 +311,8 @@ def invitations_send_all(request: HttpRequest, event_id: int) -> HttpResponse:
         for invitation in blocked:
             nomination = invitation.nomination
             where = f" ({nomination.category.name}, {nomination.reference})" if nomination else ""
-            reasons = " ".join(result.blocked[invitation.pk])
-            messages.warning(request, f"Not sent: {invitee_name(invitation)}{where}. {reasons[:1].upper()}{reasons[1:]}")
+            reasons = " ".join(capfirst(reason) for reason in result.blocked[invitation.pk])
+            messages.warning(request, f"Not sent: {invitee_name(invitation)}{where}. {reasons}")
     return redirect("event-admin:event", event_id=event.pk)
 
 
@@ -566,8 +567,8 @@ def invitation_send(request: HttpRequest, invitation_id: int) -> HttpResponse:
     result = invitations_send(event=invitation.event, actor=request.user, invitation_ids=[invitation.pk])
     if invitation.pk in result.blocked:
         form = ActionForm(request.POST)
-        reasons = " ".join(result.blocked[invitation.pk])
-        form.add_error(None, f"It was not sent. {reasons[:1].upper()}{reasons[1:]}")
+        reasons = " ".join(capfirst(reason) for reason in result.blocked[invitation.pk])
+        form.add_error(None, f"It was not sent. {reasons}")
         return _invitation_page(request, invitation, action_form=form, status=409)
     messages.success(request, f"The invitation to {invitation.addressee_email} is queued to send.")
     return _back_to_invitation(invitation)

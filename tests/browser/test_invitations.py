@@ -1,0 +1,48 @@
+"""The organiser creates the finalists' invitations from the confirmed shortlist and sends them;
+the finalist held back by the safeguarding gate is shown with the reason."""
+
+import re
+
+import pytest
+from django.core import mail
+from playwright.sync_api import expect
+
+from awards.enums import Role
+from events.enums import InvitationStatus
+from events.models import Invitation
+
+from ..conftest import user_with_role
+from ..events.conftest import cleared_nominee, confirmed_finalists
+from ..factories import CategoryFactory, EventFactory, NomineeFactory, ProgrammeFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_the_organiser_sends_the_invitations(journey):
+    programme = ProgrammeFactory()
+    category = CategoryFactory(programme=programme, name="Positive Choices")
+    user_with_role(programme, Role.ORGANISER, "organiser")
+    event = EventFactory(programme=programme, name="Celebration night")
+    cleared = cleared_nominee(programme, legal_first_name="Rowan")
+    unchecked = NomineeFactory(programme=programme, legal_first_name="Sky")
+    confirmed_finalists(programme, category, [cleared, unchecked])
+
+    organiser = journey("organiser")
+    organiser.login("organiser")
+    page = organiser.go(f"/event/{event.pk}/")
+    organiser.check("event at a glance")
+    page.get_by_role("button", name="Create finalist invitations from the confirmed shortlists").click()
+    expect(page.locator(".notice").first).to_be_visible()
+    organiser.check("invitations created")
+    page.get_by_role("button", name="Send all draft invitations").click()
+    expect(page.locator(".notice").first).to_be_visible()
+    organiser.check("sent")
+
+    statuses = dict(Invitation.objects.values_list("nomination__nominee__legal_first_name", "status"))
+    assert statuses == {"Rowan": InvitationStatus.SENT, "Sky": InvitationStatus.DRAFT}
+    assert len(mail.outbox) == 1
+    expect(page.locator("main")).to_contain_text(re.compile(
+        r"Not sent: A young person from our care \(Positive Choices, TEST-\d+\)\. "
+        r"The safeguarding check has not been recorded\. No consent to attend the event is recorded\."
+    ))
+    expect(page.locator("#blocked")).to_be_visible()
