@@ -1,0 +1,140 @@
+"""Headers, the Content Security Policy, oversized bodies and production settings."""
+
+import os
+import re
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATES = ROOT / "templates"
+
+pytestmark = pytest.mark.django_db
+
+
+def csp_directives(response) -> dict[str, list[str]]:
+    header = response["Content-Security-Policy"]
+    return {part.split()[0]: part.split()[1:] for part in (p.strip() for p in header.split(";")) if part}
+
+
+def test_pages_carry_a_content_security_policy_without_inline_script(client):
+    response = client.get("/")
+    directives = csp_directives(response)
+
+    assert directives["script-src"] == ["'self'"]
+    assert directives["style-src"] == ["'self'"]
+    assert directives["frame-ancestors"] == ["'none'"]
+    assert directives["object-src"] == ["'none'"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_no_template_has_inline_script_style_or_event_handlers():
+    """What the policy forbids would break silently in a browser: keep it out of the templates."""
+    offenders = []
+    for path in TEMPLATES.rglob("*.html"):
+        text = path.read_text()
+        if re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text):
+            offenders.append(f"{path.relative_to(ROOT)}: inline <script>")
+        if re.search(r"<style[\s>]", text) or re.search(r"\sstyle=\"", text):
+            offenders.append(f"{path.relative_to(ROOT)}: inline style")
+        if re.search(r"\son[a-z]+=\"", text):
+            offenders.append(f"{path.relative_to(ROOT)}: event handler attribute")
+    assert offenders == []
+
+
+def test_nothing_is_loaded_from_outside_the_site(client):
+    """Pages and the API docs link only to this site's own files."""
+    for path in ("/", "/accounts/login/", "/api/docs/"):
+        html = client.get(path).content.decode()
+        external = re.findall(r"""(?:src|href)=["'](https?://[^"']+)""", html)
+        assert external == [], path
+
+
+def test_the_api_docs_work_under_the_policy(client):
+    page = client.get("/api/docs/")
+    script = re.search(r'<script src="([^"]+)"', page.content.decode())
+    assert page.status_code == 200 and script
+    asset = client.get(script.group(1))
+    assert asset.status_code == 200
+    asset.close()
+
+
+def test_an_oversized_api_body_gets_json_413(api):
+    response = api.generic(
+        "POST", "/api/v1/nominations/", data="x", content_type="application/json", CONTENT_LENGTH=str(50 * 1024 * 1024)
+    )
+    assert response.status_code == 413
+    assert response.json()["code"] == "request_too_large"
+    assert "limit is" in response.json()["detail"]
+
+
+def test_an_oversized_body_without_a_length_header_gets_413_too(api, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    body = "{" + ",".join(f'"f{i}": "{"x" * 50}"' for i in range(200)) + "}"
+    response = api.post("/api/v1/nominations/", data=body, content_type="application/json")
+    assert response.status_code == 413
+
+
+def test_an_oversized_form_post_gets_a_page(client):
+    response = client.generic("POST", "/nominate/anything/", data="x", CONTENT_LENGTH=str(50 * 1024 * 1024))
+    assert response.status_code == 413
+    assert "Too much to send" in response.content.decode()
+
+
+def test_the_import_endpoint_has_its_own_larger_limit(api, settings):
+    settings.PROUD_IMPORT_MAX_BYTES = 20 * 1024 * 1024
+    response = api.generic(
+        "POST", "/api/v1/nominations/import/", data="x", content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(8 * 1024 * 1024),
+    )
+    assert response.status_code != 413  # refused later for other reasons (no login), not for size
+
+
+def test_production_settings_pass_check_deploy():
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(60),
+        "ALLOWED_HOSTS": "awards.example.org",
+        "DATABASE_URL": "sqlite:///:memory:",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {**os.environ, "DEBUG": "0", "ALLOWED_HOSTS": "awards.example.org"}
+    env.pop("SECRET_KEY", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_secure_cookies_and_hsts_in_production():
+    env = {**os.environ, "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(60), "ALLOWED_HOSTS": "awards.example.org"}
+    code = (
+        "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings'); django.setup();"
+        "from django.conf import settings as s;"
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS >= 31536000, s.SECURE_SSL_REDIRECT, s.DEBUG)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.stdout.split() == ["True", "True", "True", "True", "False"], result.stderr
+
+
+def test_the_session_cookie_is_http_only_and_same_site(client, django_user_model):
+    user = django_user_model.objects.create_user("cookie-check", password="a long enough password 1")
+    client.post("/accounts/login/", {"username": user.username, "password": "a long enough password 1"})
+    cookie = client.cookies.get("sessionid")
+    assert cookie is not None
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
