@@ -59,6 +59,18 @@ class Journey:
             old.unlink()
         self.step = 0
         self.checked: list[str] = []
+        # What the browser complains about: policy violations, script errors, failed loads.
+        self.console_errors: list[str] = []
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda error: self.console_errors.append(str(error)))
+
+    def _console(self, message) -> None:
+        # A form page answering 400 (its errors shown) is the document itself, not a broken resource.
+        if message.type != "error" or (
+            message.text.startswith("Failed to load resource") and message.location.get("url") == self.page.url
+        ):
+            return
+        self.console_errors.append(f"{message.text} ({message.location.get('url')})")
 
     def go(self, path: str) -> Page:
         self.page.goto(self.base_url + path)
@@ -75,6 +87,8 @@ class Journey:
         self.shot(label)
         results = AXE.run(self.page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]}})
         failing = [v for v in results.response["violations"] if v.get("impact") in FAILING_IMPACTS]
+        errors, self.console_errors[:] = list(self.console_errors), []
+        assert not errors, f"{label} ({self.page.url}): the browser reported {errors}"
         self.checked.append(self.page.url)
         assert not failing, f"{label} ({self.page.url}): " + "; ".join(
             f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}" for v in failing
