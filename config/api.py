@@ -1,7 +1,7 @@
 """The API's shared error handling: every refusal is JSON a person can act on."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import DatabaseError, IntegrityError
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -30,5 +30,12 @@ def exception_handler(exc, context):
         return Response(
             {"detail": "This change conflicts with existing data; reload and try again.", "code": "conflict"},
             status=status.HTTP_409_CONFLICT,
+        )
+    if isinstance(exc, DatabaseError):
+        # The transaction rolled back: nothing was half-written.
+        return Response(
+            {"detail": "The database did not answer, so nothing was saved. Please try again in a moment.", "code": "try_again"},
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": "5"},
         )
     return drf_exception_handler(exc, context)

@@ -4,10 +4,14 @@ A body over the size limit gets 413 (JSON for the API, a page otherwise) instead
 generic 400: from the Content-Length header before anything is read, and from Django's own
 RequestDataTooBig when the body arrives without one."""
 
+import logging
+
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from django.shortcuts import render
+
+logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
 # The one endpoint that takes files: its own, larger limit (settings.PROUD_IMPORT_MAX_BYTES).
@@ -46,3 +50,36 @@ class RequestSizeMiddleware:
         if isinstance(exception, RequestDataTooBig):
             return too_large(request, _limit_for(request.path))
         return None
+
+
+class DatabaseErrorMiddleware:
+    """Database failures on pages (the API has config.api.exception_handler). A transaction that
+    fails rolls back, so nothing is half-written; the person is told what to do, never a bare 500:
+    a constraint violation (someone saved something conflicting meanwhile) is 409, the database
+    failing part-way (connection lost, server restarting) is 503 "try again"."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.db import DatabaseError, IntegrityError
+
+        if isinstance(exception, IntegrityError):
+            status, message = 409, "This conflicts with something saved meanwhile, so nothing was saved. Reload the page and try again."
+            code = "conflict"
+        elif isinstance(exception, DatabaseError):
+            status, message = 503, "The database did not answer, so nothing was saved. Please try again in a moment."
+            code = "try_again"
+        else:
+            return None
+        logger.warning("Database error answered with %s: %s", status, type(exception).__name__)
+        if request.path.startswith(API_PREFIX):
+            response = JsonResponse({"detail": message, "code": code}, status=status)
+        else:
+            response = render(request, "database_error.html", {"message": message}, status=status)
+        if status == 503:
+            response["Retry-After"] = "5"
+        return response
