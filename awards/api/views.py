@@ -10,7 +10,7 @@ from ..rules import is_organiser, programme_ids_with_role
 from ..enums import Role
 from ..selectors import categories_visible_to, programmes_visible_to
 from ..services import programme_copy_categories
-from .permissions import ActionRules, anyone, authenticated
+from .permissions import ActionRules, any_organiser, anyone, authenticated
 from .serializers import CategorySerializer, CopyCategoriesSerializer, CriterionSerializer, ProgrammeSerializer
 
 
@@ -54,7 +54,8 @@ class CategoryViewSet(viewsets.ModelViewSet):
     action_rules = {
         "list": anyone,
         "retrieve": anyone,
-        "create": authenticated,
+        # Refused before the body is read; which programme is checked against the body.
+        "create": any_organiser,
         "update": authenticated,
         "partial_update": authenticated,
     }
@@ -74,7 +75,7 @@ class CriterionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewset
     queryset = Criterion.objects.none()
     serializer_class = CriterionSerializer
     permission_classes = [ActionRules]
-    action_rules = {"create": authenticated, "update": authenticated, "partial_update": authenticated}
+    action_rules = {"create": any_organiser, "update": authenticated, "partial_update": authenticated}
 
     def get_queryset(self):
         return Criterion.objects.filter(

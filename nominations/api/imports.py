@@ -7,7 +7,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from awards.api.permissions import ActionRules, authenticated
+from awards.api.permissions import ActionRules, any_organiser
 from awards.selectors import programmes_visible_to
 
 from ..importers import COLUMNS, import_nominations
@@ -62,7 +62,8 @@ class NominationImportViewSet(viewsets.GenericViewSet):
     # Token first, so a request without credentials gets 401 with a WWW-Authenticate header.
     authentication_classes = [TokenAuthentication, SessionAuthentication]
     permission_classes = [ActionRules]
-    action_rules = {"create": authenticated}
+    action_rules = {"create": any_organiser}
+    refusal_messages = {"create": "Only organisers of this programme can import nominations."}
 
     @extend_schema(
         request={"multipart/form-data": NominationImportSerializer},

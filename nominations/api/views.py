@@ -10,7 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
-from awards.api.permissions import ActionRules, anyone, authenticated
+from awards.api.permissions import ActionRules, anyone, authenticated, organiser_of_object
 from awards.enums import Role
 from awards.rules import is_any_organiser, programme_ids_with_role
 from awards.models import Category
@@ -118,6 +118,8 @@ class NominationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         "transition": authenticated,
         "export": is_any_organiser_request,
     }
+    # Allocated staff may read a nomination, not move it: refused before the body is read.
+    object_rules = {"transition": organiser_of_object}
     filterset_class = NominationFilterSet
     ordering_fields = ["submitted_at", "reference", "status"]
 
@@ -278,6 +280,7 @@ class NomineeViewSet(viewsets.ReadOnlyModelViewSet):
         "withdraw_consent": authenticated,
         "merge": authenticated,
     }
+    object_rules = {"merge": organiser_of_object}
     filterset_class = NomineeFilterSet
     ordering_fields = ["legal_last_name", "created_at"]
 

@@ -10,7 +10,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from awards.api.permissions import ActionRules, authenticated
+from awards.api.permissions import ActionRules, authenticated, organiser_of_object
 from awards.enums import Role
 from awards.models import Category, Programme
 from awards.rules import is_any_organiser, programme_ids_with_role
@@ -259,6 +259,8 @@ class ShortlistViewSet(viewsets.GenericViewSet):
     queryset = Category.objects.none()
     permission_classes = [ActionRules]
     action_rules = {"retrieve": authenticated, "propose": authenticated, "confirm": authenticated, "reopen": authenticated, "results": authenticated}
+    # Confirming, re-opening and results are an organiser's: a chair is refused before the body is read.
+    object_rules = {"confirm": organiser_of_object, "reopen": organiser_of_object, "results": organiser_of_object}
     serializer_class = ShortlistSerializer
 
     def get_queryset(self):

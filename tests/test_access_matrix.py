@@ -1,0 +1,290 @@
+"""The access matrix, complete by construction: every operation of the OpenAPI schema and every
+page URL pattern is called by every role, and
+
+- an operation or page nobody has classified fails the test (so a new endpoint cannot slip by);
+- the roles the policy allows are let through, every other role is refused — and an organiser of
+  another programme always gets 404 for this programme's objects, never 403;
+- no answer is a server error;
+- no answer to a role below the identity tier carries the young person's identity (legal
+  surname, date of birth, area) or the safeguarding notes, nor an unrevealed winner.
+
+Each request runs in a transaction that is rolled back, so one role's call cannot change what
+the next role sees."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.utils import timezone
+from drf_spectacular.generators import SchemaGenerator
+from rest_framework.test import APIClient
+
+from awards.enums import Role
+from events.enums import InvitationStatus
+from events.models import Guest, RunningOrderItem
+from events.night import running_order_generate, tables_set, winner_set
+from events.services import GuestInput, RsvpAnswer, finalist_invitations_create, rsvp_respond
+from nominations.enums import NominationStatus, PublicityLevel
+from shortlisting.enums import PanelRole
+from shortlisting.models import Assignment, Conflict, Shortlist
+from shortlisting.services import assignment_run
+
+from .conftest import user_with_role
+from .events.conftest import cleared_nominee, confirmed_finalists
+from .factories import (
+    CategoryFactory,
+    CriterionFactory,
+    EventFactory,
+    NominationFactory,
+    PanelCategoryFactory,
+    PanelMemberFactory,
+    ProgrammeFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+ROLES = (
+    "anonymous", "nominator", "staff_allocated", "staff_other", "panel_member", "panel_conflicted",
+    "young_panel", "chair", "event_staff", "organiser_other", "organiser",
+)
+SECRETS = {
+    "legal surname": "Quartermaine",
+    "date of birth": "2011-02-03",
+    "area": "Hidden Hollow",
+    "safeguarding notes": "Placement-Secret-Note",
+}
+IDENTITY_TIER = {"organiser", "staff_allocated"}
+
+
+@dataclass
+class World:
+    users: dict
+    ids: dict  # name -> id or slug of this programme's objects
+
+
+@pytest.fixture
+def world(db) -> World:
+    programme = ProgrammeFactory(slug="ours")
+    ProgrammeFactory(slug="theirs")
+    users = {
+        "organiser": user_with_role(programme, Role.ORGANISER, "organiser"),
+        "organiser_other": user_with_role(ProgrammeFactory(), Role.ORGANISER, "organiser-other"),
+        "staff_allocated": user_with_role(programme, Role.STAFF, "staff-allocated"),
+        "staff_other": user_with_role(programme, Role.STAFF, "staff-other"),
+        "event_staff": user_with_role(programme, Role.EVENT_STAFF, "door"),
+        "nominator": UserFactory(username="nominator"),
+    }
+    category = CategoryFactory(programme=programme, name="Education", max_finalists=2)
+    CriterionFactory(category=category, name="Impact", max_score=5)
+    panel = PanelCategoryFactory(panel__programme=programme, category=category).panel
+    users["chair"] = PanelMemberFactory(panel=panel, role=PanelRole.CHAIR, user__username="chair").user
+    members = {
+        "panel_member": PanelMemberFactory(panel=panel, user__username="member"),
+        "panel_conflicted": PanelMemberFactory(panel=panel, user__username="conflicted"),
+        "young_panel": PanelMemberFactory(panel=panel, user__username="young", is_young_person=True),
+    }
+    users.update({name: member.user for name, member in members.items()})
+
+    secret = cleared_nominee(
+        programme, legal_first_name="Persephone", legal_last_name="Quartermaine", date_of_birth=timezone.datetime(2011, 2, 3).date(),
+        area="Hidden Hollow", safeguarding_notes="Placement-Secret-Note", allocated_worker=users["staff_allocated"],
+        publicity_level=PublicityLevel.FIRST_NAME,
+    )
+    (finalist,) = confirmed_finalists(programme, category, [secret])
+    finalist.nominator_user = users["nominator"]
+    finalist.save()
+    eligible = NominationFactory(programme=programme, category=category, status=NominationStatus.ELIGIBLE)
+    Shortlist.objects.filter(category=category).update(state="open")  # open again, so panels can act on it
+    assignment_run(panel=panel, actor=users["organiser"])
+    Conflict.objects.create(member=members["panel_conflicted"], nominee=secret, source="declared", reason="Knows them")
+    Shortlist.objects.filter(category=category).update(state="confirmed")
+
+    event = EventFactory(programme=programme)
+    (invitation,) = finalist_invitations_create(event=event, actor=users["organiser"]).created
+    invitation.status = InvitationStatus.SENT
+    invitation.save()
+    rsvp_respond(invitation=invitation, answer=RsvpAnswer(attending=True, party=(GuestInput(name=""), GuestInput(name="Jo", relationship="carer"))))
+    items = running_order_generate(event=event, actor=users["organiser"])
+    award = next(i for i in items if i.kind == "award")
+    winner_set(item=award, actor=users["organiser"], nomination=finalist)  # recorded, not revealed
+    tables_set(event=event, actor=users["organiser"], tables=[(1, 10, True)])
+    from events.models import EmailDelivery
+
+    delivery = EmailDelivery.objects.create(invitation=invitation, kind="reminder", key="matrix", status="failed", next_attempt_at=timezone.now())
+    ids = {
+        "programme": programme.slug,
+        "category": category.pk,
+        "criterion": category.criteria.first().pk,
+        "nomination": finalist.pk,
+        "my_nomination": finalist.pk,
+        "nominee": secret.pk,
+        "panel": panel.pk,
+        "assignment": Assignment.objects.get(member=members["panel_member"], nomination=eligible).pk,
+        "shortlist": category.pk,
+        "event": event.pk,
+        "invitation": invitation.pk,
+        "guest": Guest.objects.filter(invitation=invitation).first().pk,
+        "running_order_item": award.pk,
+        "email_delivery": delivery.pk,
+        "table": event.tables.first().pk,
+    }
+    return World(users=users, ids=ids)
+
+
+# --- the policy: who may use what -----------------------------------------------------------
+
+ORG = {"organiser"}
+ORG_IDENTITY = {"organiser", "staff_allocated"}
+PANEL = {"panel_member", "panel_conflicted", "young_panel", "chair"}
+DOOR = {"organiser", "event_staff"}
+AUTHENTICATED = set(ROLES) - {"anonymous"}
+EVERYONE = set(ROLES)
+
+# (method, path pattern) -> roles let through. Paths are the schema's, with {param} kept.
+# First match wins. An operation matching no row fails the test: classify it here.
+API_POLICY: list[tuple[str, str, set]] = [
+    # Public: open programmes, the nomination form, private links, token login.
+    ("GET", r"^/api/v1/programmes/$", EVERYONE),
+    ("GET", r"^/api/v1/programmes/\{slug\}/$", EVERYONE),
+    ("GET", r"^/api/v1/categories/(\{id\}/)?$", EVERYONE),
+    ("POST", r"^/api/v1/nominations/$", EVERYONE),
+    ("POST", r"^/api/v1/(nomination-link|rsvp)/", EVERYONE),
+    ("POST", r"^/api/v1/auth/token/$", EVERYONE),
+    # Lists are scoped to what each role may see: any signed-in role gets an answer.
+    ("GET", r"^/api/v1/[a-z-]+/$", AUTHENTICATED),
+    ("GET", r"^/api/v1/nominations/export/$", {"organiser", "organiser_other"}),
+    # Creating things: organisers (of any programme; the body names which).
+    ("POST", r"^/api/v1/(categories|criteria|events|invitations|panels|running-order-items)/$", {"organiser", "organiser_other"}),
+    ("POST", r"^/api/v1/nominations/import/$", {"organiser", "organiser_other"}),
+    # Objects of this programme.
+    ("*", r"^/api/v1/programmes/\{slug\}/copy-categories/$", ORG),
+    ("*", r"^/api/v1/(categories|criteria)/\{id\}/$", ORG),
+    ("GET", r"^/api/v1/nominations/\{id\}/$", ORG_IDENTITY),
+    ("*", r"^/api/v1/nominations/\{id\}/transition/$", ORG),
+    ("*", r"^/api/v1/my-nominations/\{id\}/", {"nominator"}),
+    ("*", r"^/api/v1/nominees/\{id\}/merge/$", ORG),
+    ("*", r"^/api/v1/nominees/\{id\}/", ORG_IDENTITY),
+    ("GET", r"^/api/v1/panels/\{id\}/$", ORG | PANEL),
+    ("GET", r"^/api/v1/panels/\{id\}/score-sheet/$", {"organiser", "chair"}),
+    ("*", r"^/api/v1/panels/\{id\}/", ORG),
+    ("*", r"^/api/v1/assignments/\{id\}/", {"panel_member"}),
+    ("*", r"^/api/v1/shortlists/\{id\}/(propose/)?$", {"organiser", "chair"}),
+    ("*", r"^/api/v1/shortlists/\{id\}/", ORG),
+    ("GET", r"^/api/v1/events/\{id\}/(running-order|compere-script|door-totals)/$", DOOR),
+    ("POST", r"^/api/v1/events/\{id\}/(arrivals|walk-ins)/$", DOOR),
+    ("*", r"^/api/v1/events/\{id\}/", ORG),
+    ("*", r"^/api/v1/guests/\{id\}/(check-in|undo-check-in)/$", DOOR),
+    ("*", r"^/api/v1/guests/\{id\}/", ORG),
+    ("*", r"^/api/v1/(invitations|running-order-items|email-deliveries)/\{id\}/", ORG),
+]
+
+PATH_PARAMS = {
+    "programmes": "programme", "categories": "category", "criteria": "criterion", "nominations": "nomination",
+    "my-nominations": "my_nomination", "nominees": "nominee", "panels": "panel", "assignments": "assignment",
+    "shortlists": "shortlist", "events": "event", "invitations": "invitation", "guests": "guest",
+    "running-order-items": "running_order_item", "email-deliveries": "email_delivery",
+}
+
+
+def api_operations() -> list[tuple[str, str]]:
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return sorted(
+        (method.upper(), path)
+        for path, operations in schema["paths"].items()
+        for method in operations
+        if method in ("get", "post", "put", "patch", "delete")
+    )
+
+
+def policy_for(method: str, path: str) -> set | None:
+    for rule_method, pattern, roles in API_POLICY:
+        if rule_method in ("*", method) and re.search(pattern, path):
+            return roles
+    return None
+
+
+def concrete(path: str, world: World) -> str:
+    resource = path.split("/")[3]
+    key = PATH_PARAMS.get(resource)
+
+    def fill(match):
+        assert key, f"no object for {match.group(0)} in {path}: add the resource to PATH_PARAMS"
+        return str(world.ids[key])
+
+    return re.sub(r"\{[a-z_]+\}", fill, path)
+
+
+def public_object(path: str) -> bool:
+    """Objects anyone may read (an open programme and its categories): refusing to change them
+    is a 403, there is nothing to hide by a 404."""
+    return policy_for("GET", re.sub(r"/[a-z-]+/$", "/", path) if path.count("{") and not path.endswith("}/") else path) == EVERYONE
+
+
+def leaks(role: str, body: str) -> list[str]:
+    found = []
+    if role not in IDENTITY_TIER:
+        found += [name for name, marker in SECRETS.items() if marker in body]
+    if role != "organiser" and re.search(r'"winner":\s*(\d+|\{|")', body):
+        found.append("unrevealed winner")
+    return found
+
+
+def call(client, method: str, url: str):
+    """One request in a transaction that is rolled back afterwards."""
+    with transaction.atomic():
+        response = client.generic(method, url, data=json.dumps({}), content_type="application/json")
+        transaction.set_rollback(True)
+    if response.streaming:
+        b"".join(response.streaming_content)
+    response.close()
+    return response
+
+
+def test_every_api_operation_is_classified():
+    unclassified = [f"{m} {p}" for m, p in api_operations() if policy_for(m, p) is None]
+    assert unclassified == [], "classify these operations in API_POLICY"
+
+
+def test_every_api_operation_answers_each_role_as_the_policy_says(world):
+    operations = api_operations()
+    failures = []
+    calls = 0
+    markers_seen_by_organiser = set()
+    for role in ROLES:
+        client = APIClient()
+        if role != "anonymous":
+            client.force_authenticate(world.users[role])
+        for method, path in operations:
+            allowed = policy_for(method, path)
+            url = concrete(path, world)
+            response = call(client, method, url)
+            calls += 1
+            status = response.status_code
+            refused = status in (401, 403, 404)
+            where = f"{role}: {method} {url} -> {status}"
+            if status >= 500:
+                failures.append(f"{where} (server error)")
+            elif role in allowed and refused:
+                failures.append(f"{where} (should be allowed)")
+            elif role not in allowed and not refused:
+                failures.append(f"{where} (should be refused)")
+            elif role == "organiser_other" and "{" in path and role not in allowed and status != 404 and not public_object(path):
+                failures.append(f"{where} (another programme's object must be 404)")
+            if 200 <= status < 300 and response.get("Content-Type", "").startswith("application/json"):
+                body = response.content.decode()
+                if role == "organiser":
+                    markers_seen_by_organiser |= {name for name, marker in SECRETS.items() if marker in body}
+                    markers_seen_by_organiser |= {"winner"} if re.search(r'"winner":\s*(\d+|\{|")', body) else set()
+                leaked = leaks(role, body)
+                if leaked:
+                    failures.append(f"{where} leaks {leaked}")
+    assert failures == [], "\n".join(failures)
+    assert calls == len(operations) * len(ROLES)
+    # The markers are really there for those allowed to see them, so their absence elsewhere means something.
+    assert markers_seen_by_organiser == set(SECRETS) | {"winner"}
