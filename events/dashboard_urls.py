@@ -1,4 +1,11 @@
+"""The organiser dashboard, mounted at /dashboard/."""
+
+from django.urls import path
+
+from . import dashboard_views as views
 
 app_name = "dashboard"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+]
