@@ -253,6 +253,7 @@ SPECTACULAR_SETTINGS = {
         "InvitationCreateKindEnum": "events.api.serializers.NON_FINALIST_KINDS",
         "EmailKindEnum": "events.enums.EmailKind",
         "KindEnum": "nominations.enums.PersonKind",
+        "ItemKindEnum": "events.enums.ItemKind",
     },
 }
 

@@ -43,6 +43,8 @@ from ..services import (
     rsvp_respond,
 )
 from .filters import EventFilterSet, InvitationFilterSet
+from .night_reads import events_at_the_door_of
+from .night_views import DOOR_ACTIONS, EventNightActions
 from .serializers import (
     BlockedSerializer,
     DeliverySerializer,
@@ -98,8 +100,10 @@ def invitations_for_organiser_of(user):
 # --- the event -------------------------------------------------------------------------------
 
 
-class EventViewSet(viewsets.GenericViewSet):
-    """The programme's celebration night. Organisers of the programme only."""
+class EventViewSet(EventNightActions, viewsets.GenericViewSet):
+    """The programme's celebration night. Organisers of the programme only, except the night's
+    door actions (running order, compere script, arrivals, walk-ins, door totals), which its
+    event staff may use too."""
 
     queryset = Event.objects.none()
     serializer_class = EventSerializer
@@ -112,11 +116,14 @@ class EventViewSet(viewsets.GenericViewSet):
         "summary": authenticated,
         "create_finalist_invitations": authenticated,
         "send_invitations": authenticated,
+        **EventNightActions.night_action_rules,
     }
     filterset_class = EventFilterSet
     ordering_fields = ["starts_at", "name"]
 
     def get_queryset(self):
+        if self.action in DOOR_ACTIONS:
+            return events_at_the_door_of(self.request.user)
         return events_organised_by(self.request.user)
 
     def list(self, request):
