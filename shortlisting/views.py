@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.forms.boundfield import BoundWidget
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from awards.models import Category
+from awards.rules import is_organiser
 from nominations.naming import nomination_announce_name
 from nominations.services import NominationError
 
@@ -360,6 +362,9 @@ def shortlist_confirm_view(request: HttpRequest, category_id: int) -> HttpRespon
 @require_POST
 def shortlist_reopen_view(request: HttpRequest, category_id: int) -> HttpResponse:
     category = _category_or_404(request, category_id)
+    if not is_organiser(request.user, category.programme_id):
+        # The chair sees the shortlist but only an organiser re-opens it: refused before the form is read.
+        raise PermissionDenied("Only an organiser can re-open a confirmed shortlist.")
     form = ReopenForm(request.POST)
     if form.is_valid():
         try:

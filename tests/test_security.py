@@ -11,6 +11,13 @@ import pytest
 from django.test import Client
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def production_env(**values) -> dict:
+    """The environment of a production process: this one's, without what only tests set."""
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env.update(values)
+    return env
 TEMPLATES = ROOT / "templates"
 
 pytestmark = pytest.mark.django_db
@@ -96,13 +103,9 @@ def test_the_import_endpoint_has_its_own_larger_limit(api, settings):
 
 
 def test_production_settings_pass_check_deploy():
-    env = {
-        **os.environ,
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(60),
-        "ALLOWED_HOSTS": "awards.example.org",
-        "DATABASE_URL": "sqlite:///:memory:",
-    }
+    env = production_env(
+        DEBUG="0", SECRET_KEY=secrets.token_urlsafe(60), ALLOWED_HOSTS="awards.example.org", DATABASE_URL="sqlite:///:memory:"
+    )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
@@ -112,7 +115,7 @@ def test_production_settings_pass_check_deploy():
 
 
 def test_production_refuses_to_start_without_a_secret_key():
-    env = {**os.environ, "DEBUG": "0", "ALLOWED_HOSTS": "awards.example.org"}
+    env = production_env(DEBUG="0", ALLOWED_HOSTS="awards.example.org")
     env.pop("SECRET_KEY", None)
     result = subprocess.run(
         [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
@@ -122,7 +125,7 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 
 def test_secure_cookies_and_hsts_in_production():
-    env = {**os.environ, "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(60), "ALLOWED_HOSTS": "awards.example.org"}
+    env = production_env(DEBUG="0", SECRET_KEY=secrets.token_urlsafe(60), ALLOWED_HOSTS="awards.example.org")
     code = (
         "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings'); django.setup();"
         "from django.conf import settings as s;"
