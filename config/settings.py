@@ -6,6 +6,7 @@ EMAIL_* variables.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -44,6 +45,10 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "config.apps.SignInConfig",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -68,8 +73,15 @@ MIDDLEWARE = [
     # After authentication so its 413 page can show the usual layout; it reads no body.
     "config.security.RequestSizeMiddleware",
     "config.security.DatabaseErrorMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Signs out after SESSION_IDLE_MINUTES without a request or SESSION_COOKIE_AGE after sign-in.
+    "config.sessions.SessionTimeoutMiddleware",
+    # Organisers, staff and admin users go no further than the two-factor page until verified.
+    "config.two_factor.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page or JSON.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -115,9 +127,15 @@ CACHES = {
     }
 }
 
+AUTHENTICATION_BACKENDS = [
+    # First: refuses every sign-in of a username locked out from this address, right password or not.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -258,7 +276,37 @@ SPECTACULAR_SETTINGS = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# A signed-in session ends SESSION_COOKIE_AGE seconds after sign-in however busy (config/sessions.py),
+# after SESSION_IDLE_MINUTES without a request, and when the browser closes.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 60 * 60)))
+SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+
+# Two-factor sign-in (config/two_factor.py): organisers, staff and admin users confirm each sign-in
+# with a code from an authenticator app. Off by default only in development, so the demo stays easy.
+PROUD_REQUIRE_2FA = env_bool("PROUD_REQUIRE_2FA", not DEBUG)
+OTP_TOTP_ISSUER = "PROUD Awards"
+# The admin never shows a device's secret key or QR code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# Failed sign-ins (django-axes): PROUD_LOGIN_FAILURE_LIMIT failures lock that username from that
+# address only (so nobody can lock a whole team out) for PROUD_LOGIN_COOLOFF_MINUTES.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = int(os.environ.get("PROUD_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("PROUD_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_RESET_ON_SUCCESS = True
+# A try while locked out neither counts nor restarts the cool-off, so "try again in 15 minutes" holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "config.lockout.client_address"
+AXES_LOCKOUT_CALLABLE = "config.lockout.lockout_response"
+# Logs name no username, address or browser: axes masks these parameters wherever it writes them.
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "user_agent", "otp_token"]
+# Successful sign-ins are not kept (Django keeps last_login); records of failures older than the
+# cool-off are deleted at the next sign-in.
+AXES_DISABLE_ACCESS_LOG = True
+
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -288,5 +336,7 @@ LOGGING = {
         "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
         # django-tasks logs every task's start and end at INFO.
         "django_tasks": {"level": os.environ.get("TASKS_LOG_LEVEL", "WARNING")},
+        # django-axes: failures and lockouts only (WARNING), with username and address masked.
+        "axes": {"level": "WARNING"},
     },
 }

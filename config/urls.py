@@ -1,16 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.throttling import ScopedRateThrottle
 
-
-class TokenLoginView(ObtainAuthToken):
-    """POST username and password, get an API token."""
-
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "token_login"
-
+from config.two_factor import TokenLoginView, two_factor
 
 api_v1 = [
     path("auth/token/", TokenLoginView.as_view(), name="api-token"),
@@ -28,6 +20,7 @@ urlpatterns = [
     path("organise/", include("nominations.organiser_urls")),
     path("dashboard/", include("events.dashboard_urls")),
     # Login, logout, and the password reset that invited panel members use to choose a password.
+    path("accounts/two-factor/", two_factor, name="two-factor"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

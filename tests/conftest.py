@@ -19,6 +19,12 @@ def _fresh_cache_and_roles(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
+@pytest.fixture(autouse=True)
+def _two_factor_off(settings):
+    """Two-factor sign-in is off unless a test turns it on (tests/test_auth.py does)."""
+    settings.PROUD_REQUIRE_2FA = False
+
+
 @pytest.fixture
 def programme(db):
     return ProgrammeFactory()

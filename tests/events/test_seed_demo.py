@@ -8,7 +8,7 @@ from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Count
-from django.test import Client, override_settings
+from django.test import Client, RequestFactory, override_settings
 
 from awards.enums import Cohort, NomineeKind, Role
 from awards.models import Category, Programme, ProgrammeRole
@@ -24,6 +24,12 @@ from shortlisting.rules import can_view_ranking
 from shortlisting.selectors import category_ranking, conflicted, panel_progress
 
 from ..factories import ProgrammeFactory
+
+
+def sign_in_request():
+    """django-axes counts sign-ins per address, so authenticate() needs the request it came in."""
+    return RequestFactory().post("/accounts/login/")
+
 
 pytestmark = pytest.mark.django_db
 
@@ -221,7 +227,7 @@ class TestDefaultDemo:
 
     def test_seed_demo_accounts_log_in_with_the_demo_password(self, programme_2026):
         password = django_settings.DEMO_PASSWORD
-        users = {username: authenticate(username=username, password=password) for username in DEMO_USERNAMES}
+        users = {username: authenticate(sign_in_request(), username=username, password=password) for username in DEMO_USERNAMES}
         organiser = users["organiser"]
 
         assert all(users.values())
@@ -239,7 +245,7 @@ class TestDefaultDemo:
 
     def test_seed_demo_organiser_can_use_the_admin(self, programme_2026):
         client = Client()
-        client.force_login(authenticate(username="organiser", password=django_settings.DEMO_PASSWORD))
+        client.force_login(authenticate(sign_in_request(), username="organiser", password=django_settings.DEMO_PASSWORD))
 
         page = client.get("/admin/nominations/nomination/", {"q": "PROUD26-0001"})
 
@@ -337,7 +343,7 @@ class TestDefaultDemo:
         assert progress[("panel", "Young people's panel")].submitted > 0
 
     def test_seed_demo_chair_sees_a_ranking_that_normalising_reorders(self, programme_2026):
-        chair = authenticate(username="chair", password=django_settings.DEMO_PASSWORD)
+        chair = authenticate(sign_in_request(), username="chair", password=django_settings.DEMO_PASSWORD)
         panel = Panel.objects.get(programme=programme_2026, name="Young people's panel")
         chair_submitted = Review.objects.filter(
             assignment__panel=panel, assignment__member__user=chair, status=ReviewStatus.SUBMITTED
