@@ -1,0 +1,561 @@
+/* The door page with JavaScript on: check-in that keeps working when the venue's Wi-Fi drops.
+
+   Without this script the page works as plain forms. With it:
+   - "Arrived" marks the guest on the page at once and queues the arrival (guest id and the time
+     it was marked) in localStorage, so a reload or a flat battery loses nothing;
+   - the queue is sent to the server as JSON when online, on the browser's "online" event and
+     every few seconds; an arrival the server already has (another volunteer, 409) counts as
+     done, so nobody is counted twice;
+   - totals, and guests marked on other phones, are refreshed from the server;
+   - a service worker (door-sw.js) keeps the last copy of this page, so a reload while offline
+     still shows the list; the search box filters that list on the phone.
+   No inline script and nothing from other sites: it runs under a strict Content Security Policy. */
+
+(function () {
+  "use strict";
+
+  var root = document.getElementById("door");
+  if (!root || !window.fetch || !window.JSON || !document.querySelector) {
+    return;
+  }
+
+  var CACHE = "proud-door-v1";
+  var QUEUE_KEY = "proud-door-queue-" + root.getAttribute("data-event");
+  var BATCH = 200; // the server takes up to 500 at once
+  var TICK_MS = 5000;
+  var PATIENCE_MS = 15000; // a request on patchy Wi-Fi is given up after this (sent again later)
+  var REFRESH_MS = 15000;
+  var arrivalsUrl = root.getAttribute("data-arrivals-url");
+  var totalsUrl = root.getAttribute("data-totals-url");
+  var doorPath = root.getAttribute("data-door-url");
+  var statusBox = root.querySelector("[data-door-status]");
+  var searchBox = root.querySelector("[data-door-search]");
+  var countLine = root.querySelector("[data-door-count]");
+  var sending = false;
+  var inflight = {};
+  var lastRefresh = 0;
+  var problem = "";
+
+  // The page as the server sent it, before this script changes anything: the offline copy.
+  var served = snapshot();
+
+  // --- the queue ------------------------------------------------------------------------------
+
+  function storageWorks() {
+    try {
+      localStorage.setItem(QUEUE_KEY + "-test", "1");
+      localStorage.removeItem(QUEUE_KEY + "-test");
+      return true;
+    } catch (error) {
+      return false;
+    }
+  }
+
+  function readQueue() {
+    var queue;
+    try {
+      queue = JSON.parse(localStorage.getItem(QUEUE_KEY) || "[]");
+    } catch (error) {
+      queue = [];
+    }
+    if (!Array.isArray(queue)) {
+      return [];
+    }
+    return queue.filter(function (entry) {
+      return entry && typeof entry.guest === "number" && typeof entry.at === "string";
+    });
+  }
+
+  function writeQueue(queue) {
+    try {
+      localStorage.setItem(QUEUE_KEY, JSON.stringify(queue));
+      return true;
+    } catch (error) {
+      return false;
+    }
+  }
+
+  function queued(guest) {
+    return readQueue().some(function (entry) {
+      return entry.guest === guest;
+    });
+  }
+
+  // --- the page -------------------------------------------------------------------------------
+
+  function rowFor(guest) {
+    return document.getElementById("guest-" + guest);
+  }
+
+  function nameOf(row) {
+    var name = row && row.querySelector("[data-guest-name]");
+    return name ? name.textContent.trim() : "The guest";
+  }
+
+  function isArrived(row) {
+    return row.classList.contains("door-guest--arrived");
+  }
+
+  function hhmm(date) {
+    var pad = function (n) {
+      return (n < 10 ? "0" : "") + n;
+    };
+    return pad(date.getHours()) + ":" + pad(date.getMinutes());
+  }
+
+  function markRow(row, arrived, text, pending) {
+    row.classList.toggle("door-guest--arrived", arrived);
+    row.classList.toggle("door-guest--pending", Boolean(arrived && pending));
+    var done = row.querySelector("[data-arrived]");
+    var form = row.querySelector("[data-arrive]");
+    if (done) {
+      done.hidden = !arrived;
+    }
+    if (form) {
+      form.hidden = arrived;
+    }
+    var label = row.querySelector("[data-arrived-text]");
+    if (label && text) {
+      label.textContent = text;
+    }
+  }
+
+  function setNumber(element, value) {
+    if (element && String(value) !== element.textContent) {
+      element.textContent = String(value);
+    }
+  }
+
+  function addTo(element, delta) {
+    if (element) {
+      setNumber(element, Math.max(0, (parseInt(element.textContent, 10) || 0) + delta));
+    }
+  }
+
+  function tableCell(table, which) {
+    var row = root.querySelector('[data-table-row="' + (table || "") + '"]');
+    return row ? row.querySelector("[data-table-" + which + "]") : null;
+  }
+
+  function countArrival(table, delta) {
+    addTo(root.querySelector('[data-total="arrived"]'), delta);
+    addTo(root.querySelector('[data-total="waiting"]'), -delta);
+    addTo(tableCell(table, "arrived"), delta);
+  }
+
+  function show(text, kind) {
+    if (!statusBox) {
+      return;
+    }
+    if (statusBox.textContent !== text) {
+      statusBox.textContent = text;
+    }
+    statusBox.classList.toggle("door-status--offline", kind === "offline");
+    statusBox.classList.toggle("door-status--problem", kind === "problem");
+  }
+
+  function showQueueState(offline) {
+    var waiting = readQueue().length;
+    if (problem) {
+      show(problem, "problem");
+    } else if (waiting) {
+      var what = waiting === 1 ? "1 arrival is" : waiting + " arrivals are";
+      show(
+        offline ? "No connection: " + what + " kept on this phone and will be sent when it returns." : "Sending: " + what + " waiting.",
+        offline ? "offline" : ""
+      );
+    } else if (offline) {
+      show("No connection. Arrived buttons still work; they are sent when it returns.", "offline");
+    } else {
+      show("", "");
+    }
+  }
+
+  // --- sending --------------------------------------------------------------------------------
+
+  // fetch, given up after a while: an arrival that did reach the server comes back as 409 next time.
+  function patientFetch(url, options) {
+    if (!window.AbortController) {
+      return fetch(url, options);
+    }
+    var controller = new AbortController();
+    var timer = setTimeout(function () {
+      controller.abort();
+    }, PATIENCE_MS);
+    options.signal = controller.signal;
+    return fetch(url, options).then(
+      function (response) {
+        clearTimeout(timer);
+        return response;
+      },
+      function (error) {
+        clearTimeout(timer);
+        throw error;
+      }
+    );
+  }
+
+  function csrfToken() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    if (match) {
+      return decodeURIComponent(match[1]);
+    }
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.getAttribute("content") : "";
+  }
+
+  function settle(batch, data) {
+    var results = (data && data.results) || [];
+    var settled = [];
+    var problems = [];
+    results.forEach(function (result, index) {
+      var entry = batch[index];
+      if (!entry || entry.guest !== result.guest) {
+        return;
+      }
+      settled.push(entry);
+      var row = rowFor(result.guest);
+      if (result.status === 201 || result.status === 409) {
+        if (row) {
+          markRow(row, true, result.status === 201 ? "Arrived " + (result.time || "") : "Arrived (marked earlier)", false);
+        }
+      } else {
+        // Not on the list, or not at this event: it will not succeed later either.
+        problems.push(result.detail || "A guest could not be checked in.");
+        if (row && isArrived(row)) {
+          markRow(row, false, "", false);
+          countArrival(entry.table, -1);
+        }
+      }
+    });
+    var keys = {};
+    settled.forEach(function (entry) {
+      keys[entry.guest + "|" + entry.at] = true;
+    });
+    writeQueue(readQueue().filter(function (entry) {
+      return !keys[entry.guest + "|" + entry.at];
+    }));
+    problem = problems.length ? "Not checked in: " + problems.join(" ") : "";
+    if (data && data.totals) {
+      applyTotals(data.totals);
+    }
+  }
+
+  function flush() {
+    if (sending) {
+      return;
+    }
+    var batch = readQueue().slice(0, BATCH);
+    if (!batch.length) {
+      refresh();
+      return;
+    }
+    sending = true;
+    inflight = {};
+    batch.forEach(function (entry) {
+      inflight[entry.guest] = true;
+    });
+    patientFetch(arrivalsUrl, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken() },
+      body: JSON.stringify({ arrivals: batch.map(function (e) { return { guest: e.guest, at: e.at }; }) }),
+    })
+      .then(function (response) {
+        if (response.status === 401) {
+          problem = "You are signed out. Sign in again on this phone to send the arrivals kept on it.";
+          return null;
+        }
+        if (response.status === 403) {
+          problem = "The arrivals could not be sent: reload this page. They are kept on this phone.";
+          return null;
+        }
+        if (response.status === 404) {
+          problem = "This phone can no longer check guests in at this event: ask an organiser. The arrivals are kept on it.";
+          return null;
+        }
+        if (!response.ok) {
+          throw new Error("HTTP " + response.status);
+        }
+        return response.json().then(function (data) {
+          settle(batch, data);
+        });
+      })
+      .then(
+        function () {
+          sending = false;
+          inflight = {};
+          showQueueState(false);
+        },
+        function () {
+          sending = false;
+          inflight = {};
+          showQueueState(true);
+        }
+      );
+  }
+
+  function applyTotals(totals) {
+    lastRefresh = Date.now();
+    var queue = readQueue();
+    var arrivedOnServer = {};
+    (totals.arrived_guests || []).forEach(function (guest) {
+      arrivedOnServer[guest] = true;
+    });
+    // Arrivals still on this phone are not on the server yet: count them on top.
+    var pending = queue.filter(function (entry) {
+      return !arrivedOnServer[entry.guest];
+    });
+    var pendingByTable = {};
+    pending.forEach(function (entry) {
+      var key = entry.table || "";
+      pendingByTable[key] = (pendingByTable[key] || 0) + 1;
+    });
+    setNumber(root.querySelector('[data-total="expected"]'), totals.expected);
+    setNumber(root.querySelector('[data-total="arrived"]'), totals.arrived + pending.length);
+    setNumber(root.querySelector('[data-total="waiting"]'), Math.max(0, totals.expected - totals.arrived - pending.length));
+    (totals.tables || []).forEach(function (row) {
+      var key = row.table === null ? "" : String(row.table);
+      setNumber(tableCell(key, "expected"), row.expected);
+      setNumber(tableCell(key, "arrived"), row.arrived + (pendingByTable[key] || 0));
+    });
+    // Guests marked (or unmarked) on other phones.
+    var rows = root.querySelectorAll("[data-guest]");
+    Array.prototype.forEach.call(rows, function (row) {
+      var guest = Number(row.getAttribute("data-guest"));
+      var onServer = Boolean(arrivedOnServer[guest]);
+      var onPhone = queue.some(function (entry) {
+        return entry.guest === guest;
+      });
+      if (onServer && !isArrived(row)) {
+        markRow(row, true, "Arrived", false);
+      } else if (!onServer && !onPhone && isArrived(row)) {
+        markRow(row, false, "", false);
+      }
+    });
+  }
+
+  function refresh() {
+    if (sending) {
+      return;
+    }
+    patientFetch(totalsUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error("HTTP " + response.status);
+        }
+        return response.json();
+      })
+      .then(
+        function (totals) {
+          applyTotals(totals);
+          showQueueState(false);
+        },
+        function () {
+          lastRefresh = Date.now();
+          showQueueState(true);
+        }
+      );
+  }
+
+  function tick() {
+    if (readQueue().length) {
+      flush();
+    } else if (Date.now() - lastRefresh > REFRESH_MS) {
+      refresh();
+    }
+  }
+
+  // --- the buttons ----------------------------------------------------------------------------
+
+  function arrive(form, event) {
+    var guest = Number(form.getAttribute("data-arrive"));
+    var row = rowFor(guest);
+    if (!row) {
+      return;
+    }
+    event.preventDefault();
+    var queue = readQueue();
+    var table = row.getAttribute("data-table") || "";
+    if (!queue.some(function (entry) { return entry.guest === guest; })) {
+      queue.push({ guest: guest, at: new Date().toISOString(), table: table });
+      if (!writeQueue(queue)) {
+        form.submit(); // no room on the phone: the plain form still works online
+        return;
+      }
+    }
+    if (!isArrived(row)) {
+      countArrival(table, 1);
+    }
+    markRow(row, true, "Arrived " + hhmm(new Date()), true);
+    var undo = row.querySelector("[data-undo] button");
+    if (undo) {
+      undo.focus();
+    }
+    show(nameOf(row) + " arrived.", "");
+    flush();
+  }
+
+  function undo(form, event) {
+    var guest = Number(form.getAttribute("data-undo"));
+    var row = rowFor(guest);
+    if (!row) {
+      return;
+    }
+    if (inflight[guest]) {
+      event.preventDefault();
+      show("Still sending " + nameOf(row) + "'s arrival: try Undo again in a moment.", "");
+      return;
+    }
+    if (queued(guest)) {
+      // Not sent yet: take it back on the phone only.
+      event.preventDefault();
+      writeQueue(readQueue().filter(function (entry) {
+        return entry.guest !== guest;
+      }));
+      markRow(row, false, "", false);
+      countArrival(row.getAttribute("data-table") || "", -1);
+      var button = row.querySelector("[data-arrive] button");
+      if (button) {
+        button.focus();
+      }
+      show(nameOf(row) + " is no longer marked as arrived.", "");
+      return;
+    }
+    if (!navigator.onLine) {
+      event.preventDefault();
+      show("Undo needs a connection: try again when it returns.", "offline");
+    }
+    // Otherwise the form posts to the server as usual.
+  }
+
+  // --- searching the list on the phone --------------------------------------------------------
+
+  function fold(text) {
+    var lower = text.toLowerCase();
+    return lower.normalize ? lower.normalize("NFD").replace(/[\u0300-\u036f]/g, "") : lower;
+  }
+
+  function filter(query) {
+    var q = fold(query.trim());
+    var rows = root.querySelectorAll("[data-guest]");
+    var shown = 0;
+    Array.prototype.forEach.call(rows, function (row) {
+      var match = !q || (/^\d+$/.test(q) ? row.getAttribute("data-table") === String(Number(q)) : fold(nameOf(row)).indexOf(q) !== -1);
+      row.hidden = !match;
+      shown += match ? 1 : 0;
+    });
+    if (countLine) {
+      countLine.textContent = shown + (shown === 1 ? " guest" : " guests") + (q ? " found." : ".");
+    }
+  }
+
+  // --- the offline copy -----------------------------------------------------------------------
+
+  function snapshot() {
+    var copy = document.documentElement.cloneNode(true);
+    // Messages belong to the moment they were shown, not to the offline copy.
+    Array.prototype.forEach.call(copy.querySelectorAll(".notice, .error-summary"), function (node) {
+      node.parentNode.removeChild(node);
+    });
+    return "<!doctype html>\n" + copy.outerHTML;
+  }
+
+  function keepOfflineCopy() {
+    if (!window.caches || location.pathname !== doorPath || location.search) {
+      return;
+    }
+    var assets = [];
+    Array.prototype.forEach.call(document.querySelectorAll('link[rel="stylesheet"][href], script[src]'), function (node) {
+      var url = new URL(node.getAttribute("href") || node.getAttribute("src"), location.href);
+      if (url.origin === location.origin) {
+        assets.push(url.href);
+      }
+    });
+    caches
+      .open(CACHE)
+      .then(function (cache) {
+        var page = new Response(served, { headers: { "Content-Type": "text/html; charset=utf-8" } });
+        return Promise.all([cache.put(location.origin + doorPath, page), cache.addAll(assets)]);
+      })
+      .catch(function () {});
+  }
+
+  function forgetOfflineCopyOnSignOut() {
+    var form = document.querySelector(".site-nav__form");
+    if (!form || !window.caches) {
+      return;
+    }
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var done = false;
+      var go = function () {
+        if (!done) {
+          done = true;
+          form.submit();
+        }
+      };
+      setTimeout(go, 1500);
+      caches.delete(CACHE).then(go, go);
+    });
+  }
+
+  // --- start ----------------------------------------------------------------------------------
+
+  if (!storageWorks()) {
+    return; // the plain forms work; nothing could be kept offline anyway
+  }
+
+  root.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.hasAttribute("data-arrive")) {
+      arrive(form, event);
+    } else if (form.hasAttribute("data-undo")) {
+      undo(form, event);
+    }
+  });
+
+  if (searchBox) {
+    // A reload while offline gets the whole list: filter it with the search in the address.
+    var params = new URLSearchParams(location.search);
+    if (!searchBox.value && params.get("q")) {
+      searchBox.value = params.get("q");
+    }
+    searchBox.addEventListener("input", function () {
+      filter(searchBox.value);
+    });
+    if (searchBox.value) {
+      filter(searchBox.value);
+    }
+  }
+
+  // Arrivals still on this phone from before a reload.
+  readQueue().forEach(function (entry) {
+    var row = rowFor(entry.guest);
+    if (row && !isArrived(row)) {
+      countArrival(entry.table, 1);
+      markRow(row, true, "Arrived " + hhmm(new Date(entry.at)), true);
+    }
+  });
+
+  window.addEventListener("online", flush);
+  window.addEventListener("offline", function () {
+    showQueueState(true);
+  });
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible") {
+      tick();
+    }
+  });
+  setInterval(tick, TICK_MS);
+
+  keepOfflineCopy();
+  forgetOfflineCopyOnSignOut();
+  if (navigator.serviceWorker) {
+    var worker = root.getAttribute("data-sw-url") + "?static=" + encodeURIComponent(root.getAttribute("data-static-url") || "/static/");
+    navigator.serviceWorker.register(worker, { scope: root.getAttribute("data-sw-scope") }).catch(function () {});
+  }
+  // The page is fresh: send what is queued now, refresh the totals later.
+  lastRefresh = Date.now();
+  tick();
+})();
