@@ -4,6 +4,9 @@ from django.shortcuts import render
 
 def client_ip(request) -> str:
     """The client's address as the trusted proxies saw it (settings.NUM_PROXIES hops)."""
+    if settings.NUM_PROXIES <= 0:
+        # No proxy we trust: X-Forwarded-For is whatever the client wrote, so it is ignored.
+        return request.META.get("REMOTE_ADDR", "")
     hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
     if len(hops) >= settings.NUM_PROXIES:
         return hops[-settings.NUM_PROXIES]

@@ -67,7 +67,7 @@ from .night_serializers import (
     WalkInSerializer,
     WinnerSerializer,
 )
-from .serializers import ErrorSerializer
+from .serializers import BAD_REQUEST, ErrorSerializer
 
 RUNNING_ORDER_FOR_ROLE = PolymorphicProxySerializer(
     component_name="RunningOrderForRole",
@@ -139,7 +139,7 @@ class EventNightActions:
 
     @extend_schema(
         request=RunningOrderGenerateSerializer,
-        responses={201: OrganiserRunningOrderItemSerializer(many=True), 400: ErrorSerializer},
+        responses={201: OrganiserRunningOrderItemSerializer(many=True), 400: BAD_REQUEST},
     )
     @action(detail=True, methods=["post"], url_path="running-order/generate")
     def running_order_generate(self, request, pk=None):
@@ -155,7 +155,7 @@ class EventNightActions:
 
     @extend_schema(
         request=RunningOrderReorderSerializer,
-        responses={200: OrganiserRunningOrderItemSerializer(many=True), 400: ErrorSerializer},
+        responses={200: OrganiserRunningOrderItemSerializer(many=True), 400: BAD_REQUEST},
     )
     @action(detail=True, methods=["post"], url_path="running-order/reorder")
     def running_order_reorder(self, request, pk=None):
@@ -174,7 +174,7 @@ class EventNightActions:
 
     @extend_schema(methods=["GET"], responses={200: TableSerializer(many=True)})
     @extend_schema(
-        methods=["PUT"], request=TablesSetSerializer, responses={200: TableSerializer(many=True), 400: ErrorSerializer}
+        methods=["PUT"], request=TablesSetSerializer, responses={200: TableSerializer(many=True), 400: BAD_REQUEST}
     )
     @action(detail=True, methods=["get", "put"], **WHOLE_LIST)
     def tables(self, request, pk=None):
@@ -189,7 +189,7 @@ class EventNightActions:
             tables_set(event=event, actor=request.user, tables=rows)
         return Response(TableSerializer(tables_of(event), many=True).data)
 
-    @extend_schema(request=None, responses={200: SeatingResultSerializer, 400: ErrorSerializer})
+    @extend_schema(request=None, responses={200: SeatingResultSerializer, 400: BAD_REQUEST})
     @action(detail=True, methods=["post"])
     def seating(self, request, pk=None):
         """Seat everyone coming, replacing earlier placements: parties together, access needs at
@@ -228,7 +228,7 @@ class EventNightActions:
             return {"guest": guest_id, "outcome": "refused", "detail": error.message, "checked_in_at": None}
         return {"guest": guest_id, "outcome": "arrived", "detail": "", "checked_in_at": marked.checked_in_at}
 
-    @extend_schema(request=WalkInSerializer, responses={201: GUEST_FOR_ROLE, 400: ErrorSerializer})
+    @extend_schema(request=WalkInSerializer, responses={201: GUEST_FOR_ROLE, 400: BAD_REQUEST})
     @action(detail=True, methods=["post"], url_path="walk-ins")
     def walk_ins(self, request, pk=None):
         """Someone not on the list, let in at the door: marked arrived now."""
@@ -318,7 +318,7 @@ class RunningOrderItemViewSet(viewsets.GenericViewSet):
         return RunningOrderItem.objects.filter(event__programme_id__in=organised).select_related("event")
 
     @extend_schema(
-        request=RunningOrderItemCreateSerializer, responses={201: OrganiserRunningOrderItemSerializer, 400: ErrorSerializer}
+        request=RunningOrderItemCreateSerializer, responses={201: OrganiserRunningOrderItemSerializer, 400: BAD_REQUEST}
     )
     def create(self, request):
         """Insert an item at `position` (at the end when left out); the items after it move down."""
@@ -337,7 +337,7 @@ class RunningOrderItemViewSet(viewsets.GenericViewSet):
         return Response(_organiser_item(item), status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        request=RunningOrderItemUpdateSerializer, responses={200: OrganiserRunningOrderItemSerializer, 400: ErrorSerializer}
+        request=RunningOrderItemUpdateSerializer, responses={200: OrganiserRunningOrderItemSerializer, 400: BAD_REQUEST}
     )
     def partial_update(self, request, pk=None):
         """Change the item; only the fields sent are changed (`presenters` replaces the list)."""
@@ -354,7 +354,7 @@ class RunningOrderItemViewSet(viewsets.GenericViewSet):
         running_order_remove(item=self.get_object(), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(request=WinnerSerializer, responses={200: OrganiserRunningOrderItemSerializer, 400: ErrorSerializer})
+    @extend_schema(request=WinnerSerializer, responses={200: OrganiserRunningOrderItemSerializer, 400: BAD_REQUEST})
     @action(detail=True, methods=["post"])
     def winner(self, request, pk=None):
         """Record the award's winner, one of its finalists (null clears it and seals it again).
@@ -371,7 +371,7 @@ class RunningOrderItemViewSet(viewsets.GenericViewSet):
         winner_set(item=item, actor=request.user, nomination=nomination)
         return Response(_organiser_item(item))
 
-    @extend_schema(request=None, responses={200: OrganiserRunningOrderItemSerializer, 400: ErrorSerializer})
+    @extend_schema(request=None, responses={200: OrganiserRunningOrderItemSerializer, 400: BAD_REQUEST})
     @action(detail=True, methods=["post"])
     def reveal(self, request, pk=None):
         """Reveal the recorded winner: event staff see it from now on."""
@@ -416,7 +416,7 @@ class GuestViewSet(viewsets.GenericViewSet):
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(serializer_class(page, many=True).data)
 
-    @extend_schema(request=CheckInSerializer, responses={200: GUEST_FOR_ROLE, 400: ErrorSerializer, 409: ErrorSerializer})
+    @extend_schema(request=CheckInSerializer, responses={200: GUEST_FOR_ROLE, 400: BAD_REQUEST, 409: ErrorSerializer})
     @action(detail=True, methods=["post"], url_path="check-in", filter_backends=[])
     def check_in(self, request, pk=None):
         """Mark the guest arrived (at `at`, from a phone that was offline, or now). A second mark
@@ -435,7 +435,7 @@ class GuestViewSet(viewsets.GenericViewSet):
         guest_check_in_undo(guest=guest, actor=request.user)
         return Response(_guest_for(request.user, guest))
 
-    @extend_schema(request=GuestMoveSerializer, responses={200: OrganiserGuestSerializer, 400: ErrorSerializer})
+    @extend_schema(request=GuestMoveSerializer, responses={200: OrganiserGuestSerializer, 400: BAD_REQUEST})
     @action(detail=True, methods=["post"], filter_backends=[])
     def move(self, request, pk=None):
         """Move the guest to another table by hand (null: not seated). The table must have room,

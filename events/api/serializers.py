@@ -2,7 +2,8 @@
 invitation (addressees, gate, deliveries) and the invitee's own (through the private link), which
 names a finalist by their announce name only and has no addresses, references or history."""
 
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import serializers
 
 from nominations.api.serializers import line, paragraph
@@ -259,6 +260,13 @@ class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField(help_text="What is wrong and what to do about it")
     code = serializers.CharField()
     field = serializers.CharField(required=False, help_text="The input at fault, when there is one")
+
+
+# A 400 is either DRF's field errors ({"field": ["message", ...]}) or a refusal as above.
+BAD_REQUEST = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description='Field errors {"field": ["message"]}, or a refusal {"detail", "code", "field"}',
+)
 
 
 class BlockedSerializer(serializers.Serializer):

@@ -46,6 +46,7 @@ from .filters import EventFilterSet, InvitationFilterSet
 from .night_reads import events_at_the_door_of
 from .night_views import DOOR_ACTIONS, EventNightActions
 from .serializers import (
+    BAD_REQUEST,
     BlockedSerializer,
     DeliverySerializer,
     ErrorSerializer,
@@ -133,7 +134,7 @@ class EventViewSet(EventNightActions, viewsets.GenericViewSet):
     def retrieve(self, request, pk=None):
         return Response(EventSerializer(self.get_object()).data)
 
-    @extend_schema(request=EventCreateSerializer, responses={201: EventSerializer, 400: ErrorSerializer})
+    @extend_schema(request=EventCreateSerializer, responses={201: EventSerializer, 400: BAD_REQUEST})
     def create(self, request):
         """Create the programme's event (one per programme)."""
         payload = EventCreateSerializer(data=request.data)
@@ -149,7 +150,7 @@ class EventViewSet(EventNightActions, viewsets.GenericViewSet):
         event = event_save(actor=request.user, programme=programme, **values)
         return Response(EventSerializer(event).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=EventUpdateSerializer, responses={200: EventSerializer, 400: ErrorSerializer})
+    @extend_schema(request=EventUpdateSerializer, responses={200: EventSerializer, 400: BAD_REQUEST})
     def partial_update(self, request, pk=None):
         """Change the event; only the fields sent are changed."""
         event = self.get_object()
@@ -194,7 +195,7 @@ class EventViewSet(EventNightActions, viewsets.GenericViewSet):
         body = {"created": [i.pk for i in result.created], "already_invited": result.already_invited}
         return Response(body, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
 
-    @extend_schema(request=SendInvitationsSerializer, responses={200: SendResultSerializer, 400: ErrorSerializer})
+    @extend_schema(request=SendInvitationsSerializer, responses={200: SendResultSerializer, 400: BAD_REQUEST})
     @action(detail=True, methods=["post"], url_path="send-invitations")
     def send_invitations(self, request, pk=None):
         """Send every draft invitation (or those named) that passes the safeguarding gate; the
@@ -251,7 +252,7 @@ class InvitationViewSet(viewsets.GenericViewSet):
     def retrieve(self, request, pk=None):
         return Response(InvitationSerializer(self.get_object()).data)
 
-    @extend_schema(request=InvitationCreateSerializer, responses={201: InvitationSerializer, 400: ErrorSerializer})
+    @extend_schema(request=InvitationCreateSerializer, responses={201: InvitationSerializer, 400: BAD_REQUEST})
     def create(self, request):
         """Invite someone who is not a finalist: a presenter, performer, compere, VIP ..."""
         payload = InvitationCreateSerializer(data=request.data)
@@ -263,7 +264,7 @@ class InvitationViewSet(viewsets.GenericViewSet):
         invitation = invitation_create(event=event, actor=request.user, **values)
         return Response(self._fresh(invitation), status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=InvitationUpdateSerializer, responses={200: InvitationSerializer, 400: ErrorSerializer})
+    @extend_schema(request=InvitationUpdateSerializer, responses={200: InvitationSerializer, 400: BAD_REQUEST})
     def partial_update(self, request, pk=None):
         """Change the addressee, the invitee's name and title (not a finalist's), or the number
         of guests allowed. All or nothing."""
@@ -292,7 +293,7 @@ class InvitationViewSet(viewsets.GenericViewSet):
             return Response(body, status=status.HTTP_409_CONFLICT)
         return Response(self._fresh(invitation))
 
-    @extend_schema(request=None, responses={200: InvitationSerializer, 400: ErrorSerializer, 409: ErrorSerializer})
+    @extend_schema(request=None, responses={200: InvitationSerializer, 400: BAD_REQUEST, 409: ErrorSerializer})
     @action(detail=True, methods=["post"])
     def resend(self, request, pk=None):
         """Send a sent or answered invitation again, with a new link (earlier links keep working)."""
@@ -300,7 +301,7 @@ class InvitationViewSet(viewsets.GenericViewSet):
         invitation_resend(invitation=invitation, actor=request.user)
         return Response(self._fresh(invitation))
 
-    @extend_schema(request=RevokeSerializer, responses={200: InvitationSerializer, 400: ErrorSerializer})
+    @extend_schema(request=RevokeSerializer, responses={200: InvitationSerializer, 400: BAD_REQUEST})
     @action(detail=True, methods=["post"])
     def revoke(self, request, pk=None):
         """Withdraw the invitation: its links stop working and any seats are given back."""
@@ -310,7 +311,7 @@ class InvitationViewSet(viewsets.GenericViewSet):
         invitation_revoke(invitation=invitation, actor=request.user, reason=payload.validated_data["reason"])
         return Response(self._fresh(invitation))
 
-    @extend_schema(request=QuoteSerializer, responses={200: InvitationSerializer, 400: ErrorSerializer})
+    @extend_schema(request=QuoteSerializer, responses={200: InvitationSerializer, 400: BAD_REQUEST})
     @action(detail=True, methods=["post"], url_path="approve-quote")
     def approve_quote(self, request, pk=None):
         """Approve the nominator's words to quote in the invitation (blank: no quote)."""
@@ -334,7 +335,7 @@ class EmailDeliveryViewSet(viewsets.GenericViewSet):
             invitation__event__programme_id__in=programme_ids_with_role(self.request.user, Role.ORGANISER)
         ).select_related("invitation__event")
 
-    @extend_schema(request=None, responses={200: DeliverySerializer, 400: ErrorSerializer})
+    @extend_schema(request=None, responses={200: DeliverySerializer, 400: BAD_REQUEST})
     @action(detail=True, methods=["post"])
     def retry(self, request, pk=None):
         delivery = delivery_retry(delivery=self.get_object(), actor=request.user)
@@ -399,7 +400,7 @@ class RsvpViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         request=RsvpRespondSerializer,
-        responses={200: RsvpResultSerializer, 400: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer},
+        responses={200: RsvpResultSerializer, 400: BAD_REQUEST, 404: ErrorSerializer, 409: ErrorSerializer},
     )
     @action(detail=False, methods=["post"])
     def respond(self, request):

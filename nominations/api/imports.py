@@ -1,5 +1,6 @@
 """Uploading a spreadsheet of nominations collected elsewhere: organisers only."""
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
@@ -70,9 +71,9 @@ class NominationImportViewSet(viewsets.GenericViewSet):
         responses={
             200: OpenApiResponse(ImportReportSerializer, description="Every row accepted: checked (dry run) or imported."),
             400: OpenApiResponse(
-                ImportReportSerializer,
-                description="Rows refused (the report names each row, column and reason; nothing was written), "
-                "or the file itself refused: then {detail, code} names the problem.",
+                OpenApiTypes.OBJECT,
+                description="Rows refused: the import report (as for 200) naming each row, column and reason; "
+                "nothing was written. Or the request itself refused: {detail, code} or field errors name the problem.",
             ),
             403: OpenApiResponse(description="Not an organiser of the programme."),
             404: OpenApiResponse(description="No such programme."),

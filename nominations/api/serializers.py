@@ -108,8 +108,8 @@ class NomineeIdentitySerializer(serializers.ModelSerializer):
     """Every field of a nominee. Only for organisers and the allocated worker; each read is logged."""
 
     announce_name = serializers.SerializerMethodField()
-    allocated_worker = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    safeguarding_checked_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    allocated_worker = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    safeguarding_checked_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     safeguarding_complete = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -170,7 +170,7 @@ class NominationSerializer(serializers.ModelSerializer):
     category_name = serializers.CharField(source="category.name", read_only=True)
     announce_name = serializers.SerializerMethodField()
     nominee = NomineeIdentitySerializer(read_only=True)
-    group = GroupSerializer(read_only=True)
+    group = GroupSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Nomination

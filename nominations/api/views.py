@@ -2,7 +2,7 @@ import tempfile
 
 from django.db.models import Prefetch
 from django.http import FileResponse
-from django.shortcuts import get_object_or_404
+from rest_framework.generics import get_object_or_404  # a malformed id is a 404 too
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets

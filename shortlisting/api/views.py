@@ -3,7 +3,7 @@ import tempfile
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.http import FileResponse
-from django.shortcuts import get_object_or_404
+from rest_framework.generics import get_object_or_404  # a malformed id is a 404 too
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
