@@ -1,0 +1,94 @@
+"""The night: a volunteer checks guests in on a phone (also with no signal), and the organiser
+downloads the event-night workbook."""
+
+from io import BytesIO
+
+import re
+
+import pytest
+from openpyxl import load_workbook
+from playwright.sync_api import expect
+
+from awards.enums import Role
+from events.enums import InvitationStatus
+from events.models import Guest, Invitation
+from events.night import running_order_generate, seating_assign, tables_set
+from events.services import GuestInput, RsvpAnswer, finalist_invitations_create, rsvp_respond
+
+from ..conftest import user_with_role
+from ..events.conftest import cleared_nominee, confirmed_finalists
+from ..factories import CategoryFactory, EventFactory, ProgrammeFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def night_event():
+    programme = ProgrammeFactory()
+    category = CategoryFactory(programme=programme, name="Positive Choices")
+    organiser = user_with_role(programme, Role.ORGANISER, "organiser")
+    user_with_role(programme, Role.EVENT_STAFF, "door")
+    event = EventFactory(programme=programme)
+    nominees = [cleared_nominee(programme, legal_first_name=name) for name in ("Rowan", "Skye")]
+    confirmed_finalists(programme, category, nominees)
+    finalist_invitations_create(event=event, actor=organiser)
+    for number, invitation in enumerate(Invitation.objects.filter(event=event).order_by("pk")):
+        invitation.status = InvitationStatus.SENT
+        invitation.save()
+        guest = GuestInput(name=("Jo Carer", "Sam Carer")[number], relationship="carer", access_needs=("wheelchair",) if number else ())
+        rsvp_respond(invitation=invitation, answer=RsvpAnswer(attending=True, party=(GuestInput(name=""), guest)))
+    running_order_generate(event=event, actor=organiser)
+    tables_set(event=event, actor=organiser, tables=[(1, 6, True), (2, 6, False)])
+    seating_assign(event=event, actor=organiser)
+    return event
+
+
+def test_a_volunteer_checks_guests_in_on_a_phone_even_without_signal(journey, night_event):
+    volunteer = journey("door", phone=True)
+    volunteer.login("door")
+    page = volunteer.go(f"/event/{night_event.pk}/door/")
+    volunteer.check("door")
+
+    page.get_by_label("Find a guest by name or table number").fill("Jo")
+    page.get_by_role("button", name="Find").click()
+    volunteer.shot("found jo")
+    page.get_by_role("button", name=re.compile(r"Arrived\W+Jo Carer")).click()
+    expect(page.get_by_role("button", name=re.compile(r"Undo\W+Jo Carer has not arrived"))).to_be_visible()
+    volunteer.check("jo arrived")
+
+    # The signal drops: the next arrival is kept on the phone and sent when it comes back.
+    page.goto(volunteer.base_url + f"/event/{night_event.pk}/door/?q=Sam")
+    volunteer.context.set_offline(True)
+    page.get_by_role("button", name=re.compile(r"Arrived\W+Sam Carer")).click()
+    expect(page.get_by_role("button", name=re.compile(r"Undo\W+Sam Carer has not arrived"))).to_be_visible()
+    volunteer.shot("sam arrived offline")
+    assert Guest.objects.get(name="Sam Carer").checked_in_at is None
+    volunteer.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_function(
+        "() => !localStorage.length || Object.values(localStorage).every(v => !v.includes('\"guest\"'))", timeout=15_000
+    )
+    page.wait_for_timeout(500)
+    assert Guest.objects.get(name="Sam Carer").checked_in_at is not None
+    assert Guest.objects.filter(event=night_event, checked_in_at__isnull=False).count() == 2
+    volunteer.console_errors.clear()  # the failed request while offline is expected
+    page.reload()
+    volunteer.check("back online")
+
+
+def test_the_organiser_downloads_the_event_night_workbook(journey, night_event):
+    organiser = journey("organiser")
+    organiser.login("organiser")
+    page = organiser.go(f"/event/{night_event.pk}/running-order/")
+    organiser.check("running order")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Event-night workbook (XLSX)").click()
+    download = download_info.value
+    with open(download.path(), "rb") as file:
+        workbook = load_workbook(BytesIO(file.read()))
+    assert download.suggested_filename.endswith(".xlsx")
+    assert workbook.sheetnames == [
+        "Running order", "Compere script", "Finalists by category", "Guest list", "Table plan",
+        "Dietary and access", "Photography", "Presenters",
+    ]
+    assert workbook["Guest list"].max_row - 1 == Guest.objects.filter(event=night_event).count()
