@@ -213,8 +213,6 @@ PROUD_RSVP_LINK_RATE = os.environ.get("PROUD_RSVP_LINK_RATE", "30/h")
 PROUD_RSVP_SESSION_MINUTES = int(os.environ.get("PROUD_RSVP_SESSION_MINUTES", "120"))
 # Retention (DESIGN.md rule 7): `manage.py apply_retention` anonymises a programme this many months after its event.
 PROUD_RETENTION_MONTHS = int(os.environ.get("PROUD_RETENTION_MONTHS", "12"))
-# Retention (DESIGN.md rule 7): `manage.py apply_retention` anonymises a programme this many months after its event.
-PROUD_RETENTION_MONTHS = int(os.environ.get("PROUD_RETENTION_MONTHS", "12"))
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
 # Behind a proxy every request comes from the proxy's address: NUM_PROXIES says how many
 # trusted proxies append to X-Forwarded-For, so limits apply to the real client.

@@ -20,7 +20,6 @@ urlpatterns = [
     path("organise/", include("nominations.organiser_urls")),
     path("dashboard/", include("events.dashboard_urls")),
     path("data-protection/", include("events.data_protection_urls")),
-    path("data-protection/", include("events.data_protection_urls")),
     # Login, logout, and the password reset that invited panel members use to choose a password.
     path("accounts/two-factor/", two_factor, name="two-factor"),
     path("accounts/", include("django.contrib.auth.urls")),
