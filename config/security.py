@@ -14,6 +14,7 @@ from django.shortcuts import render
 logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
+LOGOUT_PATH = "/accounts/logout/"
 # The one endpoint that takes files: its own, larger limit (settings.PROUD_IMPORT_MAX_BYTES).
 IMPORT_PATHS = ("/api/v1/nominations/import/",)
 
@@ -82,4 +83,19 @@ class DatabaseErrorMiddleware:
             response = render(request, "database_error.html", {"message": message}, status=status)
         if status == 503:
             response["Retry-After"] = "5"
+        return response
+
+
+class ClearSiteDataOnLogoutMiddleware:
+    """Signing out clears what this site kept in the browser: the door page keeps a copy of the
+    guest list (names, tables, access needs) for use without signal, and it must not outlive
+    the volunteer's session on a shared phone."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.method == "POST" and request.path == LOGOUT_PATH:
+            response["Clear-Site-Data"] = '"cache", "storage"'
         return response

@@ -73,6 +73,7 @@ MIDDLEWARE = [
     # After authentication so its 413 page can show the usual layout; it reads no body.
     "config.security.RequestSizeMiddleware",
     "config.security.DatabaseErrorMiddleware",
+    "config.security.ClearSiteDataOnLogoutMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Signs out after SESSION_IDLE_MINUTES without a request or SESSION_COOKIE_AGE after sign-in.

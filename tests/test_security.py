@@ -141,3 +141,26 @@ def test_the_session_cookie_is_http_only_and_same_site(client, django_user_model
     cookie = client.cookies.get("sessionid")
     assert cookie is not None
     assert cookie["httponly"] and cookie["samesite"] == "Lax"
+
+
+def test_signing_out_clears_what_the_site_kept_in_the_browser(client, django_user_model):
+    user = django_user_model.objects.create_user("door-volunteer", password="a long enough password 1")
+    client.force_login(user)
+    response = client.post("/accounts/logout/")
+    assert response["Clear-Site-Data"] == '"cache", "storage"'
+    assert "Clear-Site-Data" not in client.get("/").headers
+
+
+def test_event_staff_see_the_door_link_and_organisers_the_event_links(client, programme):
+    from awards.enums import Role
+
+    from .conftest import user_with_role
+
+    door = user_with_role(programme, Role.EVENT_STAFF, "door")
+    organiser = user_with_role(programme, Role.ORGANISER, "organiser")
+    client.force_login(door)
+    page = client.get("/").content.decode()
+    assert 'href="/event/door/"' in page and 'href="/event/"' not in page
+    client.force_login(organiser)
+    page = client.get("/").content.decode()
+    assert 'href="/event/"' in page and 'href="/event/door/"' not in page
