@@ -4,9 +4,9 @@ Nothing here is about a real person: names are random combinations from the list
 below, areas, schools and homes are fictional, e-mail addresses use example.org and
 .test, and phone numbers come from the range Ofcom keeps for drama (07700 900xxx).
 
-Bulk rows are written with bulk_create in batches, because the per-row services would
-take hours at 100,000 nominations. The rows are the ones the services would write:
-match keys, look-alike flags, references from the programme's sequence and a history
+Bulk rows are written in batches with events.demo_scale.insert_rows (COPY on PostgreSQL),
+because the per-row services would take hours at 100,000 nominations. The rows are the ones
+the services would write: match keys, look-alike flags, references from the programme's sequence and a history
 row for every step, so the demo behaves like real intake.
 
 Consent comes before the safeguarding check and the check honours it, as
@@ -30,8 +30,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Permission
-from django.db import connection, transaction
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from awards.enums import Cohort, NomineeKind, ProgrammeStatus, Role
@@ -59,6 +59,8 @@ from nominations.services import PersonInput, age_on, eligibility_problems
 from shortlisting.enums import AssignmentStrategy, PanelRole, ReviewStatus
 from shortlisting.models import Assignment, Review, Score
 from shortlisting.services import assignment_run, panel_create, panel_member_add, review_save
+
+from .demo_scale import copy_rows, insert_dicts, insert_rows, set_column
 
 DEFAULT_NOMINATIONS = 270
 DEFAULT_SEED = 2026
@@ -531,15 +533,21 @@ def demo_exists() -> bool:
 
 
 def seed_demo(
-    *, nominations: int = DEFAULT_NOMINATIONS, seed: int = DEFAULT_SEED, progress: Progress | None = None
+    *, nominations: int = DEFAULT_NOMINATIONS, seed: int = DEFAULT_SEED, progress: Progress | None = None,
+    bulk: bool | None = None,
 ) -> DemoSummary:
     """Build the demo accounts, last year's programme and this year's with `nominations` nominations.
+
+    Above SERVICE_REVIEWS_UP_TO nominations (or with `bulk=True` at any size) reviews, scores and
+    the event are written in bulk, the event at national scale (events.demo_scale).
 
     Guarantees: all or nothing; the same seed gives the same people, categories and
     statuses (timestamps follow the clock); refuses when the demo programme exists.
     """
     if nominations < 0:
         raise ValueError("The number of nominations cannot be negative.")
+    if bulk is None:
+        bulk = nominations > SERVICE_REVIEWS_UP_TO
     with transaction.atomic():
         if demo_exists():
             raise DemoExists("The demo programme already exists.")
@@ -570,12 +578,15 @@ def seed_demo(
         nominees, groups = seeder.run(nominations)
         shortlisting = _ShortlistingSeeder(
             programme=programme, categories=categories, users=users, rng=seeder.rng, now=now, progress=progress,
-        ).run(bulk=nominations > SERVICE_REVIEWS_UP_TO)
-        event = None
-        if nominations <= SERVICE_REVIEWS_UP_TO:
+        ).run(bulk=bulk)
+        if not bulk:
             from .demo_event import seed_event
 
             event = seed_event(programme=programme, users=users, rng=seeder.rng, now=now)
+        else:
+            from .demo_scale import seed_event_at_scale
+
+            event = seed_event_at_scale(programme=programme, users=users, rng=seeder.rng, now=now, nominations=nominations)
     return DemoSummary(
         programme=programme, nominations=nominations, nominees=nominees, groups=groups, event=event, **shortlisting
     )
@@ -845,7 +856,7 @@ class _NominationSeeder:
             nominee.safeguarding_notes = rng.choice(SAFEGUARDING_NOTES)
 
     def _insert_nominees(self, nominees: list[Nominee]) -> list[_Person]:
-        Nominee.objects.bulk_create(nominees, batch_size=BATCH_SIZE)
+        insert_rows(Nominee, nominees)
         consents, history = [], []
         for nominee in nominees:
             # The consent conversation comes before the check it allows.
@@ -867,8 +878,8 @@ class _NominationSeeder:
                     attendance_safe=nominee.attendance_safe, publicity_level=nominee.publicity_level,
                     photography_allowed=nominee.photography_allowed,
                 ))
-        Consent.objects.bulk_create(consents, batch_size=BATCH_SIZE)
-        NomineeHistory.objects.bulk_create(history, batch_size=BATCH_SIZE)
+        insert_rows(Consent, consents)
+        insert_dicts(NomineeHistory, history)
         reference = self.programme.age_reference_date
         return [
             _Person(
@@ -880,10 +891,12 @@ class _NominationSeeder:
         ]
 
     @staticmethod
-    def _nominee_history(nominee, action, actor, **detail) -> NomineeHistory:
-        return NomineeHistory(
-            nominee_id=nominee.pk, action=action, actor=actor, actor_label=actor.get_username(), detail=detail
-        )
+    def _nominee_history(nominee, action, actor, **detail) -> dict:
+        """A NomineeHistory row (as a dict: instances cost more than the insert at scale)."""
+        return {
+            "nominee_id": nominee.pk, "action": action, "actor_id": actor.pk, "actor_label": actor.get_username(),
+            "detail": detail,
+        }
 
     def _consents(self, nominee: Nominee) -> list[Consent]:
         """The answers _safeguarding planned, as current Consent rows (a refusal is given=False)."""
@@ -931,15 +944,15 @@ class _NominationSeeder:
                 name = f"{rng.choice(AREAS)} {rng.choice(GROUP_PROJECTS)} {rng.randint(2, 99)}"
             names.add(name)
             groups.append(NomineeGroup(programme_id=self.programme.pk, name=name))
-        NomineeGroup.objects.bulk_create(groups, batch_size=BATCH_SIZE)
+        insert_rows(NomineeGroup, groups)
         membership = NomineeGroup.members.through
-        membership.objects.bulk_create(
+        insert_rows(
+            membership,
             [
                 membership(nomineegroup_id=group.pk, nominee_id=member.pk)
                 for group in groups
                 for member in rng.sample(young, min(len(young), rng.randint(2, 6)))
             ],
-            batch_size=BATCH_SIZE,
         )
         return groups
 
@@ -956,13 +969,8 @@ class _NominationSeeder:
                 flagged.append((min(earlier), person.pk))
             by_names.setdefault(f"{first}|{last}", person.pk)
             by_surname_and_birth.setdefault(f"{last}|{born}", person.pk)
-        # One prepared statement for every row: bulk_update's CASE per batch takes seconds at scale.
-        quote = connection.ops.quote_name
-        table, column = Nominee._meta.db_table, Nominee._meta.get_field("possible_duplicate_of").column
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"UPDATE {quote(table)} SET {quote(column)} = %s WHERE {quote(Nominee._meta.pk.column)} = %s", flagged
-            )
+        # bulk_update's CASE per batch takes seconds at scale.
+        set_column(Nominee, "possible_duplicate_of", flagged)
 
     # Nominations
 
@@ -1047,6 +1055,8 @@ class _NominationSeeder:
                 why_it_matters=rng.choice(WHY_IT_MATTERS[voice]).format(name=name),
                 anything_else=rng.choice(ANYTHING_ELSE).format(name=name) if kind == "young" and rng.random() < 0.3 else "",
                 submitted_at=None if status == NominationStatus.DRAFT else submitted_at,
+                # Written when it was submitted, so the history reads in order (drafts: now).
+                created_at=None if status == NominationStatus.DRAFT else submitted_at,
             )
             reason = ""
             if status == NominationStatus.INELIGIBLE:
@@ -1060,7 +1070,6 @@ class _NominationSeeder:
                 self._insert_nominations(batch)
                 batch = []
                 self.progress("nominations", number, total)
-        self._backdate_history()
 
     def _status(self, position: float) -> str:
         """A status for the nomination submitted at `position` (0 first, 1 latest): the organiser
@@ -1076,22 +1085,25 @@ class _NominationSeeder:
         return NominationStatus.SUBMITTED
 
     def _insert_nominations(self, batch: list[tuple[Nomination, str]]) -> None:
-        Nomination.objects.bulk_create([nomination for nomination, _ in batch], batch_size=BATCH_SIZE)
+        insert_rows(Nomination, [nomination for nomination, _ in batch])
         history = []
         for nomination, reason in batch:
             # Imports are run by the organiser; everything else comes from the nominator.
             actor = self.organiser if nomination.source == Source.IMPORT else nomination.nominator_user
             label = actor.get_username() if actor else "nominator"
-            history.append(NominationHistory(
-                nomination_id=nomination.pk, action="nominations.nomination.created", to_status=NominationStatus.DRAFT,
-                actor=actor, actor_label=label, reason=f"via {Source(nomination.source).label.lower()}",
-            ))
+            # NominationHistory rows, as dicts: instances cost more than the insert at scale.
+            history.append({
+                "nomination_id": nomination.pk, "action": "nominations.nomination.created", "from_status": "",
+                "to_status": NominationStatus.DRAFT, "actor_id": actor.pk if actor else None, "actor_label": label,
+                "reason": f"via {Source(nomination.source).label.lower()}", "at": nomination.submitted_at,
+            })
             if nomination.status == NominationStatus.DRAFT:
                 continue
-            history.append(NominationHistory(
-                nomination_id=nomination.pk, action="nominations.nomination.submitted",
-                from_status=NominationStatus.DRAFT, to_status=NominationStatus.SUBMITTED, actor=actor, actor_label=label,
-            ))
+            history.append({
+                "nomination_id": nomination.pk, "action": "nominations.nomination.submitted",
+                "from_status": NominationStatus.DRAFT, "to_status": NominationStatus.SUBMITTED,
+                "actor_id": actor.pk if actor else None, "actor_label": label, "reason": "", "at": nomination.submitted_at,
+            })
             if nomination.status in (NominationStatus.ELIGIBLE, NominationStatus.INELIGIBLE):
                 actor, label = self.organiser, self.organiser.get_username()
             elif reason == CONSENT_REFUSED_REASON:
@@ -1102,22 +1114,12 @@ class _NominationSeeder:
                 label = actor.get_username() if actor else "nominator (private link)"
             else:
                 continue
-            history.append(NominationHistory(
-                nomination_id=nomination.pk, action=f"nominations.nomination.{nomination.status}",
-                from_status=NominationStatus.SUBMITTED, to_status=nomination.status,
-                actor=actor, actor_label=label, reason=reason,
-            ))
-        NominationHistory.objects.bulk_create(history, batch_size=BATCH_SIZE)
-
-    def _backdate_history(self) -> None:
-        """bulk_create stamps every row with the time of the run; move creation and submission
-        to when the nomination was submitted, so the history reads in order."""
-        submitted = Nomination.objects.filter(programme=self.programme, submitted_at__isnull=False)
-        submitted.update(created_at=F("submitted_at"))
-        NominationHistory.objects.filter(
-            nomination__in=submitted,
-            action__in=["nominations.nomination.created", "nominations.nomination.submitted"],
-        ).update(at=Subquery(Nomination.objects.filter(pk=OuterRef("nomination_id")).values("submitted_at")[:1]))
+            history.append({
+                "nomination_id": nomination.pk, "action": f"nominations.nomination.{nomination.status}",
+                "from_status": NominationStatus.SUBMITTED, "to_status": nomination.status,
+                "actor_id": actor.pk if actor else None, "actor_label": label, "reason": reason,
+            })
+        insert_dicts(NominationHistory, history)
 
 
 class _ShortlistingSeeder:
@@ -1231,12 +1233,10 @@ class _ShortlistingSeeder:
         0..max_score; a submitted review has every criterion and submitted_at."""
         rng = self.rng
         total = len(plans)
-        quote = connection.ops.quote_name
-        columns = ", ".join(quote(Score._meta.get_field(name).column) for name in ("review", "criterion", "value"))
-        score_insert = f"INSERT INTO {quote(Score._meta.db_table)} ({columns}) VALUES (%s, %s, %s)"
+        columns = [Score._meta.get_field(name).column for name in ("review", "criterion", "value")]
         for start in range(0, total, BATCH_SIZE):
             batch = plans[start:start + BATCH_SIZE]
-            reviews = Review.objects.bulk_create([
+            reviews = insert_rows(Review, [
                 Review(
                     assignment_id=pk, comment=comment,
                     status=ReviewStatus.SUBMITTED if submit else ReviewStatus.DRAFT,
@@ -1244,11 +1244,10 @@ class _ShortlistingSeeder:
                 )
                 for pk, submit, _, comment in batch
             ])
-            # One prepared statement for the scores: bulk_create spends seconds building objects at scale.
-            with connection.cursor() as cursor:
-                cursor.executemany(score_insert, [
-                    (review.pk, criterion, value)
-                    for review, (_, _, scores, _) in zip(reviews, batch)
-                    for criterion, value in scores.items()
-                ])
+            # Plain tuples for the scores: building model instances takes seconds at scale.
+            copy_rows(Score._meta.db_table, columns, [
+                (review.pk, criterion, value)
+                for review, (_, _, scores, _) in zip(reviews, batch)
+                for criterion, value in scores.items()
+            ])
             self.progress("reviews", start + len(batch), total)

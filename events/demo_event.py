@@ -59,9 +59,13 @@ GUEST_FIRST = ("Sam", "Jo", "Alex", "Chris", "Pat", "Jamie", "Robin", "Lee", "Mo
 GUEST_LAST = ("Harper", "Bennett", "Okafor", "Nowak", "Singh", "Doyle", "Price", "Murray", "Kaur", "Evans")
 
 
-def _night(event: Event, rng: random.Random, users: dict) -> None:
-    """A running order with presenters, comperes and a performance; tables, seating; a few arrivals
-    (as if the doors had just opened)."""
+def _night(
+    event: Event, rng: random.Random, users: dict, *, tables: list[tuple[int, int, bool]] | None = None,
+    bulk_arrivals: bool = False,
+) -> None:
+    """A running order with presenters, comperes and a performance; tables (default 25 of 10, the
+    first three accessible), seating; a few arrivals (as if the doors had just opened), through
+    guest_check_in or, for a large night, in one update."""
     from .night import guest_check_in, running_order_add, running_order_generate, running_order_update, seating_assign, tables_set
 
     organiser = users["organiser"]
@@ -78,10 +82,14 @@ def _night(event: Event, rng: random.Random, users: dict) -> None:
             slide=f"S{index + 3:02d}",
         )
     running_order_add(event=event, actor=organiser, position=3, kind="performance", title="Northtown Youth Choir", duration_minutes=8)
-    tables_set(event=event, actor=organiser, tables=[(number, 10, number <= 3) for number in range(1, 26)])
+    tables_set(event=event, actor=organiser, tables=tables or [(number, 10, number <= 3) for number in range(1, 26)])
     seating_assign(event=event, actor=organiser)
     door = users["door"]
-    for guest in Guest.objects.filter(event=event, invitation__status=InvitationStatus.ACCEPTED).order_by("pk")[::7]:
+    arriving = Guest.objects.filter(event=event, invitation__status=InvitationStatus.ACCEPTED).order_by("pk")[::7]
+    if bulk_arrivals:
+        Guest.objects.filter(pk__in=[g.pk for g in arriving]).update(checked_in_at=timezone.now(), checked_in_by=door)
+        return
+    for guest in arriving:
         guest_check_in(guest=guest, actor=door)
 
 

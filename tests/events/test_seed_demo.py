@@ -467,3 +467,45 @@ def test_seed_demo_has_an_event_with_invitations_in_every_state():
     assert event.tables.filter(accessible=True).exists()
     assert not coming.filter(table__isnull=True).exists()
     assert 0 < coming.filter(checked_in_at__isnull=False).count() < coming.count()
+
+
+def test_seed_demo_in_bulk_has_a_national_scale_night_by_the_services_rules():
+    from events import demo_scale
+    from events.enums import InvitationKind, InvitationStatus
+    from events.models import Event, Guest, InvitationHistory
+    from events.night import finalist_nominations
+    from events.services import gate_problems
+    from shortlisting.enums import ShortlistState
+    from shortlisting.models import Shortlist
+
+    out = seed_demo("--nominations", "1200", "--bulk")
+
+    programme = Programme.objects.get(slug="proud-2026")
+    event = Event.objects.get(programme=programme)
+    finalists, seats = demo_scale.scale_event_size(1200)
+    invitations = event.invitations.filter(kind=InvitationKind.FINALIST)
+    coming = Guest.objects.filter(event=event, invitation__status=InvitationStatus.ACCEPTED)
+    assert invitations.count() == finalists == finalist_nominations(event).count()
+    assert set(Shortlist.objects.filter(category__programme=programme).values_list("state", flat=True)) == {ShortlistState.CONFIRMED}
+    assert {i.status for i in invitations} >= {
+        InvitationStatus.DRAFT, InvitationStatus.ACCEPTED, InvitationStatus.DECLINED, InvitationStatus.SENT,
+        InvitationStatus.REVOKED, InvitationStatus.EXPIRED,
+    }
+    # The gate holds back exactly the drafts; everyone it let through is clear.
+    assert all(gate_problems(i) for i in invitations.filter(status=InvitationStatus.DRAFT))
+    assert not any(gate_problems(i) for i in invitations.exclude(status=InvitationStatus.DRAFT))
+    assert event.seats_taken == coming.count() <= event.capacity
+    assert 0 < event.seats_taken <= seats
+    assert all(len(i.guests.all()) <= i.guest_allowance + 1 for i in invitations.prefetch_related("guests"))
+    assert not coming.filter(table__isnull=True).exists()
+    assert not coming.exclude(access_needs=[]).filter(table__accessible=False).exists()
+    assert 0 < coming.filter(checked_in_at__isnull=False).count() < coming.count()
+    assert event.running_order.filter(kind="award").count() == len(set(invitations.values_list("nomination__category", flat=True)))
+    assert InvitationHistory.objects.filter(invitation__in=invitations, action="events.invitation.answered").count() == (
+        invitations.filter(status__in=[InvitationStatus.ACCEPTED, InvitationStatus.DECLINED]).count()
+    )
+    assert NominationHistory.objects.filter(
+        nomination__programme=programme, to_status=NominationStatus.SHORTLISTED
+    ).count() == finalists
+    assert f"Event: {finalists} finalists" in out
+    assert_consent_rules_hold(programme)

@@ -28,8 +28,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty", action="store_true", help="Do nothing when any programme already exists (for `make run`)."
         )
+        parser.add_argument(
+            "--bulk", action="store_true",
+            help=f"Write reviews and the event in bulk whatever the size, as above {demo.SERVICE_REVIEWS_UP_TO:,} "
+            "nominations (the event then has 1 finalist per 100 nominations, up to 1,000, and 5 seats each).",
+        )
 
-    def handle(self, *args, nominations: int, seed: int, if_empty: bool, **options):
+    def handle(self, *args, nominations: int, seed: int, if_empty: bool, bulk: bool = False, **options):
         if not settings.DEBUG:
             raise CommandError(
                 "seed_demo only runs with DEBUG on: it creates accounts whose password is published. "
@@ -43,7 +48,8 @@ class Command(BaseCommand):
         started = time.monotonic()
         try:
             summary = demo.seed_demo(
-                nominations=nominations, seed=seed, progress=self._progress if nominations >= PROGRESS_FROM else None
+                nominations=nominations, seed=seed, progress=self._progress if nominations >= PROGRESS_FROM else None,
+                bulk=bulk or None,
             )
         except demo.DemoExists as exc:
             raise CommandError(
