@@ -176,6 +176,9 @@ class Nomination(models.Model):
         indexes = [
             models.Index(fields=["programme", "status"], name="nomination_programme_status"),
             models.Index(fields=["category", "status"], name="nomination_category_status"),
+            # The lists' default order: a page is read straight off the index, without sorting
+            # (drafts, with no submitted_at, come first and were all sorted on every page).
+            models.Index(fields=["-submitted_at", "-id"], name="nomination_newest_first"),
         ]
         constraints = [
             models.CheckConstraint(
