@@ -34,6 +34,12 @@ def assignments_for_member(user, *, panel=None) -> QuerySet[Assignment]:
     queryset = active_assignments().filter(member__user=user)
     if panel is not None:
         queryset = queryset.filter(panel=panel)
+    return with_card_relations(queryset)
+
+
+def with_card_relations(queryset: QuerySet[Assignment]) -> QuerySet[Assignment]:
+    """What a scoring card shows of an assignment, read in a fixed number of queries. Only for
+    assignments already chosen through assignments_for_member."""
     return queryset.select_related(
         "panel__programme", "member", "nomination__category", "nomination__nominee", "nomination__group", "review"
     ).prefetch_related(
