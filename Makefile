@@ -6,7 +6,7 @@ SHELL := bash
 # Extra pytest arguments for `make test`, e.g.  make test ARGS="-k invitations -x"
 ARGS ?=
 
-.PHONY: help run test lock setup
+.PHONY: help run test lock setup bench
 
 help: ## Show this help
 	@echo "PROUD: make targets"
@@ -23,18 +23,22 @@ test: ## Set up and run the test suite on SQLite and on PostgreSQL
 setup: ## Only create .venv and install the pinned dependencies
 	bash scripts/setup-env
 
+bench: ## Benchmark on PostgreSQL at 100,000 nominations; writes benchmarks/report.* and the README table
+	bash scripts/bench $(ARGS)
+
 lock: ## Regenerate constraints.txt from pyproject.toml in a temporary venv
 	@tmp="$$(mktemp -d)"; trap 'rm -rf "$$tmp"' EXIT; \
-	echo "==> Resolving pyproject.toml's dependencies (+ test extra) in a temporary venv"; \
+	echo "==> Resolving pyproject.toml's dependencies (+ test and bench extras) in a temporary venv"; \
 	python3 -m venv "$$tmp/venv"; \
-	python3 -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; print("\n".join(p["dependencies"] + p["optional-dependencies"]["test"]))' > "$$tmp/requirements.txt"; \
+	python3 -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; print("\n".join(p["dependencies"] + p["optional-dependencies"]["test"] + p["optional-dependencies"]["bench"]))' > "$$tmp/requirements.txt"; \
 	PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1 "$$tmp/venv/bin/python" -m pip install --quiet -r "$$tmp/requirements.txt"; \
 	{ printf '%s\n' \
 	    '# Exact versions of every package PROUD installs, for a reproducible set-up.' \
 	    '# scripts/setup-env installs with:  pip install -c constraints.txt -e ".[test]"' \
+	    '# (scripts/bench adds the bench extra:  -e ".[test,bench]")' \
 	    '#' \
 	    '# Do not edit by hand. To change a dependency, edit pyproject.toml' \
-	    '# ([project.dependencies] / [project.optional-dependencies].test), then run' \
+	    '# ([project.dependencies] / [project.optional-dependencies].test / .bench), then run' \
 	    '#' \
 	    '#     make lock' \
 	    '#' \

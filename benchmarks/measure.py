@@ -1,0 +1,87 @@
+"""Small measuring tools: wall time, peak memory, query counts, latency statistics."""
+
+from __future__ import annotations
+
+import gc
+import statistics
+import time
+import tracemalloc
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.db import connection, reset_queries
+from django.test.utils import CaptureQueriesContext
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_bytes: int | None = None
+    queries: int | None = None
+
+
+def timed(fn: Callable[[], object], *, repeat: int = 1) -> float:
+    """Best wall time of `repeat` calls (the least disturbed by the rest of the machine)."""
+    best = float("inf")
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def peak_memory(fn: Callable[[], object]) -> int:
+    """Peak of Python allocations while `fn` runs (tracemalloc), in bytes. Measured in a run of its
+    own: tracing slows Python down, so times come from untraced runs."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        fn()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak
+
+
+def query_count(fn: Callable[[], object]) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        fn()
+    count = len(captured.captured_queries)
+    reset_queries()
+    return count
+
+
+def measure(fn: Callable[[], object], *, repeat: int = 1) -> Run:
+    """Time (best of `repeat`), then peak memory and queries from one more run each."""
+    seconds = timed(fn, repeat=repeat)
+    return Run(seconds=seconds, peak_bytes=peak_memory(fn), queries=query_count(fn))
+
+
+def latencies(fn: Callable[[], object], *, requests: int, warmup: int = 2) -> dict:
+    for _ in range(warmup):
+        fn()
+    samples = []
+    for _ in range(requests):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return summary(samples)
+
+
+def summary(samples: list[float]) -> dict:
+    ordered = sorted(samples)
+    return {
+        "requests": len(ordered),
+        "median_ms": round(statistics.median(ordered) * 1000, 2),
+        "p95_ms": round(ordered[max(0, round(0.95 * len(ordered)) - 1)] * 1000, 2),
+    }
+
+
+@contextmanager
+def stopwatch():
+    box = {}
+    start = time.perf_counter()
+    yield box
+    box["seconds"] = time.perf_counter() - start

@@ -1,0 +1,170 @@
+"""Turning the measurements into targets met or missed, benchmarks/report.json, benchmarks/report.md
+and the README's table (between the `bench:start` and `bench:end` markers)."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+README = HERE.parent / "README.md"
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+COMMAND = "make bench"
+
+
+def machine() -> dict:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        kib = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+        memory = f"{kib / 1024 / 1024:.0f} GiB"
+    except (OSError, AttributeError):
+        pass
+    postgres = ""
+    try:
+        import psycopg
+
+        with psycopg.connect(os.environ["DATABASE_URL"]) as conn:
+            postgres = conn.execute("SHOW server_version").fetchone()[0]
+    except Exception:  # noqa: BLE001 - the version is a nicety
+        pass
+    return {
+        "cpu": cpu, "cores": os.cpu_count(), "memory": memory, "os": platform.platform(terse=True),
+        "python": platform.python_version(), "postgresql": postgres,
+    }
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.0f} ms" if seconds < 10 else f"{seconds:,.1f} s"
+
+
+def _mb(size: int | None) -> str:
+    return "" if size is None else f"{size / 1024 / 1024:,.1f} MB"
+
+
+def _row(area, measurement, value, comparison="", target="", met=None) -> dict:
+    return {"area": area, "measurement": measurement, "value": value, "comparison": comparison, "target": target,
+            "met": met}
+
+
+def rows(results: dict) -> list[dict]:
+    sizes = results["sizes"]
+    small, big = sizes[0], sizes[-1]
+    tenth = next((s for s in sizes if s * 10 == big), None)
+    by = results["by_size"]
+    out = []
+
+    wb = by[big]["workbook"]
+    ours, only, peer, floor = wb["workbook"], wb["workbook_guest_list_only"], wb["peer_import_export"], wb["floor"]
+    head = f"event of {wb['guests']:,} guests, {wb['finalists']:,} finalists"
+    out.append(_row("Event-night workbook", f"8 styled sheets, {head}",
+                    f"{_ms(ours['seconds'])}, {_mb(ours['peak_bytes'])}, {ours['queries']} queries"))
+    ratio = peer["seconds"] / ours["seconds"]
+    out.append(_row("Event-night workbook", "vs django-import-export XLSX of the guest list only",
+                    f"peer {_ms(peer['seconds'])}, {_mb(peer['peak_bytes'])}", f"peer ÷ ours = {ratio:.2f}×",
+                    "≥ 2× faster", ratio >= 2))
+    ratio = only["seconds"] / floor["seconds"]
+    out.append(_row("Event-night workbook", "guest list sheet (same cells) vs floor: one values_list, write-only, no style",
+                    f"ours {_ms(only['seconds'])}, floor {_ms(floor['seconds'])}", f"ours ÷ floor = {ratio:.2f}×",
+                    "≤ 2×", ratio <= 2))
+    out.append(_row("Event-night workbook", "whole workbook vs the guest-list floor", "",
+                    f"ours ÷ floor = {ours['seconds'] / floor['seconds']:.2f}×"))
+
+    exports = {size: by[size]["export"] for size in sizes}
+    for size in sizes:
+        e = exports[size]
+        out.append(_row("Nominations export", f"{e['rows']:,} rows (streamed XLSX, write-only)",
+                        f"{_ms(e['seconds'])}, {_mb(e['peak_bytes'])}, {e['queries']} queries"))
+    memory = exports[big]["peak_bytes"] / exports[small]["peak_bytes"]
+    out.append(_row("Nominations export", f"peak memory at {big:,} ÷ at {small:,}", f"{memory:.2f}×", "", "< 1.5×", memory < 1.5))
+    if tenth:
+        growth = exports[big]["seconds"] / exports[tenth]["seconds"]
+        out.append(_row("Nominations export", f"growth: time at {big:,} ÷ at {tenth:,}", f"{growth:.2f}", "", "≤ 11", growth <= 11))
+
+    for name, label in (("nominations", "Nominations list"), ("panel_queue", "Panel queue"), ("guests", "Guest list (door)")):
+        queries = {size: by[size]["lists"][name]["queries"] for size in sizes}
+        for size in (small, big):
+            item = by[size]["lists"][name]
+            api, floor_ = item["api"], item["floor"]
+            ratio = api["median_ms"] / floor_["median_ms"]
+            out.append(_row(label, f"{size:,} nominations ({item['rows']:,} rows listed), page of 50",
+                            f"median {api['median_ms']:.1f} ms, p95 {api['p95_ms']:.1f} ms, {item['queries']} queries",
+                            f"floor {floor_['median_ms']:.1f} ms; ratio {ratio:.2f}×", "≤ 3× floor", ratio <= 3))
+        same = len(set(queries.values())) == 1
+        out.append(_row(label, "queries per request at every size",
+                        ", ".join(f"{queries[s]} at {s:,}" for s in sizes), "", "equal", same))
+        if tenth:
+            growth = by[big]["lists"][name]["api"]["median_ms"] / by[tenth]["lists"][name]["api"]["median_ms"]
+            out.append(_row(label, f"growth: median at {big:,} ÷ at {tenth:,}", f"{growth:.2f}", "", "≤ 11", growth <= 11))
+
+    load = results.get("load", {})
+    for name, label in (("nominations_list", "nominations list (API, token)"), ("rsvp_page", "RSVP page (private link session)")):
+        item = load.get(name)
+        if not item:
+            out.append(_row("Throughput", label, load.get("skipped", "not measured")))
+            continue
+        out.append(_row("Throughput", f"{label}, gunicorn 2 workers, wrk {load['connections']} connections × {load['seconds']}s",
+                        f"{item['requests_per_second']:,.1f} req/s, p95 {item['p95_ms']:.0f} ms",
+                        f"{item['requests']:,} requests, {item['errors']} errors", "0 errors", item["errors"] == 0))
+
+    ranking = results["ranking"]
+    for key, label in (("weighted", "weighted totals"), ("normalised", "z-score normalised")):
+        r = ranking[key]
+        out.append(_row("Ranking", f"{ranking['nominations']:,} nominations × {ranking['members']} members × "
+                        f"{ranking['criteria']} criteria ({ranking['scores']:,} scores), {label}",
+                        f"{_ms(r['seconds'])}, {r['queries']} queries, {_mb(r['peak_bytes'])}"))
+    imp = results["import"]
+    for key, label in (("dry_run", "dry run"), ("commit", "real (all or nothing)")):
+        seconds = imp[key]["seconds"]
+        out.append(_row("Import", f"{imp['rows']:,}-row XLSX, {label}",
+                        f"{_ms(seconds)} ({imp['rows'] / seconds:,.0f} rows/s)", f"{imp[key]['accepted']:,} accepted"))
+    return out
+
+
+def markdown_table(report: dict) -> str:
+    m = report["machine"]
+    lines = [
+        f"Measured {report['date']} on {m['cpu']} ({m['cores']} cores, {m['memory']}), {m['os']}, Python {m['python']}, "
+        f"PostgreSQL {m['postgresql']}; the whole run took {report['minutes']:.1f} minutes. Reproduce with `{COMMAND}`.",
+        "",
+        "| area | measurement | result | compared with | target | met |",
+        "|---|---|---|---|---|---|",
+    ]
+    for row in report["rows"]:
+        met = "" if row["met"] is None else ("yes" if row["met"] else "**no**")
+        lines.append(f"| {row['area']} | {row['measurement']} | {row['value']} | {row['comparison']} | {row['target']} | {met} |")
+    return "\n".join(lines)
+
+
+def write(results: dict) -> list[Path]:
+    report = {
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": machine(),
+        "command": COMMAND,
+        "minutes": results["timings_seconds"]["total"] / 60,
+        "rows": rows(results),
+    }
+    results["report"] = report
+    json_path, md_path = HERE / "report.json", HERE / "report.md"
+    json_path.write_text(json.dumps(results, indent=2, default=str) + "\n")
+    table = markdown_table(report)
+    md_path.write_text(f"# PROUD benchmark\n\n{table}\n")
+    paths = [json_path, md_path]
+    text = README.read_text()
+    if START in text and END in text:
+        before, rest = text.split(START, 1)
+        _, after = rest.split(END, 1)
+        README.write_text(f"{before}{START}\n{table}\n{END}{after}")
+        paths.append(README)
+    return paths

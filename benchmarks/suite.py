@@ -1,0 +1,281 @@
+"""The measurements made inside one seeded database (python -m benchmarks.suite PART ...).
+
+Each part prints one JSON object on stdout; the runner (benchmarks.__main__) starts one process
+per database, so every process measures with a warm, private connection.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import tempfile
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+
+
+# --- the event-night workbook -------------------------------------------------------------------
+
+
+def part_workbook(args) -> dict:
+    from events.exporters import EventNightWorkbook
+    from events.models import Event
+
+    from .measure import measure
+    from .peers import GuestListOnly, coming, floor_guest_list, peer_guest_list
+
+    event = Event.objects.get(programme__slug="proud-2026")
+    guests = coming(event).count()
+
+    def ours():
+        with tempfile.TemporaryFile() as spool:
+            EventNightWorkbook(event).write(spool)
+
+    def ours_guest_list():
+        with tempfile.TemporaryFile() as spool:
+            GuestListOnly(event).write(spool)
+
+    def peer():
+        with tempfile.TemporaryFile() as spool:
+            peer_guest_list(event, spool)
+
+    def floor():
+        with tempfile.TemporaryFile() as spool:
+            floor_guest_list(event, spool)
+
+    runs = {name: measure(fn, repeat=args.repeat) for name, fn in (
+        ("workbook", ours), ("workbook_guest_list_only", ours_guest_list), ("peer_import_export", peer), ("floor", floor),
+    )}
+    return {
+        "guests": guests,
+        "finalists": event.invitations.filter(kind="finalist").count(),
+        **{name: run.__dict__ for name, run in runs.items()},
+    }
+
+
+# --- the organisers' nominations export ---------------------------------------------------------
+
+
+def part_export(args) -> dict:
+    from django.contrib.auth import get_user_model
+    from rest_framework.test import APIClient
+
+    from nominations.models import Nomination
+
+    from .measure import measure
+
+    organiser = get_user_model().objects.get(username="organiser")
+    client = APIClient()
+    client.force_authenticate(organiser)
+    rows = Nomination.objects.filter(programme__slug="proud-2026").count()
+
+    def export():
+        response = client.get("/api/v1/nominations/export/", {"programme": "proud-2026"})
+        assert response.status_code == 200, response.status_code
+        size = 0
+        for chunk in response.streaming_content:  # read as a browser would, never held whole
+            size += len(chunk)
+        for close in response._resource_closers:  # not close(): that would close the database connection too
+            close()
+        return size
+
+    run = measure(export, repeat=args.repeat)
+    return {"rows": rows, **run.__dict__}
+
+
+# --- API lists ----------------------------------------------------------------------------------
+
+NOMINATION_FLOOR_SQL = """
+SELECT n.id, n.reference, p.slug, c.slug, c.name, n.status, n.source, n.nominator_name, n.nominator_email,
+       n.nominator_phone, n.nominator_organisation, n.nominator_relationship, n.nominator_known_recently,
+       n.achievement, n.why_it_matters, n.anything_else, n.submitted_at, n.created_at, n.updated_at,
+       e.id, e.kind, e.legal_first_name, e.legal_last_name, e.preferred_name, e.pronunciation, e.date_of_birth, e.cohort,
+       e.area, w.username, e.allocated_worker_name, e.publicity_level, e.photography_allowed, e.attendance_safe,
+       e.safeguarding_checked_at, s.username, e.safeguarding_notes, e.possible_duplicate_of_id, e.merged_into_id,
+       g.id, g.name
+FROM nominations_nomination n
+JOIN awards_programme p ON p.id = n.programme_id
+JOIN awards_category c ON c.id = n.category_id
+LEFT JOIN nominations_nominee e ON e.id = n.nominee_id
+LEFT JOIN auth_user w ON w.id = e.allocated_worker_id
+LEFT JOIN auth_user s ON s.id = e.safeguarding_checked_by_id
+LEFT JOIN nominations_nomineegroup g ON g.id = n.group_id
+WHERE n.programme_id = %s
+ORDER BY n.submitted_at DESC NULLS FIRST, n.id DESC
+LIMIT 50
+"""
+
+ASSIGNMENT_FLOOR_SQL = """
+SELECT a.id, a.panel_id, c.slug, c.name, n.id, n.nominee_id, n.group_id, n.achievement, n.why_it_matters,
+       r.status, r.submitted_at
+FROM shortlisting_assignment a
+JOIN shortlisting_panelmember m ON m.id = a.member_id
+JOIN nominations_nomination n ON n.id = a.nomination_id
+JOIN awards_category c ON c.id = n.category_id
+LEFT JOIN shortlisting_review r ON r.assignment_id = a.id
+WHERE m.user_id = %s AND n.status IN ('eligible', 'shortlisted', 'not_shortlisted')
+ORDER BY c.display_order, a.nomination_id
+LIMIT 50
+"""
+
+GUEST_FLOOR_SQL = """
+SELECT g.id, g.name, t.number, g.access_needs, g.access_other, g.checked_in_at
+FROM events_guest g
+LEFT JOIN events_invitation i ON i.id = g.invitation_id
+LEFT JOIN events_table t ON t.id = g.table_id
+WHERE g.event_id = %s AND (i.status = 'accepted' OR g.invitation_id IS NULL)
+ORDER BY g.name, g.id
+LIMIT 50
+"""
+
+
+def _floor(sql: str, params: list):
+    from django.db import connection
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    def run():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            names = [f"c{i}" for i in range(len(cursor.description))]
+            rows = [dict(zip(names, row)) for row in cursor.fetchall()]
+        return json.dumps({"results": rows}, cls=DjangoJSONEncoder)
+
+    return run
+
+
+def part_lists(args) -> dict:
+    from django.contrib.auth import get_user_model
+    from rest_framework.test import APIClient
+
+    from awards.models import Programme
+    from events.models import Event
+    from nominations.models import Nomination
+    from shortlisting.selectors import assignments_for_member
+
+    from .measure import latencies, query_count
+    from .peers import coming
+
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=["organiser", "panel", "door"])}
+    programme = Programme.objects.get(slug="proud-2026")
+    event = Event.objects.get(programme=programme)
+    lists = {
+        "nominations": (
+            "organiser", "/api/v1/nominations/", {"programme": "proud-2026"},
+            Nomination.objects.filter(programme=programme).count(),
+            _floor(NOMINATION_FLOOR_SQL, [programme.pk]),
+        ),
+        "panel_queue": (
+            "panel", "/api/v1/assignments/", {},
+            assignments_for_member(users["panel"]).count(),
+            _floor(ASSIGNMENT_FLOOR_SQL, [users["panel"].pk]),
+        ),
+        "guests": (
+            "door", "/api/v1/guests/", {"event": event.pk},
+            coming(event).count(),
+            _floor(GUEST_FLOOR_SQL, [event.pk]),
+        ),
+    }
+    out = {}
+    for name, (username, url, params, rows, floor) in lists.items():
+        client = APIClient()
+        client.force_authenticate(users[username])
+
+        def get(client=client, url=url, params=params):
+            response = client.get(url, params)
+            assert response.status_code == 200, (url, response.status_code)
+            return response
+
+        body = get().json()
+        out[name] = {
+            "rows": rows,
+            "count_in_response": body.get("count"),
+            "queries": query_count(get),
+            "api": latencies(get, requests=args.requests),
+            "floor": latencies(floor, requests=args.requests),
+        }
+    return out
+
+
+# --- ranking --------------------------------------------------------------------------------------
+
+
+def part_ranking(args) -> dict:
+    from django.db import transaction
+
+    from shortlisting.selectors import category_ranking
+
+    from .fixtures import ranking_fixture
+    from .measure import measure
+
+    with transaction.atomic():
+        panel, category, counts = ranking_fixture(nominations=args.rank_nominations)
+    raw = measure(lambda: category_ranking(panel=panel, category=category), repeat=args.repeat)
+    normalised = measure(lambda: category_ranking(panel=panel, category=category, normalise=True), repeat=args.repeat)
+    rows = category_ranking(panel=panel, category=category)
+    return {**counts, "ranked": len(rows), "weighted": raw.__dict__, "normalised": normalised.__dict__}
+
+
+# --- import ----------------------------------------------------------------------------------------
+
+
+def part_import(args) -> dict:
+    from django.contrib.auth import get_user_model
+
+    from awards.models import Programme
+    from nominations.importers import import_nominations
+    from nominations.models import Nomination
+
+    from .fixtures import import_workbook
+    from .measure import stopwatch
+
+    programme = Programme.objects.get(slug="proud-2026")
+    organiser = get_user_model().objects.get(username="organiser")
+    before = Nomination.objects.filter(programme=programme).count()
+    path = import_workbook(rows=args.import_rows, programme=programme)
+    out = {"rows": args.import_rows, "file_bytes": os.path.getsize(path)}
+    for name, dry_run in (("dry_run", True), ("commit", False)):
+        with open(path, "rb") as handle, stopwatch() as clock:
+            report = import_nominations(
+                file=handle, filename="nominations.xlsx", programme=programme, user=organiser, dry_run=dry_run
+            )
+        assert report.refused == 0, report.rows[0].problems if report.rows else report.message
+        out[name] = {"seconds": clock["seconds"], "accepted": report.accepted}
+    out["imported"] = Nomination.objects.filter(programme=programme).count() - before
+    os.unlink(path)
+    return out
+
+
+PARTS = {
+    "workbook": part_workbook,
+    "export": part_export,
+    "lists": part_lists,
+    "ranking": part_ranking,
+    "import": part_import,
+}
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("parts", nargs="+", choices=sorted(PARTS))
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--rank-nominations", type=int, default=10_000)
+    parser.add_argument("--import-rows", type=int, default=10_000)
+    args = parser.parse_args(argv)
+    _setup()
+    random.seed(2026)
+    result = {part: PARTS[part](args) for part in args.parts}
+    json.dump(result, sys.stdout, default=str)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()
+
