@@ -49,7 +49,7 @@ def _allocate_ids(model: type[models.Model], count: int) -> list[int]:
             )
             return [row[0] for row in cursor.fetchall()]
         quote = connection.ops.quote_name
-        cursor.execute(f"SELECT COALESCE(MAX({quote(model._meta.pk.column)}), 0) FROM {quote(table)}")
+        cursor.execute(f"SELECT COALESCE(MAX({quote(model._meta.pk.column)}), 0) FROM {quote(table)}")  # nosec B608 - table and column names from model metadata, quoted; values are parameters
         start = cursor.fetchone()[0] + 1
     return list(range(start, start + count))
 
@@ -67,7 +67,7 @@ def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> N
             marks = ", ".join(["%s"] * len(columns))
             rows = list(rows)
             for start in range(0, len(rows), BATCH):
-                cursor.executemany(f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})", rows[start:start + BATCH])
+                cursor.executemany(f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})", rows[start:start + BATCH])  # nosec B608 - table and column names from model metadata, quoted; values are parameters
 
 
 def insert_rows(model: type[models.Model], objs: Sequence[models.Model]) -> Sequence[models.Model]:
@@ -134,12 +134,12 @@ def set_column(model: type[models.Model], attname: str, pairs: Sequence[tuple[ob
             for start in range(0, len(pairs), 50_000):
                 chunk = pairs[start:start + 50_000]
                 cursor.execute(
-                    f"UPDATE {table} SET {column} = v.value FROM unnest(%s::bigint[], %s::bigint[]) AS v(value, id) "
+                    f"UPDATE {table} SET {column} = v.value FROM unnest(%s::bigint[], %s::bigint[]) AS v(value, id) "  # nosec B608 - table and column names from model metadata, quoted; values are parameters
                     f"WHERE {table}.{pk} = v.id",
                     [[value for value, _ in chunk], [key for _, key in chunk]],
                 )
         else:
-            cursor.executemany(f"UPDATE {table} SET {column} = %s WHERE {pk} = %s", list(pairs))
+            cursor.executemany(f"UPDATE {table} SET {column} = %s WHERE {pk} = %s", list(pairs))  # nosec B608 - table and column names from model metadata, quoted; values are parameters
 
 
 # --- the celebration night of a large programme ---------------------------------------------
