@@ -37,7 +37,7 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"PROUD Awards {2026 + n}")
     slug = factory.Sequence(lambda n: f"proud-{2026 + n}")
-    year = factory.Sequence(lambda n: 2026 + n)
+    year = factory.Sequence(lambda n: 2026 + n % 70)  # within the model's 2000-2100
     reference_prefix = factory.Sequence(lambda n: f"PR{n:02d}")
     status = ProgrammeStatus.OPEN
     nominations_open_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=30))

@@ -58,6 +58,9 @@ def _done(response) -> None:
         b"".join(response.streaming_content)
         for close in response._resource_closers:
             close()
+        stream = getattr(response, "file_to_stream", None)
+        if stream is not None:
+            stream.close()
 
 
 def _counts() -> dict[str, int]:
