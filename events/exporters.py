@@ -15,14 +15,15 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 
-from nominations.enums import NominationStatus, PublicityLevel
+from nominations.enums import NominationStatus
 from nominations.models import Nomination, Nominee
-from nominations.naming import nomination_announce_name
+from nominations.naming import nomination_announce_name, pronunciation_hint
 from nominations.spreadsheets import Column, ListExporter, MultiSheetExporter, SheetSpec
 
 from .enums import AccessNeed, Dietary, GuestRelationship, InvitationKind, InvitationStatus, ItemKind
 from .models import Event, Guest, Invitation, RunningOrderItem, Table
 from .night import finalist_nominations
+from .selectors import guests_coming
 
 UNCHECKED_BOX = "☐"
 
@@ -30,12 +31,6 @@ UNCHECKED_BOX = "☐"
 def _time(value) -> str:
     return f"{timezone.localtime(value):%H:%M}" if value else ""
 
-
-def _pronunciation(nomination: Nomination) -> str:
-    nominee = nomination.nominee
-    if nominee is None or nominee.publicity_level == PublicityLevel.ANONYMOUS:
-        return ""
-    return nominee.pronunciation
 
 
 def _photographs_allowed(nomination: Nomination) -> bool:
@@ -113,7 +108,7 @@ class NightData:
         tables = list(Table.objects.filter(event=event).order_by("number"))
         table_by_id = {table.pk: table for table in tables}
         guests = list(
-            Guest.objects.filter(Q(invitation__status=InvitationStatus.ACCEPTED) | Q(invitation__isnull=True), event=event)
+            guests_coming(event)
             .only(*GUEST_FIELDS)
             .order_by("name", "pk")
         )
@@ -222,7 +217,7 @@ class EventNightWorkbook(MultiSheetExporter):
             rows.append([
                 _time(item.starts_at), item.title, item.category.description,
                 "\n".join(nomination_announce_name(n) for n in finalists),
-                "\n".join(f"{nomination_announce_name(n)}: {_pronunciation(n)}" for n in finalists if _pronunciation(n)),
+                "\n".join(f"{nomination_announce_name(n)}: {pronunciation_hint(n.nominee)}" for n in finalists if pronunciation_hint(n.nominee)),
                 "\n".join(f"{nomination_announce_name(n)}: “{data.citation(n)}”" for n in finalists if data.citation(n)),
                 data.presenters(item),
                 "\n".join(f"{nomination_announce_name(n)}: {data.arrived(n)}" for n in finalists),
@@ -241,7 +236,7 @@ class EventNightWorkbook(MultiSheetExporter):
                 party = data.party_by_invitation.get(invitation.pk, []) if invitation else []
                 guest = data.finalist_guest(nomination)
                 rows.append([
-                    data.categories[category_id].name, nomination_announce_name(nomination), _pronunciation(nomination),
+                    data.categories[category_id].name, nomination_announce_name(nomination), pronunciation_hint(nomination.nominee),
                     invitation.get_status_display() if invitation else "not invited", len(party),
                     guest.table.number if guest and guest.table else "", data.arrived(nomination),
                     "yes" if _photographs_allowed(nomination) else "NO",

@@ -19,6 +19,7 @@ from shortlisting.enums import ShortlistState
 
 from .enums import AccessNeed, InvitationKind, InvitationStatus, ItemKind
 from .models import Event, Guest, Invitation, RunningOrderItem, Table
+from .selectors import guests_coming
 from .services import FINALIST_STATUSES, EventError
 
 # Durations of the items of a first running order, in minutes.
@@ -305,7 +306,7 @@ def _parties(event: Event) -> list[Party]:
     kind_rank = {InvitationKind.FINALIST: 0, InvitationKind.PRESENTER: 1, InvitationKind.COMPERE: 1, InvitationKind.VIP: 2, InvitationKind.PERFORMER: 3}
     parties: dict[str, Party] = {}
     guests = (
-        Guest.objects.filter(Q(invitation__status=InvitationStatus.ACCEPTED) | Q(invitation__isnull=True), event=event)
+        guests_coming(event)
         .values_list("pk", "invitation_id", "invitation__kind", "invitation__nomination__category_id", "access_needs")
         .order_by("invitation_id", "position", "pk")
     )
@@ -448,7 +449,7 @@ def walk_in_add(*, event: Event, actor, name: str, table: Table | None = None, a
 
 def door_totals(event: Event) -> dict:
     """Expected, arrived and per table, in two queries."""
-    coming = Guest.objects.filter(Q(invitation__status=InvitationStatus.ACCEPTED) | Q(invitation__isnull=True), event=event)
+    coming = guests_coming(event)
     totals = coming.aggregate(expected=Count("pk"), arrived=Count("pk", filter=Q(checked_in_at__isnull=False)))
     per_table = list(
         coming.values("table__number")

@@ -23,7 +23,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
-from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -32,11 +31,9 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from awards.enums import Role
 from awards.models import Category
-from awards.rules import is_organiser, programme_ids_with_role
-from nominations.enums import PublicityLevel
-from nominations.naming import nomination_announce_name
+from awards.rules import is_organiser
+from nominations.naming import nomination_announce_name, pronunciation_hint
 from nominations.services import NominationError
 
 from .enums import AccessNeed, InvitationKind, InvitationStatus, ItemKind
@@ -71,7 +68,7 @@ from .night_forms import (
     WinnerForm,
 )
 from .organiser_forms import ActionForm, put_service_error
-from .selectors import events_organised_by
+from .selectors import events_at_the_door, events_organised_by, guests_coming
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Arrivals one request may carry: a phone offline for the whole evening at a large event.
@@ -93,12 +90,6 @@ def _time(value: datetime | None) -> str:
 # --- scope ------------------------------------------------------------------------------------
 
 
-def events_at_the_door(user) -> QuerySet[Event]:
-    """Events whose door the user works: as an organiser or as event staff of the programme."""
-    ids = set(programme_ids_with_role(user, Role.ORGANISER)) | set(programme_ids_with_role(user, Role.EVENT_STAFF))
-    return Event.objects.filter(programme_id__in=ids).select_related("programme")
-
-
 def _organised_event_or_404(request: HttpRequest, event_id: int) -> Event:
     return get_object_or_404(events_organised_by(request.user), pk=event_id)
 
@@ -109,11 +100,6 @@ def _door_event_or_404(request: HttpRequest, event_id: int) -> Event:
 
 def _item_or_404(event: Event, item_id: int) -> RunningOrderItem:
     return get_object_or_404(RunningOrderItem.objects.filter(event=event).select_related("event", "category"), pk=item_id)
-
-
-def _coming(event: Event) -> QuerySet[Guest]:
-    """Everyone expected on the night: guests of accepted invitations and walk-ins."""
-    return Guest.objects.filter(Q(invitation__status=InvitationStatus.ACCEPTED) | Q(invitation__isnull=True), event=event)
 
 
 def _refusal(request: HttpRequest, message: str) -> ActionForm:
@@ -146,14 +132,6 @@ class ItemLine:
     winner: str = ""  # the winner's announce name, only where the viewer may see it
     winner_revealed: bool = False
     winner_form: WinnerForm | None = None
-
-
-def _pronunciation(nomination) -> str:
-    """How to say the name, only when a name is read out at all."""
-    nominee = nomination.nominee
-    if nominee is None or nominee.publicity_level == PublicityLevel.ANONYMOUS:
-        return ""
-    return nominee.pronunciation
 
 
 def _person(invitation: Invitation) -> str:
@@ -222,7 +200,7 @@ def night_lines(event: Event, *, sealed_winners: bool, quotes: bool = False, win
                     FinalistLine(
                         nomination_id=nomination.pk,
                         name=nomination_announce_name(nomination),
-                        pronunciation=_pronunciation(nomination),
+                        pronunciation=pronunciation_hint(nomination.nominee),
                         presence=(IN_THE_ROOM if arrived_at else NOT_YET_ARRIVED) if coming else NOT_COMING,
                         arrived_at=arrived_at,
                         quote=quoted.get(nomination.pk, ""),
@@ -488,7 +466,7 @@ def _access_labels(codes: list[str], other: str) -> list[str]:
 def _table_plan(event: Event) -> tuple[list[PlanTable], PlanTable, list[Guest]]:
     tables = list(Table.objects.filter(event=event).order_by("number"))
     guests = list(
-        _coming(event)
+        guests_coming(event)
         .select_related("table", "invitation__nomination__nominee", "invitation__nomination__group")
         .order_by("invitation_id", "position", "pk")
     )
@@ -618,7 +596,7 @@ class DoorGuest:
 
 
 def _door_guests(event: Event, q: str) -> list[DoorGuest]:
-    guests = _coming(event)
+    guests = guests_coming(event)
     if q.isdigit():
         guests = guests.filter(table__number=int(q))
     elif q:
@@ -763,7 +741,7 @@ def _door_event_for_json(request: HttpRequest, event_id: int) -> Event | JsonRes
 
 def _totals_json(event: Event) -> dict:
     totals = door_totals(event)
-    totals["arrived_guests"] = list(_coming(event).filter(checked_in_at__isnull=False).order_by("pk").values_list("pk", flat=True))
+    totals["arrived_guests"] = list(guests_coming(event).filter(checked_in_at__isnull=False).order_by("pk").values_list("pk", flat=True))
     return totals
 
 

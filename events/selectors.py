@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from awards.enums import Role
@@ -104,3 +104,27 @@ def needs_totals(event: Event) -> dict:
         "transport_needed": transport,
         "no_photographs": photography_refused,
     }
+
+
+def door_programme_ids(user) -> list[int]:
+    """Programmes whose event night `user` works: as an organiser or as event staff."""
+    return sorted(set(programme_ids_with_role(user, Role.ORGANISER)) | set(programme_ids_with_role(user, Role.EVENT_STAFF)))
+
+
+def events_at_the_door(user) -> QuerySet[Event]:
+    """Events whose door the user works."""
+    return Event.objects.filter(programme_id__in=door_programme_ids(user)).select_related("programme")
+
+
+def coming(guests: QuerySet) -> QuerySet:
+    """Of these guests, those expected on the night: under an accepted invitation, or walk-ins."""
+    from .enums import InvitationStatus
+
+    return guests.filter(Q(invitation__status=InvitationStatus.ACCEPTED) | Q(invitation__isnull=True))
+
+
+def guests_coming(event: Event) -> QuerySet:
+    """Everyone expected at this event."""
+    from .models import Guest
+
+    return coming(Guest.objects.filter(event=event))

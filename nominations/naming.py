@@ -32,3 +32,10 @@ def nomination_announce_name(nomination) -> str:
     if nomination.group_id is not None:
         return nomination.group.name
     return announce_name(nomination.nominee)
+
+
+def pronunciation_hint(nominee) -> str:
+    """How to say the name, for the compere: only when a name is read out at all."""
+    if nominee is None or nominee.publicity_level == PublicityLevel.ANONYMOUS:
+        return ""
+    return nominee.pronunciation

@@ -2,8 +2,7 @@ import django_filters
 
 from ..enums import InvitationKind, InvitationStatus
 from ..models import Event, Guest, Invitation
-from ..selectors import events_organised_by
-from .night_reads import events_at_the_door_of
+from ..selectors import events_at_the_door, events_organised_by
 
 
 class EventFilterSet(django_filters.FilterSet):
@@ -56,4 +55,4 @@ class GuestFilterSet(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         user = getattr(self.request, "user", None)
         if user is not None:
-            self.filters["event"].queryset = events_at_the_door_of(user)
+            self.filters["event"].queryset = events_at_the_door(user)

@@ -1,34 +1,16 @@
-"""Reads of the event night for the API, each deciding what its reader may see. (They belong
-with events.selectors; they live here while that module is someone else's to change.)"""
+"""Reads of the event night for the API, each deciding what its reader may see."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
-from awards.enums import Role
-from awards.rules import programme_ids_with_role
 from nominations.models import Nomination
-from nominations.naming import nomination_announce_name
+from nominations.naming import nomination_announce_name, pronunciation_hint
 
-from ..enums import InvitationStatus, ItemKind
+from ..enums import ItemKind
 from ..exporters import NightData
-from ..exporters import _pronunciation as pronunciation_hint
 from ..models import Event, Invitation, RunningOrderItem, Table
 from ..services import invitee_name
-
-
-def door_programme_ids(user) -> list[int]:
-    """Programmes whose event night `user` works: as an organiser or as event staff."""
-    return sorted(set(programme_ids_with_role(user, Role.ORGANISER)) | set(programme_ids_with_role(user, Role.EVENT_STAFF)))
-
-
-def events_at_the_door_of(user):
-    return Event.objects.filter(programme_id__in=door_programme_ids(user)).select_related("programme")
-
-
-def coming(queryset):
-    """Guests who are expected: under an accepted invitation, or let in at the door."""
-    return queryset.filter(Q(invitation__status=InvitationStatus.ACCEPTED) | Q(invitation__isnull=True))
 
 
 def _on_stage(invitation: Invitation | None) -> dict | None:
@@ -46,7 +28,7 @@ def _finalist_line(data: NightData, nomination: Nomination) -> dict:
     return {
         "nomination": nomination.pk,
         "announce_name": nomination_announce_name(nomination),
-        "pronunciation": pronunciation_hint(nomination),
+        "pronunciation": pronunciation_hint(nomination.nominee),
         "in_the_room": in_the_room,
         "arrived_at": arrived_at,
     }

@@ -45,7 +45,8 @@ from ..night import (
 )
 from ..services import EventError
 from .filters import GuestFilterSet
-from .night_reads import coming, compere_script_lines, door_programme_ids, running_order_lines, tables_of
+from ..selectors import coming, door_programme_ids
+from .night_reads import compere_script_lines, running_order_lines, tables_of
 from .night_serializers import (
     ArrivalsResultSerializer,
     ArrivalsSerializer,

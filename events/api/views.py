@@ -21,7 +21,7 @@ from nominations.models import Consent, Nominee
 
 from ..enums import DeliveryStatus, InvitationKind, InvitationStatus
 from ..models import EmailDelivery, Event, Invitation
-from ..selectors import events_organised_by, invitation_for_token, invitations_for_organiser, needs_totals
+from ..selectors import events_at_the_door, events_organised_by, invitation_for_token, invitations_for_organiser, needs_totals
 from ..services import (
     EventError,
     GuestInput,
@@ -43,7 +43,6 @@ from ..services import (
     rsvp_respond,
 )
 from .filters import EventFilterSet, InvitationFilterSet
-from .night_reads import events_at_the_door_of
 from .night_views import DOOR_ACTIONS, EventNightActions
 from .serializers import (
     BAD_REQUEST,
@@ -124,7 +123,7 @@ class EventViewSet(EventNightActions, viewsets.GenericViewSet):
 
     def get_queryset(self):
         if self.action in DOOR_ACTIONS:
-            return events_at_the_door_of(self.request.user)
+            return events_at_the_door(self.request.user)
         return events_organised_by(self.request.user)
 
     def list(self, request):
