@@ -86,10 +86,19 @@ def error_summary(response) -> list[str]:
 # --- searching the whole database ------------------------------------------------------------------
 
 
+# Random by construction: a password hash, a session key or a signed session, in which "Zeb" turns
+# up now and then by chance (a failed CI run found it in a hash). None holds a name in the clear.
+RANDOM_TEXT = {("auth", "password"), ("sessions", "session_key"), ("sessions", "session_data")}
+
+
 def text_values():
-    """(model, field, text) for every text and JSON value in every table."""
+    """(model, field, text) for every text and JSON value in every table, but random strings."""
     for model in apps.get_models():
-        fields = [f for f in model._meta.concrete_fields if isinstance(f, (models.CharField, models.TextField, models.JSONField))]
+        fields = [
+            f for f in model._meta.concrete_fields
+            if isinstance(f, (models.CharField, models.TextField, models.JSONField))
+            and (model._meta.app_label, f.name) not in RANDOM_TEXT
+        ]  # fmt: skip
         if not fields:
             continue
         for row in model._base_manager.values_list(*[f.attname for f in fields]):
