@@ -14,7 +14,27 @@ from awards.enums import Role
 from .conftest import user_with_role
 from .factories import CategoryFactory, CriterionFactory, EventFactory, NominationFactory
 
-schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
+
+
+def closed_after_reading(application):
+    """Close what a WSGI server closes once a response is sent: the response (a download's spooled
+    file) and the request body. schemathesis reads a response without closing it, and werkzeug's
+    test client spools a large generated upload to a temporary file it never closes; either stayed
+    open until the garbage collector found it, in some later test, as an "unclosed file" warning."""
+
+    def app(environ, start_response):
+        body = application(environ, start_response)
+        try:
+            yield from body
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+            environ["wsgi.input"].close()
+
+    return app
+
+
+schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", closed_after_reading(get_wsgi_application()))
 
 pytestmark = pytest.mark.once
 
