@@ -6,7 +6,8 @@ page URL pattern is called by every role, and
   another programme always gets 404 for this programme's objects, never 403;
 - no answer is a server error;
 - no answer to a role below the identity tier carries the young person's identity (legal
-  surname, date of birth, area) or the safeguarding notes, nor an unrevealed winner.
+  surname, date of birth, area) or the safeguarding notes, nor an unrevealed winner, nor (to a
+  panel member who has not scored yet) another member's score.
 
 Each request runs in a transaction that is rolled back, so one role's call cannot change what
 the next role sees."""
@@ -32,7 +33,7 @@ from events.services import GuestInput, RsvpAnswer, finalist_invitations_create,
 from nominations.enums import NominationStatus, PublicityLevel
 from shortlisting.enums import PanelRole
 from shortlisting.models import Assignment, Conflict, Shortlist
-from shortlisting.services import assignment_run
+from shortlisting.services import assignment_run, review_save
 
 from .conftest import user_with_role
 from .events.conftest import cleared_nominee, confirmed_finalists
@@ -60,6 +61,9 @@ SECRETS = {
     "safeguarding notes": "Placement-Secret-Note",
 }
 IDENTITY_TIER = {"organiser", "staff_allocated"}
+# A panel member's scores reach the other members only once they have submitted their own.
+OTHERS_SCORE = "Chair-Score-Comment-Marker"
+SEES_THE_CHAIRS_SCORE = {"chair", "organiser"}
 
 
 @dataclass
@@ -103,6 +107,9 @@ def world(db) -> World:
     Shortlist.objects.filter(category=category).update(state="open")  # open again, so panels can act on it
     assignment_run(panel=panel, actor=users["organiser"])
     Conflict.objects.create(member=members["panel_conflicted"], nominee=secret, source="declared", reason="Knows them")
+    # The chair has scored the eligible nomination; the other members have not scored it yet.
+    chair_assignment = Assignment.objects.get(member__user=users["chair"], nomination=eligible)
+    review_save(assignment=chair_assignment, actor=users["chair"], scores={category.criteria.get().pk: 4}, comment=OTHERS_SCORE, submit=True)
     Shortlist.objects.filter(category=category).update(state="confirmed")
 
     event = EventFactory(programme=programme)
@@ -232,6 +239,8 @@ def leaks(role: str, body: str) -> list[str]:
         found += [name for name, marker in SECRETS.items() if marker in body]
     if role != "organiser" and re.search(r'"winner":\s*(\d+|\{|")', body):
         found.append("unrevealed winner")
+    if role not in SEES_THE_CHAIRS_SCORE and OTHERS_SCORE in body:
+        found.append("another member's score before one's own")
     return found
 
 
@@ -257,6 +266,7 @@ def test_every_api_operation_answers_each_role_as_the_policy_says(world):
     failures = []
     calls = 0
     markers_seen_by_organiser = set()
+    score_seen_by = set()
     for role in ROLES:
         client = APIClient()
         if role != "anonymous":
@@ -282,13 +292,17 @@ def test_every_api_operation_answers_each_role_as_the_policy_says(world):
                 if role == "organiser":
                     markers_seen_by_organiser |= {name for name, marker in SECRETS.items() if marker in body}
                     markers_seen_by_organiser |= {"winner"} if re.search(r'"winner":\s*(\d+|\{|")', body) else set()
+                if OTHERS_SCORE in body:
+                    score_seen_by.add(role)
                 leaked = leaks(role, body)
                 if leaked:
                     failures.append(f"{where} leaks {leaked}")
     assert failures == [], "\n".join(failures)
+    assert "chair" in score_seen_by, "the chair's score is there for the one who may see it"
     assert calls == len(operations) * len(ROLES)
     # The markers are really there for those allowed to see them, so their absence elsewhere means something.
     assert markers_seen_by_organiser == set(SECRETS) | {"winner"}
+    assert "chair" in score_seen_by, "the chair's score is there for the one who may see it"
 
 
 # --- pages ------------------------------------------------------------------------------------
