@@ -349,21 +349,31 @@ def test_merge_through_api(programme, organiser):
 # --- query counts --------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("groups", [0, 1, 2], ids=["no group", "one group", "two groups"])
 @pytest.mark.parametrize("size", [1, 3, 12])
-def test_nomination_list_query_count_is_fixed(programme, organiser, size, django_assert_num_queries):
+def test_nomination_list_query_count_is_fixed(programme, organiser, size, groups, django_assert_num_queries):
+    """The same number of queries whatever the size, and whether or not a group is on the page."""
     from ...factories import NomineeGroupFactory
 
     for _ in range(size):
         NominationFactory(programme=programme, nominee=NomineeFactory(programme=programme, allocated_worker=UserFactory()))
-    group = NomineeGroupFactory(programme=programme)
-    group.members.set([NomineeFactory(programme=programme) for _ in range(size)])
-    NominationFactory(programme=programme, nominee=None, group=group)
+    members = {}
+    for _ in range(groups):
+        group = NomineeGroupFactory(programme=programme)
+        group.members.set([NomineeFactory(programme=programme, allocated_worker=UserFactory()) for _ in range(size)])
+        members[NominationFactory(programme=programme, nominee=None, group=group).reference] = group.members.all()
     client = client_for(organiser)
 
     # roles, count, page, group members, one access-log insert.
     with django_assert_num_queries(5):
         response = client.get("/api/v1/nominations/")
-    assert response.json()["count"] == size + 1
+    body = response.json()
+    assert body["count"] == size + groups
+    shown = {r["reference"]: r["group"] for r in body["results"] if r["group"]}
+    assert {ref: sorted(m["id"] for m in g["members"]) for ref, g in shown.items()} == {
+        ref: sorted(m.pk for m in group_members) for ref, group_members in members.items()
+    }
+    assert IdentityAccess.objects.filter(nominee__in=[m for ms in members.values() for m in ms]).count() == size * groups
 
 
 @pytest.mark.parametrize("size", [1, 3, 12])
