@@ -10,7 +10,7 @@ from django import forms
 from nominations.forms import ErrorSummaryMixin, ParagraphField, line
 
 from .enums import ItemKind
-from .organiser_forms import number_field
+from .organiser_forms import VersionedForm, number_field
 
 TITLE_MAX = 150  # as RunningOrderItem.title
 NOTES_MAX = 2000  # as RunningOrderItem.notes
@@ -39,7 +39,7 @@ class GenerateForm(ErrorSummaryMixin, forms.Form):
     )
 
 
-class ItemForm(ErrorSummaryMixin, forms.Form):
+class ItemForm(VersionedForm):
     """One item of the running order: adding (with a position) or changing it."""
 
     position = number_field(

@@ -23,6 +23,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
+from django.db import transaction
 from django.db.models.functions import Lower
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -31,6 +32,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from awards.concurrency import lock_row
 from awards.models import Category
 from awards.rules import is_organiser
 from nominations.naming import nomination_announce_name, pronunciation_hint
@@ -322,19 +324,28 @@ def item_edit(request: HttpRequest, event_id: int, item_id: int) -> HttpResponse
         form = ItemForm(request.POST, adding=False, **choices)
         if form.is_valid():
             try:
-                changed = running_order_update(
-                    item=item, actor=request.user, presenters=form.chosen_presenters(), **form.item_values()
-                )
+                with transaction.atomic():
+                    # The version check and the write see the same row (awards.concurrency).
+                    lock_row(item)
+                    item = _item_or_404(event, item_id)
+                    stale = form.is_stale(ItemForm.initial_from(item))
+                    if not stale:
+                        changed = running_order_update(
+                            item=item, actor=request.user, presenters=form.chosen_presenters(), **form.item_values()
+                        )
             except NominationError as error:
                 put_service_error(form, error)
                 status = error.status_code
             else:
-                messages.success(request, f"Saved “{changed.title}”. The times after it have been worked out again.")
-                return redirect(_running_order_url(event, changed.pk))
+                if not stale:
+                    messages.success(request, f"Saved “{changed.title}”. The times after it have been worked out again.")
+                    return redirect(_running_order_url(event, changed.pk))
+                form = ItemForm.reopened_after_conflict(ItemForm.initial_from(item), adding=False, **choices)
+                status = 409
         else:
             status = 400
     else:
-        form = ItemForm(initial=ItemForm.initial_from(item), adding=False, **choices)
+        form = ItemForm.opened_on(ItemForm.initial_from(item), adding=False, **choices)
     return render(request, "events/night/item_edit.html", {"event": event, "item": item, "form": form}, status=status)
 
 

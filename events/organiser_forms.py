@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django import forms
 
+from awards.concurrency import STALE_PAGE_MESSAGE, version_of
 from nominations.forms import ErrorSummaryMixin, ParagraphField, line
 from nominations.services import NominationError
 
@@ -23,6 +24,44 @@ OTHER_KINDS = [(kind.value, kind.label) for kind in InvitationKind if kind != In
 def put_service_error(form: forms.Form, error: NominationError) -> None:
     """Show a service's refusal on the field it names, else at the top of the form."""
     form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+class VersionedForm(ErrorSummaryMixin, forms.Form):
+    """A form that changes an existing record. It carries, hidden, the version of the values it
+    was opened with, so a save made over another organiser's later change is caught
+    (awards.concurrency): the view compares it with the record's version under a row lock."""
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    @classmethod
+    def opened_on(cls, values: dict, **kwargs):
+        """The form showing `values` (the record now), with their version."""
+        return cls(initial={**values, "version": version_of(values)}, **kwargs)
+
+    @classmethod
+    def reopened_after_conflict(cls, values: dict, **kwargs):
+        """The form showing the record as another organiser left it, with the error that says the
+        changes sent were not saved."""
+        form = cls.opened_on(values, **kwargs)
+        form.cleaned_data = {}  # add_error needs it; an unbound form has none
+        form.add_error(None, STALE_PAGE_MESSAGE)
+        return form
+
+    def is_stale(self, values: dict) -> bool:
+        """Whether the record has changed since the form was opened. A form sent without a version
+        (not from our page) is not checked."""
+        sent = self.cleaned_data.get("version")
+        return bool(sent) and sent != version_of(values)
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        # The conflict is about the whole form: link it to the first field, where the organiser
+        # starts making their changes again.
+        first = next((field for field in self.visible_fields()), None)
+        anchor = ""
+        if first is not None:
+            radios = isinstance(first.field.widget, forms.RadioSelect)
+            anchor = f"{first.auto_id}_0" if radios else first.auto_id
+        return [(anchor if message == STALE_PAGE_MESSAGE else link, message) for link, message in super().error_summary()]
 
 
 def required_line(label: str, max_length: int, message: str, **kwargs) -> forms.CharField:
@@ -76,7 +115,7 @@ def email_field(label: str, *, required: bool = True, what: str = "an e-mail add
     )
 
 
-class EventForm(ErrorSummaryMixin, forms.Form):
+class EventForm(VersionedForm):
     """The event's details; with `programmes`, also which programme a new event belongs to."""
 
     programme = forms.TypedChoiceField(
@@ -125,11 +164,11 @@ class EventForm(ErrorSummaryMixin, forms.Form):
         )
 
     def event_values(self) -> dict:
-        return {name: value for name, value in self.cleaned_data.items() if name != "programme"}
+        return {name: value for name, value in self.cleaned_data.items() if name not in ("programme", "version")}
 
     @staticmethod
     def initial_from(event) -> dict:
-        return {name: getattr(event, name) for name in EventForm.base_fields if name != "programme"}
+        return {name: getattr(event, name) for name in EventForm.base_fields if name not in ("programme", "version")}
 
 
 class InvitationCreateForm(ErrorSummaryMixin, forms.Form):

@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +21,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from awards.concurrency import lock_row
 from awards.enums import Role
 from awards.models import Programme
 from awards.rules import is_any_organiser, programme_ids_with_role
@@ -161,17 +163,27 @@ def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
         form = EventForm(request.POST)
         if form.is_valid():
             try:
-                event_save(actor=request.user, programme=event.programme, event=event, **form.event_values())
+                with transaction.atomic():
+                    # The version check and the write see the same row: another organiser's
+                    # save waits for this one, or this one for theirs.
+                    lock_row(event)
+                    event = _event_or_404(request, event_id)
+                    stale = form.is_stale(EventForm.initial_from(event))
+                    if not stale:
+                        event_save(actor=request.user, programme=event.programme, event=event, **form.event_values())
             except NominationError as error:
                 put_service_error(form, error)
                 status = error.status_code
             else:
-                messages.success(request, "The event's details are saved.")
-                return redirect("event-admin:event", event_id=event.pk)
+                if not stale:
+                    messages.success(request, "The event's details are saved.")
+                    return redirect("event-admin:event", event_id=event.pk)
+                form = EventForm.reopened_after_conflict(EventForm.initial_from(event))
+                status = 409
         else:
             status = 400
     else:
-        form = EventForm(initial=EventForm.initial_from(event))
+        form = EventForm.opened_on(EventForm.initial_from(event))
     return render(request, "events/organiser/event_edit.html", {"event": event, "form": form}, status=status)
 
 

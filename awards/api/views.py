@@ -1,9 +1,11 @@
 from rest_framework.generics import get_object_or_404  # a malformed id is a 404 too
+from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from ..concurrency import IF_MATCH, PRECONDITION_FAILED, ConditionalWrites
 from ..filters import CategoryFilterSet
 from ..models import Category, Criterion, Programme
 from ..rules import is_organiser, programme_ids_with_role
@@ -45,7 +47,7 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(CategorySerializer(created, many=True).data, status=status.HTTP_201_CREATED)
 
 
-class CategoryViewSet(viewsets.ModelViewSet):
+class CategoryViewSet(ConditionalWrites, viewsets.ModelViewSet):
     """Award categories with their eligibility and rubric. Organisers edit their programme's."""
 
     queryset = Category.objects.none()
@@ -68,16 +70,59 @@ class CategoryViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         return categories_visible_to(self.request.user).prefetch_related("criteria")
 
+    def retrieve(self, request, *args, **kwargs):
+        return self.tagged_object()
 
-class CriterionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    @extend_schema(parameters=[IF_MATCH], responses={200: CategorySerializer, 412: PRECONDITION_FAILED})
+    def update(self, request, *args, **kwargs):
+        """Change the category; with If-Match, only if no one else has changed it since."""
+        with transaction.atomic():
+            category = self.locked_object()
+            serializer = self.get_serializer(category, data=request.data, partial=kwargs.get("partial", False))
+            serializer.is_valid(raise_exception=True)
+            serializer.save()
+        return self.tagged_object()
+
+    @extend_schema(parameters=[IF_MATCH], responses={200: CategorySerializer, 412: PRECONDITION_FAILED})
+    def partial_update(self, request, *args, **kwargs):
+        """Change the fields sent; with If-Match, only if no one else has changed the category since."""
+        return self.update(request, *args, partial=True, **kwargs)
+
+
+class CriterionViewSet(ConditionalWrites, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """Rubric criteria; organisers of the category's programme only."""
 
     queryset = Criterion.objects.none()
     serializer_class = CriterionSerializer
     permission_classes = [ActionRules]
-    action_rules = {"create": any_organiser, "update": authenticated, "partial_update": authenticated}
+    action_rules = {
+        "create": any_organiser,
+        "retrieve": authenticated,
+        "update": authenticated,
+        "partial_update": authenticated,
+    }
 
     def get_queryset(self):
         return Criterion.objects.filter(
             category__programme_id__in=programme_ids_with_role(self.request.user, Role.ORGANISER)
         )
+
+    @extend_schema(responses={200: CriterionSerializer})
+    def retrieve(self, request, pk=None):
+        """The criterion, with the ETag to send in If-Match when changing it."""
+        return self.tagged_object()
+
+    @extend_schema(parameters=[IF_MATCH], responses={200: CriterionSerializer, 412: PRECONDITION_FAILED})
+    def update(self, request, *args, **kwargs):
+        """Change the criterion; with If-Match, only if no one else has changed it since."""
+        with transaction.atomic():
+            criterion = self.locked_object()
+            serializer = self.get_serializer(criterion, data=request.data, partial=kwargs.get("partial", False))
+            serializer.is_valid(raise_exception=True)
+            serializer.save()
+        return self.tagged_object()
+
+    @extend_schema(parameters=[IF_MATCH], responses={200: CriterionSerializer, 412: PRECONDITION_FAILED})
+    def partial_update(self, request, *args, **kwargs):
+        """Change the fields sent; with If-Match, only if no one else has changed the criterion since."""
+        return self.update(request, *args, partial=True, **kwargs)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import status, viewsets
@@ -18,6 +19,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from awards.api.permissions import ActionRules, authenticated
+from awards.concurrency import IF_MATCH, PRECONDITION_FAILED, ConditionalWrites, check_if_match, lock_row, tagged
 from awards.enums import Role
 from awards.models import Category
 from awards.rules import is_any_organiser, is_organiser, programme_ids_with_role
@@ -175,20 +177,27 @@ class EventNightActions:
 
     @extend_schema(methods=["GET"], responses={200: TableSerializer(many=True)})
     @extend_schema(
-        methods=["PUT"], request=TablesSetSerializer, responses={200: TableSerializer(many=True), 400: BAD_REQUEST}
+        methods=["PUT"],
+        request=TablesSetSerializer,
+        parameters=[IF_MATCH],
+        responses={200: TableSerializer(many=True), 400: BAD_REQUEST, 412: PRECONDITION_FAILED},
     )
     @action(detail=True, methods=["get", "put"], **WHOLE_LIST)
     def tables(self, request, pk=None):
-        """The tables with their seats and guests placed. PUT creates or changes the tables listed
-        (by number; all or nothing); tables not listed are kept, and a table's capacity cannot drop
-        below the guests seated at it."""
+        """The tables with their seats and guests placed, and the ETag of that list. PUT creates or
+        changes the tables listed (by number; all or nothing); tables not listed are kept, and a
+        table's capacity cannot drop below the guests seated at it. With If-Match, only if the list
+        has not changed since it was read."""
         event = self.get_object()
         if request.method == "PUT":
-            payload = TablesSetSerializer(data=request.data)
-            payload.is_valid(raise_exception=True)
-            rows = [(t["number"], t["capacity"], t["accessible"]) for t in payload.validated_data["tables"]]
-            tables_set(event=event, actor=request.user, tables=rows)
-        return Response(TableSerializer(tables_of(event), many=True).data)
+            with transaction.atomic():
+                lock_row(event)  # the tables are the event's: its row stands for the whole list
+                check_if_match(request, TableSerializer(tables_of(event), many=True).data)
+                payload = TablesSetSerializer(data=request.data)
+                payload.is_valid(raise_exception=True)
+                rows = [(t["number"], t["capacity"], t["accessible"]) for t in payload.validated_data["tables"]]
+                tables_set(event=event, actor=request.user, tables=rows)
+        return tagged(TableSerializer(tables_of(event), many=True).data)
 
     @extend_schema(request=None, responses={200: SeatingResultSerializer, 400: BAD_REQUEST})
     @action(detail=True, methods=["post"])
@@ -298,7 +307,7 @@ def _item_values(event: Event, data: dict) -> tuple[dict, list[Invitation] | Non
     return values, presenters
 
 
-class RunningOrderItemViewSet(viewsets.GenericViewSet):
+class RunningOrderItemViewSet(ConditionalWrites, viewsets.GenericViewSet):
     """Items of the running order: add one at a position, change it, remove it, record and reveal
     an award's winner. Organisers of the programme only; positions and start times are recomputed
     after every change. The answer is the item as organisers see it."""
@@ -308,6 +317,7 @@ class RunningOrderItemViewSet(viewsets.GenericViewSet):
     permission_classes = [ActionRules]
     action_rules = {
         "create": _any_organiser,
+        "retrieve": authenticated,
         "partial_update": authenticated,
         "destroy": authenticated,
         "winner": authenticated,
@@ -337,17 +347,30 @@ class RunningOrderItemViewSet(viewsets.GenericViewSet):
         item.event = event
         return Response(_organiser_item(item), status=status.HTTP_201_CREATED)
 
+    def representation(self, instance: RunningOrderItem) -> dict:
+        return _organiser_item(instance)
+
+    @extend_schema(responses={200: OrganiserRunningOrderItemSerializer})
+    def retrieve(self, request, pk=None):
+        """The item as organisers see it, with the ETag to send in If-Match when changing it."""
+        return self.tagged_object()
+
     @extend_schema(
-        request=RunningOrderItemUpdateSerializer, responses={200: OrganiserRunningOrderItemSerializer, 400: BAD_REQUEST}
+        request=RunningOrderItemUpdateSerializer,
+        parameters=[IF_MATCH],
+        responses={200: OrganiserRunningOrderItemSerializer, 400: BAD_REQUEST, 412: PRECONDITION_FAILED},
     )
     def partial_update(self, request, pk=None):
-        """Change the item; only the fields sent are changed (`presenters` replaces the list)."""
+        """Change the item; only the fields sent are changed (`presenters` replaces the list). With
+        If-Match, only if no one else has changed the item since."""
         item = self.get_object()
         payload = RunningOrderItemUpdateSerializer(data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
         values, presenters = _item_values(item.event, payload.validated_data)
-        running_order_update(item=item, actor=request.user, presenters=presenters, **values)
-        return Response(_organiser_item(item))
+        with transaction.atomic():
+            item = self.locked_object()
+            running_order_update(item=item, actor=request.user, presenters=presenters, **values)
+        return self.tagged_object()
 
     @extend_schema(responses={204: None})
     def destroy(self, request, pk=None):
@@ -355,11 +378,16 @@ class RunningOrderItemViewSet(viewsets.GenericViewSet):
         running_order_remove(item=self.get_object(), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(request=WinnerSerializer, responses={200: OrganiserRunningOrderItemSerializer, 400: BAD_REQUEST})
+    @extend_schema(
+        request=WinnerSerializer,
+        parameters=[IF_MATCH],
+        responses={200: OrganiserRunningOrderItemSerializer, 400: BAD_REQUEST, 412: PRECONDITION_FAILED},
+    )
     @action(detail=True, methods=["post"])
     def winner(self, request, pk=None):
         """Record the award's winner, one of its finalists (null clears it and seals it again).
-        Only organisers see it until it is revealed."""
+        Only organisers see it until it is revealed. With If-Match, only if no one else has
+        changed the item since (another organiser recording a different winner)."""
         item = self.get_object()
         payload = WinnerSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -369,8 +397,10 @@ class RunningOrderItemViewSet(viewsets.GenericViewSet):
             nomination = Nomination.objects.filter(pk=nomination_id, programme_id=item.event.programme_id).first()
             if nomination is None:
                 raise EventError("The winner must be one of this award's finalists.", field="winner")
-        winner_set(item=item, actor=request.user, nomination=nomination)
-        return Response(_organiser_item(item))
+        with transaction.atomic():
+            item = self.locked_object()
+            winner_set(item=item, actor=request.user, nomination=nomination)
+        return self.tagged_object()
 
     @extend_schema(request=None, responses={200: OrganiserRunningOrderItemSerializer, 400: BAD_REQUEST})
     @action(detail=True, methods=["post"])
@@ -378,7 +408,7 @@ class RunningOrderItemViewSet(viewsets.GenericViewSet):
         """Reveal the recorded winner: event staff see it from now on."""
         item = self.get_object()
         winner_reveal(item=item, actor=request.user)
-        return Response(_organiser_item(item))
+        return self.tagged_object()
 
 
 # --- guests at the door --------------------------------------------------------------------------

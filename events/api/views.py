@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from awards.api.permissions import ActionRules, anyone, authenticated
+from awards.concurrency import IF_MATCH, PRECONDITION_FAILED, ConditionalWrites
 from awards.enums import Role
 from awards.models import Programme
 from awards.rules import is_any_organiser, programme_ids_with_role
@@ -100,7 +101,7 @@ def invitations_for_organiser_of(user):
 # --- the event -------------------------------------------------------------------------------
 
 
-class EventViewSet(EventNightActions, viewsets.GenericViewSet):
+class EventViewSet(ConditionalWrites, EventNightActions, viewsets.GenericViewSet):
     """The programme's celebration night. Organisers of the programme only, except the night's
     door actions (running order, compere script, arrivals, walk-ins, door totals), which its
     event staff may use too."""
@@ -130,8 +131,12 @@ class EventViewSet(EventNightActions, viewsets.GenericViewSet):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(EventSerializer(page, many=True).data)
 
+    def representation(self, instance: Event) -> dict:
+        return EventSerializer(instance).data
+
     def retrieve(self, request, pk=None):
-        return Response(EventSerializer(self.get_object()).data)
+        """The event, with the ETag to send in If-Match when changing it."""
+        return self.tagged_object()
 
     @extend_schema(request=EventCreateSerializer, responses={201: EventSerializer, 400: BAD_REQUEST})
     def create(self, request):
@@ -149,14 +154,21 @@ class EventViewSet(EventNightActions, viewsets.GenericViewSet):
         event = event_save(actor=request.user, programme=programme, **values)
         return Response(EventSerializer(event).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=EventUpdateSerializer, responses={200: EventSerializer, 400: BAD_REQUEST})
+    @extend_schema(
+        request=EventUpdateSerializer,
+        parameters=[IF_MATCH],
+        responses={200: EventSerializer, 400: BAD_REQUEST, 412: PRECONDITION_FAILED},
+    )
     def partial_update(self, request, pk=None):
-        """Change the event; only the fields sent are changed."""
-        event = self.get_object()
+        """Change the event; only the fields sent are changed. With If-Match, only if no one else
+        has changed it since."""
+        self.get_object()
         payload = EventUpdateSerializer(data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
-        event = event_save(actor=request.user, programme=event.programme, event=event, **payload.validated_data)
-        return Response(EventSerializer(self.get_queryset().get(pk=event.pk)).data)
+        with transaction.atomic():
+            event = self.locked_object()
+            event_save(actor=request.user, programme=event.programme, event=event, **payload.validated_data)
+        return self.tagged_object()
 
     @extend_schema(responses={200: EventSummarySerializer})
     @action(detail=True, methods=["get"])
@@ -218,7 +230,7 @@ class EventViewSet(EventNightActions, viewsets.GenericViewSet):
 # --- invitations -----------------------------------------------------------------------------
 
 
-class InvitationViewSet(viewsets.GenericViewSet):
+class InvitationViewSet(ConditionalWrites, viewsets.GenericViewSet):
     """Invitations to the event: finalists (made from the confirmed shortlist) and everyone else.
     Organisers of the programme only; a finalist is shown by their announce name."""
 
@@ -248,8 +260,12 @@ class InvitationViewSet(viewsets.GenericViewSet):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(InvitationSerializer(page, many=True).data)
 
+    def representation(self, instance: Invitation) -> dict:
+        return InvitationSerializer(instance).data
+
     def retrieve(self, request, pk=None):
-        return Response(InvitationSerializer(self.get_object()).data)
+        """The invitation, with the ETag to send in If-Match when changing it."""
+        return self.tagged_object()
 
     @extend_schema(request=InvitationCreateSerializer, responses={201: InvitationSerializer, 400: BAD_REQUEST})
     def create(self, request):
@@ -263,21 +279,27 @@ class InvitationViewSet(viewsets.GenericViewSet):
         invitation = invitation_create(event=event, actor=request.user, **values)
         return Response(self._fresh(invitation), status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=InvitationUpdateSerializer, responses={200: InvitationSerializer, 400: BAD_REQUEST})
+    @extend_schema(
+        request=InvitationUpdateSerializer,
+        parameters=[IF_MATCH],
+        responses={200: InvitationSerializer, 400: BAD_REQUEST, 412: PRECONDITION_FAILED},
+    )
     def partial_update(self, request, pk=None):
         """Change the addressee, the invitee's name and title (not a finalist's), or the number
-        of guests allowed. All or nothing."""
-        invitation = self.get_object()
+        of guests allowed. All or nothing; with If-Match, only if no one else has changed the
+        invitation since."""
+        self.get_object()
         payload = InvitationUpdateSerializer(data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
         details = dict(payload.validated_data)
         allowance = details.pop("guest_allowance", None)
         with transaction.atomic():
+            invitation = self.locked_object()
             if details:
                 invitation_update_details(invitation=invitation, actor=request.user, **details)
             if allowance is not None:
                 invitation_change_allowance(invitation=invitation, actor=request.user, allowance=allowance)
-        return Response(self._fresh(invitation))
+        return self.tagged_object()
 
     @extend_schema(request=None, responses={200: InvitationSerializer, 409: BlockedSerializer})
     @action(detail=True, methods=["post"])
@@ -310,15 +332,22 @@ class InvitationViewSet(viewsets.GenericViewSet):
         invitation_revoke(invitation=invitation, actor=request.user, reason=payload.validated_data["reason"])
         return Response(self._fresh(invitation))
 
-    @extend_schema(request=QuoteSerializer, responses={200: InvitationSerializer, 400: BAD_REQUEST})
+    @extend_schema(
+        request=QuoteSerializer,
+        parameters=[IF_MATCH],
+        responses={200: InvitationSerializer, 400: BAD_REQUEST, 412: PRECONDITION_FAILED},
+    )
     @action(detail=True, methods=["post"], url_path="approve-quote")
     def approve_quote(self, request, pk=None):
-        """Approve the nominator's words to quote in the invitation (blank: no quote)."""
-        invitation = self.get_object()
+        """Approve the nominator's words to quote in the invitation (blank: no quote). With
+        If-Match, only if no one else has changed the invitation since."""
+        self.get_object()
         payload = QuoteSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        quote_approve(invitation=invitation, actor=request.user, quote=payload.validated_data["quote"])
-        return Response(self._fresh(invitation))
+        with transaction.atomic():
+            invitation = self.locked_object()
+            quote_approve(invitation=invitation, actor=request.user, quote=payload.validated_data["quote"])
+        return self.tagged_object()
 
 
 class EmailDeliveryViewSet(viewsets.GenericViewSet):
