@@ -15,8 +15,13 @@ def nominations_with_identity_for(user, *, programme=None) -> QuerySet[Nominatio
     programmes they organise, and those of young people allocated to them."""
     if not getattr(user, "is_authenticated", False):
         return Nomination.objects.none()
-    # Allocated workers only while they hold the staff role in that programme.
-    condition = Q(nominee__allocated_worker=user, programme_id__in=programme_ids_with_role(user, Role.STAFF))
+    # Allocated workers only while they hold the staff role in that programme. A branch that
+    # cannot match is left out rather than sent: its join to the nominee alone tripled the time
+    # of counting an organiser's 100,000 nominations.
+    condition = Q(pk__in=[])
+    staffed = programme_ids_with_role(user, Role.STAFF)
+    if staffed:
+        condition |= Q(nominee__allocated_worker=user, programme_id__in=staffed)
     organised = programme_ids_with_role(user, Role.ORGANISER)
     if organised:
         condition |= Q(programme_id__in=organised)
