@@ -184,6 +184,20 @@ def write_cell(ws: WriteOnlyWorksheet, value: Any, *, bold: bool = False) -> Wri
     return cell
 
 
+def _data_value(ws: WriteOnlyWorksheet, value: Any) -> CellValue | WriteOnlyCell:
+    """`write_cell` for a data row, without building a cell where the plain value is stored
+    exactly as `write_cell` would store it (openpyxl then reuses one cell for the row): text
+    that could be taken for a formula or an error value ("=...", "#N/A") still gets its own cell."""
+    safe = safe_cell_value(value)
+    if isinstance(safe, str) and safe.startswith(_NEEDS_A_CELL):
+        return write_cell(ws, safe)
+    return safe
+
+
+# openpyxl reads text starting with "=" as a formula and "#..." error codes as errors.
+_NEEDS_A_CELL = (*FORMULA_TRIGGERS, "#")
+
+
 def safe_sheet_title(title: str, *, taken: Iterable[str] = ()) -> str:
     """Return a sheet title Excel accepts: characters a workbook cannot hold and
     ``[]:*?/\\`` dropped, no leading or trailing apostrophe, at most 31 characters,
@@ -309,7 +323,7 @@ def _write_sheet(ws: WriteOnlyWorksheet, columns: Sequence[Column], rows: Iterab
     ws.append([write_cell(ws, column.title, bold=True) for column in columns])
     last_row = 1
     for row in rows:
-        ws.append([write_cell(ws, value) for value in row])
+        ws.append([_data_value(ws, value) for value in row])
         last_row += 1
 
     # The autoFilter element is written after the rows, when the workbook is saved,
