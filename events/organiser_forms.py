@@ -194,7 +194,7 @@ class InvitationCreateForm(ErrorSummaryMixin, forms.Form):
     )
 
 
-class DetailsForm(ErrorSummaryMixin, forms.Form):
+class DetailsForm(VersionedForm):
     """Who the invitation goes to; for people who are not finalists, also who is invited."""
 
     addressee_name = required_line("Addressed to", 150, "Enter who the invitation is addressed to.")
@@ -216,15 +216,22 @@ class DetailsForm(ErrorSummaryMixin, forms.Form):
         else:
             del self.fields["young_person_email"]
 
+    def details_values(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+
     @staticmethod
     def initial_from(invitation) -> dict:
-        return {name: getattr(invitation, name) for name in DetailsForm.base_fields}
+        return {name: getattr(invitation, name) for name in DetailsForm.base_fields if name != "version"}
 
 
-class AllowanceForm(ErrorSummaryMixin, forms.Form):
+class AllowanceForm(VersionedForm):
     guest_allowance = number_field(
         "Guests they may bring", min_value=0, max_value=MAX_ALLOWANCE, what="the number of guests"
     )
+
+    @staticmethod
+    def initial_from(invitation) -> dict:
+        return {"guest_allowance": invitation.guest_allowance}
 
 
 class QuoteForm(ErrorSummaryMixin, forms.Form):

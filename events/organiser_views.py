@@ -497,9 +497,9 @@ def _invitation_page(
         "can_resend": invitation.status in RESENDABLE_STATUSES,
         "can_revoke": invitation.status != InvitationStatus.REVOKED,
         "details_form": details_form
-        or DetailsForm(initial=DetailsForm.initial_from(invitation), finalist=finalist, prefix="details"),
+        or DetailsForm.opened_on(DetailsForm.initial_from(invitation), finalist=finalist, prefix="details"),
         "allowance_form": allowance_form
-        or AllowanceForm(initial={"guest_allowance": invitation.guest_allowance}, prefix="allowance"),
+        or AllowanceForm.opened_on(AllowanceForm.initial_from(invitation), prefix="allowance"),
         "quote_form": quote_form,
         "revoke_form": revoke_form or RevokeForm(prefix="revoke"),
         "error_form": error_form,
@@ -521,14 +521,23 @@ def invitation_detail(request: HttpRequest, invitation_id: int) -> HttpResponse:
 @require_POST
 def invitation_details(request: HttpRequest, invitation_id: int) -> HttpResponse:
     invitation = _invitation_or_404(request, invitation_id)
-    form = DetailsForm(request.POST, finalist=invitation.kind == InvitationKind.FINALIST, prefix="details")
+    finalist = invitation.kind == InvitationKind.FINALIST
+    form = DetailsForm(request.POST, finalist=finalist, prefix="details")
     if not form.is_valid():
         return _invitation_page(request, invitation, details_form=form, status=400)
     try:
-        invitation_update_details(invitation=invitation, actor=request.user, **form.cleaned_data)
+        with transaction.atomic():
+            lock_row(invitation)  # the version check and the write see the same row
+            invitation = _invitation_or_404(request, invitation_id)
+            stale = form.is_stale(DetailsForm.initial_from(invitation))
+            if not stale:
+                invitation_update_details(invitation=invitation, actor=request.user, **form.details_values())
     except NominationError as error:
         put_service_error(form, error)
         return _invitation_page(request, invitation, details_form=form, status=error.status_code)
+    if stale:
+        current = DetailsForm.reopened_after_conflict(DetailsForm.initial_from(invitation), finalist=finalist, prefix="details")
+        return _invitation_page(request, invitation, details_form=current, status=409)
     messages.success(request, "Saved: who the invitation goes to.")
     return _back_to_invitation(invitation)
 
@@ -541,12 +550,20 @@ def invitation_allowance(request: HttpRequest, invitation_id: int) -> HttpRespon
     if not form.is_valid():
         return _invitation_page(request, invitation, allowance_form=form, status=400)
     try:
-        changed = invitation_change_allowance(
-            invitation=invitation, actor=request.user, allowance=form.cleaned_data["guest_allowance"]
-        )
+        with transaction.atomic():
+            lock_row(invitation)  # the version check and the write see the same row
+            invitation = _invitation_or_404(request, invitation_id)
+            stale = form.is_stale(AllowanceForm.initial_from(invitation))
+            if not stale:
+                changed = invitation_change_allowance(
+                    invitation=invitation, actor=request.user, allowance=form.cleaned_data["guest_allowance"]
+                )
     except NominationError as error:
         put_service_error(form, error)
         return _invitation_page(request, invitation, allowance_form=form, status=error.status_code)
+    if stale:
+        current = AllowanceForm.reopened_after_conflict(AllowanceForm.initial_from(invitation), prefix="allowance")
+        return _invitation_page(request, invitation, allowance_form=current, status=409)
     messages.success(request, f"Saved: the invitee may bring {_plural(changed.guest_allowance, 'guest')}.")
     return _back_to_invitation(invitation)
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from awards.concurrency import STALE_PAGE_MESSAGE
 from awards.enums import Role
 from events.enums import ItemKind
-from events.models import Event, RunningOrderItem
+from events.models import Event, Invitation, RunningOrderItem
 from events.night import running_order_add
 
 from ..conftest import user_with_role
@@ -63,12 +63,14 @@ class FormValues(HTMLParser):
             self.values[self._textarea] += data.removeprefix("\n")
 
 
-def opened_form(client: Client, url: str) -> dict:
-    page = client.get(url)
+def opened_form(client: Client, url: str, page_url: str | None = None) -> dict:
+    """The form posting to `url` as the page (`url` itself unless said) shows it."""
+    page = client.get(page_url or url)
     assert page.status_code == 200
     parser = FormValues(url)
     parser.feed(page.content.decode())
-    assert parser.values["version"], "the form carries the version it was opened with"
+    versions = [value for name, value in parser.values.items() if name.split("-")[-1] == "version"]
+    assert len(versions) == 1 and versions[0], "the form carries the version it was opened with"
     return parser.values
 
 
@@ -177,3 +179,46 @@ def test_moving_an_item_does_not_make_its_open_form_stale(two_organisers, event,
 
     assert first.post(url, {**form, "title": "Still saved"}).status_code == 302
     assert RunningOrderItem.objects.get(pk=item.pk).title == "Still saved"
+
+
+def test_the_second_save_of_who_an_invitation_goes_to_opened_before_the_first_is_refused(two_organisers, event):
+    from ..factories import InvitationFactory
+
+    invitation = InvitationFactory(event=event, addressee_name="Sam Jones", addressee_email="sam@example.org")
+    first, second = two_organisers
+    page = reverse("event-admin:invitation", args=[invitation.pk])
+    url = reverse("event-admin:invitation-details", args=[invitation.pk])
+    first_form, second_form = opened_form(first, url, page), opened_form(second, url, page)
+
+    saved = first.post(url, {**first_form, "details-addressee_email": "sam.jones@example.org"})
+    refused = second.post(url, {**second_form, "details-addressee_name": "Samantha Jones"})
+
+    assert saved.status_code == 302
+    assert refused.status_code == 409
+    assert error_summary(refused) == [("#id_details-addressee_name", STALE_PAGE_MESSAGE)]
+    stored = Invitation.objects.get(pk=invitation.pk)
+    assert (stored.addressee_name, stored.addressee_email) == ("Sam Jones", "sam.jones@example.org")
+    shown = FormValues(url)
+    shown.feed(refused.content.decode())
+    assert shown.values["details-addressee_email"] == "sam.jones@example.org"
+
+
+def test_the_second_change_of_a_guest_allowance_opened_before_the_first_is_refused(two_organisers, event):
+    from ..factories import InvitationFactory
+
+    invitation = InvitationFactory(event=event, guest_allowance=2)
+    first, second = two_organisers
+    page = reverse("event-admin:invitation", args=[invitation.pk])
+    url = reverse("event-admin:invitation-allowance", args=[invitation.pk])
+    first_form, second_form = opened_form(first, url, page), opened_form(second, url, page)
+
+    saved = first.post(url, {**first_form, "allowance-guest_allowance": "4"})
+    refused = second.post(url, {**second_form, "allowance-guest_allowance": "1"})
+
+    assert saved.status_code == 302
+    assert refused.status_code == 409
+    assert error_summary(refused) == [("#id_allowance-guest_allowance", STALE_PAGE_MESSAGE)]
+    assert Invitation.objects.get(pk=invitation.pk).guest_allowance == 4
+    shown = FormValues(url)
+    shown.feed(refused.content.decode())
+    assert shown.values["allowance-guest_allowance"] == "4"
