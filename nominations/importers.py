@@ -1,10 +1,11 @@
 """Importing nominations collected elsewhere (an online form's XLSX or CSV export).
 
-Every row goes through the same input serializer and the same service as a nomination
-made through the API, with `source=import`. A run is all or nothing: every row is tried
-inside one transaction, each in its own savepoint, and the whole transaction is rolled
-back when it is a dry run or any row is refused, so a dry run reports exactly what the
-real import would do.
+Every row goes through the same input serializer and the same rules as a nomination
+made through the API, with `source=import`: the rows that pass the serializer go, in order,
+through nominations_create_many (beside nomination_create, sharing its checks and nominee
+matching), which writes them in a few bulk queries. A run is all or nothing: everything
+happens inside one transaction, rolled back when it is a dry run or any row is refused, so
+a dry run reports exactly what the real import would do.
 
 Text is kept exactly as typed (any script, right-to-left, combining marks, emoji).
 Text that looks like a formula ("=HYPERLINK(...)" in a name) is stored as plain text:
@@ -26,6 +27,7 @@ from pathlib import PurePath
 import openpyxl
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from rest_framework.exceptions import ValidationError
 
 from awards.enums import Cohort, NomineeKind
 from awards.models import Programme
@@ -33,7 +35,7 @@ from awards.rules import is_organiser
 
 from .api.serializers import NominationCreateSerializer
 from .enums import Relationship, Source
-from .services import NominationError, NotAllowed, nomination_create_from_data
+from .services import NominationDraft, NominationError, NotAllowed, nominations_create_many
 from .validation import text_problem
 
 _MEGABYTE = 1024 * 1024
@@ -477,8 +479,11 @@ def import_nominations(
     report = ImportReport(dry_run=dry_run, ignored_columns=columns.ignored)
     rows = sheet.rows if progress is None else progress(sheet.rows, sheet.total)
     max_rows = settings.PROUD_IMPORT_MAX_ROWS
+    # One serializer checks every row (its fields are set up once, as a ListSerializer's child is).
+    serializer = NominationCreateSerializer()
     try:
         with transaction.atomic():
+            checked: list[tuple[RowResult, NominationDraft]] = []
             for number, cells in rows:
                 if all(not _text(value).strip() for value in cells.values()):
                     continue  # blank rows, e.g. formatted but empty ones at the end of a sheet
@@ -486,19 +491,45 @@ def import_nominations(
                     raise ImportFileTooLarge(
                         f"The file has more than {max_rows} nominations, the most one import takes; split it into smaller files."
                     )
-                report.rows.append(_import_row(number, cells, columns, programme, categories, user))
+                result, draft = _check_row(number, cells, columns, programme, categories, serializer)
+                report.rows.append(result)
+                if draft is not None:
+                    checked.append((result, draft))
             if not report.rows:
                 raise ImportFileError("The file has a header row but no nominations under it.")
+            # The rows that passed the serializer go through the service together: the same rules,
+            # row by row in order, written in a few bulk queries (nothing when any is refused).
+            created = nominations_create_many(
+                programme=programme,
+                drafts=[draft for _, draft in checked],
+                user=user,
+                source=Source.IMPORT,
+                enforce_window=False,
+            )
+            for (result, _), outcome in zip(checked, created, strict=True):
+                if isinstance(outcome, NominationError):
+                    result.problems.append((columns.label(outcome.field), outcome.message))
+                else:
+                    result.reference = outcome.reference
             if dry_run or report.refused:
                 raise _RollBack
             report.committed = True
     except _RollBack:
         for result in report.rows:
             result.reference = ""  # handed out inside the rolled-back transaction: never real
+    except IntegrityError as exc:
+        # The service checks duplicates before writing; only a change made while it ran gets here.
+        raise ImportFileError(
+            "These rows conflict with a nomination stored while the import ran, so nothing was imported. Try again."
+        ) from exc
     return report
 
 
-def _import_row(number: int, cells: dict, columns: ColumnMap, programme: Programme, categories: dict, user) -> RowResult:
+def _check_row(
+    number: int, cells: dict, columns: ColumnMap, programme: Programme, categories: dict, serializer
+) -> tuple[RowResult, NominationDraft | None]:
+    """Read one row and check it with the input serializer: its result, and the draft for the
+    service when the row got that far."""
     result = RowResult(row=number)
     values = {}
     for field_name, header in columns.headers.items():
@@ -522,32 +553,17 @@ def _import_row(number: int, cells: dict, columns: ColumnMap, programme: Program
                 (columns.label("category"), f"{category.name} is for groups, which cannot be imported from a spreadsheet.")
             )
     if result.problems:
-        return result
+        return result, None
 
     payload = {name: value for name, value in values.items() if name not in NOMINEE_FIELDS}
     payload |= {"programme": programme.slug, "category": category.slug}
     payload["nominee"] = {name: value for name, value in values.items() if name in NOMINEE_FIELDS}
-    serializer = NominationCreateSerializer(data=payload)
-    if not serializer.is_valid():
-        result.problems.extend((columns.label(name), message) for name, message in _flatten(serializer.errors))
-        return result
     try:
-        with transaction.atomic():
-            nomination, _token = nomination_create_from_data(
-                serializer.validated_data,
-                programme=programme,
-                category=category,
-                user=user,
-                source=Source.IMPORT,
-                enforce_window=False,
-            )
-    except NominationError as exc:
-        result.problems.append((columns.label(exc.field), exc.message))
-    except IntegrityError:
-        result.problems.append(("", "This row conflicts with a nomination already stored."))
-    else:
-        result.reference = nomination.reference
-    return result
+        data = serializer.run_validation(payload)
+    except ValidationError as exc:
+        result.problems.extend((columns.label(name), message) for name, message in _flatten(exc.detail))
+        return result, None
+    return result, NominationDraft(category=category, data=data)
 
 
 def _flatten(errors) -> Iterator[tuple[str, str]]:

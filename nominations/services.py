@@ -28,7 +28,7 @@ from .enums import (
     Relationship,
     Source,
 )
-from .matching import alias_key, exact_first_name_key, last_name_key, match_key
+from .matching import NomineeIndex, alias_key, lookalike_patterns, match_key
 from .models import (
     Consent,
     IdentityAccess,
@@ -165,30 +165,24 @@ def _raise_problems(problems: list[tuple[str, str]]) -> None:
         raise NotEligible(" ".join(m for _, m in problems), field=field)
 
 
-def _next_reference(programme: Programme) -> str:
+def _reserve_references(programme: Programme, count: int = 1) -> list[str]:
+    """Hand out the next `count` references of the programme. Updating the sequence row locks it
+    until the transaction ends, so nominations of one programme are made one after another."""
     sequence, _ = NominationSequence.objects.get_or_create(programme=programme)
-    NominationSequence.objects.filter(pk=sequence.pk).update(last_number=F("last_number") + 1)
-    number = NominationSequence.objects.values_list("last_number", flat=True).get(pk=sequence.pk)
-    return f"{programme.reference_prefix}-{number:04d}"
+    NominationSequence.objects.filter(pk=sequence.pk).update(last_number=F("last_number") + count)
+    last = NominationSequence.objects.values_list("last_number", flat=True).get(pk=sequence.pk)
+    return [f"{programme.reference_prefix}-{number:04d}" for number in range(last - count + 1, last + 1)]
 
 
-def _find_or_create_nominee(*, programme: Programme, person: PersonInput) -> Nominee:
-    """Attach to the nominee this person already is (exact names and birth date), or create
-    one and flag a look-alike (short forms, or the same names with another birth date, or the
-    same surname and birth date) for an organiser to merge or keep apart."""
+def _nominee_candidates(*, programme: Programme, kinds: list[str]):
+    """The records a new nomination can be attached to or flagged against: not merged away."""
+    return Nominee.objects.filter(programme=programme, merged_into__isnull=True, kind__in=kinds)
+
+
+def _new_nominee(*, programme: Programme, person: PersonInput, lookalike: Nominee | None = None) -> Nominee:
+    """An unsaved, checked nominee record for this person. The database holds its constraint (a
+    young person has a birth date; eligibility has already insisted on one)."""
     names = dict(first_name=person.legal_first_name, last_name=person.legal_last_name, date_of_birth=person.date_of_birth)
-    key, alias = match_key(**names), alias_key(**names)
-    candidates = Nominee.objects.filter(programme=programme, merged_into__isnull=True, kind=person.kind).order_by("id")
-    existing = candidates.filter(match_key=key).first()
-    if existing is not None:
-        return existing
-    first, last = exact_first_name_key(person.legal_first_name), last_name_key(person.legal_last_name)
-    lookalike = None
-    if person.date_of_birth:
-        dob = person.date_of_birth.isoformat()
-        lookalike = candidates.filter(
-            Q(alias_key=alias) | Q(match_key__startswith=f"{first}|{last}|") | Q(match_key__endswith=f"|{last}|{dob}")
-        ).first()
     nominee = Nominee(
         programme=programme,
         kind=person.kind,
@@ -199,13 +193,182 @@ def _find_or_create_nominee(*, programme: Programme, person: PersonInput) -> Nom
         date_of_birth=person.date_of_birth,
         cohort=person.cohort if person.kind == PersonKind.YOUNG_PERSON else "",
         area=person.area,
-        match_key=key,
-        alias_key=alias,
+        match_key=match_key(**names),
+        alias_key=alias_key(**names),
         possible_duplicate_of=lookalike,
     )
-    nominee.full_clean(exclude=["programme", "possible_duplicate_of", "match_key", "alias_key"])
+    _full_clean(nominee, exclude=["programme", "possible_duplicate_of", "match_key", "alias_key"], validate_constraints=False)
+    return nominee
+
+
+def _full_clean(instance, **options) -> None:
+    """full_clean, its first problem raised as a NominationError naming the field."""
+    try:
+        instance.full_clean(**options)
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise NominationError(f"{field.replace('_', ' ').capitalize()}: {' '.join(messages)}", field=field) from exc
+
+
+def _find_or_create_nominee(*, programme: Programme, person: PersonInput) -> Nominee:
+    """Attach to the nominee this person already is (exact names and birth date), or create
+    one and flag a look-alike (short forms, or the same names with another birth date, or the
+    same surname and birth date) for an organiser to merge or keep apart.
+    (nominations_create_many asks the same of a NomineeIndex for many people at once.)"""
+    names = dict(first_name=person.legal_first_name, last_name=person.legal_last_name, date_of_birth=person.date_of_birth)
+    candidates = _nominee_candidates(programme=programme, kinds=[person.kind]).order_by("id")
+    existing = candidates.filter(match_key=match_key(**names)).first()
+    if existing is not None:
+        return existing
+    lookalike = None
+    if person.date_of_birth:
+        prefix, suffix = lookalike_patterns(**names)
+        lookalike = candidates.filter(
+            Q(alias_key=alias_key(**names)) | Q(match_key__startswith=prefix) | Q(match_key__endswith=suffix)
+        ).first()
+    nominee = _new_nominee(programme=programme, person=person, lookalike=lookalike)
     nominee.save()
     return nominee
+
+
+def _check_nomination(
+    *,
+    programme: Programme,
+    category: Category,
+    nominator: NominatorInput,
+    person: PersonInput | None,
+    group_name: str = "",
+    group_members: list[PersonInput] | None = None,
+    submit: bool = True,
+    enforce_window: bool = True,
+    at: datetime,
+) -> tuple[PersonInput | None, list[PersonInput]]:
+    """Everything nomination_create checks before writing: raises NotEligible naming the rule, or
+    returns the person (or group members) with the kind the category gives them."""
+    if submit:
+        _check_can_submit(category=category, programme=programme, at=at, enforce_window=enforce_window)
+    elif category.programme_id != programme.pk:
+        raise NotEligible(f"The category '{category.name}' is not part of {programme.name}.", field="category")
+    if not nominator.known_recently:
+        raise NotEligible(
+            "Nominators must have worked with or known the young person in the last 12 months.",
+            field="nominator_known_recently",
+        )
+    kind = category.nominee_kind
+    if kind == NomineeKind.GROUP:
+        members = group_members or []
+        if not group_name.strip():
+            raise NotEligible("Give the group a name.", field="group_name")
+        if not members:
+            raise NotEligible("Name at least one young person in the group.", field="group_members")
+        members = [replace(m, kind=PersonKind.YOUNG_PERSON) for m in members]
+        for member in members:
+            _raise_problems(eligibility_problems(category=category, person=member, programme=programme))
+        return None, members
+    if person is None:
+        raise NotEligible("Tell us who you are nominating.", field="nominee")
+    # The category decides whether this is a young person or an adult.
+    person = replace(person, kind=PersonKind.ADULT if kind == NomineeKind.ADULT else PersonKind.YOUNG_PERSON)
+    if kind == NomineeKind.ADULT and nominator.relationship != Relationship.PEER:
+        raise NotEligible(
+            f"{category.name} is for young people to nominate a carer or member of staff.",
+            field="nominator_relationship",
+        )
+    _raise_problems(eligibility_problems(category=category, person=person, programme=programme))
+    return person, []
+
+
+def _already_nominated(category: Category, first_reference: str) -> DuplicateNomination:
+    see = f": see nomination {first_reference}" if first_reference else ""
+    return DuplicateNomination(
+        f"You have already nominated this young person for {category.name}{see}."
+        + (" You can add to it by contacting the awards team." if first_reference else ""),
+        first_reference=first_reference,
+    )
+
+
+def _email_key(email: str) -> str:
+    # What nomination_one_per_nominator_nominee_category compares (Lower) and iexact finds.
+    return email.lower()
+
+
+def _new_nomination(
+    *,
+    programme: Programme,
+    category: Category,
+    nominee: Nominee | None,
+    group: NomineeGroup | None,
+    reference: str,
+    nominator: NominatorInput,
+    reasons: ReasonsInput,
+    user,
+    source: str,
+    submit: bool,
+    token: str,
+    at: datetime,
+    validate_unique: bool = True,
+) -> Nomination:
+    """An unsaved, checked nomination."""
+    nomination = Nomination(
+        programme=programme,
+        category=category,
+        nominee=nominee,
+        group=group,
+        reference=reference,
+        status=NominationStatus.SUBMITTED if submit else NominationStatus.DRAFT,
+        source=source,
+        nominator_name=nominator.name,
+        nominator_email=nominator.email,
+        nominator_phone=nominator.phone,
+        nominator_organisation=nominator.organisation,
+        nominator_relationship=nominator.relationship,
+        nominator_known_recently=nominator.known_recently,
+        # An organiser importing others' nominations is not their nominator.
+        nominator_user=None if source == Source.IMPORT else _user_or_none(user),
+        achievement=reasons.achievement,
+        why_it_matters=reasons.why_it_matters,
+        anything_else=reasons.anything_else,
+        access_token_hash=hash_token(token),
+        submitted_at=at if submit else None,
+    )
+    _full_clean(
+        nomination, exclude=["programme", "category", "nominee", "group", "nominator_user"], validate_unique=validate_unique
+    )
+    return nomination
+
+
+def _creation_history(nomination: Nomination, *, user, source: str, submit: bool) -> list[NominationHistory]:
+    label = _actor_label(user) if _user_or_none(user) else "nominator"
+    rows = [
+        NominationHistory(
+            nomination=nomination,
+            action="nominations.nomination.created",
+            to_status=NominationStatus.DRAFT,
+            actor=_user_or_none(user),
+            actor_label=label,
+            reason=f"via {Source(source).label.lower()}",
+        )
+    ]
+    if submit:
+        rows.append(
+            NominationHistory(
+                nomination=nomination,
+                action="nominations.nomination.submitted",
+                from_status=NominationStatus.DRAFT,
+                to_status=NominationStatus.SUBMITTED,
+                actor=_user_or_none(user),
+                actor_label=label,
+            )
+        )
+    return rows
+
+
+def _send_received_on_commit(nomination: Nomination, token: str, source: str) -> None:
+    if source != Source.IMPORT:
+        from .emails import send_nomination_received
+
+        # robust: a mail server that is down must not turn a saved nomination into an error page.
+        transaction.on_commit(lambda: send_nomination_received(nomination_id=nomination.pk, token=token), robust=True)
 
 
 def nomination_create(
@@ -234,45 +397,25 @@ def nomination_create(
     while the window was open.
     """
     at = at or timezone.now()
-    if submit:
-        _check_can_submit(category=category, programme=programme, at=at, enforce_window=enforce_window)
-    elif category.programme_id != programme.pk:
-        raise NotEligible(f"The category '{category.name}' is not part of {programme.name}.", field="category")
-    if not nominator.known_recently:
-        raise NotEligible(
-            "Nominators must have worked with or known the young person in the last 12 months.",
-            field="nominator_known_recently",
-        )
-    kind = category.nominee_kind
-    if kind == NomineeKind.GROUP:
-        members = group_members or []
-        if not group_name.strip():
-            raise NotEligible("Give the group a name.", field="group_name")
-        if not members:
-            raise NotEligible("Name at least one young person in the group.", field="group_members")
-        members = [replace(m, kind=PersonKind.YOUNG_PERSON) for m in members]
-        for member in members:
-            _raise_problems(eligibility_problems(category=category, person=member, programme=programme))
-    else:
-        if person is None:
-            raise NotEligible("Tell us who you are nominating.", field="nominee")
-        # The category decides whether this is a young person or an adult.
-        person = replace(person, kind=PersonKind.ADULT if kind == NomineeKind.ADULT else PersonKind.YOUNG_PERSON)
-        if kind == NomineeKind.ADULT and nominator.relationship != Relationship.PEER:
-            raise NotEligible(
-                f"{category.name} is for young people to nominate a carer or member of staff.",
-                field="nominator_relationship",
-            )
-        _raise_problems(eligibility_problems(category=category, person=person, programme=programme))
-
+    person, members = _check_nomination(
+        programme=programme,
+        category=category,
+        nominator=nominator,
+        person=person,
+        group_name=group_name,
+        group_members=group_members,
+        submit=submit,
+        enforce_window=enforce_window,
+        at=at,
+    )
     token = secrets.token_urlsafe(32)
     try:
         with transaction.atomic():
             # Taking the reference first locks the programme's sequence row, so two nominations of
             # the same new young person cannot both miss each other and create two records.
-            reference = _next_reference(programme)
+            (reference,) = _reserve_references(programme)
             nominee = group = None
-            if kind == NomineeKind.GROUP:
+            if category.nominee_kind == NomineeKind.GROUP:
                 group = NomineeGroup.objects.create(programme=programme, name=group_name.strip())
                 group.members.set([_find_or_create_nominee(programme=programme, person=m) for m in members])
             else:
@@ -284,80 +427,36 @@ def nomination_create(
                     .first()
                 )
                 if first:
-                    raise DuplicateNomination(
-                        f"You have already nominated this young person for {category.name}: see nomination {first}. "
-                        "You can add to it by contacting the awards team.",
-                        first_reference=first,
-                    )
-            nomination = Nomination(
+                    raise _already_nominated(category, first)
+            nomination = _new_nomination(
                 programme=programme,
                 category=category,
                 nominee=nominee,
                 group=group,
                 reference=reference,
-                status=NominationStatus.SUBMITTED if submit else NominationStatus.DRAFT,
+                nominator=nominator,
+                reasons=reasons,
+                user=user,
                 source=source,
-                nominator_name=nominator.name,
-                nominator_email=nominator.email,
-                nominator_phone=nominator.phone,
-                nominator_organisation=nominator.organisation,
-                nominator_relationship=nominator.relationship,
-                nominator_known_recently=nominator.known_recently,
-                # An organiser importing others' nominations is not their nominator.
-                nominator_user=None if source == Source.IMPORT else _user_or_none(user),
-                achievement=reasons.achievement,
-                why_it_matters=reasons.why_it_matters,
-                anything_else=reasons.anything_else,
-                access_token_hash=hash_token(token),
-                submitted_at=at if submit else None,
+                submit=submit,
+                token=token,
+                at=at,
             )
-            try:
-                nomination.full_clean(exclude=["programme", "category", "nominee", "group", "nominator_user"])
-            except ValidationError as exc:
-                field, messages = next(iter(exc.message_dict.items()))
-                raise NominationError(f"{field.replace('_', ' ').capitalize()}: {' '.join(messages)}", field=field) from exc
             nomination.save()
-            label = _actor_label(user) if _user_or_none(user) else "nominator"
-            NominationHistory.objects.create(
-                nomination=nomination,
-                action="nominations.nomination.created",
-                to_status=NominationStatus.DRAFT,
-                actor=_user_or_none(user),
-                actor_label=label,
-                reason=f"via {Source(source).label.lower()}",
-            )
-            if submit:
-                NominationHistory.objects.create(
-                    nomination=nomination,
-                    action="nominations.nomination.submitted",
-                    from_status=NominationStatus.DRAFT,
-                    to_status=NominationStatus.SUBMITTED,
-                    actor=_user_or_none(user),
-                    actor_label=label,
-                )
+            NominationHistory.objects.bulk_create(_creation_history(nomination, user=user, source=source, submit=submit))
     except IntegrityError as exc:
         # Two identical submissions racing: the database constraint is the last line.
         if "nomination_one_per_nominator" in str(exc):
-            raise DuplicateNomination(
-                f"You have already nominated this young person for {category.name}.", first_reference=""
-            ) from exc
+            raise _already_nominated(category, "") from exc
         raise
-    if source != Source.IMPORT:
-        from .emails import send_nomination_received
-
-        # robust: a mail server that is down must not turn a saved nomination into an error page.
-        transaction.on_commit(lambda: send_nomination_received(nomination_id=nomination.pk, token=token), robust=True)
+    _send_received_on_commit(nomination, token, source)
     return nomination, token
 
 
-def nomination_create_from_data(
-    data: dict, *, programme: Programme, category: Category, user, source: str, enforce_window: bool = True
-) -> tuple[Nomination, str]:
-    """nomination_create from the checked input of NominationCreateSerializer (API, import)."""
+def _inputs_from_data(data: dict) -> dict:
+    """nomination_create's inputs from the checked data of NominationCreateSerializer."""
     nominee = data.get("nominee")
-    return nomination_create(
-        programme=programme,
-        category=category,
+    return dict(
         person=PersonInput(**nominee) if nominee else None,
         group_name=data.get("group_name", ""),
         group_members=[PersonInput(**m) for m in data.get("group_members", [])],
@@ -374,10 +473,195 @@ def nomination_create_from_data(
             why_it_matters=data["why_it_matters"],
             anything_else=data.get("anything_else", ""),
         ),
-        user=user,
-        source=source,
-        enforce_window=enforce_window,
     )
+
+
+def nomination_create_from_data(
+    data: dict, *, programme: Programme, category: Category, user, source: str, enforce_window: bool = True
+) -> tuple[Nomination, str]:
+    """nomination_create from the checked input of NominationCreateSerializer (API, import)."""
+    return nomination_create(
+        programme=programme, category=category, **_inputs_from_data(data), user=user, source=source, enforce_window=enforce_window
+    )
+
+
+@dataclass(frozen=True)
+class NominationDraft:
+    """One nomination of many for nominations_create_many: a category and the checked input of
+    NominationCreateSerializer (a person, not a group)."""
+
+    category: Category
+    data: dict
+
+
+_CHUNK = 1000  # rows per bulk insert and ids per IN (...) list
+
+
+def _chunks(items: list, size: int = _CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def nominations_create_many(
+    *,
+    programme: Programme,
+    drafts: list[NominationDraft],
+    user,
+    source: str,
+    enforce_window: bool = True,
+    at: datetime | None = None,
+) -> list[Nomination | NominationError]:
+    """Create many nominations at once (a spreadsheet import), each submitted.
+
+    Guarantees: each draft is checked by the same rules as nomination_create and matched to
+    nominee records the same way, in order, as if each were made after those before it (a young
+    person named twice gets one record; a look-alike earlier in the batch is flagged; a repeat of
+    an earlier draft is a duplicate). The result has, for each draft, its nomination or the error
+    refusing it. All or nothing: when any draft is refused, nothing is written. A fixed number of
+    queries per thousand drafts, whatever the size of the programme.
+    """
+    at = at or timezone.now()
+    results: list[Nomination | NominationError] = []
+    with transaction.atomic():
+        # Taking the references first locks the programme's sequence row, as nomination_create does.
+        # Handed out to the drafts accepted, in order, as one at a time would.
+        references = _reserve_references(programme, len(drafts)) if drafts else []
+        checked: list[tuple[NominationDraft, dict, PersonInput] | NominationError] = []
+        for draft in drafts:
+            inputs = _inputs_from_data(draft.data)
+            try:
+                if draft.category.nominee_kind == NomineeKind.GROUP:
+                    raise NotEligible(f"{draft.category.name} is for groups, which this cannot create.", field="category")
+                person, _ = _check_nomination(
+                    programme=programme,
+                    category=draft.category,
+                    nominator=inputs["nominator"],
+                    person=inputs["person"],
+                    enforce_window=enforce_window,
+                    at=at,
+                )
+            except NominationError as exc:
+                checked.append(exc)
+            else:
+                checked.append((draft, inputs, person))
+        people = [item[2] for item in checked if not isinstance(item, NominationError)]
+        indexes = _nominee_indexes(programme=programme, people=people)
+        stored_ids = {record for person in people if (record := indexes[person.kind].exact(_match_key(person))) is not None}
+        # (nominee, category, nominator's e-mail) of nominations not withdrawn -> the reference
+        nominated: dict[tuple[int, int, str], str] = {}
+        for ids in _chunks(sorted(stored_ids)):
+            for nominee_id, category_id, email, reference in (
+                Nomination.objects.filter(nominee_id__in=ids)
+                .exclude(status=NominationStatus.WITHDRAWN)
+                .order_by("id")
+                .values_list("nominee_id", "category_id", "nominator_email", "reference")
+            ):
+                nominated.setdefault((nominee_id, category_id, _email_key(email)), reference)
+
+        accepted = 0
+        new_nominees: dict[int, Nominee] = {}  # negative stand-in ids for records not yet saved
+        lookalike_in_batch: dict[int, int] = {}
+        for item in checked:
+            if isinstance(item, NominationError):
+                results.append(item)
+                continue
+            draft, inputs, person = item
+            index = indexes[person.kind]
+            lookalike = None
+            names = dict(first_name=person.legal_first_name, last_name=person.legal_last_name, date_of_birth=person.date_of_birth)
+            key, alias = match_key(**names), alias_key(**names)
+            try:
+                record = index.exact(key)
+                nominee = None
+                if record is None:
+                    if person.date_of_birth:
+                        lookalike = index.lookalike(alias, *lookalike_patterns(**names))
+                    nominee = _new_nominee(programme=programme, person=person)
+                    if lookalike is not None and lookalike > 0:
+                        nominee.possible_duplicate_of_id = lookalike
+                    record = -(len(new_nominees) + 1)
+                else:
+                    nominee = new_nominees.get(record)
+                first = nominated.get((record, draft.category.pk, _email_key(inputs["nominator"].email)))
+                if first:
+                    raise _already_nominated(draft.category, first)
+                nomination = _new_nomination(
+                    programme=programme,
+                    category=draft.category,
+                    nominee=nominee,
+                    group=None,
+                    reference=references[accepted],
+                    nominator=inputs["nominator"],
+                    reasons=inputs["reasons"],
+                    user=user,
+                    source=source,
+                    submit=True,
+                    token=secrets.token_urlsafe(32),
+                    at=at,
+                    validate_unique=False,  # the references are checked below, all at once
+                )
+            except NominationError as exc:
+                results.append(exc)
+                continue
+            if record > 0:
+                nomination.nominee_id = record
+            elif record not in new_nominees:
+                new_nominees[record] = nominee
+                index.add(record, key, alias)
+                if lookalike is not None and lookalike < 0:
+                    lookalike_in_batch[record] = lookalike
+            nominated[(record, draft.category.pk, _email_key(inputs["nominator"].email))] = nomination.reference
+            results.append(nomination)
+            accepted += 1
+
+        refused = [r for r in results if isinstance(r, NominationError)]
+        if refused:
+            transaction.set_rollback(True)
+            return results
+        nominations = list(results)
+        taken = set()
+        for references_chunk in _chunks([n.reference for n in nominations]):
+            taken.update(Nomination.objects.filter(reference__in=references_chunk).values_list("reference", flat=True))
+        if taken:
+            raise NominationError(f"Reference {min(taken)} is already in use: the nomination sequence needs repair.")
+        # Saved in the order made, so the records get ids in that order (the index's "first").
+        Nominee.objects.bulk_create(list(new_nominees.values()), batch_size=_CHUNK)
+        flagged = []
+        for record, lookalike in lookalike_in_batch.items():
+            new_nominees[record].possible_duplicate_of = new_nominees[lookalike]
+            flagged.append(new_nominees[record])
+        if flagged:
+            Nominee.objects.bulk_update(flagged, ["possible_duplicate_of"], batch_size=_CHUNK)
+        Nomination.objects.bulk_create(nominations, batch_size=_CHUNK)
+        NominationHistory.objects.bulk_create(
+            [row for n in nominations for row in _creation_history(n, user=user, source=source, submit=True)],
+            batch_size=_CHUNK,
+        )
+    return results
+
+
+def _match_key(person: PersonInput) -> str:
+    return match_key(first_name=person.legal_first_name, last_name=person.legal_last_name, date_of_birth=person.date_of_birth)
+
+
+def _nominee_indexes(*, programme: Programme, people: list[PersonInput]) -> dict[str, NomineeIndex]:
+    """A NomineeIndex per kind of person, of the programme's stored records these people can match,
+    read in one pass over the programme's records in id order."""
+    wanted: dict[str, list] = {kind: [] for kind in PersonKind.values}
+    for person in people:
+        names = dict(first_name=person.legal_first_name, last_name=person.legal_last_name, date_of_birth=person.date_of_birth)
+        wanted[person.kind].append((match_key(**names), alias_key(**names), *lookalike_patterns(**names)))
+    indexes = {kind: NomineeIndex(keys) for kind, keys in wanted.items()}
+    kinds = [kind for kind, keys in wanted.items() if keys]
+    if kinds:
+        stored = (
+            _nominee_candidates(programme=programme, kinds=kinds)
+            .order_by("id")
+            .values_list("id", "kind", "match_key", "alias_key")
+        )
+        for nominee_id, kind, key, alias in stored.iterator(chunk_size=5000):
+            indexes[kind].add(nominee_id, key, alias)
+    return indexes
 
 
 def nomination_transition(

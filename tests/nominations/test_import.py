@@ -13,7 +13,7 @@ from nominations.importers import ImportFileError, ImportFileTooLarge, import_no
 from nominations.models import Nomination, NominationHistory, NominationSequence, Nominee
 from nominations.services import NotAllowed
 
-from ..factories import CategoryFactory
+from ..factories import CategoryFactory, NominationFactory, NomineeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -547,3 +547,51 @@ def test_command_refuses_a_bad_file(category, organiser, tmp_path):
         call_command("import_nominations", str(path), "--programme", category.programme.slug, "--user", "organiser")
 
     assert str(failed.value).startswith("The file is not an Excel workbook (.xlsx).")
+
+
+# --- cost -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", [3, 40])
+def test_import_query_count_does_not_grow_with_rows(category, organiser, size, django_assert_num_queries):
+    """Rows are checked in memory and written in bulk: the same queries for 3 rows as for 40 (up to a
+    thousand; then a few more per thousand), with rows that match stored records and each other."""
+    programme = category.programme
+    kai = NomineeFactory(programme=programme, legal_first_name="Kai", legal_last_name="Brennan", date_of_birth=dt.date(2012, 6, 1))
+    NominationFactory(programme=programme, category=category, nominee=kai, nominator_email="someone@example.org")
+    NomineeFactory.create_batch(5, programme=programme)
+    rows = [
+        row(),  # the stored Kai Brennan, another nominator
+        second_row(),  # new
+        second_row(**{"Date of birth": "2013-01-01"}),  # new, looks like the row before
+    ]
+    for n in range(3, size):
+        rows.append(second_row(**{"Young person's last name": f"Okafor{n % 7}", "Nominator email": f"n{n}@example.org"}))
+
+    with django_assert_num_queries(19):
+        report = run(csv_bytes(rows), programme, organiser, dry_run=False)
+
+    assert (report.committed, report.accepted) == (True, size)
+    assert Nomination.objects.filter(source="import").count() == size
+    assert NominationHistory.objects.filter(nomination__source="import").count() == 2 * size
+    assert Nomination.objects.filter(nominee=kai).count() == 2
+
+
+def test_import_matches_stored_records_and_earlier_rows(category, organiser):
+    programme = category.programme
+    stored = NomineeFactory(programme=programme, legal_first_name="Alfred", legal_last_name="Okafor", date_of_birth=dt.date(2012, 6, 1))
+    rows = [
+        row(),  # Kai Brennan, new
+        row(**{"Nominator email": "lee@example.org"}),  # Kai Brennan again: the same record
+        row(**{"Date of birth": "2013-01-01", "Nominator email": "lee@example.org"}),  # looks like the first
+        second_row(**{"Young person's first name": "Alfie"}),  # looks like the stored Alfred Okafor
+    ]
+
+    report = run(csv_bytes(rows), programme, organiser, dry_run=False)
+
+    assert report.committed is True
+    nominees = [Nomination.objects.get(reference=r.reference).nominee for r in report.rows]
+    assert nominees[0] == nominees[1]
+    assert nominees[2].possible_duplicate_of == nominees[0]
+    assert nominees[3].possible_duplicate_of == stored
+    assert Nominee.objects.filter(programme=programme).count() == 4

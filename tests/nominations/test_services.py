@@ -6,10 +6,11 @@ from django.utils import timezone
 
 from awards.enums import Cohort, NomineeKind, ProgrammeStatus, Role
 from nominations.enums import ALLOWED_TRANSITIONS, ConsentPurpose, NominationStatus, PublicityLevel, Relationship, Source
-from nominations.models import Consent, Nomination, NominationHistory, Nominee, NomineeHistory
+from nominations.models import Consent, Nomination, NominationHistory, NominationSequence, Nominee, NomineeHistory
 from nominations.selectors import hash_token, nomination_for_private_link
 from nominations.services import (
     DuplicateNomination,
+    NominationDraft,
     NominationError,
     NominatorInput,
     NotAllowed,
@@ -20,9 +21,11 @@ from nominations.services import (
     consent_record,
     consent_withdraw,
     nomination_create,
+    nomination_create_from_data,
     nomination_transition,
     nomination_withdraw,
     nominee_merge,
+    nominations_create_many,
     nominee_record_safeguarding,
 )
 
@@ -631,3 +634,133 @@ def test_every_allowed_organiser_move_is_made(programme, organiser, start, to):
     nomination.refresh_from_db()
     assert nomination.status == to
     assert nomination.history.get().to_status == to
+
+
+# --- many at once (the spreadsheet import) ------------------------------------------
+
+
+def draft_data(first, last, born, email="pat@example.org", **overrides) -> dict:
+    """What NominationCreateSerializer hands the service for one young person."""
+    values = dict(
+        nominee=dict(
+            legal_first_name=first, legal_last_name=last, preferred_name="", pronunciation="",
+            date_of_birth=born, cohort=Cohort.CHILD_IN_CARE, area="",
+        ),
+        group_name="", group_members=[], nominator_name="Pat Carer", nominator_email=email, nominator_phone="",
+        nominator_organisation="", nominator_relationship=Relationship.FOSTER_CARER, nominator_known_recently=True,
+        achievement="Joined the youth council.", why_it_matters="Found their voice.", anything_else="",
+    )
+    values.update(overrides)
+    return values
+
+
+@pytest.fixture
+def stored(category):
+    """Records already in the programme: one with a nomination from pat@, a look-alike target, and a
+    merged record with the very keys of a new row (merged records are never matched)."""
+    programme = category.programme
+    moss = NomineeFactory(programme=programme, legal_first_name="Alfred", legal_last_name="Moss", date_of_birth=dt.date(2012, 4, 1))
+    NominationFactory(programme=programme, category=category, nominee=moss, nominator_email="Pat@Example.org", reference="OLD-1")
+    stone = NomineeFactory(programme=programme, legal_first_name="Olivia", legal_last_name="Stone", date_of_birth=dt.date(2011, 1, 1))
+    NomineeFactory(
+        programme=programme, legal_first_name="Mia", legal_last_name="Lund", date_of_birth=dt.date(2013, 3, 3), merged_into=stone
+    )
+    return {"moss": moss.pk, "stone": stone.pk}
+
+
+def drafts_for(category, rows):
+    return [NominationDraft(category=category, data=draft_data(*row[:3], **(row[3] if len(row) > 3 else {}))) for row in rows]
+
+
+ACCEPTED_ROWS = [
+    ("Alfred", "Moss", dt.date(2012, 4, 1), {"nominator_email": "sam@example.org"}),  # the stored record
+    ("Oliver", "Stone", dt.date(2011, 1, 1)),  # new, looks like the stored Olivia Stone (short forms)
+    ("Kai", "Brennan", dt.date(2012, 6, 1)),  # new
+    ("Kai", "Brennan", dt.date(2013, 7, 7)),  # new, looks like the row before (same names)
+    ("kai", "BRENNAN", dt.date(2012, 6, 1), {"nominator_email": "lee@example.org"}),  # the new record two rows up
+    ("Zed", "Moss", dt.date(2012, 4, 1)),  # new, looks like the stored Alfred Moss (surname and birth date)
+    ("Mia", "Lund", dt.date(2013, 3, 3)),  # new: the stored Mia Lund is merged
+    ("Ava", "Hart", None, {"nominee": None}),  # refused: no one named
+]
+
+
+def one_at_a_time(programme, drafts, user) -> list[str]:
+    """What nomination_create makes of the drafts, each in its own savepoint as the import once did."""
+    outcomes = []
+    for draft in drafts:
+        try:
+            with transaction.atomic():
+                nomination, _ = nomination_create_from_data(
+                    draft.data, programme=programme, category=draft.category, user=user, source=Source.IMPORT,
+                    enforce_window=False,
+                )
+            outcomes.append(nomination.reference)
+        except NominationError as exc:
+            outcomes.append(f"{exc.field}: {exc.message}")
+    return outcomes
+
+
+def written(programme, stored_ids) -> list[tuple]:
+    """The imported nominations as (reference, nominee, look-alike), a new record named by the first
+    reference made for it, so that two runs compare."""
+    nominations = list(Nomination.objects.filter(programme=programme, source=Source.IMPORT).order_by("reference"))
+    first = {}
+    for n in nominations:
+        first.setdefault(n.nominee_id, n.reference)
+
+    def name(pk):
+        return None if pk is None else pk if pk in stored_ids else f"new {first[pk]}"
+
+    return [(n.reference, name(n.nominee_id), name(n.nominee.possible_duplicate_of_id), n.history.count()) for n in nominations]
+
+
+def test_create_many_matches_and_flags_as_one_at_a_time_does(category, organiser, stored):
+    programme, drafts = category.programme, drafts_for(category, ACCEPTED_ROWS[:-1])
+    stored_ids = set(Nominee.objects.values_list("pk", flat=True))
+    with transaction.atomic():
+        expected_outcomes = one_at_a_time(programme, drafts, organiser)
+        expected = written(programme, stored_ids)
+        transaction.set_rollback(True)
+
+    created = nominations_create_many(programme=programme, drafts=drafts, user=organiser, source=Source.IMPORT, enforce_window=False)
+
+    assert [n.reference for n in created] == expected_outcomes
+    assert written(programme, stored_ids) == expected
+    ref = programme.reference_prefix
+    assert expected == [
+        (f"{ref}-0001", stored["moss"], None, 2),
+        (f"{ref}-0002", f"new {ref}-0002", stored["stone"], 2),
+        (f"{ref}-0003", f"new {ref}-0003", None, 2),
+        (f"{ref}-0004", f"new {ref}-0004", f"new {ref}-0003", 2),
+        (f"{ref}-0005", f"new {ref}-0003", None, 2),
+        (f"{ref}-0006", f"new {ref}-0006", stored["moss"], 2),
+        (f"{ref}-0007", f"new {ref}-0007", None, 2),
+    ]
+
+
+def test_create_many_refuses_as_one_at_a_time_does_and_writes_nothing(category, organiser, stored):
+    rows = [
+        ("Alfred", "Moss", dt.date(2012, 4, 1)),  # pat@ already nominated the stored record: OLD-1
+        *ACCEPTED_ROWS,
+        ("Kai", "Brennan", dt.date(2012, 6, 1), {"nominator_email": "PAT@example.org"}),  # repeats an earlier row
+        ("Noor", "Ali", dt.date(2012, 1, 1), {"nominator_known_recently": False}),
+        ("Noor", "Ali", dt.date(1990, 1, 1)),  # too old
+    ]
+    programme, drafts = category.programme, drafts_for(category, rows)
+    counts = (Nomination.objects.count(), Nominee.objects.count(), NominationHistory.objects.count())
+    with transaction.atomic():
+        expected = one_at_a_time(programme, drafts, organiser)
+        transaction.set_rollback(True)
+
+    created = nominations_create_many(programme=programme, drafts=drafts, user=organiser, source=Source.IMPORT, enforce_window=False)
+
+    outcomes = [f"{r.field}: {r.message}" if isinstance(r, NominationError) else r.reference for r in created]
+    assert outcomes == expected
+    assert [o for o in outcomes if "already nominated" in o] == [
+        "nominee: You have already nominated this young person for Positive Choices: see nomination OLD-1. "
+        "You can add to it by contacting the awards team.",
+        f"nominee: You have already nominated this young person for Positive Choices: see nomination "
+        f"{programme.reference_prefix}-0003. You can add to it by contacting the awards team.",
+    ]
+    assert (Nomination.objects.count(), Nominee.objects.count(), NominationHistory.objects.count()) == counts
+    assert not NominationSequence.objects.filter(programme=programme, last_number__gt=0).exists()
