@@ -898,6 +898,11 @@ def nominee_merge(*, keep: Nominee, merge: Nominee, actor, reason: str = "") -> 
         raise NominationError("Nominees of different programmes cannot be merged.", field="merge")
     order = list(NominationStatus.values)
     with transaction.atomic():
+        # Nominations are made under the programme's sequence lock, an import for the whole time
+        # between matching its rows to stored records and writing them: taking it first keeps a
+        # merge from landing in between and leaving new nominations on the record merged away.
+        sequence, _ = NominationSequence.objects.get_or_create(programme_id=keep.programme_id)
+        NominationSequence.objects.select_for_update().filter(pk=sequence.pk).get()
         locked = {n.pk: n for n in Nominee.objects.select_for_update().filter(pk__in=[keep.pk, merge.pk]).order_by("pk")}
         keep, merge = locked[keep.pk], locked[merge.pk]
         if keep.merged_into_id or merge.merged_into_id:
