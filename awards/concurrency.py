@@ -101,6 +101,16 @@ IF_MATCH = OpenApiParameter(
         "and the answer is 412. Without it the change is made whatever happened since (last write wins)."
     ),
 )
+ETAG = OpenApiParameter(
+    "ETag",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=[200],  # a list, as drf-spectacular wants it: the header of the 200 answer only
+    description=(
+        "A strong entity tag of the representation in this answer (a quoted hash). Send it in "
+        "If-Match with your next change to have it refused (412) if someone else changed it since."
+    ),
+)
 PRECONDITION_FAILED = OpenApiResponse(
     PreconditionFailedSerializer,
     description="If-Match names an older version: someone else changed it since you read it. Nothing was written.",

@@ -150,7 +150,7 @@ class MoveForm(forms.Form):
     direction = forms.ChoiceField(choices=[("up", "Up"), ("down", "Down")])
 
 
-class WinnerForm(ErrorSummaryMixin, forms.Form):
+class WinnerForm(VersionedForm):
     winner = forms.TypedChoiceField(
         label="Winner",
         coerce=int,
@@ -162,6 +162,10 @@ class WinnerForm(ErrorSummaryMixin, forms.Form):
     def __init__(self, *args, finalists: list[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["winner"].choices = [("", "Not recorded")] + finalists
+
+    @staticmethod
+    def initial_from(item) -> dict:
+        return {"winner": item.winner_id}
 
 
 class TablesForm(ErrorSummaryMixin, forms.Form):

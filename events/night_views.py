@@ -210,13 +210,18 @@ def night_lines(event: Event, *, sealed_winners: bool, quotes: bool = False, win
                     )
                 )
             if winner_forms:
-                line.winner_form = WinnerForm(
-                    initial={"winner": item.winner_id},
+                line.winner_form = WinnerForm.opened_on(
+                    WinnerForm.initial_from(item),
                     finalists=[(f.nomination_id, f.name) for f in line.finalists],
-                    auto_id=f"id_winner_{item.pk}_%s",
+                    auto_id=_winner_auto_id(item),
                 )
         lines.append(line)
     return lines
+
+
+def _winner_auto_id(item: RunningOrderItem) -> str:
+    """Ids of an item's winner form: one per award item on the running order page."""
+    return f"id_winner_{item.pk}_%s"
 
 
 def _item_choices(event: Event) -> dict:
@@ -400,9 +405,20 @@ def item_winner(request: HttpRequest, event_id: int, item_id: int) -> HttpRespon
         return _running_order_page(request, event, error_form=_refusal(request, message), status=400)
     nomination = finalists.get(form.cleaned_data["winner"]) if form.cleaned_data["winner"] is not None else None
     try:
-        winner_set(item=item, actor=request.user, nomination=nomination)
+        with transaction.atomic():
+            lock_row(item)  # the version check and the write see the same row (awards.concurrency)
+            item = _item_or_404(event, item_id)
+            stale = form.is_stale(WinnerForm.initial_from(item))
+            if not stale:
+                winner_set(item=item, actor=request.user, nomination=nomination)
     except NominationError as error:
         return _running_order_page(request, event, error_form=_refusal(request, error.message), status=error.status_code)
+    if stale:
+        # The page shows the winner another organiser recorded; the summary links to this item's choice.
+        current = WinnerForm.reopened_after_conflict(
+            WinnerForm.initial_from(item), finalists=form.fields["winner"].choices[1:], auto_id=_winner_auto_id(item)
+        )
+        return _running_order_page(request, event, error_form=current, status=409)
     if nomination is None:
         messages.success(request, f"No winner is recorded for {item.title} now.")
     else:

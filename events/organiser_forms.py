@@ -234,7 +234,7 @@ class AllowanceForm(VersionedForm):
         return {"guest_allowance": invitation.guest_allowance}
 
 
-class QuoteForm(ErrorSummaryMixin, forms.Form):
+class QuoteForm(VersionedForm):
     quote = ParagraphField(
         label="Words to quote in the invitation",
         max_length=QUOTE_MAX,
@@ -248,6 +248,16 @@ class QuoteForm(ErrorSummaryMixin, forms.Form):
         self.fields["quote"].help_text = (
             f"Up to {QUOTE_MAX} characters. Leave empty and approve to quote nothing."
         )
+
+    @staticmethod
+    def initial_from(invitation) -> dict:
+        """The words the box starts with (the approved quote, or else the nominator's words) and
+        whether a quote is approved: the page says so, and another organiser approving the very
+        words shown is still a change made after the form was opened. "approved" is no field, so
+        it is not shown or sent, but it counts in the form's version."""
+        approved = invitation.quote_approved_at is not None
+        suggestion = invitation.quote if approved else quote_suggestion(invitation.nomination.achievement)
+        return {"quote": suggestion, "approved": approved}
 
 
 class RevokeForm(ErrorSummaryMixin, forms.Form):

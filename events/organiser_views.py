@@ -38,7 +38,6 @@ from .organiser_forms import (
     QuoteForm,
     RevokeForm,
     put_service_error,
-    quote_suggestion,
 )
 from .selectors import events_organised_by, invitations_for_organiser, needs_totals
 from .services import (
@@ -469,9 +468,7 @@ def _invitation_page(
             user=request.user, nominee_ids=[p["nominee"].pk for p in identity], context="pages.event.invitation"
         )
     if quote_form is None and finalist:
-        approved = invitation.quote_approved_at is not None
-        suggestion = invitation.quote if approved else quote_suggestion(invitation.nomination.achievement)
-        quote_form = QuoteForm(initial={"quote": suggestion}, prefix="quote")
+        quote_form = QuoteForm.opened_on(QuoteForm.initial_from(invitation), prefix="quote")
     stuck_before = timezone.now() - STUCK_AFTER
     deliveries = [
         {
@@ -578,10 +575,18 @@ def invitation_quote(request: HttpRequest, invitation_id: int) -> HttpResponse:
     if not form.is_valid():
         return _invitation_page(request, invitation, quote_form=form, status=400)
     try:
-        approved = quote_approve(invitation=invitation, actor=request.user, quote=form.cleaned_data["quote"])
+        with transaction.atomic():
+            lock_row(invitation)  # the version check and the write see the same row
+            invitation = _invitation_or_404(request, invitation_id)
+            stale = form.is_stale(QuoteForm.initial_from(invitation))
+            if not stale:
+                approved = quote_approve(invitation=invitation, actor=request.user, quote=form.cleaned_data["quote"])
     except NominationError as error:
         put_service_error(form, error)
         return _invitation_page(request, invitation, quote_form=form, status=error.status_code)
+    if stale:
+        current = QuoteForm.reopened_after_conflict(QuoteForm.initial_from(invitation), prefix="quote")
+        return _invitation_page(request, invitation, quote_form=current, status=409)
     if approved.quote:
         messages.success(request, "Quote approved. These words will be quoted in the invitation.")
     else:

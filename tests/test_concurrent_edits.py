@@ -273,3 +273,28 @@ def test_two_simultaneous_changes_with_one_etag_cannot_both_win(programme, organ
     assert sorted(outcomes.values()) == [200, 412]
     winner = next(name for name, code in outcomes.items() if code == 200)
     assert Event.objects.get(pk=event.pk).name == winner
+
+
+# --- the ETag answered is documented -------------------------------------------------------------
+
+# Answered with an ETag besides the reads and writes of CHANGES: the item's winner and its reveal.
+OTHER_TAGGED = {
+    ("POST", "/api/v1/running-order-items/{id}/winner/"),
+    ("POST", "/api/v1/running-order-items/{id}/reveal/"),
+}
+
+
+def test_every_operation_answering_with_an_etag_documents_it_and_no_other_does():
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    documented = {
+        (method.upper(), path)
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+        if "ETag" in operation.get("responses", {}).get("200", {}).get("headers", {})
+    }
+    tagged = {("GET", c.read) for c in CHANGES.values()} | {(c.method.upper(), c.write) for c in CHANGES.values()}
+    assert documented == tagged | OTHER_TAGGED
+    header = schema["paths"]["/api/v1/events/{id}/"]["get"]["responses"]["200"]["headers"]["ETag"]
+    assert header["schema"] == {"type": "string"} and "If-Match" in header["description"]
+    # A response header, not one the request sends.
+    assert "ETag" not in [p["name"] for p in schema["paths"]["/api/v1/events/{id}/"]["get"].get("parameters", [])]

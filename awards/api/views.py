@@ -5,7 +5,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from ..concurrency import IF_MATCH, PRECONDITION_FAILED, ConditionalWrites
+from ..concurrency import ETAG, IF_MATCH, PRECONDITION_FAILED, ConditionalWrites
 from ..filters import CategoryFilterSet
 from ..models import Category, Criterion, Programme
 from ..rules import is_organiser, programme_ids_with_role
@@ -70,10 +70,11 @@ class CategoryViewSet(ConditionalWrites, viewsets.ModelViewSet):
     def get_queryset(self):
         return categories_visible_to(self.request.user).prefetch_related("criteria")
 
+    @extend_schema(parameters=[ETAG])
     def retrieve(self, request, *args, **kwargs):
         return self.tagged_object()
 
-    @extend_schema(parameters=[IF_MATCH], responses={200: CategorySerializer, 412: PRECONDITION_FAILED})
+    @extend_schema(parameters=[IF_MATCH, ETAG], responses={200: CategorySerializer, 412: PRECONDITION_FAILED})
     def update(self, request, *args, **kwargs):
         """Change the category; with If-Match, only if no one else has changed it since."""
         with transaction.atomic():
@@ -83,7 +84,7 @@ class CategoryViewSet(ConditionalWrites, viewsets.ModelViewSet):
             serializer.save()
         return self.tagged_object()
 
-    @extend_schema(parameters=[IF_MATCH], responses={200: CategorySerializer, 412: PRECONDITION_FAILED})
+    @extend_schema(parameters=[IF_MATCH, ETAG], responses={200: CategorySerializer, 412: PRECONDITION_FAILED})
     def partial_update(self, request, *args, **kwargs):
         """Change the fields sent; with If-Match, only if no one else has changed the category since."""
         return self.update(request, *args, partial=True, **kwargs)
@@ -107,12 +108,12 @@ class CriterionViewSet(ConditionalWrites, mixins.CreateModelMixin, mixins.Update
             category__programme_id__in=programme_ids_with_role(self.request.user, Role.ORGANISER)
         )
 
-    @extend_schema(responses={200: CriterionSerializer})
+    @extend_schema(parameters=[ETAG], responses={200: CriterionSerializer})
     def retrieve(self, request, pk=None):
         """The criterion, with the ETag to send in If-Match when changing it."""
         return self.tagged_object()
 
-    @extend_schema(parameters=[IF_MATCH], responses={200: CriterionSerializer, 412: PRECONDITION_FAILED})
+    @extend_schema(parameters=[IF_MATCH, ETAG], responses={200: CriterionSerializer, 412: PRECONDITION_FAILED})
     def update(self, request, *args, **kwargs):
         """Change the criterion; with If-Match, only if no one else has changed it since."""
         with transaction.atomic():
@@ -122,7 +123,7 @@ class CriterionViewSet(ConditionalWrites, mixins.CreateModelMixin, mixins.Update
             serializer.save()
         return self.tagged_object()
 
-    @extend_schema(parameters=[IF_MATCH], responses={200: CriterionSerializer, 412: PRECONDITION_FAILED})
+    @extend_schema(parameters=[IF_MATCH, ETAG], responses={200: CriterionSerializer, 412: PRECONDITION_FAILED})
     def partial_update(self, request, *args, **kwargs):
         """Change the fields sent; with If-Match, only if no one else has changed the criterion since."""
         return self.update(request, *args, partial=True, **kwargs)

@@ -19,7 +19,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from awards.api.permissions import ActionRules, authenticated
-from awards.concurrency import IF_MATCH, PRECONDITION_FAILED, ConditionalWrites, check_if_match, lock_row, tagged
+from awards.concurrency import ETAG, IF_MATCH, PRECONDITION_FAILED, ConditionalWrites, check_if_match, lock_row, tagged
 from awards.enums import Role
 from awards.models import Category
 from awards.rules import is_any_organiser, is_organiser, programme_ids_with_role
@@ -175,11 +175,11 @@ class EventNightActions:
         """The compere's script, one entry per award in running order. Organisers and event staff."""
         return Response(CompereScriptLineSerializer(compere_script_lines(self.get_object()), many=True).data)
 
-    @extend_schema(methods=["GET"], responses={200: TableSerializer(many=True)})
+    @extend_schema(methods=["GET"], parameters=[ETAG], responses={200: TableSerializer(many=True)})
     @extend_schema(
         methods=["PUT"],
         request=TablesSetSerializer,
-        parameters=[IF_MATCH],
+        parameters=[IF_MATCH, ETAG],
         responses={200: TableSerializer(many=True), 400: BAD_REQUEST, 412: PRECONDITION_FAILED},
     )
     @action(detail=True, methods=["get", "put"], **WHOLE_LIST)
@@ -350,14 +350,14 @@ class RunningOrderItemViewSet(ConditionalWrites, viewsets.GenericViewSet):
     def representation(self, instance: RunningOrderItem) -> dict:
         return _organiser_item(instance)
 
-    @extend_schema(responses={200: OrganiserRunningOrderItemSerializer})
+    @extend_schema(parameters=[ETAG], responses={200: OrganiserRunningOrderItemSerializer})
     def retrieve(self, request, pk=None):
         """The item as organisers see it, with the ETag to send in If-Match when changing it."""
         return self.tagged_object()
 
     @extend_schema(
         request=RunningOrderItemUpdateSerializer,
-        parameters=[IF_MATCH],
+        parameters=[IF_MATCH, ETAG],
         responses={200: OrganiserRunningOrderItemSerializer, 400: BAD_REQUEST, 412: PRECONDITION_FAILED},
     )
     def partial_update(self, request, pk=None):
@@ -380,7 +380,7 @@ class RunningOrderItemViewSet(ConditionalWrites, viewsets.GenericViewSet):
 
     @extend_schema(
         request=WinnerSerializer,
-        parameters=[IF_MATCH],
+        parameters=[IF_MATCH, ETAG],
         responses={200: OrganiserRunningOrderItemSerializer, 400: BAD_REQUEST, 412: PRECONDITION_FAILED},
     )
     @action(detail=True, methods=["post"])
@@ -402,7 +402,9 @@ class RunningOrderItemViewSet(ConditionalWrites, viewsets.GenericViewSet):
             winner_set(item=item, actor=request.user, nomination=nomination)
         return self.tagged_object()
 
-    @extend_schema(request=None, responses={200: OrganiserRunningOrderItemSerializer, 400: BAD_REQUEST})
+    @extend_schema(
+        request=None, parameters=[ETAG], responses={200: OrganiserRunningOrderItemSerializer, 400: BAD_REQUEST}
+    )
     @action(detail=True, methods=["post"])
     def reveal(self, request, pk=None):
         """Reveal the recorded winner: event staff see it from now on."""

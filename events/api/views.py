@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from awards.api.permissions import ActionRules, anyone, authenticated
-from awards.concurrency import IF_MATCH, PRECONDITION_FAILED, ConditionalWrites
+from awards.concurrency import ETAG, IF_MATCH, PRECONDITION_FAILED, ConditionalWrites
 from awards.enums import Role
 from awards.models import Programme
 from awards.rules import is_any_organiser, programme_ids_with_role
@@ -134,6 +134,7 @@ class EventViewSet(ConditionalWrites, EventNightActions, viewsets.GenericViewSet
     def representation(self, instance: Event) -> dict:
         return EventSerializer(instance).data
 
+    @extend_schema(parameters=[ETAG])
     def retrieve(self, request, pk=None):
         """The event, with the ETag to send in If-Match when changing it."""
         return self.tagged_object()
@@ -156,7 +157,7 @@ class EventViewSet(ConditionalWrites, EventNightActions, viewsets.GenericViewSet
 
     @extend_schema(
         request=EventUpdateSerializer,
-        parameters=[IF_MATCH],
+        parameters=[IF_MATCH, ETAG],
         responses={200: EventSerializer, 400: BAD_REQUEST, 412: PRECONDITION_FAILED},
     )
     def partial_update(self, request, pk=None):
@@ -263,6 +264,7 @@ class InvitationViewSet(ConditionalWrites, viewsets.GenericViewSet):
     def representation(self, instance: Invitation) -> dict:
         return InvitationSerializer(instance).data
 
+    @extend_schema(parameters=[ETAG])
     def retrieve(self, request, pk=None):
         """The invitation, with the ETag to send in If-Match when changing it."""
         return self.tagged_object()
@@ -281,7 +283,7 @@ class InvitationViewSet(ConditionalWrites, viewsets.GenericViewSet):
 
     @extend_schema(
         request=InvitationUpdateSerializer,
-        parameters=[IF_MATCH],
+        parameters=[IF_MATCH, ETAG],
         responses={200: InvitationSerializer, 400: BAD_REQUEST, 412: PRECONDITION_FAILED},
     )
     def partial_update(self, request, pk=None):
@@ -334,7 +336,7 @@ class InvitationViewSet(ConditionalWrites, viewsets.GenericViewSet):
 
     @extend_schema(
         request=QuoteSerializer,
-        parameters=[IF_MATCH],
+        parameters=[IF_MATCH, ETAG],
         responses={200: InvitationSerializer, 400: BAD_REQUEST, 412: PRECONDITION_FAILED},
     )
     @action(detail=True, methods=["post"], url_path="approve-quote")

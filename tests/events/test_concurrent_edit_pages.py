@@ -222,3 +222,99 @@ def test_the_second_change_of_a_guest_allowance_opened_before_the_first_is_refus
     shown = FormValues(url)
     shown.feed(refused.content.decode())
     assert shown.values["allowance-guest_allowance"] == "4"
+
+
+@pytest.fixture
+def finalist_invitation(event, category, organiser):
+    """A finalist's invitation, the nominator's words not yet approved for quoting."""
+    from events.services import finalist_invitations_create
+
+    from .conftest import cleared_nominee, confirmed_finalists
+
+    nominee = cleared_nominee(event.programme, legal_first_name="Rowan", legal_last_name="Featherstonehaugh")
+    (nomination,) = confirmed_finalists(event.programme, category, [nominee])
+    nomination.achievement = "Rowan organised the whole football tournament."
+    nomination.save()
+    return finalist_invitations_create(event=event, actor=organiser).created[0]
+
+
+def test_the_second_approval_of_a_quote_opened_before_the_first_is_refused(two_organisers, finalist_invitation):
+    invitation = finalist_invitation
+    first, second = two_organisers
+    page = reverse("event-admin:invitation", args=[invitation.pk])
+    url = reverse("event-admin:invitation-quote", args=[invitation.pk])
+    first_form, second_form = opened_form(first, url, page), opened_form(second, url, page)
+    assert first_form["quote-version"] == second_form["quote-version"]
+
+    saved = first.post(url, {**first_form, "quote-quote": "Rowan organised the tournament."})
+    refused = second.post(url, {**second_form, "quote-quote": "Rowan organised everything."})
+
+    assert saved.status_code == 302
+    assert refused.status_code == 409
+    assert error_summary(refused) == [("#id_quote-quote", STALE_PAGE_MESSAGE)]
+    stored = Invitation.objects.get(pk=invitation.pk)
+    assert stored.quote == "Rowan organised the tournament." and stored.quote_approved_at is not None
+    # The box shows the words the first organiser approved, with their version.
+    shown = FormValues(url)
+    shown.feed(refused.content.decode())
+    assert shown.values["quote-quote"] == "Rowan organised the tournament."
+    assert shown.values["quote-version"] not in ("", second_form["quote-version"])
+
+    again = second.post(url, {**shown.values, "quote-quote": "Rowan organised the whole tournament."})
+    assert again.status_code == 302
+    assert Invitation.objects.get(pk=invitation.pk).quote == "Rowan organised the whole tournament."
+
+
+def test_approving_the_words_shown_makes_a_form_opened_before_it_stale(two_organisers, finalist_invitation):
+    """The box shows the same words before and after they are approved: the approval still counts."""
+    invitation = finalist_invitation
+    first, second = two_organisers
+    page = reverse("event-admin:invitation", args=[invitation.pk])
+    url = reverse("event-admin:invitation-quote", args=[invitation.pk])
+    first_form, second_form = opened_form(first, url, page), opened_form(second, url, page)
+    assert first_form["quote-quote"] == "Rowan organised the whole football tournament."
+
+    assert first.post(url, first_form).status_code == 302
+    refused = second.post(url, {**second_form, "quote-quote": ""})
+
+    assert refused.status_code == 409
+    assert Invitation.objects.get(pk=invitation.pk).quote == "Rowan organised the whole football tournament."
+
+
+@pytest.fixture
+def award(event, category, organiser):
+    """An award item with two finalists: (item, {first name: nomination})."""
+    from .conftest import cleared_nominee, confirmed_finalists
+
+    nominees = [cleared_nominee(event.programme, legal_first_name=name) for name in ("Rowan", "Skylar")]
+    nominations = confirmed_finalists(event.programme, category, nominees)
+    item = running_order_add(
+        event=event, actor=organiser, kind=ItemKind.AWARD, title="Positive Choices", category=category
+    )
+    return item, dict(zip(("rowan", "skylar"), nominations))
+
+
+def test_the_second_winner_recorded_on_a_running_order_opened_before_the_first_is_refused(two_organisers, event, award):
+    item, finalists = award
+    first, second = two_organisers
+    page = reverse("event-admin:running-order", args=[event.pk])
+    url = reverse("event-admin:item-winner", args=[event.pk, item.pk])
+    first_form, second_form = opened_form(first, url, page), opened_form(second, url, page)
+    assert first_form["winner"] == second_form["winner"] == ""
+
+    saved = first.post(url, {**first_form, "winner": finalists["rowan"].pk})
+    refused = second.post(url, {**second_form, "winner": finalists["skylar"].pk})
+
+    assert saved.status_code == 302
+    assert refused.status_code == 409
+    assert error_summary(refused) == [(f"#id_winner_{item.pk}_winner", STALE_PAGE_MESSAGE)]
+    assert RunningOrderItem.objects.get(pk=item.pk).winner == finalists["rowan"]
+    # The page shows the winner the first organiser recorded, with its version.
+    shown = FormValues(url)
+    shown.feed(refused.content.decode())
+    assert shown.values["winner"] == str(finalists["rowan"].pk)
+    assert shown.values["version"] not in ("", second_form["version"])
+
+    again = second.post(url, {**shown.values, "winner": finalists["skylar"].pk})
+    assert again.status_code == 302
+    assert RunningOrderItem.objects.get(pk=item.pk).winner == finalists["skylar"]
