@@ -519,7 +519,13 @@ def nominations_create_many(
     an earlier draft is a duplicate). The result has, for each draft, its nomination or the error
     refusing it. All or nothing: when any draft is refused, nothing is written. A fixed number of
     queries per thousand drafts, whatever the size of the programme.
+    Only for Source.IMPORT: it sends no receipt e-mail and keeps no private-link token.
     """
+    if source != Source.IMPORT:
+        raise ValueError(
+            f"nominations_create_many is only for imports (source={Source.IMPORT.value!r}), not {str(source)!r}: "
+            "it sends no receipt e-mail and keeps no private link; use nomination_create."
+        )
     at = at or timezone.now()
     results: list[Nomination | NominationError] = []
     with transaction.atomic():

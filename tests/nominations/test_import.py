@@ -11,7 +11,8 @@ from django.core.management import CommandError, call_command
 from awards.enums import Cohort, NomineeKind
 from nominations.importers import ImportFileError, ImportFileTooLarge, import_nominations
 from nominations.models import Nomination, NominationHistory, NominationSequence, Nominee
-from nominations.services import NotAllowed
+from nominations import services
+from nominations.services import NominationError, NotAllowed
 
 from ..factories import CategoryFactory, NominationFactory, NomineeFactory
 
@@ -182,6 +183,50 @@ def test_import_duplicate_rows_refuse_the_second(category, organiser):
     assert [r.accepted for r in report.rows] == [True, False]
     assert report.rows[1].problems[0][1].startswith("You have already nominated this young person for Positive Choices")
     assert Nomination.objects.count() == 0
+
+
+def test_import_conflicting_with_a_nomination_stored_while_it_ran_writes_nothing(category, organiser, monkeypatch):
+    """The duplicates are looked up before writing; a nomination stored after that (a form sent while
+    the import ran) makes the bulk insert fail: the file is refused as a whole, nothing written."""
+    programme = category.programme
+    kai = NomineeFactory(programme=programme, legal_first_name="Kai", legal_last_name="Brennan", date_of_birth=dt.date(2012, 6, 1))
+    counts = (Nomination.objects.count(), Nominee.objects.count(), NominationHistory.objects.count())
+    real_new_nomination = services._new_nomination
+    stored_meanwhile = []
+
+    def new_nomination_while_pat_sends_the_form(**kwargs):
+        if not stored_meanwhile:  # after the duplicates were looked up, before anything is written
+            stored_meanwhile.append(
+                NominationFactory(programme=programme, category=category, nominee=kai, nominator_email="PAT@example.org")
+            )
+        return real_new_nomination(**kwargs)
+
+    monkeypatch.setattr(services, "_new_nomination", new_nomination_while_pat_sends_the_form)
+
+    with pytest.raises(ImportFileError) as failed:
+        run(csv_bytes([second_row(), row()]), programme, organiser, dry_run=False)
+
+    assert stored_meanwhile
+    assert failed.value.message == (
+        "These rows conflict with a nomination stored while the import ran, so nothing was imported. Try again."
+    )
+    assert (Nomination.objects.count(), Nominee.objects.count(), NominationHistory.objects.count()) == counts
+    assert not NominationSequence.objects.filter(programme=programme, last_number__gt=0).exists()
+
+
+def test_import_refuses_a_reference_already_in_use_and_writes_nothing(category, organiser):
+    programme = category.programme
+    NominationFactory(programme=programme, category=category, reference=f"{programme.reference_prefix}-0001")
+    counts = (Nomination.objects.count(), Nominee.objects.count(), NominationHistory.objects.count())
+
+    with pytest.raises(NominationError) as failed:
+        run(csv_bytes([row(), second_row()]), programme, organiser, dry_run=False)
+
+    assert failed.value.message == (
+        f"Reference {programme.reference_prefix}-0001 is already in use: the nomination sequence needs repair."
+    )
+    assert (Nomination.objects.count(), Nominee.objects.count(), NominationHistory.objects.count()) == counts
+    assert not NominationSequence.objects.filter(programme=programme, last_number__gt=0).exists()
 
 
 def test_import_group_category_row_refused(category, organiser):

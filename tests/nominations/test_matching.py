@@ -86,6 +86,8 @@ def test_nominee_index_answers_as_the_queries_do():
         ("Kai", "Brennan", dt.date(2013, 7, 7)),
         ("Zed", "Moss", dt.date(2012, 4, 1)),
         ("Anne-Marie", "O'Neill", None),
+        ("Zachary", "Moss", dt.date(2012, 4, 1)),
+        ("Ivy", "Brennan", dt.date(2014, 2, 2)),
     ]
     probes = [
         ("Oliver", "Stone", dt.date(2011, 1, 1)),  # exact, the first of two look-alikes
@@ -95,6 +97,10 @@ def test_nominee_index_answers_as_the_queries_do():
         ("Amy", "Moss", dt.date(2012, 4, 1)),  # same surname and birth date
         ("Anne", "O Neill", None),  # exact without a birth date
         ("Kai", "Bren", dt.date(2012, 6, 1)),  # a shorter surname is not a prefix match
+        # The first surname-and-birth-date hit (Zed Moss) comes before the first alias hit (Zachary Moss).
+        ("Zach", "Moss", dt.date(2012, 4, 1)),
+        # The first same-names hit (Kai Brennan) comes before the first surname-and-birth-date hit (Ivy Brennan).
+        ("Kai", "Brennan", dt.date(2014, 2, 2)),
     ]
     records = [(pk, _keys(*person)) for pk, person in enumerate(stored, start=1)]
     index = NomineeIndex(_keys(*person) for person in probes)
@@ -111,4 +117,4 @@ def test_nominee_index_answers_as_the_queries_do():
 
     answers = [(index.exact(keys[0]), index.lookalike(*keys[1:])) for keys in (_keys(*p) for p in probes)]
     assert answers == [query(*_keys(*p)) for p in probes]
-    assert answers == [(1, 1), (None, None), (None, 1), (None, 3), (None, 5), (6, 6), (None, None)]
+    assert answers == [(1, 1), (None, None), (None, 1), (None, 3), (None, 5), (6, 6), (None, None), (None, 5), (None, 3)]

@@ -764,3 +764,88 @@ def test_create_many_refuses_as_one_at_a_time_does_and_writes_nothing(category, 
     ]
     assert (Nomination.objects.count(), Nominee.objects.count(), NominationHistory.objects.count()) == counts
     assert not NominationSequence.objects.filter(programme=programme, last_number__gt=0).exists()
+
+
+def test_create_many_accepts_a_renomination_after_a_withdrawal_as_one_at_a_time_does(category, organiser):
+    """A withdrawn nomination does not block the same nominator nominating the same person again."""
+    programme = category.programme
+    moss = NomineeFactory(programme=programme, legal_first_name="Alfred", legal_last_name="Moss", date_of_birth=dt.date(2012, 4, 1))
+    withdrawn = NominationFactory(
+        programme=programme, category=category, nominee=moss, nominator_email="Pat@Example.org", reference="OLD-1",
+        status=S.WITHDRAWN,
+    )
+    drafts = drafts_for(category, [("Alfred", "Moss", dt.date(2012, 4, 1))])
+    with transaction.atomic():
+        expected = one_at_a_time(programme, drafts, organiser)
+        transaction.set_rollback(True)
+
+    created = nominations_create_many(programme=programme, drafts=drafts, user=organiser, source=Source.IMPORT, enforce_window=False)
+
+    assert [getattr(r, "reference", r) for r in created] == expected == [f"{programme.reference_prefix}-0001"]
+    again = Nomination.objects.get(reference=expected[0])
+    assert (again.nominee_id, again.status) == (moss.pk, S.SUBMITTED)
+    assert Nomination.objects.get(pk=withdrawn.pk).status == S.WITHDRAWN
+
+
+def test_create_many_keeps_adults_apart_from_young_people_as_one_at_a_time_does(category, organiser):
+    """An adult with the names and birth date of a young person is another record, not attached to
+    the young person's (nor flagged against it: records of other kinds are not matched), whether the
+    young person is stored or earlier in the batch; young people still match young people."""
+    programme = category.programme
+    proud_plus = CategoryFactory(programme=programme, nominee_kind=NomineeKind.ADULT, name="PROUD+")
+    young = NomineeFactory(programme=programme, legal_first_name="Sam", legal_last_name="Okafor", date_of_birth=dt.date(2012, 4, 1))
+    peer = {"nominator_relationship": Relationship.PEER}
+    drafts = [
+        *drafts_for(category, [("Sam", "Okafor", dt.date(2012, 4, 1))]),  # the stored young person
+        *drafts_for(proud_plus, [("Sam", "Okafor", dt.date(2012, 4, 1), peer)]),  # an adult: new
+        *drafts_for(category, [("Ada", "Lund", dt.date(2013, 3, 3))]),  # a young person: new
+        *drafts_for(proud_plus, [("Ada", "Lund", dt.date(2013, 3, 3), peer)]),  # an adult: new
+    ]
+    stored_ids = {young.pk}
+    with transaction.atomic():
+        expected_outcomes = one_at_a_time(programme, drafts, organiser)
+        expected = written(programme, stored_ids)
+        transaction.set_rollback(True)
+
+    created = nominations_create_many(programme=programme, drafts=drafts, user=organiser, source=Source.IMPORT, enforce_window=False)
+
+    assert [getattr(r, "reference", r) for r in created] == expected_outcomes
+    assert written(programme, stored_ids) == expected
+    ref = programme.reference_prefix
+    assert expected == [
+        (f"{ref}-0001", young.pk, None, 2),
+        (f"{ref}-0002", f"new {ref}-0002", None, 2),
+        (f"{ref}-0003", f"new {ref}-0003", None, 2),
+        (f"{ref}-0004", f"new {ref}-0004", None, 2),
+    ]
+    kinds = [Nomination.objects.get(reference=n.reference).nominee.kind for n in created]
+    assert kinds == ["young_person", "adult", "young_person", "adult"]
+
+
+def test_create_many_refuses_a_reference_already_in_use_and_writes_nothing(category, organiser):
+    """A sequence behind the stored references (repaired by hand, restored from a backup) is named,
+    not left to fail as a database error; nothing is written and the sequence is not moved."""
+    programme = category.programme
+    NominationFactory(programme=programme, category=category, reference=f"{programme.reference_prefix}-0002")
+    drafts = drafts_for(category, [("Kai", "Brennan", dt.date(2012, 6, 1)), ("Amara", "Okafor", dt.date(2012, 6, 1))])
+    counts = (Nomination.objects.count(), Nominee.objects.count(), NominationHistory.objects.count())
+
+    with pytest.raises(NominationError) as error:
+        nominations_create_many(programme=programme, drafts=drafts, user=organiser, source=Source.IMPORT, enforce_window=False)
+
+    assert error.value.message == (
+        f"Reference {programme.reference_prefix}-0002 is already in use: the nomination sequence needs repair."
+    )
+    assert (Nomination.objects.count(), Nominee.objects.count(), NominationHistory.objects.count()) == counts
+    assert not NominationSequence.objects.filter(programme=programme, last_number__gt=0).exists()
+
+
+@pytest.mark.parametrize("source", [Source.FORM, Source.API, "import-ish"])
+def test_create_many_is_only_for_imports(category, organiser, source):
+    """It e-mails no receipt and keeps no private link, so a form or API caller must use nomination_create."""
+    drafts = drafts_for(category, [("Kai", "Brennan", dt.date(2012, 6, 1))])
+
+    with pytest.raises(ValueError, match=r"nominations_create_many is only for imports \(source='import'\)"):
+        nominations_create_many(programme=category.programme, drafts=drafts, user=organiser, source=source, enforce_window=False)
+
+    assert Nomination.objects.count() == Nominee.objects.count() == NominationSequence.objects.count() == 0
