@@ -23,7 +23,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
-from django.db import transaction
 from django.db.models.functions import Lower
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -32,7 +31,6 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from awards.concurrency import lock_row
 from awards.models import Category
 from awards.rules import is_organiser
 from nominations.naming import nomination_announce_name, pronunciation_hint
@@ -329,15 +327,13 @@ def item_edit(request: HttpRequest, event_id: int, item_id: int) -> HttpResponse
         form = ItemForm(request.POST, adding=False, **choices)
         if form.is_valid():
             try:
-                with transaction.atomic():
-                    # The version check and the write see the same row (awards.concurrency).
-                    lock_row(item)
-                    item = _item_or_404(event, item_id)
-                    stale = form.is_stale(ItemForm.initial_from(item))
-                    if not stale:
-                        changed = running_order_update(
-                            item=item, actor=request.user, presenters=form.chosen_presenters(), **form.item_values()
-                        )
+                item, changed, stale = form.save_unless_stale(
+                    item,
+                    lambda: _item_or_404(event, item_id),
+                    lambda current: running_order_update(
+                        item=current, actor=request.user, presenters=form.chosen_presenters(), **form.item_values()
+                    ),
+                )
             except NominationError as error:
                 put_service_error(form, error)
                 status = error.status_code
@@ -405,12 +401,11 @@ def item_winner(request: HttpRequest, event_id: int, item_id: int) -> HttpRespon
         return _running_order_page(request, event, error_form=_refusal(request, message), status=400)
     nomination = finalists.get(form.cleaned_data["winner"]) if form.cleaned_data["winner"] is not None else None
     try:
-        with transaction.atomic():
-            lock_row(item)  # the version check and the write see the same row (awards.concurrency)
-            item = _item_or_404(event, item_id)
-            stale = form.is_stale(WinnerForm.initial_from(item))
-            if not stale:
-                winner_set(item=item, actor=request.user, nomination=nomination)
+        item, _, stale = form.save_unless_stale(
+            item,
+            lambda: _item_or_404(event, item_id),
+            lambda current: winner_set(item=current, actor=request.user, nomination=nomination),
+        )
     except NominationError as error:
         return _running_order_page(request, event, error_form=_refusal(request, error.message), status=error.status_code)
     if stale:

@@ -5,8 +5,9 @@ events.services, whose refusals are put back on the field they name."""
 from __future__ import annotations
 
 from django import forms
+from django.db import transaction
 
-from awards.concurrency import STALE_PAGE_MESSAGE, version_of
+from awards.concurrency import STALE_PAGE_MESSAGE, lock_row, version_of
 from nominations.forms import ErrorSummaryMixin, ParagraphField, line
 from nominations.services import NominationError
 
@@ -46,6 +47,18 @@ class VersionedForm(ErrorSummaryMixin, forms.Form):
         form.cleaned_data = {}  # add_error needs it; an unbound form has none
         form.add_error(None, STALE_PAGE_MESSAGE)
         return form
+
+    def save_unless_stale(self, record, reread, write):
+        """Lock `record`'s row, read it again with `reread()` and, unless it changed since the
+        form was opened, `write(current)`: the version check and the write see the same row, so
+        another organiser's save waits for this one, or this one for theirs. Returns the record as
+        it is now, what `write` returned (None when stale) and whether it was stale."""
+        with transaction.atomic():
+            lock_row(record)
+            current = reread()
+            if self.is_stale(self.initial_from(current)):
+                return current, None, True
+            return current, write(current), False
 
     def is_stale(self, values: dict) -> bool:
         """Whether the record has changed since the form was opened. A form sent without a version

@@ -13,7 +13,6 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,7 +20,6 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from awards.concurrency import lock_row
 from awards.enums import Role
 from awards.models import Programme
 from awards.rules import is_any_organiser, programme_ids_with_role
@@ -162,14 +160,13 @@ def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
         form = EventForm(request.POST)
         if form.is_valid():
             try:
-                with transaction.atomic():
-                    # The version check and the write see the same row: another organiser's
-                    # save waits for this one, or this one for theirs.
-                    lock_row(event)
-                    event = _event_or_404(request, event_id)
-                    stale = form.is_stale(EventForm.initial_from(event))
-                    if not stale:
-                        event_save(actor=request.user, programme=event.programme, event=event, **form.event_values())
+                event, _, stale = form.save_unless_stale(
+                    event,
+                    lambda: _event_or_404(request, event_id),
+                    lambda current: event_save(
+                        actor=request.user, programme=current.programme, event=current, **form.event_values()
+                    ),
+                )
             except NominationError as error:
                 put_service_error(form, error)
                 status = error.status_code
@@ -523,12 +520,11 @@ def invitation_details(request: HttpRequest, invitation_id: int) -> HttpResponse
     if not form.is_valid():
         return _invitation_page(request, invitation, details_form=form, status=400)
     try:
-        with transaction.atomic():
-            lock_row(invitation)  # the version check and the write see the same row
-            invitation = _invitation_or_404(request, invitation_id)
-            stale = form.is_stale(DetailsForm.initial_from(invitation))
-            if not stale:
-                invitation_update_details(invitation=invitation, actor=request.user, **form.details_values())
+        invitation, _, stale = form.save_unless_stale(
+            invitation,
+            lambda: _invitation_or_404(request, invitation_id),
+            lambda current: invitation_update_details(invitation=current, actor=request.user, **form.details_values()),
+        )
     except NominationError as error:
         put_service_error(form, error)
         return _invitation_page(request, invitation, details_form=form, status=error.status_code)
@@ -547,14 +543,13 @@ def invitation_allowance(request: HttpRequest, invitation_id: int) -> HttpRespon
     if not form.is_valid():
         return _invitation_page(request, invitation, allowance_form=form, status=400)
     try:
-        with transaction.atomic():
-            lock_row(invitation)  # the version check and the write see the same row
-            invitation = _invitation_or_404(request, invitation_id)
-            stale = form.is_stale(AllowanceForm.initial_from(invitation))
-            if not stale:
-                changed = invitation_change_allowance(
-                    invitation=invitation, actor=request.user, allowance=form.cleaned_data["guest_allowance"]
-                )
+        invitation, changed, stale = form.save_unless_stale(
+            invitation,
+            lambda: _invitation_or_404(request, invitation_id),
+            lambda current: invitation_change_allowance(
+                invitation=current, actor=request.user, allowance=form.cleaned_data["guest_allowance"]
+            ),
+        )
     except NominationError as error:
         put_service_error(form, error)
         return _invitation_page(request, invitation, allowance_form=form, status=error.status_code)
@@ -575,12 +570,11 @@ def invitation_quote(request: HttpRequest, invitation_id: int) -> HttpResponse:
     if not form.is_valid():
         return _invitation_page(request, invitation, quote_form=form, status=400)
     try:
-        with transaction.atomic():
-            lock_row(invitation)  # the version check and the write see the same row
-            invitation = _invitation_or_404(request, invitation_id)
-            stale = form.is_stale(QuoteForm.initial_from(invitation))
-            if not stale:
-                approved = quote_approve(invitation=invitation, actor=request.user, quote=form.cleaned_data["quote"])
+        invitation, approved, stale = form.save_unless_stale(
+            invitation,
+            lambda: _invitation_or_404(request, invitation_id),
+            lambda current: quote_approve(invitation=current, actor=request.user, quote=form.cleaned_data["quote"]),
+        )
     except NominationError as error:
         put_service_error(form, error)
         return _invitation_page(request, invitation, quote_form=form, status=error.status_code)
