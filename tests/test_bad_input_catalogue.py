@@ -75,6 +75,9 @@ from shortlisting.models import Assignment, Conflict, Shortlist
 from shortlisting.services import assignment_run, shortlist_confirm, shortlist_propose
 
 from .conftest import client_for, user_with_role
+from .nominations.api.test_nominations import payload
+from .nominations.test_import import HEADERS, csv_bytes
+from .nominations.test_import import row as import_row
 from .events.conftest import cleared_nominee, confirmed_finalists
 from .factories import (
     CategoryFactory,
@@ -272,25 +275,7 @@ IMPORT_TESTS = "tests/nominations/api/test_import_api.py, tests/nominations/test
 
 
 def nomination_body(w: World, **overrides) -> dict:
-    body = {
-        "programme": w.programme.slug,
-        "category": w.category.slug,
-        "nominee": {
-            "legal_first_name": "Kai",
-            "legal_last_name": "Brennan",
-            "date_of_birth": "2012-06-01",
-            "cohort": "child_in_care",
-            "area": "Valley",
-        },
-        "nominator_name": "Pat Carer",
-        "nominator_email": "pat@example.org",
-        "nominator_relationship": "foster_carer",
-        "nominator_known_recently": True,
-        "achievement": "Started a football club.",
-        "why_it_matters": "Other children joined in.",
-    }
-    body.update(overrides)
-    return body
+    return payload(w.category, **overrides)
 
 
 def nominate(w: World, **overrides) -> Send:
@@ -382,47 +367,6 @@ def _(w):
     return upload(w, csv_bytes([import_row()]), client=client_for(w.staff))
 
 
-IMPORT_HEADERS = [
-    "Young person's first name",
-    "Young person's last name",
-    "Date of birth",
-    "In care or care leaver",
-    "Category",
-    "Nominator name",
-    "Nominator email",
-    "Relationship",
-    "Known in last 12 months",
-    "What did they achieve",
-    "Why does it matter",
-]
-
-
-def import_row(**changes) -> dict:
-    return {
-        "Young person's first name": "Kai",
-        "Young person's last name": "Brennan",
-        "Date of birth": "2012-06-01",
-        "In care or care leaver": "Child in care",
-        "Category": "positive-choices",
-        "Nominator name": "Pat Carer",
-        "Nominator email": "pat@example.org",
-        "Relationship": "Foster carer",
-        "Known in last 12 months": "Yes",
-        "What did they achieve": "Started a football club.",
-        "Why does it matter": "Other children joined in.",
-        **changes,
-    }
-
-
-def csv_bytes(rows, headers=IMPORT_HEADERS) -> bytes:
-    out = io.StringIO(newline="")
-    writer = csv.writer(out)
-    writer.writerow(headers)
-    for values in rows:
-        writer.writerow([values.get(h, "") for h in headers])
-    return out.getvalue().encode("utf-8")
-
-
 def upload(w: World, content: bytes, name="nominations.csv", client=None) -> Send:
     """An import that would write (dry_run false) were the file good."""
     body = {"file": SimpleUploadedFile(name, content), "programme": w.programme.slug, "dry_run": "false"}
@@ -469,7 +413,7 @@ def _(w):
 def _(w):
     row = import_row(**{"Nominator name": "Pat \ud83d Carer"})
     out = io.StringIO(newline="")
-    csv.writer(out).writerows([IMPORT_HEADERS, [row[h] for h in IMPORT_HEADERS]])
+    csv.writer(out).writerows([HEADERS, [row[h] for h in HEADERS]])
     content = out.getvalue().encode("utf-8", "surrogatepass")  # as a careless exporter writes it
     return upload(w, content)
 
