@@ -335,7 +335,9 @@ def _with_cached_formula_results(content: bytes, results: dict[bytes, bytes]) ->
             data = source.read(member)
             if member.filename == "xl/worksheets/sheet1.xml":
                 for formula, result in results.items():
-                    data = data.replace(b"><f>" + formula + b"</f><v />", b' t="str"><f>' + formula + b"</f><v>" + result + b"</v>")
+                    # An empty result is "<v />" or "<v></v>", depending on openpyxl's XML writer.
+                    for empty in (b"<v />", b"<v></v>"):
+                        data = data.replace(b"><f>" + formula + b"</f>" + empty, b' t="str"><f>' + formula + b"</f><v>" + result + b"</v>")
             target.writestr(member, data)
     return out.getvalue()
 
