@@ -22,6 +22,7 @@ from .enums import Source
 from .forms import NominationForm, WithdrawForm
 from .models import Nomination
 from .naming import nomination_announce_name
+from .outcomes import status_shown_label
 from .private_links import form_token_issue, private_page
 from .selectors import nomination_for_link_session, nomination_for_private_link, nominations_made_by
 from .services import NominationError, nomination_create, nomination_withdraw
@@ -145,6 +146,7 @@ def my_nomination(request: HttpRequest) -> HttpResponse:
     context = {
         "nomination": nomination,
         "announce_name": nomination_announce_name(nomination),
+        "status_label": status_shown_label(nomination),
         "can_withdraw": rules.can_withdraw(request.user, nomination, holds_private_link=True),
         "form": form,
     }
@@ -159,6 +161,7 @@ def my_nominations(request: HttpRequest) -> HttpResponse:
         {
             "nomination": nomination,
             "announce_name": nomination_announce_name(nomination),
+            "status_label": status_shown_label(nomination),
             "can_withdraw": rules.can_withdraw(request.user, nomination),
         }
         for nomination in nominations

@@ -31,6 +31,7 @@ from events.models import Guest, RunningOrderItem
 from events.night import running_order_generate, tables_set, winner_set
 from events.services import GuestInput, RsvpAnswer, finalist_invitations_create, rsvp_respond
 from nominations.enums import NominationStatus, PublicityLevel
+from nominations.models import Nomination
 from shortlisting.enums import PanelRole
 from shortlisting.models import Assignment, Conflict, Shortlist
 from shortlisting.services import assignment_run, review_save
@@ -64,6 +65,8 @@ IDENTITY_TIER = {"organiser", "staff_allocated"}
 # A panel member's scores reach the other members only once they have submitted their own.
 OTHERS_SCORE = "Chair-Score-Comment-Marker"
 SEES_THE_CHAIRS_SCORE = {"chair", "organiser"}
+# A nomination's recorded result, before the night (nominations.outcomes).
+UNANNOUNCED_RESULT = re.compile(r'"status":\s*"(winner|highly_commended)"')
 
 
 @dataclass
@@ -120,6 +123,8 @@ def world(db) -> World:
     items = running_order_generate(event=event, actor=users["organiser"])
     award = next(i for i in items if i.kind == "award")
     winner_set(item=award, actor=users["organiser"], nomination=finalist)  # recorded, not revealed
+    # The panel's result too, with the night still to come: a finalist to all but the organiser.
+    Nomination.objects.filter(pk=finalist.pk).update(status=NominationStatus.WINNER)
     tables_set(event=event, actor=users["organiser"], tables=[(1, 10, True)])
     from events.models import EmailDelivery
 
@@ -239,6 +244,8 @@ def leaks(role: str, body: str) -> list[str]:
         found += [name for name, marker in SECRETS.items() if marker in body]
     if role != "organiser" and re.search(r'"winner":\s*(\d+|\{|")', body):
         found.append("unrevealed winner")
+    if role != "organiser" and UNANNOUNCED_RESULT.search(body):
+        found.append("result before the night")
     if role not in SEES_THE_CHAIRS_SCORE and OTHERS_SCORE in body:
         found.append("another member's score before one's own")
     return found
@@ -292,6 +299,7 @@ def test_every_api_operation_answers_each_role_as_the_policy_says(world):
                 if role == "organiser":
                     markers_seen_by_organiser |= {name for name, marker in SECRETS.items() if marker in body}
                     markers_seen_by_organiser |= {"winner"} if re.search(r'"winner":\s*(\d+|\{|")', body) else set()
+                    markers_seen_by_organiser |= {"result"} if UNANNOUNCED_RESULT.search(body) else set()
                 if OTHERS_SCORE in body:
                     score_seen_by.add(role)
                 leaked = leaks(role, body)
@@ -301,7 +309,7 @@ def test_every_api_operation_answers_each_role_as_the_policy_says(world):
     assert "chair" in score_seen_by, "the chair's score is there for the one who may see it"
     assert calls == len(operations) * len(ROLES)
     # The markers are really there for those allowed to see them, so their absence elsewhere means something.
-    assert markers_seen_by_organiser == set(SECRETS) | {"winner"}
+    assert markers_seen_by_organiser == set(SECRETS) | {"winner", "result"}
     assert "chair" in score_seen_by, "the chair's score is there for the one who may see it"
 
 

@@ -1,10 +1,13 @@
 """Input serializers check shape; services check rules. Output serializers come in tiers:
 identity (organisers and allocated staff) and nominator (announce name only)."""
 
+from functools import cached_property
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from awards.enums import Cohort
+from awards.enums import Cohort, Role
+from awards.rules import programme_ids_with_role
 
 from ..enums import (
     ACHIEVEMENT_MAX,
@@ -18,6 +21,7 @@ from ..enums import (
 )
 from ..models import Consent, Nomination, Nominee
 from ..naming import announce_name, nomination_announce_name
+from ..outcomes import status_shown, status_shown_label
 from ..validation import validate_multiline, validate_single_line
 
 
@@ -163,11 +167,13 @@ class GroupSerializer(serializers.Serializer):
 
 
 class NominationSerializer(serializers.ModelSerializer):
-    """Identity tier: organisers of the programme and allocated staff."""
+    """Identity tier: organisers of the programme and allocated staff. Allocated staff see a winner
+    as a finalist until the night is over (nominations.outcomes); organisers see the result."""
 
     programme = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     category_name = serializers.CharField(source="category.name", read_only=True)
+    status = serializers.SerializerMethodField()
     announce_name = serializers.SerializerMethodField()
     nominee = NomineeIdentitySerializer(read_only=True)
     group = GroupSerializer(read_only=True, allow_null=True)
@@ -203,13 +209,24 @@ class NominationSerializer(serializers.ModelSerializer):
     def get_announce_name(self, nomination) -> str:
         return nomination_announce_name(nomination)
 
+    @cached_property
+    def _organised(self) -> set[int]:
+        request = self.context.get("request")
+        return set(programme_ids_with_role(request.user, Role.ORGANISER)) if request else set()
+
+    @extend_schema_field(serializers.ChoiceField(choices=NominationStatus.choices))
+    def get_status(self, nomination) -> str:
+        return nomination.status if nomination.programme_id in self._organised else status_shown(nomination)
+
 
 class NominatorNominationSerializer(serializers.ModelSerializer):
-    """What the person who made a nomination sees of it: no identity fields, no safeguarding."""
+    """What the person who made a nomination sees of it: no identity fields, no safeguarding, and a
+    winner as a finalist until the night is over (nominations.outcomes)."""
 
     programme = serializers.CharField(source="programme.name", read_only=True)
     category = serializers.CharField(source="category.name", read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status = serializers.SerializerMethodField()
+    status_label = serializers.SerializerMethodField()
     announce_name = serializers.SerializerMethodField()
 
     class Meta:
@@ -231,6 +248,13 @@ class NominatorNominationSerializer(serializers.ModelSerializer):
 
     def get_announce_name(self, nomination) -> str:
         return nomination_announce_name(nomination)
+
+    @extend_schema_field(serializers.ChoiceField(choices=NominationStatus.choices))
+    def get_status(self, nomination) -> str:
+        return status_shown(nomination)
+
+    def get_status_label(self, nomination) -> str:
+        return status_shown_label(nomination)
 
 
 class TransitionSerializer(serializers.Serializer):
