@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Q
+from django.db.models import Case, CharField, F, Q, Value, When
 from django.utils import timezone
 
 from .enums import NominationStatus
@@ -45,3 +45,10 @@ def status_shown_filter(statuses, *, today: date | None = None) -> Q:
     if NominationStatus.FINALIST in wanted:
         condition |= Q(status__in=SEALED) & ~announced
     return condition
+
+
+def status_shown_expression(*, organised, today: date | None = None) -> Case:
+    """The shown status in SQL, for sorting: the recorded one in the `organised` programmes."""
+    today = today or timezone.localdate()
+    sealed = Q(status__in=SEALED) & ~Q(programme_id__in=organised) & ~Q(programme__event_date__lt=today)
+    return Case(When(sealed, then=Value(NominationStatus.FINALIST.value)), default=F("status"), output_field=CharField())

@@ -3,6 +3,7 @@ from collections import defaultdict
 
 from django.db.models import F, Prefetch
 from django.http import FileResponse
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.generics import get_object_or_404  # a malformed id is a 404 too
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -19,7 +20,7 @@ from awards.selectors import programmes_visible_to
 
 from ..enums import Source
 from ..exporters import NominationsExporter
-from ..filters import NominationFilterSet, NominatorNominationFilterSet, NomineeFilterSet
+from ..filters import NominationFilterSet, NominatorNominationFilterSet, NomineeFilterSet, ShownStatusOrdering
 from ..models import Consent, Nomination, Nominee
 from ..selectors import (
     nomination_for_private_link,
@@ -142,6 +143,7 @@ class NominationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     # Allocated staff may read a nomination, not move it: refused before the body is read.
     object_rules = {"transition": organiser_of_object}
     filterset_class = NominationFilterSet
+    filter_backends = [DjangoFilterBackend, ShownStatusOrdering]
     ordering_fields = ["submitted_at", "reference", "status"]
 
     def get_queryset(self):

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from nominations.enums import NominationStatus as S
-from nominations.models import Nomination
+from nominations.models import Nomination, NominationHistory
 from nominations.outcomes import outcomes_announced, status_shown, status_shown_filter
 from nominations.services import nomination_create
 
@@ -155,3 +155,51 @@ def test_a_staff_member_who_also_organises_another_programme_sees_each_as_their_
     rows = client_for(staff_user).get("/api/v1/nominations/", {"status": "winner"}).json()["results"]
 
     assert [(row["id"], row["status"]) for row in rows] == [(organised.pk, "winner")]
+
+
+def test_ordering_by_status_does_not_single_out_a_sealed_winner_for_staff(winner, programme, staff_user, organiser):
+    nomination, _ = winner
+    shortlisted = NominationFactory(
+        programme=programme, status=S.SHORTLISTED, nominee=NomineeFactory(programme=programme, allocated_worker=staff_user)
+    )
+
+    def order(client, ordering):
+        rows = client.get("/api/v1/nominations/", {"ordering": ordering}).json()["results"]
+        return [row["id"] for row in rows]
+
+    # Shown as "finalist", the winner sorts before "shortlisted"; recorded as "winner", after it.
+    assert order(client_for(staff_user), "status") == [nomination.pk, shortlisted.pk]
+    assert order(client_for(staff_user), "-status") == [shortlisted.pk, nomination.pk]
+    assert order(client_for(organiser), "status") == [shortlisted.pk, nomination.pk]
+    _night_is_over(programme)
+    assert order(client_for(staff_user), "status") == [shortlisted.pk, nomination.pk]
+
+
+def test_a_refused_move_names_the_status_the_nominator_is_shown(winner):
+    nomination, _ = winner
+
+    refused = client_for(nomination.nominator_user).post(f"/api/v1/my-nominations/{nomination.pk}/submit/")
+
+    assert refused.status_code == 409
+    assert refused.json()["detail"] == "A nomination that is finalist cannot become submitted."
+
+
+def test_subject_access_export_shows_a_sealed_result_as_a_finalist(winner, programme):
+    from events.data_protection_export import subject_access_gather
+
+    nomination, _ = winner
+    NominationHistory.objects.create(
+        nomination=nomination, action="nominations.nomination.winner", from_status=S.SHORTLISTED, to_status=S.WINNER,
+        actor_label="organiser",
+    )
+
+    def exported():
+        (row,) = subject_access_gather(nomination.nominee)["nominations"]
+        step = row["history"][-1]
+        return row["status"], step["action"], step["to_status"]
+
+    before = exported()
+    _night_is_over(programme)
+
+    assert before == ("Finalist", "nominations.nomination.finalist", "Finalist")
+    assert exported() == ("Winner", "nominations.nomination.winner", "Winner")
