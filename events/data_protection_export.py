@@ -35,7 +35,9 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from nominations.models import Consent, IdentityAccess, Nomination, NominationHistory, Nominee, NomineeHistory
+from nominations.enums import NominationStatus
 from nominations.naming import announce_name
+from nominations.outcomes import SEALED, outcomes_announced, status_shown_label
 from nominations.spreadsheets import Column, MultiSheetExporter, SheetSpec, safe_filename
 from shortlisting.enums import ReviewStatus
 from shortlisting.models import Conflict, Review
@@ -121,6 +123,28 @@ def person_records(nominee: Nominee) -> list[Nominee]:
         known |= {n.pk for n in merged}
         frontier = [n.pk for n in merged]
     return family
+
+
+def _history_entry(entry: NominationHistory, *, sealed: bool) -> dict:
+    """One step of a nomination's history; a result still sealed before the night (released to a
+    requester, who may be the young person) reads as the finalist it is shown as."""
+
+    def status(code: str) -> str:
+        if not code:
+            return ""
+        return str(NominationStatus.FINALIST.label if sealed and code in SEALED else NominationStatus(code).label)
+
+    action = entry.action
+    if sealed and entry.to_status in SEALED:
+        action = f"nominations.nomination.{NominationStatus.FINALIST.value}"
+    return {
+        "at": _when(entry.at),
+        "action": action,
+        "from_status": status(entry.from_status),
+        "to_status": status(entry.to_status),
+        "by": entry.actor_label,
+        "reason": entry.reason,
+    }
 
 
 def _when(value) -> str | None:
@@ -262,7 +286,7 @@ def subject_access_gather(nominee: Nominee) -> dict:
                 "reference": n.reference,
                 "programme": n.programme.name,
                 "award": n.category.name,
-                "status": n.get_status_display(),
+                "status": status_shown_label(n),
                 "submitted_at": _when(n.submitted_at),
                 "group": n.group.name if n.group_id else "",
                 "nominator": {
@@ -278,17 +302,7 @@ def subject_access_gather(nominee: Nominee) -> dict:
                     "anything_else": n.anything_else,
                 },
                 "panel": panel[n.pk],
-                "history": [
-                    {
-                        "at": _when(h.at),
-                        "action": h.action,
-                        "from_status": h.get_from_status_display() if h.from_status else "",
-                        "to_status": h.get_to_status_display() if h.to_status else "",
-                        "by": h.actor_label,
-                        "reason": h.reason,
-                    }
-                    for h in n.history.all()
-                ],
+                "history": [_history_entry(h, sealed=not outcomes_announced(n.programme)) for h in n.history.all()],
             }
             for n in nominations
         ],

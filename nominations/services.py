@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from awards.enums import Cohort, NomineeKind
 from awards.models import Category, Programme
+from awards.rules import is_organiser
 
 from . import rules
 from .enums import (
@@ -39,6 +40,7 @@ from .models import (
     NomineeGroup,
     NomineeHistory,
 )
+from .outcomes import status_shown
 from .selectors import hash_token
 
 
@@ -698,8 +700,10 @@ def nomination_transition(
         )
         current = locked.status
         if to not in ALLOWED_TRANSITIONS[current]:
+            # Named as the actor is shown it: a nominator's refused move must not tell a winner apart.
+            seen = current if authorised or is_organiser(actor, locked.programme_id) else status_shown(locked)
             raise TransitionNotAllowed(
-                f"A nomination that is {NominationStatus(current).label.lower()} cannot become "
+                f"A nomination that is {NominationStatus(seen).label.lower()} cannot become "
                 f"{NominationStatus(to).label.lower()}.",
                 field="to",
             )
