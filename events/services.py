@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from awards.models import Programme
 from awards.rules import is_organiser
 from nominations.enums import ConsentPurpose, NominationStatus, Relationship
 from nominations.models import Nomination, Nominee
@@ -735,6 +736,10 @@ def event_save(*, actor, programme, event: Event | None = None, **values) -> Eve
             name, messages = next(iter(error.message_dict.items()))
             raise EventError(f"{name.replace('_', ' ').capitalize()}: {' '.join(messages)}", field=name) from error
         event.save()
+        # The programme's event date is the night's (its last day, for a night past midnight):
+        # results are announced, withdrawals close and retention counts from it.
+        night = timezone.localdate(event.ends_at or event.starts_at)
+        Programme.objects.filter(pk=event.programme_id).exclude(event_date=night).update(event_date=night)
     return event
 
 

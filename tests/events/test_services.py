@@ -486,6 +486,28 @@ def test_an_organiser_creates_the_event_once_with_times_in_order(programme, orga
     assert Event.objects.get(pk=event.pk).organiser_contact_email == "awards@example.org"
 
 
+def test_the_programmes_event_date_follows_its_night(programme, organiser):
+    from events.services import event_save
+
+    # 19:00 to 00:30 UK time: the night's last day is the day after it starts.
+    start = dt.datetime(2027, 6, 18, 19, 0, tzinfo=dt.timezone.utc) - dt.timedelta(hours=1)  # BST
+    values = dict(
+        name="Celebration night", venue_name="Stadium suite", venue_address="1 Stadium Way", starts_at=start,
+        doors_open_at=start, ends_at=start + dt.timedelta(hours=5, minutes=30), rsvp_deadline=start - dt.timedelta(days=14),
+        capacity=250, organiser_contact_name="Awards team", organiser_contact_email="awards@example.org",
+    )
+    assert programme.event_date is None
+
+    event = event_save(actor=organiser, programme=programme, **values)
+    programme.refresh_from_db()
+    assert programme.event_date == dt.date(2027, 6, 19)
+
+    later = start + dt.timedelta(days=7)
+    event_save(actor=organiser, programme=programme, event=event, starts_at=later, doors_open_at=later, ends_at=later + dt.timedelta(hours=3))
+    programme.refresh_from_db()
+    assert programme.event_date == dt.date(2027, 6, 25)
+
+
 def test_capacity_cannot_drop_below_the_seats_taken(sent_invitation, organiser):
     from events.services import event_save
 
