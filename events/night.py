@@ -20,7 +20,7 @@ from shortlisting.enums import ShortlistState
 from .enums import AccessNeed, InvitationKind, InvitationStatus, ItemKind
 from .models import Event, Guest, Invitation, RunningOrderItem, Table
 from .selectors import guests_coming
-from .services import FINALIST_STATUSES, EventError
+from .services import FINALIST_STATUSES, CapacityFull, EventError
 
 # Durations of the items of a first running order, in minutes.
 DEFAULT_DURATIONS = {ItemKind.WELCOME: 10, ItemKind.AWARD: 8, ItemKind.PERFORMANCE: 6, ItemKind.SPEECH: 5, ItemKind.BREAK: 15, ItemKind.CLOSE: 5}
@@ -427,7 +427,8 @@ def guest_check_in_undo(*, guest: Guest, actor) -> Guest:
 
 
 def walk_in_add(*, event: Event, actor, name: str, table: Table | None = None, access_needs: Sequence[str] = (), arrived: bool = True) -> Guest:
-    """Someone not on the list, let in at the door."""
+    """Someone not on the list, let in at the door. A walk-in takes a seat like an invited guest:
+    the venue's capacity holds for everyone in the room, so a full event lets no one more in."""
     if not can_work_the_door(actor, event):
         raise NotAllowed("Only the event's staff and organisers can add walk-ins.")
     name = name.strip()
@@ -439,6 +440,15 @@ def walk_in_add(*, event: Event, actor, name: str, table: Table | None = None, a
     if table is not None and table.event_id != event.pk:
         raise EventError("That table is not at this event.", field="table")
     with transaction.atomic():
+        # The event row's lock, as an RSVP takes it: two doors cannot both fill the last seat.
+        locked = Event.objects.select_for_update().get(pk=event.pk)
+        if locked.seats_taken >= locked.capacity:
+            raise CapacityFull(
+                f"The event is full: all {locked.capacity} seats are taken. An organiser can raise the capacity "
+                "if the venue allows more people.",
+                field="name",
+            )
+        Event.objects.filter(pk=event.pk).update(seats_taken=F("seats_taken") + 1)
         position = (Guest.objects.filter(event=event, invitation__isnull=True).aggregate(m=Max("position"))["m"] or 0) + 1
         return Guest.objects.create(
             event=event, invitation=None, position=position, name=name, relationship="other",

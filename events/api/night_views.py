@@ -238,10 +238,11 @@ class EventNightActions:
             return {"guest": guest_id, "outcome": "refused", "detail": error.message, "checked_in_at": None}
         return {"guest": guest_id, "outcome": "arrived", "detail": "", "checked_in_at": marked.checked_in_at}
 
-    @extend_schema(request=WalkInSerializer, responses={201: GUEST_FOR_ROLE, 400: BAD_REQUEST})
+    @extend_schema(request=WalkInSerializer, responses={201: GUEST_FOR_ROLE, 400: BAD_REQUEST, 409: ErrorSerializer})
     @action(detail=True, methods=["post"], url_path="walk-ins")
     def walk_ins(self, request, pk=None):
-        """Someone not on the list, let in at the door: marked arrived now."""
+        """Someone not on the list, let in at the door: marked arrived now. A walk-in takes a seat;
+        when every seat is taken the answer is 409."""
         event = self.get_object()
         payload = WalkInSerializer(data=request.data)
         payload.is_valid(raise_exception=True)

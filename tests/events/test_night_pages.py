@@ -10,6 +10,7 @@ from html import unescape
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -17,7 +18,7 @@ from openpyxl import load_workbook
 
 from awards.enums import Role
 from events.enums import InvitationKind, InvitationStatus, ItemKind
-from events.models import Guest, Invitation, RunningOrderItem, Table
+from events.models import Event, Guest, Invitation, RunningOrderItem, Table
 from events.night import (
     guest_check_in,
     running_order_generate,
@@ -853,6 +854,21 @@ def test_a_walk_in_is_added_arrived_at_a_table(client, event, evening):
     page = client.get(response["Location"])
     assert messages_shown(page) == [f"Added Sam Latecomer as a walk-in at table 2, arrived at {timezone.localtime(walk_in.checked_in_at):%H:%M}."]
     assert totals_shown(page) == {"expected": 8, "arrived": 2, "waiting": 6}
+
+
+def test_a_walk_in_at_a_full_event_is_refused_with_the_reason(client, event, evening):
+    client.force_login(door_user(event.programme))
+    Event.objects.filter(pk=event.pk).update(capacity=F("seats_taken"))
+    before = snapshot(event)
+
+    response = client.post(f"/event/{event.pk}/door/walk-in/", {"walk-in-name": "Sam Latecomer"})
+
+    assert response.status_code == 409
+    full = Event.objects.get(pk=event.pk)
+    assert error_summary(response) == [
+        f"The event is full: all {full.capacity} seats are taken. An organiser can raise the capacity if the venue allows more people."
+    ]
+    assert snapshot(event) == before and full.seats_taken == full.capacity
 
 
 @pytest.mark.parametrize(

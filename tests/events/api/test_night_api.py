@@ -885,6 +885,27 @@ def test_a_walk_in_with_access_needs_counts_as_expected_and_arrived(night, peopl
     assert {"table": None, "expected": 1, "arrived": 1} in totals["tables"]
 
 
+def test_a_walk_in_takes_a_seat_and_a_full_event_lets_no_one_more_in(night, people):
+    client = client_for(people["event_staff"])
+    event = Event.objects.get(pk=night.event.pk)
+    Event.objects.filter(pk=event.pk).update(capacity=event.seats_taken + 1)
+
+    added = client.post(f"/api/v1/events/{event.pk}/walk-ins/", {"name": "Pat Neighbour"}, format="json")
+    before = snapshot()
+    refused = client.post(f"/api/v1/events/{event.pk}/walk-ins/", {"name": "Sam Latecomer"}, format="json")
+
+    assert added.status_code == 201
+    assert Event.objects.get(pk=event.pk).seats_taken == event.seats_taken + 1
+    assert refused.status_code == 409
+    assert refused.json() == {
+        "detail": f"The event is full: all {event.seats_taken + 1} seats are taken. An organiser can raise the capacity "
+        "if the venue allows more people.",
+        "code": "capacityfull",
+        "field": "name",
+    }
+    assert snapshot() == before
+
+
 @pytest.mark.parametrize(
     "query, names",
     [
