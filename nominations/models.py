@@ -193,6 +193,13 @@ class Nomination(models.Model):
                 condition=~Q(status=NominationStatus.WITHDRAWN) & Q(nominee__isnull=False),
                 name="nomination_one_per_nominator_nominee_category",
             ),
+            models.UniqueConstraint(
+                Lower("nominator_email"),
+                "category",
+                "group",
+                condition=~Q(status=NominationStatus.WITHDRAWN) & Q(group__isnull=False),
+                name="nomination_one_per_nominator_group_category",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -280,10 +280,24 @@ def _check_nomination(
     return person, []
 
 
-def _already_nominated(category: Category, first_reference: str) -> DuplicateNomination:
+def _find_or_create_group(*, programme: Programme, name: str, members: list[Nominee]) -> NomineeGroup:
+    """The programme's group of this name (spacing and case aside) with exactly these young people,
+    or a new one: nominating the same group twice gives one record, as for one young person. The
+    same name with other members is another group (two projects may share a name)."""
+    name = " ".join(name.split())
+    wanted = {member.pk for member in members}
+    for group in NomineeGroup.objects.filter(programme=programme, name__iexact=name).prefetch_related("members"):
+        if {member.pk for member in group.members.all()} == wanted:
+            return group
+    group = NomineeGroup.objects.create(programme=programme, name=name)
+    group.members.set(members)
+    return group
+
+
+def _already_nominated(category: Category, first_reference: str, *, who: str = "this young person") -> DuplicateNomination:
     see = f": see nomination {first_reference}" if first_reference else ""
     return DuplicateNomination(
-        f"You have already nominated this young person for {category.name}{see}."
+        f"You have already nominated {who} for {category.name}{see}."
         + (" You can add to it by contacting the awards team." if first_reference else ""),
         first_reference=first_reference,
     )
@@ -418,18 +432,21 @@ def nomination_create(
             (reference,) = _reserve_references(programme)
             nominee = group = None
             if category.nominee_kind == NomineeKind.GROUP:
-                group = NomineeGroup.objects.create(programme=programme, name=group_name.strip())
-                group.members.set([_find_or_create_nominee(programme=programme, person=m) for m in members])
+                group = _find_or_create_group(
+                    programme=programme, name=group_name, members=[_find_or_create_nominee(programme=programme, person=m) for m in members]
+                )
+                mine = Q(group=group)
             else:
                 nominee = _find_or_create_nominee(programme=programme, person=person)
-                first = (
-                    Nomination.objects.filter(category=category, nominee=nominee, nominator_email__iexact=nominator.email)
-                    .exclude(status=NominationStatus.WITHDRAWN)
-                    .values_list("reference", flat=True)
-                    .first()
-                )
-                if first:
-                    raise _already_nominated(category, first)
+                mine = Q(nominee=nominee)
+            first = (
+                Nomination.objects.filter(mine, category=category, nominator_email__iexact=nominator.email)
+                .exclude(status=NominationStatus.WITHDRAWN)
+                .values_list("reference", flat=True)
+                .first()
+            )
+            if first:
+                raise _already_nominated(category, first, who="this group" if group else "this young person")
             nomination = _new_nomination(
                 programme=programme,
                 category=category,

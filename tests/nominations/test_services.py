@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from awards.enums import Cohort, NomineeKind, ProgrammeStatus, Role
 from nominations.enums import ALLOWED_TRANSITIONS, ConsentPurpose, NominationStatus, PublicityLevel, Relationship, Source
-from nominations.models import Consent, Nomination, NominationHistory, NominationSequence, Nominee, NomineeHistory
+from nominations.models import Consent, Nomination, NominationHistory, NominationSequence, Nominee, NomineeGroup, NomineeHistory
 from nominations.selectors import hash_token, nomination_for_private_link
 from nominations.services import (
     DuplicateNomination,
@@ -235,6 +235,59 @@ def test_create_group_nomination_with_members(programme):
     assert nomination.nominee is None
     assert nomination.group.name == "Children in Care Council film"
     assert sorted(nomination.group.members.values_list("legal_first_name", flat=True)) == ["Ava", "Ben"]
+
+
+@pytest.fixture
+def team(programme):
+    return CategoryFactory(programme=programme, nominee_kind=NomineeKind.GROUP, name="Team Effort")
+
+
+CREW = [person(legal_first_name="Ava"), person(legal_first_name="Ben", date_of_birth=dt.date(2011, 2, 2))]
+
+
+def test_the_same_group_nominated_again_is_one_record(team):
+    first, _ = create(team, person=None, group_name="Film  Crew", group_members=CREW)
+    # Another nominator, the name typed differently, the members in another order.
+    second, _ = create(
+        team, person=None, group_name=" film crew ", group_members=CREW[::-1], nominator=nominator(email="sam@example.org")
+    )
+
+    assert second.group_id == first.group_id
+    assert first.group.name == "Film Crew"
+    assert NomineeGroup.objects.count() == 1
+
+
+def test_a_group_of_the_same_name_with_other_members_is_another_group(team):
+    first, _ = create(team, person=None, group_name="Film crew", group_members=CREW)
+    other, _ = create(team, person=None, group_name="Film crew", group_members=CREW[:1], nominator=nominator(email="sam@example.org"))
+
+    assert other.group_id != first.group_id
+    assert sorted(other.group.members.values_list("legal_first_name", flat=True)) == ["Ava"]
+
+
+def test_same_nominator_cannot_nominate_the_same_group_twice_in_a_category(team):
+    first, _ = create(team, person=None, group_name="Film crew", group_members=CREW)
+
+    with pytest.raises(DuplicateNomination) as error:
+        create(team, person=None, group_name="FILM CREW", group_members=CREW, nominator=nominator(email="Pat@Example.org"))
+
+    assert error.value.message == (
+        f"You have already nominated this group for Team Effort: see nomination {first.reference}. "
+        "You can add to it by contacting the awards team."
+    )
+    assert Nomination.objects.count() == 1
+    nomination_withdraw(nomination=first, actor=None, holds_private_link=True)
+    again, _ = create(team, person=None, group_name="Film crew", group_members=CREW)
+    assert again.group_id == first.group_id
+
+
+def test_the_database_refuses_a_second_nomination_of_a_group_by_the_same_nominator(team):
+    first, _ = create(team, person=None, group_name="Film crew", group_members=CREW)
+
+    with pytest.raises(IntegrityError, match="nomination_one_per_nominator_group_category"), transaction.atomic():
+        NominationFactory(
+            programme=team.programme, category=team, nominee=None, group=first.group, nominator_email="PAT@example.org"
+        )
 
 
 def test_create_group_member_outside_rules_refuses_whole_group(programme):
