@@ -505,6 +505,7 @@ def import_nominations(
                 user=user,
                 source=Source.IMPORT,
                 enforce_window=False,
+                write=not dry_run,  # a dry run reads only: the public form does not wait for it
             )
             for (result, _), outcome in zip(checked, created, strict=True):
                 if isinstance(outcome, NominationError):

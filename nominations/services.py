@@ -176,6 +176,13 @@ def _reserve_references(programme: Programme, count: int = 1) -> list[str]:
     return [f"{programme.reference_prefix}-{number:04d}" for number in range(last - count + 1, last + 1)]
 
 
+def _next_references(programme: Programme, count: int) -> list[str]:
+    """The next `count` references as _reserve_references would hand them out now, read without
+    taking them (or the lock)."""
+    last = NominationSequence.objects.filter(programme=programme).values_list("last_number", flat=True).first() or 0
+    return [f"{programme.reference_prefix}-{number:04d}" for number in range(last + 1, last + count + 1)]
+
+
 def _nominee_candidates(*, programme: Programme, kinds: list[str]):
     """The records a new nomination can be attached to or flagged against: not merged away."""
     return Nominee.objects.filter(programme=programme, merged_into__isnull=True, kind__in=kinds)
@@ -529,6 +536,7 @@ def nominations_create_many(
     source: str,
     enforce_window: bool = True,
     at: datetime | None = None,
+    write: bool = True,
 ) -> list[Nomination | NominationError]:
     """Create many nominations at once (a spreadsheet import), each submitted.
 
@@ -539,6 +547,9 @@ def nominations_create_many(
     refusing it. All or nothing: when any draft is refused, nothing is written. A fixed number of
     queries per thousand drafts, whatever the size of the programme.
     Only for Source.IMPORT: it sends no receipt e-mail and keeps no private-link token.
+    `write=False` (an import's dry run) gives the same results from reads alone: no lock is taken,
+    so nominations coming in from the public form meanwhile do not wait for it, and the
+    references shown are those the drafts would get now.
     """
     if source != Source.IMPORT:
         raise ValueError(
@@ -550,7 +561,12 @@ def nominations_create_many(
     with transaction.atomic():
         # Taking the references first locks the programme's sequence row, as nomination_create does.
         # Handed out to the drafts accepted, in order, as one at a time would.
-        references = _reserve_references(programme, len(drafts)) if drafts else []
+        if not drafts:
+            references = []
+        elif write:
+            references = _reserve_references(programme, len(drafts))
+        else:
+            references = _next_references(programme, len(drafts))
         checked: list[tuple[NominationDraft, dict, PersonInput] | NominationError] = []
         for draft in drafts:
             inputs = _inputs_from_data(draft.data)
@@ -649,6 +665,8 @@ def nominations_create_many(
             taken.update(Nomination.objects.filter(reference__in=references_chunk).values_list("reference", flat=True))
         if taken:
             raise NominationError(f"Reference {min(taken)} is already in use: the nomination sequence needs repair.")
+        if not write:
+            return results
         # Saved in the order made, so the records get ids in that order (the index's "first").
         Nominee.objects.bulk_create(list(new_nominees.values()), batch_size=_CHUNK)
         flagged = []

@@ -1,12 +1,15 @@
 import csv
 import datetime as dt
 import io
+import re
 import tracemalloc
 import zipfile
 
 import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from awards.enums import Cohort, NomineeKind
 from nominations.importers import ImportFileError, ImportFileTooLarge, import_nominations
@@ -521,6 +524,23 @@ def sheet_path(tmp_path):
         return str(path)
 
     return write
+
+
+def test_a_dry_run_only_reads_so_the_public_form_never_waits_for_it(category, organiser):
+    """Not even a write rolled back: no sequence row taken, no lock, no insert."""
+    run(csv_bytes([row()]), category.programme, organiser, dry_run=False)  # stored: the run matches against it
+    before = NominationSequence.objects.values_list("last_number", flat=True).get(programme=category.programme)
+
+    with CaptureQueriesContext(connection) as queries:
+        report = run(csv_bytes([row(), second_row(), second_row()]), category.programme, organiser)
+
+    statements = [q["sql"] for q in queries.captured_queries]
+    assert [sql for sql in statements if re.match(r"\s*(INSERT|UPDATE|DELETE)", sql, re.I) or "FOR UPDATE" in sql] == []
+    # The same findings as a real run: the stored young person repeated, and the repeated row.
+    assert [r["accepted"] for r in report.as_dict()["rows"]] == [False, True, False]
+    assert NominationSequence.objects.values_list("last_number", flat=True).get(programme=category.programme) == before
+    real = run(csv_bytes([row(), second_row(), second_row()]), category.programme, organiser, dry_run=False)
+    assert [r["accepted"] for r in real.as_dict()["rows"]] == [False, True, False]
 
 
 def test_command_without_commit_is_a_dry_run(category, organiser, sheet_path):
