@@ -23,8 +23,9 @@ class Event(models.Model):
     ends_at = models.DateTimeField()
     rsvp_deadline = models.DateTimeField()
     capacity = models.PositiveIntegerField(help_text="Seats in the room, everyone included.")
-    # Kept equal to the number of guests of accepted invitations by the RSVP service, under a
-    # lock on this row; the check constraint below is the last line against overbooking.
+    # Kept equal to the number of guests of accepted invitations plus walk-ins, by the RSVP service
+    # and walk_in_add, under a lock on this row; the check constraint below is the last line
+    # against overbooking.
     seats_taken = models.PositiveIntegerField(default=0, editable=False)
     default_guest_allowance = models.PositiveSmallIntegerField(default=2, help_text="Guests a finalist may bring.")
     access_information = models.TextField(blank=True)

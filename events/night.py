@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, Q
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from awards.models import Category
@@ -24,6 +25,10 @@ from .services import FINALIST_STATUSES, CapacityFull, EventError
 
 # Durations of the items of a first running order, in minutes.
 DEFAULT_DURATIONS = {ItemKind.WELCOME: 10, ItemKind.AWARD: 8, ItemKind.PERFORMANCE: 6, ItemKind.SPEECH: 5, ItemKind.BREAK: 15, ItemKind.CLOSE: 5}
+
+
+class NotAWalkIn(EventError):
+    status_code = 409
 
 
 class AlreadyArrived(EventError):
@@ -455,6 +460,20 @@ def walk_in_add(*, event: Event, actor, name: str, table: Table | None = None, a
             access_needs=sorted(set(access_needs)), table=table,
             checked_in_at=timezone.now() if arrived else None, checked_in_by=actor if arrived else None,
         )
+
+
+def walk_in_remove(*, guest: Guest, actor) -> None:
+    """Take back a walk-in added by mistake (twice, or the wrong person): the guest goes and the
+    seat is free again. An invited guest's place comes from their RSVP and stays."""
+    if not can_work_the_door(actor, guest.event):
+        raise NotAllowed("Only the event's staff and organisers can remove walk-ins.")
+    if guest.invitation_id is not None:
+        raise NotAWalkIn(f"{guest.name} is an invited guest, not a walk-in: mark them not arrived with Undo instead.")
+    with transaction.atomic():
+        Event.objects.select_for_update().only("pk").get(pk=guest.event_id)  # the seats' lock, as walk_in_add takes it
+        deleted, _ = Guest.objects.filter(pk=guest.pk, invitation__isnull=True).delete()
+        if deleted:  # (not when another phone removed them first)
+            Event.objects.filter(pk=guest.event_id).update(seats_taken=Greatest(F("seats_taken") - 1, 0))
 
 
 def door_totals(event: Event) -> dict:

@@ -54,6 +54,7 @@ from .night import (
     seating_assign,
     tables_set,
     walk_in_add,
+    walk_in_remove,
     winner_reveal,
     winner_set,
 )
@@ -615,6 +616,7 @@ class DoorGuest:
     table: int | None
     access: list[str]
     arrived_at: datetime | None
+    walk_in: bool = False
 
 
 def _door_guests(event: Event, q: str) -> list[DoorGuest]:
@@ -624,11 +626,14 @@ def _door_guests(event: Event, q: str) -> list[DoorGuest]:
     elif q:
         guests = guests.filter(name__icontains=q)
     rows = guests.order_by(Lower("name"), "pk").values_list(
-        "pk", "name", "table__number", "access_needs", "access_other", "checked_in_at"
+        "pk", "name", "table__number", "access_needs", "access_other", "checked_in_at", "invitation_id"
     )
     return [
-        DoorGuest(pk=pk, name=name, table=table, access=_access_labels(access, other), arrived_at=arrived_at)
-        for pk, name, table, access, other, arrived_at in rows
+        DoorGuest(
+            pk=pk, name=name, table=table, access=_access_labels(access, other), arrived_at=arrived_at,
+            walk_in=invitation_id is None,
+        )
+        for pk, name, table, access, other, arrived_at, invitation_id in rows
     ]
 
 
@@ -720,6 +725,21 @@ def door_undo(request: HttpRequest, event_id: int, guest_id: int) -> HttpRespons
         return _door_page(request, event, error_form=_refusal(request, error.message), q=q, status=error.status_code)
     messages.success(request, f"{guest.name} is no longer marked as arrived.")
     return redirect(_door_url(event, q, guest.pk))
+
+
+@login_required
+@require_POST
+def door_remove(request: HttpRequest, event_id: int, guest_id: int) -> HttpResponse:
+    """Take back a walk-in added by mistake; their seat is free again."""
+    event = _door_event_or_404(request, event_id)
+    guest = _door_guest_or_404(event, guest_id)
+    q = _posted_search(request)
+    try:
+        walk_in_remove(guest=guest, actor=request.user)
+    except NominationError as error:
+        return _door_page(request, event, error_form=_refusal(request, error.message), q=q, status=error.status_code)
+    messages.success(request, f"Removed the walk-in {guest.name}; their seat is free again.")
+    return redirect(_door_url(event, q, None))
 
 
 @login_required

@@ -192,6 +192,7 @@ API_POLICY: list[tuple[str, str, set]] = [
     ("POST", r"^/api/v1/events/\{id\}/(arrivals|walk-ins)/$", DOOR),
     ("*", r"^/api/v1/events/\{id\}/", ORG),
     ("*", r"^/api/v1/guests/\{id\}/(check-in|undo-check-in)/$", DOOR),
+    ("DELETE", r"^/api/v1/guests/\{id\}/$", DOOR),  # a walk-in (an invited guest: 409)
     ("*", r"^/api/v1/guests/\{id\}/", ORG),
     ("*", r"^/api/v1/(invitations|running-order-items|email-deliveries)/\{id\}/", ORG),
 ]
@@ -363,7 +364,8 @@ PAGE_POLICY: dict[str, set | str] = {
 # Event pages: the organiser's, except what the door team uses on the night.
 DOOR_PAGES = {
     "event-admin:door-events", "event-admin:door-sw", "event-admin:door", "event-admin:door-arrive",
-    "event-admin:door-undo", "event-admin:door-walk-in", "event-admin:door-arrivals", "event-admin:door-totals",
+    "event-admin:door-undo", "event-admin:door-remove", "event-admin:door-walk-in", "event-admin:door-arrivals",
+    "event-admin:door-totals",
     "event-admin:running-order", "event-admin:compere-script",
 }
 PAGE_PARAMS = {

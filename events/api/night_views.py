@@ -15,6 +15,7 @@ from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import status, viewsets
+from rest_framework.generics import get_object_or_404  # a malformed id is a 404 too
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -42,6 +43,7 @@ from ..night import (
     seating_assign,
     tables_set,
     walk_in_add,
+    walk_in_remove,
     winner_reveal,
     winner_set,
 )
@@ -426,7 +428,10 @@ class GuestViewSet(viewsets.GenericViewSet):
     queryset = Guest.objects.none()
     serializer_class = DoorGuestSerializer
     permission_classes = [ActionRules]
-    action_rules = {"list": authenticated, "check_in": authenticated, "undo_check_in": authenticated, "move": authenticated}
+    action_rules = {
+        "list": authenticated, "check_in": authenticated, "undo_check_in": authenticated, "move": authenticated,
+        "destroy": authenticated,
+    }
     filterset_class = GuestFilterSet
     ordering_fields = ["name", "checked_in_at", "table__number"]
 
@@ -471,6 +476,14 @@ class GuestViewSet(viewsets.GenericViewSet):
         guest = self.get_object()
         guest_check_in_undo(guest=guest, actor=request.user)
         return Response(_guest_for(request.user, guest))
+
+    @extend_schema(request=None, responses={204: None, 409: ErrorSerializer})
+    def destroy(self, request, pk=None):
+        """Remove a walk-in added by mistake (twice, or the wrong person): their seat is free again.
+        An invited guest is refused with 409: their place comes from their RSVP (use undo-check-in)."""
+        guest = get_object_or_404(self.get_queryset(), pk=pk)
+        walk_in_remove(guest=guest, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=GuestMoveSerializer, responses={200: OrganiserGuestSerializer, 400: BAD_REQUEST})
     @action(detail=True, methods=["post"], filter_backends=[])

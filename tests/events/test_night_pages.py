@@ -856,6 +856,28 @@ def test_a_walk_in_is_added_arrived_at_a_table(client, event, evening):
     assert totals_shown(page) == {"expected": 8, "arrived": 2, "waiting": 6}
 
 
+def test_a_walk_in_added_by_mistake_is_removed_from_the_door_page(client, event, evening):
+    client.force_login(door_user(event.programme))
+    seats = Event.objects.get(pk=event.pk).seats_taken
+    client.post(f"/event/{event.pk}/door/walk-in/", {"walk-in-name": "Sam Twice"})
+    walk_in = Guest.objects.get(name="Sam Twice")
+    invited = Guest.objects.filter(event=event, invitation__isnull=False).first()
+    page = client.get(f"/event/{event.pk}/door/")
+    remove_forms = re.findall(r'action="/event/\d+/door/(\d+)/remove/"', page.content.decode())
+
+    removed = client.post(f"/event/{event.pk}/door/{walk_in.pk}/remove/", {"q": ""})
+    after = client.get(removed["Location"])
+    refused = client.post(f"/event/{event.pk}/door/{invited.pk}/remove/", {"q": ""})
+
+    assert remove_forms == [str(walk_in.pk)]  # offered for the walk-in only
+    assert removed.status_code == 302
+    assert messages_shown(after) == ["Removed the walk-in Sam Twice; their seat is free again."]
+    assert not Guest.objects.filter(pk=walk_in.pk).exists() and Event.objects.get(pk=event.pk).seats_taken == seats
+    assert refused.status_code == 409
+    assert f"{invited.name} is an invited guest, not a walk-in" in refused.content.decode()
+    assert Guest.objects.filter(pk=invited.pk).exists()
+
+
 def test_a_walk_in_at_a_full_event_is_refused_with_the_reason(client, event, evening):
     client.force_login(door_user(event.programme))
     Event.objects.filter(pk=event.pk).update(capacity=F("seats_taken"))

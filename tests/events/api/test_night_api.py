@@ -885,6 +885,24 @@ def test_a_walk_in_with_access_needs_counts_as_expected_and_arrived(night, peopl
     assert {"table": None, "expected": 1, "arrived": 1} in totals["tables"]
 
 
+def test_a_walk_in_added_by_mistake_is_removed_and_gives_back_the_seat(night, people):
+    client = client_for(people["event_staff"])
+    seats = Event.objects.get(pk=night.event.pk).seats_taken
+    added = client.post(f"/api/v1/events/{night.event.pk}/walk-ins/", {"name": "Pat Neighbour"}, format="json").json()
+    invited = Guest.objects.filter(event=night.event, invitation__isnull=False).first()
+
+    removed = client.delete(f"/api/v1/guests/{added['id']}/")
+    before = snapshot()
+    refused = client.delete(f"/api/v1/guests/{invited.pk}/")
+
+    assert removed.status_code == 204
+    assert not Guest.objects.filter(pk=added["id"]).exists()
+    assert Event.objects.get(pk=night.event.pk).seats_taken == seats
+    assert refused.status_code == 409
+    assert refused.json()["detail"] == f"{invited.name} is an invited guest, not a walk-in: mark them not arrived with Undo instead."
+    assert snapshot() == before and Event.objects.get(pk=night.event.pk).seats_taken == seats
+
+
 def test_a_walk_in_takes_a_seat_and_a_full_event_lets_no_one_more_in(night, people):
     client = client_for(people["event_staff"])
     event = Event.objects.get(pk=night.event.pk)
