@@ -543,6 +543,19 @@ def test_a_dry_run_only_reads_so_the_public_form_never_waits_for_it(category, or
     assert [r["accepted"] for r in real.as_dict()["rows"]] == [False, True, False]
 
 
+def test_a_dry_run_is_not_upset_by_a_reference_used_while_it_ran(category, organiser):
+    """Its references are placeholders: a nomination from the form may take the next one meanwhile
+    (made here without moving the sequence, as if it came between the dry run's reads)."""
+    run(csv_bytes([row()]), category.programme, organiser, dry_run=False)
+    NominationFactory(programme=category.programme, category=category, reference=f"{category.programme.reference_prefix}-0002")
+
+    dry = run(csv_bytes([second_row()]), category.programme, organiser)
+
+    assert dry.as_dict()["accepted"] == 1
+    with pytest.raises(NominationError, match="already in use: the nomination sequence needs repair"):
+        run(csv_bytes([second_row()]), category.programme, organiser, dry_run=False)
+
+
 def test_command_without_commit_is_a_dry_run(category, organiser, sheet_path):
     out = io.StringIO()
 

@@ -281,6 +281,20 @@ def test_same_nominator_cannot_nominate_the_same_group_twice_in_a_category(team)
     assert again.group_id == first.group_id
 
 
+def test_a_nominator_cannot_nominate_a_group_again_through_its_twin_record(team):
+    """Twins (the same name and young people in two records) are left by a merge or by nominations
+    made before groups were matched; the earlier nomination may be on either."""
+    first, _ = create(team, person=None, group_name="Film crew", group_members=CREW, nominator=nominator(email="sam@example.org"))
+    twin = NomineeGroup.objects.create(programme=team.programme, name="Film crew")
+    twin.members.set(first.group.members.all())
+    NominationFactory(programme=team.programme, category=team, nominee=None, group=twin, nominator_email="pat@example.org")
+
+    with pytest.raises(DuplicateNomination):
+        create(team, person=None, group_name="Film crew", group_members=CREW)
+    again, _ = create(team, person=None, group_name="Film crew", group_members=CREW, nominator=nominator(email="lee@example.org"))
+    assert again.group_id == first.group_id  # the oldest record
+
+
 def test_the_database_refuses_a_second_nomination_of_a_group_by_the_same_nominator(team):
     first, _ = create(team, person=None, group_name="Film crew", group_members=CREW)
 
