@@ -381,20 +381,26 @@ def seating_assign(*, event: Event, actor) -> SeatingResult:
     return SeatingResult(seated=sum(len(p.guest_ids) for p in parties), tables_used=len(by_table))
 
 
+def _lock_a_seat_at(table: Table, *, event_id: int, name: str, access_needs, moving: int | None = None) -> None:
+    """Refuse a seat at `table` unless it is at the event, has room (the guest `moving` there aside)
+    and, for a guest with access needs, is accessible. Locks the table's row until the transaction ends."""
+    locked_table = Table.objects.select_for_update().get(pk=table.pk)
+    if locked_table.event_id != event_id:
+        raise EventError("That table is not at this event.", field="table")
+    seated = Guest.objects.filter(table=locked_table).exclude(pk=moving).count()
+    if seated >= locked_table.capacity:
+        raise EventError(f"Table {locked_table.number} is full ({locked_table.capacity} seats).", field="table")
+    if access_needs and not locked_table.accessible:
+        raise EventError(f"{name} has access needs; table {locked_table.number} is not marked accessible.", field="table")
+
+
 def guest_move(*, guest: Guest, actor, table: Table | None) -> Guest:
     """Move one guest by hand: the table must have room, and be accessible for a guest with access needs."""
     _require_organiser(actor, guest.event)
     with transaction.atomic():
         locked = Guest.objects.select_for_update().get(pk=guest.pk)
         if table is not None:
-            locked_table = Table.objects.select_for_update().get(pk=table.pk)
-            if locked_table.event_id != locked.event_id:
-                raise EventError("That table is not at this event.", field="table")
-            seated = Guest.objects.filter(table=locked_table).exclude(pk=locked.pk).count()
-            if seated >= locked_table.capacity:
-                raise EventError(f"Table {locked_table.number} is full ({locked_table.capacity} seats).", field="table")
-            if locked.access_needs and not locked_table.accessible:
-                raise EventError(f"{locked.name} has access needs; table {locked_table.number} is not marked accessible.", field="table")
+            _lock_a_seat_at(table, event_id=locked.event_id, name=locked.name, access_needs=locked.access_needs, moving=locked.pk)
         locked.table = table
         locked.save(update_fields=["table"])
     return locked
@@ -453,6 +459,8 @@ def walk_in_add(*, event: Event, actor, name: str, table: Table | None = None, a
                 "if the venue allows more people.",
                 field="name",
             )
+        if table is not None:  # the same checks as moving a guest there
+            _lock_a_seat_at(table, event_id=event.pk, name=name, access_needs=access_needs)
         Event.objects.filter(pk=event.pk).update(seats_taken=F("seats_taken") + 1)
         position = (Guest.objects.filter(event=event, invitation__isnull=True).aggregate(m=Max("position"))["m"] or 0) + 1
         return Guest.objects.create(

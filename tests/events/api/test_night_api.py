@@ -885,6 +885,33 @@ def test_a_walk_in_with_access_needs_counts_as_expected_and_arrived(night, peopl
     assert {"table": None, "expected": 1, "arrived": 1} in totals["tables"]
 
 
+def test_a_walk_in_is_seated_only_at_a_table_with_room(night, people):
+    client = client_for(people["event_staff"])
+    Table.objects.create(event=night.event, number=50, capacity=1, accessible=False)
+    url = f"/api/v1/events/{night.event.pk}/walk-ins/"
+
+    first = client.post(url, {"name": "Pat Neighbour", "table": 50}, format="json")
+    seats = Event.objects.get(pk=night.event.pk).seats_taken
+    before = snapshot()
+    full = client.post(url, {"name": "Sam Latecomer", "table": 50}, format="json")
+
+    assert first.status_code == 201
+    assert (full.status_code, full.json()["detail"]) == (400, "Table 50 is full (1 seats).")
+    assert snapshot() == before and Event.objects.get(pk=night.event.pk).seats_taken == seats
+
+
+def test_a_walk_in_with_access_needs_is_not_seated_at_a_table_that_is_not_accessible(night, people):
+    Table.objects.create(event=night.event, number=51, capacity=8, accessible=False)
+    before = snapshot()
+
+    refused = client_for(people["event_staff"]).post(
+        f"/api/v1/events/{night.event.pk}/walk-ins/", {"name": "Jo Wheels", "table": 51, "access_needs": ["wheelchair"]}, format="json"
+    )
+
+    assert (refused.status_code, refused.json()["detail"]) == (400, "Jo Wheels has access needs; table 51 is not marked accessible.")
+    assert snapshot() == before
+
+
 def test_a_walk_in_added_by_mistake_is_removed_and_gives_back_the_seat(night, people):
     client = client_for(people["event_staff"])
     seats = Event.objects.get(pk=night.event.pk).seats_taken
