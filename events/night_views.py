@@ -698,48 +698,43 @@ def door(request: HttpRequest, event_id: int) -> HttpResponse:
     return _door_page(request, _door_event_or_404(request, event_id))
 
 
-@login_required
-@require_POST
-def door_arrive(request: HttpRequest, event_id: int, guest_id: int) -> HttpResponse:
+def _door_button(request: HttpRequest, event_id: int, guest_id: int, act, done, *, stay: bool = True) -> HttpResponse:
+    """One of a guest's buttons at the door: `act(guest=, actor=)`, then back to the list (at the
+    guest when `stay`) saying `done(guest, result)`; a refusal (409 when another volunteer or a
+    second press got there first) shows on the door page."""
     event = _door_event_or_404(request, event_id)
     guest = _door_guest_or_404(event, guest_id)
     q = _posted_search(request)
     try:
-        arrived = guest_check_in(guest=guest, actor=request.user)
+        result = act(guest=guest, actor=request.user)
     except NominationError as error:
-        # Already arrived (409: another volunteer, or this button pressed twice), or not on the list.
         return _door_page(request, event, error_form=_refusal(request, error.message), q=q, status=error.status_code)
-    messages.success(request, f"{arrived.name} arrived at {_time(arrived.checked_in_at)}.")
-    return redirect(_door_url(event, q, guest.pk))
+    messages.success(request, done(guest, result))
+    return redirect(_door_url(event, q, guest.pk if stay else None))
+
+
+@login_required
+@require_POST
+def door_arrive(request: HttpRequest, event_id: int, guest_id: int) -> HttpResponse:
+    return _door_button(
+        request, event_id, guest_id, guest_check_in, lambda _, arrived: f"{arrived.name} arrived at {_time(arrived.checked_in_at)}."
+    )
 
 
 @login_required
 @require_POST
 def door_undo(request: HttpRequest, event_id: int, guest_id: int) -> HttpResponse:
-    event = _door_event_or_404(request, event_id)
-    guest = _door_guest_or_404(event, guest_id)
-    q = _posted_search(request)
-    try:
-        guest_check_in_undo(guest=guest, actor=request.user)
-    except NominationError as error:
-        return _door_page(request, event, error_form=_refusal(request, error.message), q=q, status=error.status_code)
-    messages.success(request, f"{guest.name} is no longer marked as arrived.")
-    return redirect(_door_url(event, q, guest.pk))
+    return _door_button(request, event_id, guest_id, guest_check_in_undo, lambda guest, _: f"{guest.name} is no longer marked as arrived.")
 
 
 @login_required
 @require_POST
 def door_remove(request: HttpRequest, event_id: int, guest_id: int) -> HttpResponse:
     """Take back a walk-in added by mistake; their seat is free again."""
-    event = _door_event_or_404(request, event_id)
-    guest = _door_guest_or_404(event, guest_id)
-    q = _posted_search(request)
-    try:
-        walk_in_remove(guest=guest, actor=request.user)
-    except NominationError as error:
-        return _door_page(request, event, error_form=_refusal(request, error.message), q=q, status=error.status_code)
-    messages.success(request, f"Removed the walk-in {guest.name}; their seat is free again.")
-    return redirect(_door_url(event, q, None))
+    return _door_button(
+        request, event_id, guest_id, walk_in_remove,
+        lambda guest, _: f"Removed the walk-in {guest.name}; their seat is free again.", stay=False,
+    )
 
 
 @login_required

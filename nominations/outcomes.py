@@ -33,11 +33,15 @@ def status_shown_label(nomination, *, today: date | None = None) -> str:
     return str(NominationStatus(status_shown(nomination, today=today)).label)
 
 
+def _announced(today: date | None) -> Q:
+    """outcomes_announced, in SQL (a missing event date is never past)."""
+    return Q(programme__event_date__lt=today or timezone.localdate())
+
+
 def status_shown_filter(statuses, *, today: date | None = None) -> Q:
     """Nominations whose shown status is one of `statuses`: asking for winners before the night
     finds none, asking for finalists finds the sealed winners too."""
-    today = today or timezone.localdate()
-    announced = Q(programme__event_date__lt=today)
+    announced = _announced(today)
     wanted = set(statuses)
     condition = Q(status__in=wanted - SEALED)
     if wanted & SEALED:
@@ -49,6 +53,5 @@ def status_shown_filter(statuses, *, today: date | None = None) -> Q:
 
 def status_shown_expression(*, organised, today: date | None = None) -> Case:
     """The shown status in SQL, for sorting: the recorded one in the `organised` programmes."""
-    today = today or timezone.localdate()
-    sealed = Q(status__in=SEALED) & ~Q(programme_id__in=organised) & ~Q(programme__event_date__lt=today)
+    sealed = Q(status__in=SEALED) & ~Q(programme_id__in=organised) & ~_announced(today)
     return Case(When(sealed, then=Value(NominationStatus.FINALIST.value)), default=F("status"), output_field=CharField())

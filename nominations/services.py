@@ -309,8 +309,9 @@ def _find_or_create_group(*, programme: Programme, name: str, members: list[Nomi
     return group, [group.pk]
 
 
-def _already_nominated(category: Category, first_reference: str, *, who: str = "this young person") -> DuplicateNomination:
+def _already_nominated(category: Category, first_reference: str) -> DuplicateNomination:
     see = f": see nomination {first_reference}" if first_reference else ""
+    who = "this group" if category.nominee_kind == NomineeKind.GROUP else "this young person"
     return DuplicateNomination(
         f"You have already nominated {who} for {category.name}{see}."
         + (" You can add to it by contacting the awards team." if first_reference else ""),
@@ -461,7 +462,7 @@ def nomination_create(
                 .first()
             )
             if first:
-                raise _already_nominated(category, first, who="this group" if group else "this young person")
+                raise _already_nominated(category, first)
             nomination = _new_nomination(
                 programme=programme,
                 category=category,
@@ -481,8 +482,7 @@ def nomination_create(
     except IntegrityError as exc:
         # Two identical submissions racing: the database constraint is the last line.
         if "nomination_one_per_nominator" in str(exc):
-            who = "this group" if category.nominee_kind == NomineeKind.GROUP else "this young person"
-            raise _already_nominated(category, "", who=who) from exc
+            raise _already_nominated(category, "") from exc
         raise
     _send_received_on_commit(nomination, token, source)
     return nomination, token
