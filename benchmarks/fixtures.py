@@ -1,5 +1,5 @@
 """Data some measurements need beyond the demo: a category scored by a full panel, and a
-spreadsheet of nominations to import. Written in bulk with events.demo_scale."""
+spreadsheet of nominations to import. Written in bulk with demo.scale."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from openpyxl import Workbook
 
 from awards.enums import Cohort, NomineeKind, ProgrammeStatus
 from awards.models import Category, Criterion, Programme
-from events.demo import ADULT_FIRST_NAMES, LAST_NAMES, YOUNG_FIRST_NAMES
-from events.demo_scale import copy_rows, insert_rows
+from demo.scale import copy_rows, insert_rows
+from demo.seed import ADULT_FIRST_NAMES, LAST_NAMES, YOUNG_FIRST_NAMES
 from nominations.enums import NominationStatus, PersonKind, Relationship
 from nominations.matching import alias_key, match_key
 from nominations.models import Nomination, Nominee

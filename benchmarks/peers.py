@@ -18,8 +18,8 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from events.enums import AccessNeed, InvitationKind, InvitationStatus
-from events.exporters import UNCHECKED_BOX, EventNightWorkbook, NightData
 from events.models import Guest
+from night.exporters import UNCHECKED_BOX, EventNightWorkbook, NightData
 from nominations.naming import announce_name
 from nominations.spreadsheets import SheetSpec
 

@@ -25,8 +25,8 @@ def _setup() -> None:
 
 
 def part_workbook(args) -> dict:
-    from events.exporters import EventNightWorkbook
     from events.models import Event
+    from night.exporters import EventNightWorkbook
 
     from .measure import measure
     from .peers import GuestListOnly, coming, floor_guest_list, peer_guest_list
@@ -145,8 +145,8 @@ LIMIT 50
 
 
 def _floor(sql: str, params: list):
-    from django.db import connection
     from django.core.serializers.json import DjangoJSONEncoder
+    from django.db import connection
 
     def run():
         with connection.cursor() as cursor:

@@ -56,10 +56,16 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
+    # The project's apps, in import order (DESIGN.md): each imports only from those above it.
+    "mail",
     "awards",
     "nominations",
     "shortlisting",
     "events",
+    "night",
+    "dashboard",
+    "data_protection",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -3,6 +3,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from config.two_factor import TokenLoginView, two_factor
+from events import organiser_urls as event_pages
+from night import urls as night_pages
 
 api_v1 = [
     path("auth/token/", TokenLoginView.as_view(), name="api-token"),
@@ -10,16 +12,18 @@ api_v1 = [
     path("", include("nominations.api.urls")),
     path("", include("shortlisting.api.urls")),
     path("", include("events.api.urls")),
+    path("", include("night.api.urls")),
 ]
 
 urlpatterns = [
     path("", include("nominations.urls")),
     path("panel/", include("shortlisting.urls")),
     path("", include("events.urls")),
-    path("event/", include("events.organiser_urls")),
+    # The event's pages and the night's share one namespace: the night is part of the event to organisers.
+    path("event/", include((event_pages.urlpatterns + night_pages.urlpatterns, event_pages.app_name))),
     path("organise/", include("nominations.organiser_urls")),
-    path("dashboard/", include("events.dashboard_urls")),
-    path("data-protection/", include("events.data_protection_urls")),
+    path("dashboard/", include("dashboard.urls")),
+    path("data-protection/", include("data_protection.urls")),
     # Login, logout, and the password reset that invited panel members use to choose a password.
     path("accounts/two-factor/", two_factor, name="two-factor"),
     path("accounts/", include("django.contrib.auth.urls")),

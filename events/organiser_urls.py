@@ -1,6 +1,7 @@
-"""The organiser's event pages, mounted at /event/."""
+"""The organiser's event pages, mounted at /event/ by config.urls together with the night's pages
+(night.urls), in the one namespace "event-admin"."""
 
-from django.urls import include, path
+from django.urls import path
 
 from . import organiser_views as views
 
@@ -21,5 +22,4 @@ urlpatterns = [
     path("invitation/<int:invitation_id>/resend/", views.invitation_resend_view, name="invitation-resend"),
     path("invitation/<int:invitation_id>/revoke/", views.invitation_revoke_view, name="invitation-revoke"),
     path("email/<int:delivery_id>/retry/", views.delivery_retry_view, name="delivery-retry"),
-    path("", include("events.night_urls")),
 ]

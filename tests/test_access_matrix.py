@@ -28,17 +28,15 @@ from rest_framework.test import APIClient
 from awards.enums import Role
 from events.enums import InvitationStatus
 from events.models import Guest, RunningOrderItem
-from events.night import running_order_generate, tables_set, winner_set
 from events.services import GuestInput, RsvpAnswer, finalist_invitations_create, rsvp_respond
+from night.services import running_order_generate, tables_set, winner_set
 from nominations.enums import NominationStatus, PublicityLevel
 from nominations.models import Nomination
 from shortlisting.enums import PanelRole
 from shortlisting.models import Assignment, Conflict, Shortlist
 from shortlisting.services import assignment_run, review_save
-
-from .conftest import user_with_role
-from .events.conftest import cleared_nominee, confirmed_finalists
-from .factories import (
+from tests.conftest import user_with_role
+from tests.factories import (
     CategoryFactory,
     CriterionFactory,
     EventFactory,
@@ -48,6 +46,7 @@ from .factories import (
     ProgrammeFactory,
     UserFactory,
 )
+from tests.worlds import cleared_nominee, confirmed_finalists
 
 pytestmark = pytest.mark.django_db
 

@@ -20,9 +20,8 @@ from rest_framework.test import APIClient
 from awards.enums import Role
 from config.sessions import LAST_SEEN_AT_KEY, SIGNED_IN_AT_KEY
 from shortlisting.services import panel_member_add
-
-from .conftest import user_with_role
-from .factories import PanelFactory, PanelMemberFactory, UserFactory
+from tests.conftest import user_with_role
+from tests.factories import PanelFactory, PanelMemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -21,7 +21,7 @@ Where each case's deeper tests live (the catalogue only proves the refusal at th
   tests/shortlisting/test_services.py.
 - Issue 4, invitations and RSVP: tests/events/api/test_rsvp_api.py,
   tests/events/api/test_invitations_api.py, tests/events/test_services.py.
-- Issue 5, the event night: tests/events/api/test_night_api.py, tests/events/test_night.py.
+- Issue 5, the event night: tests/night/api/test_night_api.py, tests/night/test_services.py.
 - Oversized and mistyped request bodies: tests/test_security.py (config/security.py).
 
 Good input is the counterpart: names in any script, right to left, with combining marks and
@@ -58,7 +58,6 @@ from rest_framework.test import APIClient
 from awards.enums import Cohort, Role
 from events.enums import InvitationStatus
 from events.models import Event, Guest, Invitation
-from events.night import guest_check_in, running_order_generate, tables_set
 from events.services import (
     GuestInput,
     RsvpAnswer,
@@ -68,18 +67,14 @@ from events.services import (
     link_create,
     rsvp_respond,
 )
+from night.services import guest_check_in, running_order_generate, tables_set
 from nominations.enums import NominationStatus
 from nominations.models import IdentityAccess, Nomination, Nominee
 from shortlisting.enums import PanelRole, ShortlistState
 from shortlisting.models import Assignment, Conflict, Shortlist
 from shortlisting.services import assignment_run, shortlist_confirm, shortlist_propose
-
-from .conftest import client_for, user_with_role
-from .nominations.api.test_nominations import payload
-from .nominations.test_import import HEADERS, csv_bytes
-from .nominations.test_import import row as import_row
-from .events.conftest import cleared_nominee, confirmed_finalists
-from .factories import (
+from tests.conftest import client_for, user_with_role
+from tests.factories import (
     CategoryFactory,
     CriterionFactory,
     EventFactory,
@@ -88,6 +83,11 @@ from .factories import (
     PanelCategoryFactory,
     PanelMemberFactory,
 )
+from tests.worlds import cleared_nominee, confirmed_finalists
+
+from .nominations.api.test_nominations import payload
+from .nominations.test_import import HEADERS, csv_bytes
+from .nominations.test_import import row as import_row
 
 pytestmark = pytest.mark.django_db
 
@@ -616,7 +616,7 @@ def _(w):
 
 # --- issue 5: the event night ---------------------------------------------------------------
 
-NIGHT_TESTS = "tests/events/api/test_night_api.py, tests/events/test_night.py"
+NIGHT_TESTS = "tests/night/api/test_night_api.py, tests/night/test_services.py"
 
 
 @case("issue5", "seating more guests than the tables hold", 400, "tables", "cannot be seated", "nothing was changed", deeper=NIGHT_TESTS)
@@ -653,12 +653,12 @@ def _(w):
     return Send(w.as_organiser(), "PUT", f"/api/v1/events/{w.night.event.pk}/tables/", {"tables": tables})
 
 
-@case("issue5", "check-in of an unknown guest", 404, "Guest", deeper="tests/events/api/test_night_api.py::test_foreign_and_missing_objects_get_the_same_answer")
+@case("issue5", "check-in of an unknown guest", 404, "Guest", deeper="tests/night/api/test_night_api.py::test_foreign_and_missing_objects_get_the_same_answer")
 def _(w):
     return Send(client_for(w.night.door), "POST", "/api/v1/guests/999999/check-in/")
 
 
-@case("issue5", "check-in of an already-arrived guest", 409, "already arrived", deeper="tests/events/api/test_night_api.py::test_a_second_check_in_is_409_and_counts_once")
+@case("issue5", "check-in of an already-arrived guest", 409, "already arrived", deeper="tests/night/api/test_night_api.py::test_a_second_check_in_is_409_and_counts_once")
 def _(w):
     return Send(client_for(w.night.door), "POST", f"/api/v1/guests/{w.night.arrived.pk}/check-in/")
 

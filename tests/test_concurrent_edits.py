@@ -14,10 +14,9 @@ from awards.enums import Role
 from awards.models import Category, Criterion
 from events.enums import ItemKind
 from events.models import Event, Invitation, RunningOrderItem, Table
-from events.night import running_order_add, tables_set
-
-from .conftest import client_for, user_with_role
-from .factories import CategoryFactory, CriterionFactory, EventFactory, InvitationFactory
+from night.services import running_order_add, tables_set
+from tests.conftest import client_for, user_with_role
+from tests.factories import CategoryFactory, CriterionFactory, EventFactory, InvitationFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,10 +10,8 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
 from awards.enums import Role
-
-from .conftest import user_with_role
-from .factories import CategoryFactory, CriterionFactory, EventFactory, NominationFactory
-
+from tests.conftest import user_with_role
+from tests.factories import CategoryFactory, CriterionFactory, EventFactory, NominationFactory
 
 
 def closed_after_reading(application):

@@ -8,16 +8,14 @@ import pytest
 from openpyxl import load_workbook
 
 from awards.enums import Role
-from events.exporters import CertificatesExporter, EventNightWorkbook
 from events.models import Guest, Invitation
-from events.night import running_order_generate
 from events.services import GuestInput, RsvpAnswer, finalist_invitations_create, rsvp_respond
+from night.exporters import CertificatesExporter, EventNightWorkbook
+from night.services import running_order_generate
 from nominations.enums import NominationStatus
 from shortlisting.services import assignment_run
-
-from .conftest import user_with_role
-from .events.conftest import cleared_nominee, confirmed_finalists
-from .factories import (
+from tests.conftest import user_with_role
+from tests.factories import (
     CategoryFactory,
     CriterionFactory,
     EventFactory,
@@ -25,6 +23,7 @@ from .factories import (
     PanelCategoryFactory,
     PanelMemberFactory,
 )
+from tests.worlds import cleared_nominee, confirmed_finalists
 
 pytestmark = pytest.mark.django_db
 

@@ -6,13 +6,13 @@ event grows from 6 finalists to 15, their guests with them). The performance ben
 from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from awards.models import Programme
-from django.contrib.auth import get_user_model
 from events.models import Event, Guest
 from nominations.models import Nomination
 from shortlisting.models import Assignment, Panel

@@ -153,8 +153,7 @@ def test_signing_out_clears_what_the_site_kept_in_the_browser(client, django_use
 
 def test_event_staff_see_the_door_link_and_organisers_the_event_links(client, programme):
     from awards.enums import Role
-
-    from .conftest import user_with_role
+    from tests.conftest import user_with_role
 
     door = user_with_role(programme, Role.EVENT_STAFF, "door")
     organiser = user_with_role(programme, Role.ORGANISER, "organiser")

@@ -22,7 +22,7 @@ from nominations.models import Consent, Nominee
 
 from ..enums import DeliveryStatus, InvitationKind, InvitationStatus
 from ..models import EmailDelivery, Event, Invitation
-from ..selectors import events_at_the_door, events_organised_by, invitation_for_token, invitations_for_organiser, needs_totals
+from ..selectors import events_organised_by, invitation_for_token, invitations_for_organiser, needs_totals
 from ..services import (
     EventError,
     GuestInput,
@@ -44,7 +44,6 @@ from ..services import (
     rsvp_respond,
 )
 from .filters import EventFilterSet, InvitationFilterSet
-from .night_views import DOOR_ACTIONS, EventNightActions
 from .serializers import (
     BAD_REQUEST,
     BlockedSerializer,
@@ -101,10 +100,9 @@ def invitations_for_organiser_of(user):
 # --- the event -------------------------------------------------------------------------------
 
 
-class EventViewSet(ConditionalWrites, EventNightActions, viewsets.GenericViewSet):
-    """The programme's celebration night. Organisers of the programme only, except the night's
-    door actions (running order, compere script, arrivals, walk-ins, door totals), which its
-    event staff may use too."""
+class EventViewSet(ConditionalWrites, viewsets.GenericViewSet):
+    """The programme's celebration night. Organisers of the programme only (the night's actions on
+    an event, some for event staff too, are night.api.views.EventNightViewSet)."""
 
     queryset = Event.objects.none()
     serializer_class = EventSerializer
@@ -117,14 +115,11 @@ class EventViewSet(ConditionalWrites, EventNightActions, viewsets.GenericViewSet
         "summary": authenticated,
         "create_finalist_invitations": authenticated,
         "send_invitations": authenticated,
-        **EventNightActions.night_action_rules,
     }
     filterset_class = EventFilterSet
     ordering_fields = ["starts_at", "name"]
 
     def get_queryset(self):
-        if self.action in DOOR_ACTIONS:
-            return events_at_the_door(self.request.user)
         return events_organised_by(self.request.user)
 
     def list(self, request):

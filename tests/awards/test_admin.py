@@ -8,9 +8,9 @@ from django.test import Client, RequestFactory
 from awards.admin import ProgrammeRoleAdmin
 from awards.enums import Role
 from awards.models import Category, Programme, ProgrammeRole
+from tests.conftest import user_with_role
+from tests.factories import CategoryFactory, ProgrammeFactory, ProgrammeRoleFactory, UserFactory
 
-from ..conftest import user_with_role
-from ..factories import CategoryFactory, ProgrammeFactory, ProgrammeRoleFactory, UserFactory
 from ..nominations.test_admin import admin_client, form_data
 
 pytestmark = pytest.mark.django_db

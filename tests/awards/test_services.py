@@ -3,8 +3,7 @@ import pytest
 from awards.enums import Cohort, NomineeKind
 from awards.models import Category, Criterion
 from awards.services import ProgrammeError, programme_copy_categories
-
-from ..factories import CategoryFactory, CriterionFactory, ProgrammeFactory
+from tests.factories import CategoryFactory, CriterionFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
 

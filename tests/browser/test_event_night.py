@@ -1,9 +1,8 @@
 """The night: a volunteer checks guests in on a phone (also with no signal), and the organiser
 downloads the event-night workbook."""
 
-from io import BytesIO
-
 import re
+from io import BytesIO
 
 import pytest
 from openpyxl import load_workbook
@@ -12,12 +11,11 @@ from playwright.sync_api import expect
 from awards.enums import Role
 from events.enums import InvitationStatus
 from events.models import Guest, Invitation
-from events.night import running_order_generate, seating_assign, tables_set
 from events.services import GuestInput, RsvpAnswer, finalist_invitations_create, rsvp_respond
-
-from ..conftest import user_with_role
-from ..events.conftest import cleared_nominee, confirmed_finalists
-from ..factories import CategoryFactory, EventFactory, ProgrammeFactory
+from night.services import running_order_generate, seating_assign, tables_set
+from tests.conftest import user_with_role
+from tests.factories import CategoryFactory, EventFactory, ProgrammeFactory
+from tests.worlds import cleared_nominee, confirmed_finalists
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

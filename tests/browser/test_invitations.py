@@ -10,10 +10,9 @@ from playwright.sync_api import expect
 from awards.enums import Role
 from events.enums import InvitationStatus
 from events.models import Invitation
-
-from ..conftest import user_with_role
-from ..events.conftest import cleared_nominee, confirmed_finalists
-from ..factories import CategoryFactory, EventFactory, NomineeFactory, ProgrammeFactory
+from tests.conftest import user_with_role
+from tests.factories import CategoryFactory, EventFactory, NomineeFactory, ProgrammeFactory
+from tests.worlds import cleared_nominee, confirmed_finalists
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

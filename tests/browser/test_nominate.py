@@ -6,8 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from nominations.models import Nomination
-
-from ..factories import CategoryFactory, ProgrammeFactory
+from tests.factories import CategoryFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -6,9 +6,8 @@ from playwright.sync_api import expect
 from awards.enums import Role
 from nominations.enums import NominationStatus
 from nominations.models import Nomination, NominationHistory
-
-from ..conftest import user_with_role
-from ..factories import CategoryFactory, NominationFactory, NomineeFactory, ProgrammeFactory
+from tests.conftest import user_with_role
+from tests.factories import CategoryFactory, NominationFactory, NomineeFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -10,10 +10,10 @@ from awards.enums import Role
 from events.enums import InvitationStatus
 from events.models import Guest, Invitation
 from events.services import finalist_invitations_create, invitations_send
+from tests.conftest import user_with_role
+from tests.factories import CategoryFactory, EventFactory, ProgrammeFactory
+from tests.worlds import cleared_nominee, confirmed_finalists
 
-from ..conftest import user_with_role
-from ..events.conftest import cleared_nominee, confirmed_finalists
-from ..factories import CategoryFactory, EventFactory, ProgrammeFactory
 from .test_nominate import choose, tab_to, type_into
 
 pytestmark = pytest.mark.django_db(transaction=True)

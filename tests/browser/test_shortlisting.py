@@ -9,9 +9,8 @@ from nominations.enums import NominationStatus, PublicityLevel
 from shortlisting.enums import PanelRole, ShortlistState
 from shortlisting.models import Review, Shortlist
 from shortlisting.services import assignment_run, review_save
-
-from ..conftest import user_with_role
-from ..factories import (
+from tests.conftest import user_with_role
+from tests.factories import (
     CategoryFactory,
     CriterionFactory,
     NominationFactory,

@@ -9,8 +9,7 @@ from django.db import connection, connections
 from events.enums import InvitationStatus
 from events.models import Event, Guest, Invitation
 from events.services import CapacityFull, GuestInput, RsvpAnswer, invitations_send, rsvp_respond
-
-from ..factories import EventFactory, InvitationFactory
+from tests.factories import EventFactory, InvitationFactory
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

@@ -13,9 +13,8 @@ from awards.concurrency import STALE_PAGE_MESSAGE
 from awards.enums import Role
 from events.enums import ItemKind
 from events.models import Event, Invitation, RunningOrderItem
-from events.night import running_order_add
-
-from ..conftest import user_with_role
+from night.services import running_order_add
+from tests.conftest import user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -92,7 +91,7 @@ def two_organisers(programme, organiser):
 
 @pytest.fixture
 def event(programme):
-    from ..factories import EventFactory
+    from tests.factories import EventFactory
 
     return EventFactory(programme=programme, name="PROUD Awards night")
 
@@ -182,7 +181,7 @@ def test_moving_an_item_does_not_make_its_open_form_stale(two_organisers, event,
 
 
 def test_the_second_save_of_who_an_invitation_goes_to_opened_before_the_first_is_refused(two_organisers, event):
-    from ..factories import InvitationFactory
+    from tests.factories import InvitationFactory
 
     invitation = InvitationFactory(event=event, addressee_name="Sam Jones", addressee_email="sam@example.org")
     first, second = two_organisers
@@ -204,7 +203,7 @@ def test_the_second_save_of_who_an_invitation_goes_to_opened_before_the_first_is
 
 
 def test_the_second_change_of_a_guest_allowance_opened_before_the_first_is_refused(two_organisers, event):
-    from ..factories import InvitationFactory
+    from tests.factories import InvitationFactory
 
     invitation = InvitationFactory(event=event, guest_allowance=2)
     first, second = two_organisers
@@ -228,8 +227,7 @@ def test_the_second_change_of_a_guest_allowance_opened_before_the_first_is_refus
 def finalist_invitation(event, category, organiser):
     """A finalist's invitation, the nominator's words not yet approved for quoting."""
     from events.services import finalist_invitations_create
-
-    from .conftest import cleared_nominee, confirmed_finalists
+    from tests.worlds import cleared_nominee, confirmed_finalists
 
     nominee = cleared_nominee(event.programme, legal_first_name="Rowan", legal_last_name="Featherstonehaugh")
     (nomination,) = confirmed_finalists(event.programme, category, [nominee])
@@ -284,7 +282,7 @@ def test_approving_the_words_shown_makes_a_form_opened_before_it_stale(two_organ
 @pytest.fixture
 def award(event, category, organiser):
     """An award item with two finalists: (item, {first name: nomination})."""
-    from .conftest import cleared_nominee, confirmed_finalists
+    from tests.worlds import cleared_nominee, confirmed_finalists
 
     nominees = [cleared_nominee(event.programme, legal_first_name=name) for name in ("Rowan", "Skylar")]
     nominations = confirmed_finalists(event.programme, category, nominees)

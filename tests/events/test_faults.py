@@ -15,9 +15,9 @@ from events.models import Event, Guest, Invitation
 from nominations.enums import NominationStatus
 from nominations.models import Nomination, NominationHistory
 from nominations.private_links import FORM_TOKEN_KEY
+from tests.conftest import client_for
+from tests.factories import NominationFactory
 
-from ..conftest import client_for
-from ..factories import NominationFactory
 from ..nominations.test_import import csv_bytes, row, second_row
 
 pytestmark = pytest.mark.django_db

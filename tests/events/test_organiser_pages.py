@@ -18,9 +18,8 @@ from events.services import finalist_invitations_create, invitation_create
 from nominations.enums import NominationStatus, PublicityLevel
 from nominations.models import IdentityAccess
 from shortlisting.models import Shortlist
-
-from ..conftest import user_with_role
-from ..factories import (
+from tests.conftest import user_with_role
+from tests.factories import (
     EventFactory,
     InvitationFactory,
     NominationFactory,
@@ -31,7 +30,7 @@ from ..factories import (
     ProgrammeFactory,
     UserFactory,
 )
-from .conftest import cleared_nominee, confirmed_finalists
+from tests.worlds import cleared_nominee, confirmed_finalists
 
 pytestmark = pytest.mark.django_db
 

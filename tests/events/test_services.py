@@ -36,10 +36,9 @@ from events.services import (
 )
 from nominations.enums import ConsentPurpose, NominationStatus, PublicityLevel, Relationship
 from nominations.services import NotAllowed, consent_withdraw
-
-from ..conftest import user_with_role
-from ..factories import EventFactory, InvitationFactory, NominationFactory, NomineeFactory, UserFactory
-from .conftest import cleared_nominee, confirmed_finalists
+from tests.conftest import user_with_role
+from tests.factories import EventFactory, InvitationFactory, NominationFactory, NomineeFactory, UserFactory
+from tests.worlds import cleared_nominee, confirmed_finalists
 
 # Real commits, so e-mail queued "on commit" is sent as it is in production.
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -7,9 +7,8 @@ from django.test import Client
 from awards.enums import Role
 from nominations.enums import PublicityLevel
 from nominations.models import Consent, IdentityAccess, Nomination, NomineeHistory
-
-from ..conftest import user_with_role
-from ..factories import (
+from tests.conftest import user_with_role
+from tests.factories import (
     CategoryFactory,
     ConsentFactory,
     NominationFactory,

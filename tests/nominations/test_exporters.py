@@ -7,9 +7,8 @@ from awards.enums import Role
 from nominations.enums import NominationStatus, PublicityLevel
 from nominations.exporters import NominationsExporter
 from nominations.models import IdentityAccess, Nomination
-
-from ..conftest import client_for, user_with_role
-from ..factories import CategoryFactory, NominationFactory, NomineeFactory, NomineeGroupFactory, ProgrammeFactory, UserFactory
+from tests.conftest import client_for, user_with_role
+from tests.factories import CategoryFactory, NominationFactory, NomineeFactory, NomineeGroupFactory, ProgrammeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

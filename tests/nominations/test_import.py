@@ -12,12 +12,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from awards.enums import Cohort, NomineeKind
+from nominations import services
 from nominations.importers import ImportFileError, ImportFileTooLarge, import_nominations
 from nominations.models import Nomination, NominationHistory, NominationSequence, Nominee
-from nominations import services
 from nominations.services import NominationError, NotAllowed
-
-from ..factories import CategoryFactory, NominationFactory, NomineeFactory
+from tests.factories import CategoryFactory, NominationFactory, NomineeFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,7 @@ import pytest
 from django.db import connection, connections, transaction  # connection: for the skipif
 
 from nominations.services import _reserve_references, nominee_merge
-
-from ..factories import NomineeFactory
+from tests.factories import NomineeFactory
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

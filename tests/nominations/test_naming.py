@@ -2,8 +2,7 @@ import pytest
 
 from nominations.enums import PersonKind, PublicityLevel
 from nominations.naming import ANONYMOUS_ADULT, ANONYMOUS_YOUNG_PERSON, announce_name, nomination_announce_name
-
-from ..factories import NominationFactory, NomineeFactory, NomineeGroupFactory
+from tests.factories import NominationFactory, NomineeFactory, NomineeGroupFactory
 
 pytestmark = pytest.mark.django_db
 

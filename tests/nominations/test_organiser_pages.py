@@ -14,9 +14,8 @@ from awards.enums import Role
 from nominations.enums import NominationStatus, PublicityLevel
 from nominations.models import IdentityAccess, Nomination, NominationHistory
 from nominations.services import nomination_transition
-
-from ..conftest import user_with_role
-from ..factories import (
+from tests.conftest import user_with_role
+from tests.factories import (
     CategoryFactory,
     NominationFactory,
     NomineeFactory,

@@ -11,9 +11,9 @@ from nominations.enums import NominationStatus as S
 from nominations.models import Nomination, NominationHistory
 from nominations.outcomes import outcomes_announced, status_shown, status_shown_filter
 from nominations.services import nomination_create
+from tests.conftest import client_for
+from tests.factories import NominationFactory, NomineeFactory, ProgrammeFactory, UserFactory
 
-from ..conftest import client_for
-from ..factories import NominationFactory, NomineeFactory, ProgrammeFactory, UserFactory
 from .test_services import REASONS, nominator, person
 
 TODAY = dt.date(2027, 3, 12)
@@ -185,7 +185,7 @@ def test_a_refused_move_names_the_status_the_nominator_is_shown(winner):
 
 
 def test_subject_access_export_shows_a_sealed_result_as_a_finalist(winner, programme):
-    from events.data_protection_export import subject_access_gather
+    from data_protection.export import subject_access_gather
 
     nomination, _ = winner
     NominationHistory.objects.create(

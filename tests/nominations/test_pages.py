@@ -11,8 +11,7 @@ from nominations.models import Nomination, NominationHistory, Nominee
 from nominations.private_links import FORM_TOKEN_KEY
 from nominations.selectors import hash_token
 from nominations.services import NominatorInput, PersonInput, ReasonsInput, nomination_create
-
-from ..factories import CategoryFactory, NominationFactory, ProgrammeFactory, UserFactory
+from tests.factories import CategoryFactory, NominationFactory, ProgrammeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -24,13 +24,12 @@ from nominations.services import (
     nomination_create_from_data,
     nomination_transition,
     nomination_withdraw,
-    nominee_merge,
     nominations_create_many,
+    nominee_merge,
     nominee_record_safeguarding,
 )
-
-from ..conftest import user_with_role
-from ..factories import CategoryFactory, NominationFactory, NomineeFactory, ProgrammeFactory, UserFactory
+from tests.conftest import user_with_role
+from tests.factories import CategoryFactory, NominationFactory, NomineeFactory, ProgrammeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

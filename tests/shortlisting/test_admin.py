@@ -7,9 +7,8 @@ from django.test import Client
 from awards.enums import Role
 from shortlisting.enums import ConflictSource
 from shortlisting.models import Conflict, Panel
-
-from ..conftest import user_with_role
-from ..factories import NomineeFactory, PanelCategoryFactory, PanelMemberFactory, ProgrammeFactory
+from tests.conftest import user_with_role
+from tests.factories import NomineeFactory, PanelCategoryFactory, PanelMemberFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,8 @@ from shortlisting.enums import PanelRole, ReviewStatus, ShortlistState
 from shortlisting.models import Assignment, Conflict, Review, Shortlist, ShortlistHistory
 from shortlisting.redaction import neutral_label
 from shortlisting.services import assignment_run, review_save, shortlist_confirm, shortlist_propose
-
-from ..conftest import user_with_role
-from ..factories import (
+from tests.conftest import user_with_role
+from tests.factories import (
     CriterionFactory,
     NominationFactory,
     NomineeFactory,

@@ -31,9 +31,8 @@ from shortlisting.services import (
     shortlist_propose,
     shortlist_reopen,
 )
-
-from ..conftest import user_with_role
-from ..factories import (
+from tests.conftest import user_with_role
+from tests.factories import (
     CategoryFactory,
     CriterionFactory,
     NominationFactory,

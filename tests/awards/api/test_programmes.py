@@ -2,9 +2,8 @@ import pytest
 
 from awards.enums import ProgrammeStatus, Role
 from awards.models import Category, ProgrammeRole
-
-from ...conftest import client_for, user_with_role
-from ...factories import CategoryFactory, CriterionFactory, ProgrammeFactory, UserFactory
+from tests.conftest import client_for, user_with_role
+from tests.factories import CategoryFactory, CriterionFactory, ProgrammeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

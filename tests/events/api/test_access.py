@@ -8,10 +8,9 @@ import pytest
 
 from events.enums import DeliveryStatus, InvitationStatus
 from events.models import EmailDelivery, Event, Invitation
-
-from ...conftest import client_for, user_with_role
-from ...factories import ProgrammeFactory
-from .conftest import OUTSIDERS, ROLES, SECRET_SURNAMES, snapshot
+from tests.conftest import client_for, user_with_role
+from tests.factories import ProgrammeFactory
+from tests.worlds import OUTSIDERS, ROLES, SECRET_SURNAMES, snapshot
 
 pytestmark = pytest.mark.django_db
 

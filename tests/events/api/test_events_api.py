@@ -11,11 +11,9 @@ from events.models import EmailDelivery, Event, Invitation
 from events.services import GuestInput, RsvpAnswer, finalist_invitations_create, invitation_create, invitations_send, rsvp_respond
 from nominations.enums import NominationStatus
 from shortlisting.models import Shortlist
-
-from ...conftest import client_for
-from ...factories import EventFactory, InvitationFactory, NominationFactory, NomineeFactory, NomineeGroupFactory
-from ..conftest import cleared_nominee, confirmed_finalists
-from .conftest import SECRET_SURNAMES, snapshot
+from tests.conftest import client_for
+from tests.factories import EventFactory, InvitationFactory, NominationFactory, NomineeFactory, NomineeGroupFactory
+from tests.worlds import SECRET_SURNAMES, cleared_nominee, confirmed_finalists, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -294,9 +292,8 @@ def test_send_invitations_input_must_be_a_list_of_ids(world):
 @pytest.mark.parametrize("size", [1, 3])
 def test_event_list_query_count_is_fixed(organiser, size, django_assert_num_queries):
     from awards.enums import Role
-
-    from ...conftest import user_with_role
-    from ...factories import ProgrammeFactory
+    from tests.conftest import user_with_role
+    from tests.factories import ProgrammeFactory
 
     for _ in range(size):
         programme = ProgrammeFactory()

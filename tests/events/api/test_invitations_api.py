@@ -4,17 +4,16 @@ resend, revoke, approve a quote, retry an e-mail)."""
 import pytest
 from django.core import mail
 
+from awards.enums import Role
 from events.enums import DeliveryStatus, InvitationStatus
 from events.models import EmailDelivery, Guest, Invitation, InvitationHistory, InvitationLink
 from events.services import GuestInput, RsvpAnswer, rsvp_respond
 from nominations.enums import ConsentPurpose
 from nominations.services import consent_withdraw
+from tests.conftest import client_for, user_with_role
+from tests.factories import EventFactory, InvitationFactory, ProgrammeFactory
+from tests.worlds import SECRET_SURNAMES, snapshot, token_from
 
-from awards.enums import Role
-
-from ...conftest import client_for, user_with_role
-from ...factories import EventFactory, InvitationFactory, ProgrammeFactory
-from .conftest import SECRET_SURNAMES, snapshot, token_from
 from .test_events_api import populate
 
 pytestmark = pytest.mark.django_db

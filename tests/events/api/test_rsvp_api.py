@@ -9,10 +9,9 @@ from django.utils import timezone
 from events.enums import InvitationStatus
 from events.models import Event, Guest, Invitation
 from events.services import invitation_revoke, invitations_expire, link_create
-
-from ...conftest import client_for
-from ...factories import InvitationFactory
-from .conftest import SECRET_SURNAMES, snapshot
+from tests.conftest import client_for
+from tests.factories import InvitationFactory
+from tests.worlds import SECRET_SURNAMES, snapshot
 
 pytestmark = pytest.mark.django_db
 

@@ -7,10 +7,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from awards.enums import ProgrammeStatus, Role
 from nominations.models import Nomination, Nominee
+from tests.conftest import client_for, user_with_role
+from tests.factories import ProgrammeFactory
 
 from ..test_import import HEADERS, csv_bytes, row, second_row, xlsx_bytes
-from ...conftest import client_for, user_with_role
-from ...factories import ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
 

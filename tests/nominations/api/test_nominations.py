@@ -7,10 +7,10 @@ from awards.enums import Role
 from nominations.enums import NominationStatus, PublicityLevel
 from nominations.models import IdentityAccess, Nomination
 from nominations.services import nomination_create
+from tests.conftest import client_for, user_with_role
+from tests.factories import CategoryFactory, NominationFactory, NomineeFactory, ProgrammeFactory, UserFactory
 
 from ..test_services import REASONS, nominator, person
-from ...conftest import client_for, user_with_role
-from ...factories import CategoryFactory, NominationFactory, NomineeFactory, ProgrammeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -353,7 +353,7 @@ def test_merge_through_api(programme, organiser):
 @pytest.mark.parametrize("size", [1, 3, 12])
 def test_nomination_list_query_count_is_fixed(programme, organiser, size, groups, django_assert_num_queries):
     """The same number of queries whatever the size, and whether or not a group is on the page."""
-    from ...factories import NomineeGroupFactory
+    from tests.factories import NomineeGroupFactory
 
     for _ in range(size):
         NominationFactory(programme=programme, nominee=NomineeFactory(programme=programme, allocated_worker=UserFactory()))

@@ -8,9 +8,8 @@ from nominations.enums import NominationStatus, PublicityLevel
 from shortlisting.enums import PanelRole
 from shortlisting.models import Assignment, Conflict
 from shortlisting.services import assignment_run, review_save
-
-from ...conftest import client_for, user_with_role
-from ...factories import (
+from tests.conftest import client_for, user_with_role
+from tests.factories import (
     CriterionFactory,
     NominationFactory,
     NomineeFactory,
@@ -182,7 +181,7 @@ def test_panel_management_is_for_organisers(world, mailoutbox, django_capture_on
 
 
 def test_create_panel_through_api(programme, organiser):
-    from ...factories import CategoryFactory
+    from tests.factories import CategoryFactory
 
     CategoryFactory(programme=programme, slug="talent")
     client = client_for(organiser)

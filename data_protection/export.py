@@ -1,0 +1,571 @@
+"""A subject-access export: everything held about one young person, gathered from every app.
+
+`subject_access_gather` reads it once, when the request is made, into plain JSON (what the
+reviewer reviews is exactly what is released). `withhold` replaces the parts the reviewer chose
+to withhold with a marker, `release_sheets` lays the released data out as sheets, and
+`SubjectAccessExporter` writes those through the safe cell writer; the review page shows the same
+sheets as tables.
+
+What is in it, and what is not:
+
+- the young person's record (and every record merged into it: the same person), consents,
+  safeguarding, the history of the record and the log of who read it;
+- their nominations (and group nominations they are part of) with the nominators' details, the
+  statements and their history;
+- the panel's view: per nomination, how many members reviewed it and each review's weighted
+  total, and the members' comments, but never which member gave which: scores are opinions about
+  the nomination that the young person may see, while who holds which opinion is the members'
+  own data;
+- conflicts of interest on their record: the panel and the kind of conflict, not the member or
+  the member's private reason (another person's data, often another care-experienced young
+  person's);
+- their invitations with the guests who came with them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from events.enums import AccessNeed, Dietary, GuestRelationship
+from events.models import Guest, Invitation, InvitationHistory
+from nominations.enums import NominationStatus
+from nominations.models import Consent, IdentityAccess, Nomination, NominationHistory, Nominee, NomineeHistory
+from nominations.naming import announce_name
+from nominations.outcomes import SEALED, outcomes_announced, status_shown_label
+from nominations.spreadsheets import Column, MultiSheetExporter, SheetSpec, safe_filename
+from shortlisting.enums import ReviewStatus
+from shortlisting.models import Conflict, Review
+
+from .models import SubjectAccessRequest
+
+EXPORT_FORMAT = "PROUD subject access export"
+EXPORT_VERSION = 1
+WITHHELD = "[withheld]"
+
+
+# --- the parts a reviewer may withhold --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Part:
+    label: str
+    # Where the part is in the gathered data: keys, "*" for every item of a list.
+    paths: tuple[tuple[str, ...], ...]
+
+
+WITHHOLDABLE_PARTS: dict[str, Part] = {
+    "area": Part("Area of the county where they live (their placement area)", (("young_person", "area"),)),
+    "allocated_worker": Part("Their allocated worker", (("young_person", "allocated_worker"),)),
+    "safeguarding_notes": Part("Safeguarding notes", (("safeguarding", "notes"),)),
+    "consent_givers": Part("Names of the people who gave consent", (("consents", "*", "given_by_name"),)),
+    "nominators": Part(
+        "Who nominated them (names, relationship, e-mail, phone, organisation)", (("nominations", "*", "nominator"),)
+    ),
+    "statements": Part("What the nominators wrote", (("nominations", "*", "statements"),)),
+    "panel_comments": Part("Panel members' comments", (("nominations", "*", "panel", "comments"),)),
+    "conflicts": Part("Panel members' conflicts of interest", (("panel_conflicts",),)),
+    "addressees": Part(
+        "Who the invitations went to (carer's or worker's name and e-mail address)",
+        (("invitations", "*", "addressee_name"), ("invitations", "*", "addressee_email"), ("invitations", "*", "young_person_email")),
+    ),
+    "guests": Part("Who came with them to the event, and their needs", (("invitations", "*", "guests"),)),
+    "access_log": Part("Who read their record, and when", (("access_log",),)),
+    "record_history": Part(
+        "History of their record, nominations and invitations",
+        (("record_history",), ("nominations", "*", "history"), ("invitations", "*", "history")),
+    ),
+}
+
+
+def _withhold_path(node: Any, path: tuple[str, ...]) -> Any:
+    if not path:
+        return WITHHELD
+    head, rest = path[0], path[1:]
+    if head == "*":
+        return [_withhold_path(item, rest) for item in node] if isinstance(node, list) else node
+    if isinstance(node, dict) and head in node:
+        return {**node, head: _withhold_path(node[head], rest)}
+    return node
+
+
+def withhold(data: dict, parts: Iterable[str]) -> dict:
+    """The data with each named part replaced by WITHHELD (a new dict; `data` is not changed)."""
+    for key in parts:
+        for path in WITHHOLDABLE_PARTS[key].paths:
+            data = _withhold_path(data, path)
+    return data
+
+
+# --- gathering --------------------------------------------------------------------------------
+
+
+def person_records(nominee: Nominee) -> list[Nominee]:
+    """The record a person's data lives on and every record merged into it (one person): the
+    record still in use first. Starts from any of them."""
+    # Read afresh: a merge may have happened since the caller loaded its copy.
+    root = Nominee.objects.get(pk=nominee.pk)
+    seen = {root.pk}
+    while root.merged_into_id is not None and root.merged_into_id not in seen:
+        seen.add(root.merged_into_id)
+        root = Nominee.objects.get(pk=root.merged_into_id)
+    family, frontier = [root], [root.pk]
+    known = {root.pk}
+    while frontier:
+        merged = [n for n in Nominee.objects.filter(merged_into_id__in=frontier).order_by("pk") if n.pk not in known]
+        family += merged
+        known |= {n.pk for n in merged}
+        frontier = [n.pk for n in merged]
+    return family
+
+
+def _history_entry(entry: NominationHistory, *, sealed: bool) -> dict:
+    """One step of a nomination's history; a result still sealed before the night (released to a
+    requester, who may be the young person) reads as the finalist it is shown as."""
+
+    def status(code: str) -> str:
+        if not code:
+            return ""
+        return str(NominationStatus.FINALIST.label if sealed and code in SEALED else NominationStatus(code).label)
+
+    action = entry.action
+    if sealed and entry.to_status in SEALED:
+        action = f"nominations.nomination.{NominationStatus.FINALIST.value}"
+    return {
+        "at": _when(entry.at),
+        "action": action,
+        "from_status": status(entry.from_status),
+        "to_status": status(entry.to_status),
+        "by": entry.actor_label,
+        "reason": entry.reason,
+    }
+
+
+def _when(value) -> str | None:
+    if value is None:
+        return None
+    if hasattr(value, "tzinfo"):
+        return timezone.localtime(value).isoformat(timespec="seconds") if timezone.is_aware(value) else value.isoformat()
+    return value.isoformat()
+
+
+def _user_label(user) -> str:
+    return user.get_username() if user is not None else ""
+
+
+def _number(value: Decimal) -> float:
+    return float(round(value, 2))
+
+
+def _nominee_section(record: Nominee, family: list[Nominee]) -> dict:
+    worker = record.allocated_worker_name or (
+        (record.allocated_worker.get_full_name() or record.allocated_worker.get_username()) if record.allocated_worker else ""
+    )
+    return {
+        "record": f"Nominee #{record.pk}",
+        "merged_records": [f"Nominee #{n.pk}" for n in family[1:]],
+        "programme": record.programme.name,
+        "kind": record.get_kind_display(),
+        "legal_first_name": record.legal_first_name,
+        "legal_last_name": record.legal_last_name,
+        "preferred_name": record.preferred_name,
+        "pronunciation": record.pronunciation,
+        "date_of_birth": _when(record.date_of_birth),
+        "cohort": record.get_cohort_display() if record.cohort else "",
+        "area": record.area,
+        "allocated_worker": worker,
+        "announce_name": announce_name(record),
+        "created_at": _when(record.created_at),
+    }
+
+
+def _safeguarding_section(record: Nominee) -> dict:
+    return {
+        "publicity_level": record.get_publicity_level_display(),
+        "photography_allowed": record.photography_allowed,
+        "attendance_safe": record.attendance_safe,
+        "checked_at": _when(record.safeguarding_checked_at),
+        "checked_by": _user_label(record.safeguarding_checked_by),
+        "notes": record.safeguarding_notes,
+    }
+
+
+def _panel_by_nomination(nomination_ids: list[int]) -> dict[int, dict]:
+    """Per nomination: each submitted review's weighted total (Σ score × weight), and the
+    comments, in no particular member's order (sorted), never with who gave them."""
+    reviews = (
+        Review.objects.filter(assignment__nomination_id__in=nomination_ids, status=ReviewStatus.SUBMITTED)
+        .select_related("assignment")
+        .prefetch_related("scores__criterion")
+    )
+    totals: dict[int, list[float]] = defaultdict(list)
+    comments: dict[int, list[str]] = defaultdict(list)
+    for review in reviews:
+        nomination_id = review.assignment.nomination_id
+        totals[nomination_id].append(_number(sum((s.value * s.criterion.weight for s in review.scores.all()), Decimal(0))))
+        if review.comment.strip():
+            comments[nomination_id].append(review.comment.strip())
+    return {
+        pk: {"reviews": len(totals[pk]), "totals": sorted(totals[pk], reverse=True), "comments": sorted(comments[pk])}
+        for pk in nomination_ids
+    }
+
+
+def _guest_section(guest: Guest) -> dict:
+    return {
+        "name": guest.name,
+        "relationship": GuestRelationship(guest.relationship).label if guest.relationship in GuestRelationship.values else guest.relationship,
+        "dietary": [Dietary(code).label for code in guest.dietary if code in Dietary.values],
+        "dietary_other": guest.dietary_other,
+        "access_needs": [AccessNeed(code).label for code in guest.access_needs if code in AccessNeed.values],
+        "access_other": guest.access_other,
+        "photography_consent": guest.photography_consent,
+        "transport_needed": guest.transport_needed,
+        "table": guest.table.number if guest.table is not None else None,
+        "arrived_at": _when(guest.checked_in_at),
+    }
+
+
+def subject_access_gather(nominee: Nominee) -> dict:
+    """Everything held about the person whose record `nominee` is, as JSON-ready data."""
+    family = person_records(nominee)
+    ids = [n.pk for n in family]
+    records = {
+        n.pk: n
+        for n in Nominee.objects.filter(pk__in=ids).select_related("programme", "allocated_worker", "safeguarding_checked_by")
+    }
+    root = records[family[0].pk]
+
+    consents = Consent.objects.filter(nominee_id__in=ids).order_by("purpose", "given_at", "id")
+    nominations = list(
+        Nomination.objects.filter(Q(nominee_id__in=ids) | Q(group__members__in=ids))
+        .distinct()
+        .select_related("programme", "category", "group")
+        .prefetch_related(Prefetch("history", queryset=NominationHistory.objects.order_by("at", "id")))
+        .order_by("submitted_at", "id")
+    )
+    panel = _panel_by_nomination([n.pk for n in nominations])
+    conflicts = Conflict.objects.filter(nominee_id__in=ids).select_related("member__panel").order_by("created_at", "id")
+    invitations = (
+        Invitation.objects.filter(nomination__in=[n.pk for n in nominations])
+        .select_related("event", "nomination")
+        .prefetch_related(
+            Prefetch("guests", queryset=Guest.objects.select_related("table").order_by("position")),
+            Prefetch("history", queryset=InvitationHistory.objects.order_by("at", "id")),
+        )
+        .order_by("created_at", "id")
+    )
+    accesses = IdentityAccess.objects.filter(nominee_id__in=ids).order_by("at", "id")
+    history = NomineeHistory.objects.filter(nominee_id__in=ids).order_by("at", "id")
+
+    return {
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "gathered_at": _when(timezone.now()),
+        "young_person": _nominee_section(root, family),
+        "safeguarding": _safeguarding_section(root),
+        "consents": [
+            {
+                "purpose": c.get_purpose_display(),
+                "given": c.given,
+                "given_by": c.get_given_by_display(),
+                "given_by_name": c.given_by_name,
+                "given_at": _when(c.given_at),
+                "withdrawn_at": _when(c.withdrawn_at),
+            }
+            for c in consents
+        ],
+        "nominations": [
+            {
+                "reference": n.reference,
+                "programme": n.programme.name,
+                "award": n.category.name,
+                "status": status_shown_label(n),
+                "submitted_at": _when(n.submitted_at),
+                "group": n.group.name if n.group_id else "",
+                "nominator": {
+                    "name": n.nominator_name,
+                    "relationship": n.get_nominator_relationship_display(),
+                    "email": n.nominator_email,
+                    "phone": n.nominator_phone,
+                    "organisation": n.nominator_organisation,
+                },
+                "statements": {
+                    "achievement": n.achievement,
+                    "why_it_matters": n.why_it_matters,
+                    "anything_else": n.anything_else,
+                },
+                "panel": panel[n.pk],
+                "history": [_history_entry(h, sealed=not outcomes_announced(n.programme)) for h in n.history.all()],
+            }
+            for n in nominations
+        ],
+        "panel_conflicts": [
+            {"panel": c.member.panel.name, "kind": c.get_source_display(), "recorded_at": _when(c.created_at)} for c in conflicts
+        ],
+        "invitations": [
+            {
+                "nomination": i.nomination.reference if i.nomination_id else "",
+                "event": i.event.name,
+                "status": i.get_status_display(),
+                "addressee_name": i.addressee_name,
+                "addressee_email": i.addressee_email,
+                "young_person_email": i.young_person_email,
+                "guest_allowance": i.guest_allowance,
+                "quote": i.quote if i.quote_approved_at else "",
+                "sent_at": _when(i.sent_at),
+                "responded_at": _when(i.responded_at),
+                "guests": [_guest_section(g) for g in i.guests.all()],
+                "history": [{"at": _when(h.at), "action": h.action, "by": h.actor_label} for h in i.history.all()],
+            }
+            for i in invitations
+        ],
+        "access_log": [{"at": _when(a.at), "by": a.username, "where": a.context} for a in accesses],
+        "record_history": [
+            {"at": _when(h.at), "action": h.action, "by": h.actor_label, "detail": h.detail} for h in history
+        ],
+    }
+
+
+# --- releasing --------------------------------------------------------------------------------
+
+
+def release_data(request: SubjectAccessRequest) -> dict:
+    """What the requester gets: the gathered data with the withheld parts replaced, and a note
+    of what was withheld and why at the top."""
+    withheld = [{"part": WITHHOLDABLE_PARTS[key].label, "reason": request.withheld_reason} for key in request.withheld_parts]
+    return {
+        "request": {
+            "number": request.pk,
+            "programme": request.programme.name,
+            "requested_by": request.get_requester_relationship_display(),
+            "requested_at": _when(request.created_at),
+            "reviewed_at": _when(request.reviewed_at),
+        },
+        "withheld": withheld,
+        **withhold(request.data, request.withheld_parts),
+    }
+
+
+def _get(node: Any, key: str) -> Any:
+    """node[key], or WITHHELD when the whole node was withheld."""
+    if node == WITHHELD:
+        return WITHHELD
+    return node.get(key) if isinstance(node, dict) else None
+
+
+def _items(node: Any) -> list:
+    if node == WITHHELD:
+        return [WITHHELD]
+    return node or []
+
+
+def _yes_no(value) -> str:
+    if value is None:
+        return "Not recorded"
+    if value == WITHHELD:
+        return WITHHELD
+    return "Yes" if value else "No"
+
+
+YOUNG_PERSON_FIELDS = [
+    ("record", "Record"),
+    ("programme", "Awards"),
+    ("kind", "Nominated as"),
+    ("legal_first_name", "Legal first name"),
+    ("legal_last_name", "Legal last name"),
+    ("preferred_name", "Likes to be called"),
+    ("pronunciation", "How to say their name"),
+    ("date_of_birth", "Date of birth"),
+    ("cohort", "In care or care leaver"),
+    ("area", "Area of the county"),
+    ("allocated_worker", "Allocated worker"),
+    ("announce_name", "Name used in public"),
+    ("created_at", "Record created"),
+]
+SAFEGUARDING_FIELDS = [
+    ("publicity_level", "How their name may be used"),
+    ("photography_allowed", "Photographs allowed"),
+    ("attendance_safe", "Safe to attend the event"),
+    ("checked_at", "Checked on"),
+    ("checked_by", "Checked by"),
+    ("notes", "Safeguarding notes"),
+]
+FIELD_VALUE = [Column("Field", 28), Column("Value", 60)]
+
+
+def _withheld_row(width: int) -> list:
+    return [WITHHELD] + [""] * (width - 1)
+
+
+_ISO_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(:\d{2})?([+-]\d{2}:\d{2}|Z)?$")
+
+
+def _readable(value: Any) -> Any:
+    """A time as people read it in a sheet ("2026-05-09 18:30", UK time); anything else as it is."""
+    if isinstance(value, str):
+        match = _ISO_TIME.match(value)
+        if match:
+            return f"{match.group(1)} {match.group(2)}"
+    return value
+
+
+def release_sheets(release: dict) -> Iterator[SheetSpec]:
+    """The released data as sheets, in reading order (the workbook and the review page)."""
+    for title, columns, rows in _release_sheets(release):
+        yield SheetSpec(title, columns, ([_readable(value) for value in row] for row in rows))
+
+
+def _release_sheets(release: dict) -> Iterator[SheetSpec]:
+    request = release["request"]
+    about = [
+        ("Request", f"Subject access request {request['number']}"),
+        ("Awards", request["programme"]),
+        ("Requested by", request["requested_by"]),
+        ("Requested on", request["requested_at"]),
+        ("Information as held on", release["gathered_at"]),
+        ("Reviewed on", request["reviewed_at"] or "Not yet reviewed"),
+    ]
+    about += [(f"Withheld: {item['part']}", item["reason"]) for item in release["withheld"]]
+    yield SheetSpec("About this export", FIELD_VALUE, about)
+
+    person = release["young_person"]
+    rows = [(label, person.get(key)) for key, label in YOUNG_PERSON_FIELDS]
+    if person.get("merged_records"):
+        rows.append(("Also recorded as", person["merged_records"]))
+    yield SheetSpec("Young person", FIELD_VALUE, rows)
+
+    safeguarding = release["safeguarding"]
+    yield SheetSpec(
+        "Safeguarding",
+        FIELD_VALUE,
+        [
+            (label, _yes_no(safeguarding.get(key)) if key in ("photography_allowed", "attendance_safe") else safeguarding.get(key))
+            for key, label in SAFEGUARDING_FIELDS
+        ],
+    )
+
+    yield SheetSpec(
+        "Consents",
+        [Column("Purpose", 26), Column("Answer"), Column("Given by", 26), Column("Name", 24), Column("Given on", 20), Column("Withdrawn on", 20)],
+        [
+            (c["purpose"], "Given" if c["given"] else "Refused", c["given_by"], c["given_by_name"], c["given_at"], c["withdrawn_at"] or "")
+            for c in release["consents"]
+        ],
+    )
+
+    nominations = release["nominations"]
+    yield SheetSpec(
+        "Nominations",
+        [
+            Column("Reference", 16), Column("Award", 24), Column("Status"), Column("Sent", 20), Column("Group", 20),
+            Column("Nominator", 22), Column("Relationship", 20), Column("E-mail", 26), Column("Phone"), Column("Organisation", 22),
+            Column("What they achieved", 50), Column("Why it matters", 50), Column("Anything else", 40),
+            Column("Panel reviews"), Column("Review totals", 20),
+        ],
+        [
+            (
+                n["reference"], n["award"], n["status"], n["submitted_at"] or "", n["group"],
+                _get(n["nominator"], "name"), _get(n["nominator"], "relationship"), _get(n["nominator"], "email"),
+                _get(n["nominator"], "phone"), _get(n["nominator"], "organisation"),
+                _get(n["statements"], "achievement"), _get(n["statements"], "why_it_matters"), _get(n["statements"], "anything_else"),
+                n["panel"]["reviews"], n["panel"]["totals"],
+            )
+            for n in nominations
+        ],
+    )  # fmt: skip
+
+    columns = [Column("Reference", 16), Column("When", 20), Column("What", 30), Column("From"), Column("To"), Column("Who", 18), Column("Reason", 40)]
+    rows = []
+    for n in nominations:
+        for h in _items(n["history"]):
+            if h == WITHHELD:
+                rows.append([n["reference"], WITHHELD, "", "", "", "", ""])
+            else:
+                rows.append([n["reference"], h["at"], h["action"], h["from_status"], h["to_status"], h["by"], h["reason"]])
+    yield SheetSpec("Nomination history", columns, rows)
+
+    rows = []
+    for n in nominations:
+        rows += [[n["reference"], comment] for comment in _items(n["panel"]["comments"])]
+    yield SheetSpec("Panel comments", [Column("Reference", 16), Column("Comment (who wrote it is not given)", 80)], rows)
+
+    columns = [Column("Panel", 24), Column("Kind of conflict", 40), Column("Recorded", 20)]
+    conflicts = release["panel_conflicts"]
+    rows = [_withheld_row(3)] if conflicts == WITHHELD else [(c["panel"], c["kind"], c["recorded_at"]) for c in conflicts]
+    yield SheetSpec("Panel conflicts", columns, rows)
+
+    invitations = release["invitations"]
+    yield SheetSpec(
+        "Invitations",
+        [
+            Column("Nomination", 16), Column("Event", 26), Column("Status", 20), Column("Addressed to", 22), Column("E-mail", 26),
+            Column("Young person's e-mail", 26), Column("Guests allowed"), Column("Quote", 40), Column("Sent", 20), Column("Answered", 20),
+        ],
+        [
+            (
+                i["nomination"], i["event"], i["status"], i["addressee_name"], i["addressee_email"], i["young_person_email"],
+                i["guest_allowance"], i["quote"], i["sent_at"] or "", i["responded_at"] or "",
+            )
+            for i in invitations
+        ],
+    )  # fmt: skip
+
+    columns = [
+        Column("Event", 26), Column("Name", 22), Column("Who"), Column("Food needs", 24), Column("Access needs", 24),
+        Column("Photographs"), Column("Transport"), Column("Table"), Column("Arrived", 20),
+    ]  # fmt: skip
+    rows = []
+    for i in invitations:
+        for g in _items(i["guests"]):
+            if g == WITHHELD:
+                rows.append([i["event"], WITHHELD] + [""] * 7)
+                continue
+            food = [*g["dietary"], *([g["dietary_other"]] if g["dietary_other"] else [])]
+            access = [*g["access_needs"], *([g["access_other"]] if g["access_other"] else [])]
+            rows.append(
+                [i["event"], g["name"], g["relationship"], food, access, _yes_no(g["photography_consent"]),
+                 _yes_no(g["transport_needed"]), g["table"], g["arrived_at"] or ""]
+            )  # fmt: skip
+    yield SheetSpec("Guests", columns, rows)
+
+    rows = []
+    for i in invitations:
+        for h in _items(i["history"]):
+            rows.append([i["event"], WITHHELD, "", ""] if h == WITHHELD else [i["event"], h["at"], h["action"], h["by"]])
+    yield SheetSpec("Invitation history", [Column("Event", 26), Column("When", 20), Column("What", 30), Column("Who", 18)], rows)
+
+    accesses = release["access_log"]
+    columns = [Column("When", 20), Column("Who", 18), Column("Where", 36)]
+    rows = [_withheld_row(3)] if accesses == WITHHELD else [(a["at"], a["by"], a["where"]) for a in accesses]
+    yield SheetSpec("Who read the record", columns, rows)
+
+    history = release["record_history"]
+    columns = [Column("When", 20), Column("What", 34), Column("Who", 18), Column("Detail", 50)]
+    rows = (
+        [_withheld_row(4)]
+        if history == WITHHELD
+        else [(h["at"], h["action"], h["by"], ", ".join(f"{k}: {v}" for k, v in sorted(h["detail"].items()))) for h in history]
+    )
+    yield SheetSpec("Record history", columns, rows)
+
+
+class SubjectAccessExporter(MultiSheetExporter):
+    identifier = "subject-access"
+    verbose_name = "Subject access export"
+
+    def __init__(self, release: dict):
+        self.release = release
+
+    def filename(self, *, on=None) -> str:
+        return safe_filename(f"subject-access-{self.release['request']['number']}", on=on)
+
+    def sheets(self) -> Iterator[SheetSpec]:
+        return release_sheets(self.release)

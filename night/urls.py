@@ -1,0 +1,33 @@
+"""The event-night pages, mounted at /event/ by config.urls beside the organiser's event pages, in
+the same namespace "event-admin"."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("door/", views.door_events, name="door-events"),
+    path("door-sw.js", views.door_service_worker, name="door-sw"),
+    path("<int:event_id>/running-order/", views.running_order, name="running-order"),
+    path("<int:event_id>/running-order/generate/", views.running_order_generate_view, name="running-order-generate"),
+    path("<int:event_id>/running-order/add/", views.item_add, name="item-add"),
+    path("<int:event_id>/running-order/<int:item_id>/", views.item_edit, name="item-edit"),
+    path("<int:event_id>/running-order/<int:item_id>/move/", views.item_move, name="item-move"),
+    path("<int:event_id>/running-order/<int:item_id>/remove/", views.item_remove, name="item-remove"),
+    path("<int:event_id>/running-order/<int:item_id>/winner/", views.item_winner, name="item-winner"),
+    path("<int:event_id>/running-order/<int:item_id>/reveal/", views.item_reveal, name="item-reveal"),
+    path("<int:event_id>/compere-script/", views.compere_script, name="compere-script"),
+    path("<int:event_id>/tables/", views.tables, name="tables"),
+    path("<int:event_id>/tables/set/", views.tables_set_view, name="tables-set"),
+    path("<int:event_id>/tables/seat/", views.seating_assign_view, name="seating-assign"),
+    path("<int:event_id>/tables/move/", views.guest_move_view, name="guest-move"),
+    path("<int:event_id>/door/", views.door, name="door"),
+    path("<int:event_id>/door/<int:guest_id>/arrived/", views.door_arrive, name="door-arrive"),
+    path("<int:event_id>/door/<int:guest_id>/undo/", views.door_undo, name="door-undo"),
+    path("<int:event_id>/door/<int:guest_id>/remove/", views.door_remove, name="door-remove"),
+    path("<int:event_id>/door/walk-in/", views.door_walk_in, name="door-walk-in"),
+    path("<int:event_id>/door/arrivals/", views.door_arrivals, name="door-arrivals"),
+    path("<int:event_id>/door/totals/", views.door_totals_json, name="door-totals"),
+    path("<int:event_id>/workbook.xlsx", views.workbook, name="workbook"),
+    path("<int:event_id>/certificates.xlsx", views.certificates, name="certificates"),
+]
