@@ -101,8 +101,8 @@ def invitations_for_organiser_of(user):
 
 
 class EventViewSet(ConditionalWrites, viewsets.GenericViewSet):
-    """The programme's celebration night. Organisers of the programme only (the night's actions on
-    an event, some for event staff too, are night.api.views.EventNightViewSet)."""
+    """The programme's celebration night. Organisers of the programme only. (The night's actions
+    on an event, the running order, tables and the door, are described with each of them.)"""
 
     queryset = Event.objects.none()
     serializer_class = EventSerializer

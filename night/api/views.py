@@ -120,6 +120,9 @@ class EventNightViewSet(viewsets.GenericViewSet):
 
     queryset = Event.objects.none()
     permission_classes = [ActionRules]
+    # Only actions on one event: no list to filter, order or page.
+    filter_backends = []
+    pagination_class = None
     action_rules = {
         "running_order": authenticated,
         "running_order_generate": authenticated,
