@@ -1,10 +1,16 @@
 from django.db import transaction
 
+from mail.errors import ServiceError
+
 from .models import Category, Criterion, Programme
 
 
-class ProgrammeError(Exception):
+class ProgrammeError(ServiceError):
     """A programme change that the rules refuse; the message says why."""
+
+    @property
+    def code(self) -> str:
+        return "programme_error"
 
 
 @transaction.atomic

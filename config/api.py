@@ -6,23 +6,15 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from awards.services import ProgrammeError
-from nominations.services import DuplicateNomination, NominationError
+from mail.errors import ServiceError
 
 
 def exception_handler(exc, context):
-    if isinstance(exc, DuplicateNomination):
-        body = {"detail": exc.message, "code": "duplicate_nomination"}
-        if exc.first_reference:
-            body["first_reference"] = exc.first_reference
-        return Response(body, status=exc.status_code)
-    if isinstance(exc, NominationError):
-        body = {"detail": exc.message, "code": type(exc).__name__.lower()}
+    if isinstance(exc, ServiceError):
+        body = {"detail": exc.message, "code": exc.code, **exc.details()}
         if exc.field:
             body["field"] = exc.field
         return Response(body, status=exc.status_code)
-    if isinstance(exc, ProgrammeError):
-        return Response({"detail": str(exc), "code": "programme_error"}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoValidationError):
         return Response({"detail": " ".join(exc.messages), "code": "invalid"}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, IntegrityError):

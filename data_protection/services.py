@@ -36,6 +36,7 @@ from awards.rules import is_organiser, programme_ids_with_role
 from events.enums import DeliveryStatus, GuestRelationship, InvitationKind, InvitationStatus, ItemKind
 from events.models import EmailDelivery, Guest, Invitation, InvitationHistory, InvitationLink, RunningOrderItem
 from events.services import invitation_revoke
+from mail.errors import NotAllowed, ServiceError
 from nominations.enums import ALLOWED_TRANSITIONS, NominationStatus, PersonKind, PublicityLevel
 from nominations.models import (
     Consent,
@@ -46,7 +47,7 @@ from nominations.models import (
     NomineeGroup,
     NomineeHistory,
 )
-from nominations.services import NominationError, NotAllowed, identity_access_record, nomination_transition
+from nominations.services import identity_access_record, nomination_transition
 from shortlisting.models import Conflict, PanelMember, Review, ShortlistHistory
 from shortlisting.redaction import redact
 
@@ -66,7 +67,7 @@ ERASURE_WITHDRAW_REASON = "The young person's personal data was erased on reques
 RETENTION_ACTOR = "retention"
 
 
-class DataProtectionError(NominationError):
+class DataProtectionError(ServiceError):
     status_code = 409
 
 

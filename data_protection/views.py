@@ -24,10 +24,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from awards.models import Programme
-from events.organiser_forms import put_service_error
+from mail.errors import ServiceError
+from nominations.forms import put_service_error
 from nominations.models import IdentityAccess, Nomination, Nominee, NomineeHistory
 from nominations.naming import announce_name
-from nominations.services import NominationError, identity_access_record
+from nominations.services import identity_access_record
 from nominations.spreadsheets import safe_filename
 
 from .enums import SubjectAccessStatus
@@ -210,7 +211,7 @@ def request_new(request: HttpRequest, nominee_id: int) -> HttpResponse:
         if form.is_valid():
             try:
                 made = subject_access_request_create(nominee=nominee, actor=request.user, **form.cleaned_data)
-            except NominationError as error:
+            except ServiceError as error:
                 put_service_error(form, error)
                 status = error.status_code
             else:
@@ -243,7 +244,7 @@ def erase(request: HttpRequest, nominee_id: int) -> HttpResponse:
         return _private(render(request, "data_protection/erase_confirm.html", context))
     try:
         result = nominee_erase(nominee=nominee, actor=request.user, reason=form.cleaned_data["reason"])
-    except NominationError as error:
+    except ServiceError as error:
         put_service_error(form, error)
         return render(request, "data_protection/erase.html", context, status=error.status_code)
     if result.changed:
@@ -387,7 +388,7 @@ def request_review(request: HttpRequest, request_id: int) -> HttpResponse:
         subject_access_request_review(
             request=sar, actor=request.user, withheld_parts=form.cleaned_data["withheld_parts"], reason=form.cleaned_data["reason"]
         )
-    except NominationError as error:
+    except ServiceError as error:
         put_service_error(form, error)
         return _request_page(request, sar, form=form, status=error.status_code)
     messages.success(request, "Marked as reviewed. The export can now be downloaded and sent.")

@@ -9,7 +9,6 @@ from django.db import transaction
 
 from awards.concurrency import STALE_PAGE_MESSAGE, lock_row, version_of
 from nominations.forms import ErrorSummaryMixin, ParagraphField, line
-from nominations.services import NominationError
 
 from .enums import InvitationKind
 
@@ -20,11 +19,6 @@ MAX_ALLOWANCE = 20  # as invitation_change_allowance
 QUOTE_MAX = 600  # as Invitation.quote
 REASON_MAX = 2000
 OTHER_KINDS = [(kind.value, kind.label) for kind in InvitationKind if kind != InvitationKind.FINALIST]
-
-
-def put_service_error(form: forms.Form, error: NominationError) -> None:
-    """Show a service's refusal on the field it names, else at the top of the form."""
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 class VersionedForm(ErrorSummaryMixin, forms.Form):

@@ -23,7 +23,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from awards.enums import Role
 from awards.models import Programme
 from awards.rules import is_any_organiser, programme_ids_with_role
-from nominations.services import NominationError, identity_access_record
+from mail.errors import ServiceError
+from nominations.forms import put_service_error
+from nominations.services import identity_access_record
 
 from .enums import AccessNeed, DeliveryStatus, Dietary, GuestRelationship, InvitationKind, InvitationStatus
 from .models import EmailDelivery, Event, Invitation
@@ -35,7 +37,6 @@ from .organiser_forms import (
     InvitationCreateForm,
     QuoteForm,
     RevokeForm,
-    put_service_error,
 )
 from .selectors import events_organised_by, invitations_for_organiser, needs_totals
 from .services import (
@@ -144,7 +145,7 @@ def events(request: HttpRequest) -> HttpResponse:
     programme = next(p for p in programmes if p.pk == form.cleaned_data["programme"])
     try:
         event = event_save(actor=request.user, programme=programme, **form.event_values())
-    except NominationError as error:
+    except ServiceError as error:
         put_service_error(form, error)
         return _events_page(request, form=form, status=error.status_code)
     messages.success(request, f"{event.name} is set up. Next, create the finalists' invitations.")
@@ -167,7 +168,7 @@ def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
                         actor=request.user, programme=current.programme, event=current, **form.event_values()
                     ),
                 )
-            except NominationError as error:
+            except ServiceError as error:
                 put_service_error(form, error)
                 status = error.status_code
             else:
@@ -274,7 +275,7 @@ def finalists_invite(request: HttpRequest, event_id: int) -> HttpResponse:
     event = _event_or_404(request, event_id)
     try:
         result = finalist_invitations_create(event=event, actor=request.user)
-    except NominationError as error:
+    except ServiceError as error:
         messages.error(request, error.message)
         return redirect("event-admin:event", event_id=event.pk)
     already = f" {_plural(result.already_invited, 'finalist')} already had one." if result.already_invited else ""
@@ -298,7 +299,7 @@ def invitations_send_all(request: HttpRequest, event_id: int) -> HttpResponse:
     event = _event_or_404(request, event_id)
     try:
         result = invitations_send(event=event, actor=request.user)
-    except NominationError as error:
+    except ServiceError as error:
         messages.error(request, error.message)
         return redirect("event-admin:event", event_id=event.pk)
     if result.queued:
@@ -333,7 +334,7 @@ def delivery_retry_view(request: HttpRequest, delivery_id: int) -> HttpResponse:
     delivery = get_object_or_404(deliveries, pk=delivery_id)
     try:
         delivery_retry(delivery=delivery, actor=request.user)
-    except NominationError as error:
+    except ServiceError as error:
         messages.error(request, error.message)
     else:
         kind = delivery.get_kind_display().lower()
@@ -366,7 +367,7 @@ def invitation_new(request: HttpRequest, event_id: int) -> HttpResponse:
                     addressee_email=data["addressee_email"],
                     guest_allowance=data["guest_allowance"],
                 )
-            except NominationError as error:
+            except ServiceError as error:
                 put_service_error(form, error)
                 status = error.status_code
             else:
@@ -525,7 +526,7 @@ def invitation_details(request: HttpRequest, invitation_id: int) -> HttpResponse
             lambda: _invitation_or_404(request, invitation_id),
             lambda current: invitation_update_details(invitation=current, actor=request.user, **form.details_values()),
         )
-    except NominationError as error:
+    except ServiceError as error:
         put_service_error(form, error)
         return _invitation_page(request, invitation, details_form=form, status=error.status_code)
     if stale:
@@ -550,7 +551,7 @@ def invitation_allowance(request: HttpRequest, invitation_id: int) -> HttpRespon
                 invitation=current, actor=request.user, allowance=form.cleaned_data["guest_allowance"]
             ),
         )
-    except NominationError as error:
+    except ServiceError as error:
         put_service_error(form, error)
         return _invitation_page(request, invitation, allowance_form=form, status=error.status_code)
     if stale:
@@ -575,7 +576,7 @@ def invitation_quote(request: HttpRequest, invitation_id: int) -> HttpResponse:
             lambda: _invitation_or_404(request, invitation_id),
             lambda current: quote_approve(invitation=current, actor=request.user, quote=form.cleaned_data["quote"]),
         )
-    except NominationError as error:
+    except ServiceError as error:
         put_service_error(form, error)
         return _invitation_page(request, invitation, quote_form=form, status=error.status_code)
     if stale:
@@ -608,7 +609,7 @@ def invitation_resend_view(request: HttpRequest, invitation_id: int) -> HttpResp
     invitation = _invitation_or_404(request, invitation_id)
     try:
         invitation_resend(invitation=invitation, actor=request.user)
-    except NominationError as error:
+    except ServiceError as error:
         form = ActionForm(request.POST)
         form.add_error(None, error.message)
         return _invitation_page(request, invitation, action_form=form, status=error.status_code)
@@ -628,7 +629,7 @@ def invitation_revoke_view(request: HttpRequest, invitation_id: int) -> HttpResp
         return _invitation_page(request, invitation, revoke_form=form, status=400)
     try:
         invitation_revoke(invitation=invitation, actor=request.user, reason=form.cleaned_data["reason"])
-    except NominationError as error:
+    except ServiceError as error:
         put_service_error(form, error)
         return _invitation_page(request, invitation, revoke_form=form, status=error.status_code)
     messages.success(request, "Invitation revoked. Its links no longer work and any seats are given back.")

@@ -13,11 +13,11 @@ from django.utils import timezone
 
 from awards.models import Programme
 from awards.rules import is_organiser
+from mail.errors import NotAllowed, ServiceError
 from nominations.enums import ConsentPurpose, NominationStatus, Relationship
 from nominations.models import Nomination, Nominee
 from nominations.naming import nomination_announce_name
 from nominations.selectors import hash_token
-from nominations.services import NominationError, NotAllowed
 from shortlisting.enums import ShortlistState
 from shortlisting.models import Shortlist
 
@@ -34,7 +34,7 @@ from .enums import (
 from .models import FREE_TEXT_MAX, EmailDelivery, Event, Guest, Invitation, InvitationHistory, InvitationLink
 
 
-class EventError(NominationError):
+class EventError(ServiceError):
     """A write the rules refuse; shown to the person with what to do about it."""
 
 

@@ -18,8 +18,8 @@ from events.enums import AccessNeed, InvitationKind, InvitationStatus, ItemKind
 from events.models import Event, Guest, Invitation, RunningOrderItem, Table
 from events.selectors import guests_coming
 from events.services import FINALIST_STATUSES, CapacityFull, EventError
+from mail.errors import NotAllowed
 from nominations.models import Nomination
-from nominations.services import NotAllowed
 from shortlisting.enums import ShortlistState
 
 # Durations of the items of a first running order, in minutes.

@@ -35,10 +35,11 @@ from awards.models import Category
 from awards.rules import is_organiser
 from events.enums import AccessNeed, InvitationKind, InvitationStatus, ItemKind
 from events.models import Event, Guest, Invitation, RunningOrderItem, Table
-from events.organiser_forms import ActionForm, put_service_error
+from events.organiser_forms import ActionForm
 from events.selectors import events_at_the_door, events_organised_by, guests_coming
+from mail.errors import ServiceError
+from nominations.forms import put_service_error
 from nominations.naming import nomination_announce_name, pronunciation_hint
-from nominations.services import NominationError
 
 from .exporters import CertificatesExporter, EventNightWorkbook
 from .forms import (
@@ -286,7 +287,7 @@ def running_order_generate_view(request: HttpRequest, event_id: int) -> HttpResp
     form.is_valid()  # a checkbox: anything but "on" is no
     try:
         items = running_order_generate(event=event, actor=request.user, replace=bool(form.cleaned_data.get("replace")))
-    except NominationError as error:
+    except ServiceError as error:
         put_service_error(form, error)
         return _running_order_page(request, event, generate_form=form, error_form=form, status=error.status_code)
     awards = sum(1 for item in items if item.kind == ItemKind.AWARD)
@@ -310,7 +311,7 @@ def item_add(request: HttpRequest, event_id: int) -> HttpResponse:
             event=event, actor=request.user, position=form.cleaned_data["position"],
             presenters=form.chosen_presenters(), **form.item_values(),
         )
-    except NominationError as error:
+    except ServiceError as error:
         put_service_error(form, error)
         return _running_order_page(request, event, add_form=form, status=error.status_code)
     messages.success(request, f"Added “{item.title}” as number {item.position}. The times after it have moved.")
@@ -335,7 +336,7 @@ def item_edit(request: HttpRequest, event_id: int, item_id: int) -> HttpResponse
                         item=current, actor=request.user, presenters=form.chosen_presenters(), **form.item_values()
                     ),
                 )
-            except NominationError as error:
+            except ServiceError as error:
                 put_service_error(form, error)
                 status = error.status_code
             else:
@@ -369,7 +370,7 @@ def item_move(request: HttpRequest, event_id: int, item_id: int) -> HttpResponse
     order[index], order[target] = order[target], order[index]
     try:
         running_order_reorder(event=event, actor=request.user, item_ids=order)
-    except NominationError as error:
+    except ServiceError as error:
         return _running_order_page(request, event, error_form=_refusal(request, error.message), status=error.status_code)
     messages.success(request, f"Moved “{item.title}” {'up' if up else 'down'} to number {target + 1}.")
     return redirect(_running_order_url(event, item.pk))
@@ -382,7 +383,7 @@ def item_remove(request: HttpRequest, event_id: int, item_id: int) -> HttpRespon
     item = _item_or_404(event, item_id)
     try:
         running_order_remove(item=item, actor=request.user)
-    except NominationError as error:
+    except ServiceError as error:
         return _running_order_page(request, event, error_form=_refusal(request, error.message), status=error.status_code)
     messages.success(request, f"Removed “{item.title}”. The times after it have moved up.")
     return redirect(_running_order_url(event))
@@ -407,7 +408,7 @@ def item_winner(request: HttpRequest, event_id: int, item_id: int) -> HttpRespon
             lambda: _item_or_404(event, item_id),
             lambda current: winner_set(item=current, actor=request.user, nomination=nomination),
         )
-    except NominationError as error:
+    except ServiceError as error:
         return _running_order_page(request, event, error_form=_refusal(request, error.message), status=error.status_code)
     if stale:
         # The page shows the winner another organiser recorded; the summary links to this item's choice.
@@ -433,7 +434,7 @@ def item_reveal(request: HttpRequest, event_id: int, item_id: int) -> HttpRespon
     item = _item_or_404(event, item_id)
     try:
         revealed = winner_reveal(item=item, actor=request.user)
-    except NominationError as error:
+    except ServiceError as error:
         return _running_order_page(request, event, error_form=_refusal(request, error.message), status=error.status_code)
     winner = revealed.winner
     messages.success(
@@ -557,7 +558,7 @@ def tables_set_view(request: HttpRequest, event_id: int) -> HttpResponse:
     wanted = form.tables()
     try:
         tables_set(event=event, actor=request.user, tables=wanted)
-    except NominationError as error:
+    except ServiceError as error:
         put_service_error(form, error)
         return _tables_page(request, event, tables_form=form, status=error.status_code)
     first, last = wanted[0][0], wanted[-1][0]
@@ -573,7 +574,7 @@ def seating_assign_view(request: HttpRequest, event_id: int) -> HttpResponse:
     event = _organised_event_or_404(request, event_id)
     try:
         result = seating_assign(event=event, actor=request.user)
-    except NominationError as error:
+    except ServiceError as error:
         return _tables_page(request, event, error_form=_refusal(request, error.message), status=error.status_code)
     messages.success(
         request,
@@ -596,7 +597,7 @@ def guest_move_view(request: HttpRequest, event_id: int) -> HttpResponse:
     table = next((p.table for p in plan if p.table.pk == table_id), None) if table_id is not None else None
     try:
         guest_move(guest=guest, actor=request.user, table=table)
-    except NominationError as error:
+    except ServiceError as error:
         put_service_error(form, error)
         return _tables_page(request, event, move_form=form, status=error.status_code)
     where = f"table {table.number}" if table else "no table"
@@ -707,7 +708,7 @@ def _door_button(request: HttpRequest, event_id: int, guest_id: int, act, done, 
     q = _posted_search(request)
     try:
         result = act(guest=guest, actor=request.user)
-    except NominationError as error:
+    except ServiceError as error:
         return _door_page(request, event, error_form=_refusal(request, error.message), q=q, status=error.status_code)
     messages.success(request, done(guest, result))
     return redirect(_door_url(event, q, guest.pk if stay else None))
@@ -753,7 +754,7 @@ def door_walk_in(request: HttpRequest, event_id: int) -> HttpResponse:
             return _door_page(request, event, walk_in_form=form, q="", status=400)
     try:
         guest = walk_in_add(event=event, actor=request.user, name=form.cleaned_data["name"], table=table)
-    except NominationError as error:
+    except ServiceError as error:
         put_service_error(form, error)
         return _door_page(request, event, walk_in_form=form, q="", status=error.status_code)
     where = f" at table {table.number}" if table else ""
@@ -855,7 +856,7 @@ def door_arrivals(request: HttpRequest, event_id: int) -> JsonResponse:
             arrived = guest_check_in(guest=guest, actor=request.user, at=at)
         except AlreadyArrived as error:
             results.append({"guest": pk, "status": 409, "outcome": "already_arrived", "detail": error.message})
-        except NominationError as error:
+        except ServiceError as error:
             results.append({"guest": pk, "status": error.status_code, "outcome": "refused", "detail": error.message})
         else:
             results.append({

@@ -5,6 +5,7 @@ from django import forms
 
 from awards.enums import Cohort, NomineeKind
 from awards.models import Category, Programme
+from mail.errors import ServiceError
 
 from .enums import ACHIEVEMENT_MAX, ANYTHING_ELSE_MAX, WHY_IT_MATTERS_MAX, Relationship
 from .services import NominatorInput, PersonInput, ReasonsInput, eligibility_problems
@@ -71,6 +72,13 @@ def member_field_names(number: int) -> tuple[str, str, str, str]:
         f"member_{number}_date_of_birth",
         f"member_{number}_cohort",
     )
+
+
+def put_service_error(form: forms.Form, error: ServiceError, *, field: str | None = None) -> None:
+    """Show a service's refusal on the form: on `field` when given, else on the field the error
+    names when the form has it, else at the top of the form (the error summary)."""
+    name = field if field is not None else error.field
+    form.add_error(name if name in form.fields else None, error.message)
 
 
 class ErrorSummaryMixin:

@@ -32,10 +32,11 @@ from rest_framework.exceptions import ValidationError
 from awards.enums import Cohort, NomineeKind
 from awards.models import Programme
 from awards.rules import is_organiser
+from mail.errors import NotAllowed, ServiceError
 
 from .api.serializers import NominationCreateSerializer
 from .enums import Relationship, Source
-from .services import NominationDraft, NominationError, NotAllowed, nominations_create_many
+from .services import NominationDraft, NominationError, nominations_create_many
 from .validation import text_problem
 
 _MEGABYTE = 1024 * 1024
@@ -508,7 +509,7 @@ def import_nominations(
                 write=not dry_run,  # a dry run reads only: the public form does not wait for it
             )
             for (result, _), outcome in zip(checked, created, strict=True):
-                if isinstance(outcome, NominationError):
+                if isinstance(outcome, ServiceError):
                     result.problems.append((columns.label(outcome.field), outcome.message))
                 else:
                     result.reference = outcome.reference

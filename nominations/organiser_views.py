@@ -24,13 +24,15 @@ from django.views.decorators.http import require_GET, require_http_methods
 from awards.enums import Role
 from awards.models import Category, Programme
 from awards.rules import programme_ids_with_role
+from mail.errors import ServiceError
 
 from .enums import NominationStatus
+from .forms import put_service_error
 from .models import Nomination, Nominee
 from .naming import announce_name, nomination_announce_name
 from .organiser_forms import DecisionForm, NominationFilterForm
 from .selectors import nominations_with_identity_for
-from .services import NominationError, identity_access_record, nomination_transition
+from .services import identity_access_record, nomination_transition
 
 PAGE_SIZE = 50
 
@@ -143,8 +145,8 @@ def nomination_detail(request: HttpRequest, pk: int) -> HttpResponse:
         to = form.cleaned_data["to"]
         try:
             nomination_transition(nomination=nomination, to=to, actor=request.user, reason=form.cleaned_data["reason"])
-        except NominationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+        except ServiceError as error:
+            put_service_error(form, error)
         else:
             messages.success(request, f"Nomination {nomination.reference} is now {NominationStatus(to).label.lower()}.")
             return redirect("organise:nomination", pk=nomination.pk)

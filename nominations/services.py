@@ -17,6 +17,7 @@ from django.utils import timezone
 from awards.enums import Cohort, NomineeKind
 from awards.models import Category, Programme
 from awards.rules import is_organiser
+from mail.errors import NotAllowed, ServiceError, TransitionNotAllowed  # NotAllowed, TransitionNotAllowed: re-exported
 
 from . import rules
 from .enums import (
@@ -44,23 +45,8 @@ from .outcomes import status_shown
 from .selectors import hash_token
 
 
-class NominationError(Exception):
-    """A write the rules refuse. `field` names the input it is about, where there is one."""
-
-    status_code = 400
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
-class NotAllowed(NominationError):
-    status_code = 403
-
-
-class TransitionNotAllowed(NominationError):
-    status_code = 409
+class NominationError(ServiceError):
+    """A write of nominations the rules refuse."""
 
 
 class NotEligible(NominationError):
@@ -73,6 +59,13 @@ class DuplicateNomination(NominationError):
     def __init__(self, message: str, *, first_reference: str):
         super().__init__(message, field="nominee")
         self.first_reference = first_reference
+
+    @property
+    def code(self) -> str:
+        return "duplicate_nomination"
+
+    def details(self) -> dict:
+        return {"first_reference": self.first_reference} if self.first_reference else {}
 
 
 @dataclass(frozen=True)
@@ -590,7 +583,7 @@ def nominations_create_many(
                     enforce_window=enforce_window,
                     at=at,
                 )
-            except NominationError as exc:
+            except ServiceError as exc:
                 checked.append(exc)
             else:
                 checked.append((draft, inputs, person))
@@ -650,7 +643,7 @@ def nominations_create_many(
                     at=at,
                     validate_unique=False,  # the references are checked below, all at once
                 )
-            except NominationError as exc:
+            except ServiceError as exc:
                 results.append(exc)
                 continue
             if record > 0:

@@ -16,16 +16,17 @@ from django_ratelimit.decorators import ratelimit
 from awards.enums import NomineeKind
 from awards.models import Category, Programme
 from awards.selectors import programmes_visible_to
+from mail.errors import ServiceError
 
 from . import rules
 from .enums import Source
-from .forms import NominationForm, WithdrawForm
+from .forms import NominationForm, WithdrawForm, put_service_error
 from .models import Nomination
 from .naming import nomination_announce_name
 from .outcomes import status_shown_label
 from .private_links import form_token_issue, private_page
 from .selectors import nomination_for_link_session, nomination_for_private_link, nominations_made_by
-from .services import NominationError, nomination_create, nomination_withdraw
+from .services import nomination_create, nomination_withdraw
 
 # Session keys: the reference of the nomination just sent, and the nomination a private link opened.
 DONE_SESSION_KEY = "nomination_done"
@@ -86,8 +87,8 @@ def nominate(request: HttpRequest, slug: str) -> HttpResponse:
                 user=request.user,
                 source=Source.FORM,
             )
-        except NominationError as exc:
-            form.add_error(_form_field(form, exc.field), exc.message)
+        except ServiceError as exc:
+            put_service_error(form, exc, field=_form_field(form, exc.field) or "")
         else:
             request.session[DONE_SESSION_KEY] = {"programme": programme.slug, "reference": nomination.reference}
             return redirect("nominations:nominate-done", slug=programme.slug)
@@ -138,7 +139,7 @@ def my_nomination(request: HttpRequest) -> HttpResponse:
             nomination_withdraw(
                 nomination=nomination, actor=request.user, reason=form.cleaned_data["reason"], holds_private_link=True
             )
-        except NominationError as exc:
+        except ServiceError as exc:
             messages.error(request, exc.message)
         else:
             messages.success(request, f"Nomination {nomination.reference} has been withdrawn.")
@@ -179,7 +180,7 @@ def my_nomination_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("nominations:my-nominations")
     try:
         nomination_withdraw(nomination=nomination, actor=request.user, reason=form.cleaned_data["reason"])
-    except NominationError as exc:
+    except ServiceError as exc:
         messages.error(request, f"{nomination.reference}: {exc.message}")
     else:
         messages.success(request, f"Nomination {nomination.reference} has been withdrawn.")

@@ -12,10 +12,11 @@ from django.utils import timezone
 
 from awards.models import Category, Programme
 from awards.rules import is_organiser
+from mail.errors import NotAllowed, ServiceError
 from nominations.enums import NominationStatus, Relationship
 from nominations.matching import normalise
 from nominations.models import Nomination
-from nominations.services import NominationError, NotAllowed, nomination_transition
+from nominations.services import nomination_transition
 
 from . import rules
 from .enums import AssignmentStrategy, ConflictSource, PanelRole, ReviewStatus, ShortlistState
@@ -23,7 +24,7 @@ from .models import Assignment, Conflict, Panel, PanelCategory, PanelMember, Rev
 from .selectors import active_assignments, reviewable_nominations
 
 
-class ShortlistingError(NominationError):
+class ShortlistingError(ServiceError):
     pass
 
 

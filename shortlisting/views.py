@@ -15,8 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from awards.models import Category
 from awards.rules import is_organiser
+from mail.errors import ServiceError
+from nominations.forms import put_service_error
 from nominations.naming import nomination_announce_name
-from nominations.services import NominationError
 
 from .api.views import shortlist_categories_for
 from .cards import label_number, nomination_card
@@ -36,10 +37,10 @@ from .selectors import (
 )
 from .services import (
     Locked,
-    review_check_open,
     assignment_run,
     conflict_declare,
     panel_send_reminders,
+    review_check_open,
     review_save,
     shortlist_confirm,
     shortlist_propose,
@@ -196,8 +197,8 @@ def score(request: HttpRequest, assignment_id: int) -> HttpResponse:
                 comment=form.cleaned_data["comment"],
                 submit=form.sending,
             )
-        except NominationError as exc:
-            form.add_error(None, exc.message)
+        except ServiceError as exc:
+            put_service_error(form, exc)
             return _score_page(request, assignment, form=form, status=exc.status_code)
         label = _label(assignment.nomination)
         if form.sending:
@@ -336,8 +337,8 @@ def shortlist_propose_view(request: HttpRequest, category_id: int) -> HttpRespon
         chosen = set(form.cleaned_data["finalists"])
         try:
             shortlist_propose(category=category, nominations=[n for n in nominations if n.pk in chosen], actor=request.user)
-        except NominationError as exc:
-            form.add_error(None, exc.message)
+        except ServiceError as exc:
+            put_service_error(form, exc)
             return _shortlist_page(request, category, propose_form=form, status=exc.status_code)
         messages.success(request, f"Shortlist proposed with {len(chosen)} finalist{'s' if len(chosen) != 1 else ''}.")
         return _back_to_shortlist(request, category)
@@ -351,8 +352,8 @@ def shortlist_confirm_view(request: HttpRequest, category_id: int) -> HttpRespon
     form = ConfirmForm(request.POST)
     try:
         shortlist_confirm(category=category, actor=request.user)
-    except NominationError as exc:
-        form.add_error(None, exc.message)
+    except ServiceError as exc:
+        put_service_error(form, exc)
         return _shortlist_page(request, category, confirm_form=form, status=exc.status_code)
     messages.success(request, "Shortlist confirmed. The finalists are now shortlisted and scores are locked.")
     return _back_to_shortlist(request, category)
@@ -369,8 +370,8 @@ def shortlist_reopen_view(request: HttpRequest, category_id: int) -> HttpRespons
     if form.is_valid():
         try:
             shortlist_reopen(category=category, actor=request.user, reason=form.cleaned_data["reason"])
-        except NominationError as exc:
-            form.add_error(None, exc.message)
+        except ServiceError as exc:
+            put_service_error(form, exc)
             return _shortlist_page(request, category, reopen_form=form, status=exc.status_code)
         messages.success(request, "Shortlist re-opened. The chair can change it, and it needs confirming again.")
         return _back_to_shortlist(request, category)
@@ -406,7 +407,7 @@ def manage_assign(request: HttpRequest, panel_id: int) -> HttpResponse:
     panel = _managed_panel_or_404(request, panel_id)
     try:
         added = assignment_run(panel=panel, actor=request.user)
-    except NominationError as exc:
+    except ServiceError as exc:
         messages.error(request, exc.message)
     else:
         if added:

@@ -1,15 +1,15 @@
-from rest_framework.generics import get_object_or_404  # a malformed id is a 404 too
 from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404  # a malformed id is a 404 too
 from rest_framework.response import Response
 
 from ..concurrency import ETAG, IF_MATCH, PRECONDITION_FAILED, ConditionalWrites
+from ..enums import Role
 from ..filters import CategoryFilterSet
 from ..models import Category, Criterion, Programme
 from ..rules import is_organiser, programme_ids_with_role
-from ..enums import Role
 from ..selectors import categories_visible_to, programmes_visible_to
 from ..services import programme_copy_categories
 from .permissions import ActionRules, any_organiser, anyone, authenticated

@@ -4,18 +4,18 @@ from collections import defaultdict
 from django.db.models import F, Prefetch
 from django.http import FileResponse
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework.generics import get_object_or_404  # a malformed id is a 404 too
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404  # a malformed id is a 404 too
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from awards.api.permissions import ActionRules, anyone, authenticated, organiser_of_object
 from awards.enums import Role
-from awards.rules import is_any_organiser, programme_ids_with_role
 from awards.models import Category
+from awards.rules import is_any_organiser, programme_ids_with_role
 from awards.selectors import programmes_visible_to
 
 from ..enums import Source

@@ -5,12 +5,12 @@ from django.core.paginator import InvalidPage
 from django.db import connection
 from django.db.models import BooleanField, F, Func, Q
 from django.http import FileResponse
-from rest_framework.generics import get_object_or_404  # a malformed id is a 404 too
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
+from rest_framework.generics import get_object_or_404  # a malformed id is a 404 too
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 

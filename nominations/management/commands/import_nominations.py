@@ -6,8 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from awards.models import Programme
+from mail.errors import ServiceError
 from nominations.importers import COLUMNS, import_nominations
-from nominations.services import NominationError
 
 
 class Command(BaseCommand):
@@ -62,7 +62,7 @@ class Command(BaseCommand):
                 )
         except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc.strerror}.") from exc
-        except NominationError as exc:
+        except ServiceError as exc:
             raise CommandError(exc.message) from exc
 
         refused = [row for row in report.rows if not row.accepted]
