@@ -278,7 +278,7 @@ SPECTACULAR_SETTINGS = {
         "ShortlistStateEnum": "shortlisting.enums.ShortlistState",
         "InvitationKindEnum": "events.enums.InvitationKind",
         "InvitationCreateKindEnum": "events.api.serializers.NON_FINALIST_KINDS",
-        "EmailKindEnum": "events.enums.EmailKind",
+        "EmailKindEnum": "mail.enums.EmailKind",
         "KindEnum": "nominations.enums.PersonKind",
         "ItemKindEnum": "events.enums.ItemKind",
     },

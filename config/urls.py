@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from config.emails import OutboxPasswordResetForm
 from config.two_factor import TokenLoginView, two_factor
 from events import organiser_urls as event_pages
 from night import urls as night_pages
@@ -26,6 +28,12 @@ urlpatterns = [
     path("data-protection/", include("data_protection.urls")),
     # Login, logout, and the password reset that invited panel members use to choose a password.
     path("accounts/two-factor/", two_factor, name="two-factor"),
+    # Django's page, with the e-mail through the outbox.
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=OutboxPasswordResetForm),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

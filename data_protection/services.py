@@ -33,10 +33,13 @@ from django.utils import timezone
 from awards.enums import Role
 from awards.models import Programme
 from awards.rules import is_organiser, programme_ids_with_role
-from events.enums import DeliveryStatus, GuestRelationship, InvitationKind, InvitationStatus, ItemKind
-from events.models import EmailDelivery, Guest, Invitation, InvitationHistory, InvitationLink, RunningOrderItem
+from events.enums import GuestRelationship, InvitationKind, InvitationStatus, ItemKind
+from events.models import Guest, Invitation, InvitationHistory, InvitationLink, RunningOrderItem
 from events.services import invitation_revoke
+from mail.enums import DeliveryStatus, EmailKind
 from mail.errors import NotAllowed, ServiceError
+from mail.models import EmailDelivery
+from mail.services import email_queue
 from nominations.enums import ALLOWED_TRANSITIONS, NominationStatus, PersonKind, PublicityLevel
 from nominations.models import (
     Consent,
@@ -385,10 +388,10 @@ def _plan_shared(plan: Plan, *, nominees, consents, nominations, invitations, gu
         plan.set(review, comment="")
     for request in SubjectAccessRequest.objects.filter(nominee_id__in=nominee_ids):
         _erase_request(plan, request, now)
-    for delivery in EmailDelivery.objects.filter(invitation_id__in=invitation_ids).exclude(last_error=""):
+    for delivery in EmailDelivery.objects.filter(invitation__in=invitation_ids).exclude(last_error=""):
         plan.set(delivery, last_error="")
     plan.delete(LINKS_LABEL, InvitationLink.objects.filter(invitation_id__in=invitation_ids))
-    plan.delete(OUTBOX_LABEL, EmailDelivery.objects.filter(invitation_id__in=invitation_ids, status=DeliveryStatus.PENDING))
+    plan.delete(OUTBOX_LABEL, EmailDelivery.objects.filter(invitation__in=invitation_ids, status=DeliveryStatus.PENDING))
 
     # The audit trail stays: only names and addresses are taken out of its free text.
     for entry in NominationHistory.objects.filter(nomination_id__in=nomination_ids).exclude(reason=""):
@@ -674,6 +677,10 @@ def subject_access_request_create(
             created_by_label=_actor_label(actor),
         )
         _request_history(request, "created", actor)
+        # The programme's organisers are told a request waits for review (no name in the message).
+        email_queue(
+            kind=EmailKind.SUBJECT_ACCESS, about=request, key=f"subject_access:{request.pk}", programme_id=request.programme_id
+        )
     return request
 
 

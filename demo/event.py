@@ -15,8 +15,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from awards.models import Category, Programme
-from events.enums import AccessNeed, DeliveryStatus, Dietary, InvitationKind, InvitationStatus
-from events.models import EmailDelivery, Event, Guest, Invitation
+from events.enums import AccessNeed, Dietary, InvitationKind, InvitationStatus
+from events.models import Event, Guest, Invitation
 from events.services import (
     GuestInput,
     RsvpAnswer,
@@ -27,6 +27,9 @@ from events.services import (
     invitations_send,
     rsvp_respond,
 )
+from mail.delivery import delivery_sent
+from mail.enums import DeliveryStatus
+from mail.models import EmailDelivery
 from nominations.enums import ConsentGiver, ConsentPurpose, NominationStatus, PublicityLevel
 from nominations.models import Nomination, Nominee
 from nominations.services import consent_record, nominee_record_safeguarding
@@ -202,8 +205,6 @@ def _deliveries_as_sent(event: Event, now: datetime, *, keep_failed: int = 0, ke
         delivery.last_error = "ConnectionRefusedError: mail server down"
         delivery.save()
     for delivery in pending[keep_failed + keep_retrying:]:
-        from events.services import delivery_sent
-
         delivery.status = DeliveryStatus.SENDING
         delivery_sent(delivery, now)
 

@@ -1,4 +1,5 @@
-"""E-mails about invitations, rendered when they are sent (see EmailDelivery).
+"""E-mails about invitations: the invitation, reminders to answer and the confirmation of an
+answer, built by the outbox when each is sent (mail.registry).
 
 A young person is named by their announce name only (DESIGN.md rule 1), the nominator is quoted
 only in words an organiser approved, and a private link is made at the moment of sending."""
@@ -13,9 +14,13 @@ from django.utils import timezone
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
-from .enums import EmailKind, InvitationKind
-from .models import EmailDelivery, Event, Invitation
-from .services import invitee_name, link_create
+from mail.enums import EmailKind
+from mail.models import EmailDelivery
+from mail.registry import registered
+
+from .enums import InvitationKind
+from .models import Event, Invitation
+from .services import invitation_mark_sent, invitee_name, link_create
 
 
 def rsvp_link(token: str) -> str:
@@ -58,11 +63,14 @@ def _subject(kind: str, invitation: Invitation) -> str:
     return f"Invitation to the {event.name}"
 
 
+@registered(EmailKind.INVITATION, after_sent=invitation_mark_sent)
+@registered(EmailKind.REMINDER)
+@registered(EmailKind.CONFIRMATION)
 def build_message(delivery: EmailDelivery) -> EmailMultiAlternatives:
     invitation = (
         Invitation.objects.select_related("event", "nomination__category", "nomination__nominee", "nomination__group")
         .prefetch_related("guests")
-        .get(pk=delivery.invitation_id)
+        .get(pk=delivery.object_id)
     )
     event = invitation.event
     context = {
@@ -83,7 +91,6 @@ def build_message(delivery: EmailDelivery) -> EmailMultiAlternatives:
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=_recipients(invitation),
         reply_to=[event.organiser_contact_email],
-        headers={"X-PROUD-Delivery": delivery.key},
     )
     if delivery.kind == EmailKind.INVITATION:
         message.attach("proud-awards.ics", calendar_file(event), "text/calendar")

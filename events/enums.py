@@ -56,19 +56,6 @@ class GuestRelationship(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class EmailKind(models.TextChoices):
-    INVITATION = "invitation", "Invitation"
-    REMINDER = "reminder", "Reminder"
-    CONFIRMATION = "confirmation", "Confirmation of an answer"
-
-
-class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", "Waiting to send"
-    SENDING = "sending", "Sending"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed: every retry used"
-
-
 class ItemKind(models.TextChoices):
     WELCOME = "welcome", "Welcome"
     AWARD = "award", "Award"

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import F, Q
@@ -6,7 +7,7 @@ from django.db.models import F, Q
 from awards.models import Programme
 from nominations.models import Nomination
 
-from .enums import AccessNeed, DeliveryStatus, Dietary, EmailKind, GuestRelationship, InvitationKind, InvitationStatus, ItemKind
+from .enums import AccessNeed, Dietary, GuestRelationship, InvitationKind, InvitationStatus, ItemKind
 
 FREE_TEXT_MAX = 500
 
@@ -79,6 +80,8 @@ class Invitation(models.Model):
     )
     responded_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Its e-mails in the outbox (invitation, reminders, confirmations); deleted with it.
+    deliveries = GenericRelation("mail.EmailDelivery", related_query_name="invitation")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -166,31 +169,6 @@ class InvitationHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} by {self.actor_label}"
-
-
-class EmailDelivery(models.Model):
-    """One e-mail to send, kept until it is sent (an outbox). The message is rendered when it is
-    sent, so a private link's token is made then and never stored; a failure is retried with
-    back-off; a message is never sent twice (`key` is unique, and `sending` is claimed under a lock)."""
-
-    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="deliveries")
-    kind = models.CharField(max_length=12, choices=EmailKind.choices)
-    key = models.CharField(max_length=120, unique=True, help_text="What this message is, so it is queued once.")
-    status = models.CharField(max_length=8, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField()
-    last_error = models.CharField(max_length=300, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="delivery_due")]
-        verbose_name_plural = "e-mail deliveries"
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} #{self.pk} ({self.status})"
 
 
 class Table(models.Model):

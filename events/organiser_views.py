@@ -23,12 +23,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from awards.enums import Role
 from awards.models import Programme
 from awards.rules import is_any_organiser, programme_ids_with_role
+from mail.enums import DeliveryStatus
 from mail.errors import ServiceError
+from mail.models import EmailDelivery
 from nominations.forms import put_service_error
 from nominations.services import identity_access_record
 
-from .enums import AccessNeed, DeliveryStatus, Dietary, GuestRelationship, InvitationKind, InvitationStatus
-from .models import EmailDelivery, Event, Invitation
+from .enums import AccessNeed, Dietary, GuestRelationship, InvitationKind, InvitationStatus
+from .models import Event, Invitation
 from .organiser_forms import (
     ActionForm,
     AllowanceForm,
@@ -38,7 +40,7 @@ from .organiser_forms import (
     QuoteForm,
     RevokeForm,
 )
-from .selectors import events_organised_by, invitations_for_organiser, needs_totals
+from .selectors import events_organised_by, invitations_for_organiser, needs_totals, other_failed_deliveries
 from .services import (
     delivery_retry,
     event_counts,
@@ -265,6 +267,7 @@ def event_dashboard(request: HttpRequest, event_id: int) -> HttpResponse:
         "needs": needs,
         "totals": _totals(needs),
         "glance": _glance(event),
+        "other_failed": other_failed_deliveries(event),
     }
     return render(request, "events/organiser/event.html", context)
 
@@ -328,20 +331,25 @@ def invitations_send_all(request: HttpRequest, event_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def delivery_retry_view(request: HttpRequest, delivery_id: int) -> HttpResponse:
-    deliveries = EmailDelivery.objects.filter(invitation__in=_invitations_in_scope(request)).select_related(
-        "invitation__event"
-    )
-    delivery = get_object_or_404(deliveries, pk=delivery_id)
+    """Try a failed e-mail of the user's programmes again: an invitation's, or another of the
+    programme's (a nominator's receipt, a panel member's invitation …)."""
+    organised = programme_ids_with_role(request.user, Role.ORGANISER)
+    delivery = get_object_or_404(EmailDelivery.objects.filter(programme_id__in=organised), pk=delivery_id)
+    invitation = Invitation.objects.filter(deliveries=delivery).first()
     try:
         delivery_retry(delivery=delivery, actor=request.user)
     except ServiceError as error:
         messages.error(request, error.message)
     else:
         kind = delivery.get_kind_display().lower()
-        messages.success(request, f"The {kind} e-mail to {delivery.invitation.addressee_email} is being sent again.")
-    if request.POST.get("back") == "invitation":
-        return redirect("event-admin:invitation", invitation_id=delivery.invitation_id)
-    return redirect("event-admin:event", event_id=delivery.invitation.event_id)
+        to = f" to {invitation.addressee_email}" if invitation else ""
+        messages.success(request, f"The {kind} e-mail{to} is being sent again.")
+    if invitation is not None:
+        if request.POST.get("back") == "invitation":
+            return redirect("event-admin:invitation", invitation_id=invitation.pk)
+        return redirect("event-admin:event", event_id=invitation.event_id)
+    event = Event.objects.filter(programme_id=delivery.programme_id).first()
+    return redirect("event-admin:event", event_id=event.pk) if event else redirect("event-admin:events")
 
 
 # --- inviting someone who is not a finalist ---------------------------------------------------

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from awards.enums import Role
 from awards.rules import programme_ids_with_role
-from nominations.models import Consent, Nominee
+from mail.delivery import STUCK_AFTER
+from mail.enums import DeliveryStatus
+from mail.models import EmailDelivery
+from nominations.models import Consent, Nomination, Nominee
 from nominations.selectors import hash_token
+from shortlisting.models import PanelMember
 
 from .models import Event, Invitation, InvitationLink
 from .services import link_is_open
@@ -128,3 +136,43 @@ def guests_coming(event: Event) -> QuerySet:
     from .models import Guest
 
     return coming(Guest.objects.filter(event=event))
+
+
+# --- the programme's other e-mail in the outbox -----------------------------------------------
+
+
+@dataclass
+class OtherDelivery:
+    """A message of the programme that is not about an invitation (a nominator's receipt, a panel
+    member's invitation or reminder …), as organisers see it when it failed."""
+
+    delivery: EmailDelivery
+    about: str
+
+
+def _about(delivery: EmailDelivery, nominations: dict[int, str], members: dict[int, str]) -> str:
+    model = delivery.content_type.model
+    if model == "nomination":
+        return f"Nomination {nominations.get(delivery.object_id, delivery.object_id)} (to its nominator)"
+    if model == "panelmember":
+        return f"Panel member {members.get(delivery.object_id, delivery.object_id)}"
+    return f"{capfirst(delivery.content_type.name)} #{delivery.object_id}"
+
+
+def other_failed_deliveries(event: Event, now: datetime | None = None) -> list[OtherDelivery]:
+    """The programme's messages that used every retry (or stopped while sending) and are not about
+    an invitation, in a fixed number of queries. Invitations' own are shown with them."""
+    stuck_before = (now or timezone.now()) - STUCK_AFTER
+    deliveries = list(
+        EmailDelivery.objects.filter(programme_id=event.programme_id)
+        .exclude(content_type=ContentType.objects.get_for_model(Invitation))
+        .filter(Q(status=DeliveryStatus.FAILED) | Q(status=DeliveryStatus.SENDING, updated_at__lt=stuck_before))
+        .select_related("content_type")
+        .order_by("updated_at", "pk")
+    )
+    ids = defaultdict(set)
+    for delivery in deliveries:
+        ids[delivery.content_type.model].add(delivery.object_id)
+    nominations = dict(Nomination.objects.filter(pk__in=ids["nomination"]).values_list("pk", "reference"))
+    members = dict(PanelMember.objects.filter(pk__in=ids["panelmember"]).values_list("pk", "user__username"))
+    return [OtherDelivery(delivery, _about(delivery, nominations, members)) for delivery in deliveries]

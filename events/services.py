@@ -13,7 +13,11 @@ from django.utils import timezone
 
 from awards.models import Programme
 from awards.rules import is_organiser
+from mail.enums import DeliveryStatus, EmailKind
 from mail.errors import NotAllowed, ServiceError
+from mail.models import EmailDelivery
+from mail.services import delivery_retry as mail_delivery_retry
+from mail.services import email_queue
 from nominations.enums import ConsentPurpose, NominationStatus, Relationship
 from nominations.models import Nomination, Nominee
 from nominations.naming import nomination_announce_name
@@ -24,14 +28,12 @@ from shortlisting.models import Shortlist
 from .enums import (
     LINK_OPEN_STATUSES,
     AccessNeed,
-    DeliveryStatus,
     Dietary,
-    EmailKind,
     GuestRelationship,
     InvitationKind,
     InvitationStatus,
 )
-from .models import FREE_TEXT_MAX, EmailDelivery, Event, Guest, Invitation, InvitationHistory, InvitationLink
+from .models import FREE_TEXT_MAX, Event, Guest, Invitation, InvitationHistory, InvitationLink
 
 
 class EventError(ServiceError):
@@ -66,9 +68,6 @@ FINALIST_STATUSES = (
 )
 # Nominators who care for the young person day to day: the invitation goes to them.
 CARER_RELATIONSHIPS = (Relationship.FOSTER_CARER, Relationship.RESIDENTIAL_WORKER)
-# Back-off between attempts to send one e-mail; after the last, the delivery is failed and shown.
-RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2), timedelta(hours=6))
-MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 # Reminders to answer, this long before the deadline.
 REMINDER_STAGES = (("7d", timedelta(days=7)), ("2d", timedelta(days=2)))
 
@@ -241,16 +240,8 @@ class SendResult:
 
 
 def _queue_email(invitation: Invitation, kind: str, key: str) -> EmailDelivery | None:
-    """Add a message to the outbox (once per key) and have it sent after the commit."""
-    delivery, created = EmailDelivery.objects.get_or_create(
-        key=key, defaults={"invitation": invitation, "kind": kind, "next_attempt_at": timezone.now()}
-    )
-    if not created:
-        return None
-    from .tasks import enqueue_delivery
-
-    transaction.on_commit(lambda: enqueue_delivery(delivery.pk), robust=True)
-    return delivery
+    """Add a message about the invitation to the outbox (once per key), sent after the commit."""
+    return email_queue(kind=kind, about=invitation, key=key, programme_id=invitation.event.programme_id)
 
 
 def _queue_invitation_email(invitation: Invitation) -> EmailDelivery | None:
@@ -584,76 +575,26 @@ def invitations_expire(*, now: datetime | None = None) -> int:
     return len(expiring)
 
 
-# --- the outbox ------------------------------------------------------------------------------
+# --- its e-mails in the outbox ----------------------------------------------------------------
 
 
-def delivery_claim(delivery_id: int, now: datetime | None = None) -> EmailDelivery | None:
-    """Take a due message for sending, or None when it is not due, being sent or sent.
-    Committed before sending, so no second worker sends it too."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        delivery = (
-            EmailDelivery.objects.select_for_update()
-            .filter(pk=delivery_id, status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
-            .first()
-        )
-        if delivery is None:
-            return None
-        delivery.status = DeliveryStatus.SENDING
-        delivery.attempts += 1
-        delivery.save(update_fields=["status", "attempts", "updated_at"])
-    return delivery
-
-
-def delivery_sent(delivery: EmailDelivery, now: datetime | None = None) -> None:
-    now = now or timezone.now()
-    with transaction.atomic():
-        EmailDelivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.SENT, sent_at=now, last_error="", updated_at=now)
-        if delivery.kind == EmailKind.INVITATION:
-            invitation = Invitation.objects.select_for_update().get(pk=delivery.invitation_id)
-            if invitation.status == InvitationStatus.QUEUED:
-                invitation.status = InvitationStatus.SENT
-                invitation.sent_at = now
-                invitation.save(update_fields=["status", "sent_at", "updated_at"])
-                _history(invitation, "events.invitation.sent", "system", from_status=InvitationStatus.QUEUED)
-
-
-def delivery_failed(delivery: EmailDelivery, error: Exception, now: datetime | None = None) -> EmailDelivery:
-    """Record a failed attempt: try again after a back-off, or give up after the last and show it."""
-    now = now or timezone.now()
-    message = f"{type(error).__name__}: {error}"[:300]
-    if delivery.attempts >= MAX_ATTEMPTS:
-        delivery.status = DeliveryStatus.FAILED
-    else:
-        delivery.status = DeliveryStatus.PENDING
-        delivery.next_attempt_at = now + RETRY_DELAYS[delivery.attempts - 1]
-    delivery.last_error = message
-    delivery.save(update_fields=["status", "next_attempt_at", "last_error", "updated_at"])
-    return delivery
+def invitation_mark_sent(delivery: EmailDelivery, now: datetime) -> None:
+    """The invitation's e-mail has gone (called by the outbox in the transaction that records it):
+    a queued invitation is now sent."""
+    invitation = Invitation.objects.select_for_update().get(pk=delivery.object_id)
+    if invitation.status == InvitationStatus.QUEUED:
+        invitation.status = InvitationStatus.SENT
+        invitation.sent_at = now
+        invitation.save(update_fields=["status", "sent_at", "updated_at"])
+        _history(invitation, "events.invitation.sent", "system", from_status=InvitationStatus.QUEUED)
 
 
 def delivery_retry(*, delivery: EmailDelivery, actor) -> EmailDelivery:
-    """An organiser sends a failed message again (or one stuck while sending, once checked)."""
-    _require_organiser(actor, delivery.invitation.event)
-    with transaction.atomic():
-        locked = EmailDelivery.objects.select_for_update().get(pk=delivery.pk)
-        if locked.status not in (DeliveryStatus.FAILED, DeliveryStatus.SENDING):
-            raise EventError(f"This message is {locked.get_status_display().lower()}; only a failed one is retried.")
-        locked.status = DeliveryStatus.PENDING
-        locked.attempts = 0
-        locked.next_attempt_at = timezone.now()
-        locked.save(update_fields=["status", "attempts", "next_attempt_at", "updated_at"])
-        from .tasks import enqueue_delivery
-
-        transaction.on_commit(lambda: enqueue_delivery(locked.pk), robust=True)
-    return locked
-
-
-def deliveries_due(now: datetime | None = None) -> list[int]:
-    now = now or timezone.now()
-    return list(
-        EmailDelivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now).values_list("pk", flat=True)
-    )
+    """An organiser of the programme sends a failed message again (or one stuck while sending,
+    once checked)."""
+    if delivery.programme_id is None or not is_organiser(actor, delivery.programme_id):
+        raise NotAllowed("Only the programme's organisers can do this.")
+    return mail_delivery_retry(delivery=delivery)
 
 
 # --- the event -------------------------------------------------------------------------------

@@ -17,7 +17,9 @@ from django.utils import timezone
 from awards.enums import Cohort, NomineeKind
 from awards.models import Category, Programme
 from awards.rules import is_organiser
+from mail.enums import EmailKind
 from mail.errors import NotAllowed, ServiceError, TransitionNotAllowed  # NotAllowed, TransitionNotAllowed: re-exported
+from mail.services import email_queue
 
 from . import rules
 from .enums import (
@@ -329,7 +331,6 @@ def _new_nomination(
     user,
     source: str,
     submit: bool,
-    token: str,
     at: datetime,
     validate_unique: bool = True,
 ) -> Nomination:
@@ -353,7 +354,6 @@ def _new_nomination(
         achievement=reasons.achievement,
         why_it_matters=reasons.why_it_matters,
         anything_else=reasons.anything_else,
-        access_token_hash=hash_token(token),
         submitted_at=at if submit else None,
     )
     _full_clean(
@@ -388,12 +388,25 @@ def _creation_history(nomination: Nomination, *, user, source: str, submit: bool
     return rows
 
 
-def _send_received_on_commit(nomination: Nomination, token: str, source: str) -> None:
-    if source != Source.IMPORT:
-        from .emails import send_nomination_received
+def _queue_received(nomination: Nomination) -> None:
+    """The nominator's receipt with their private link, in the outbox with the nomination: sent
+    after the commit, retried while the mail server is down, never lost. The link is made when the
+    message is built (nomination_link_create), so its token is never stored."""
+    email_queue(
+        kind=EmailKind.NOMINATION_RECEIVED,
+        about=nomination,
+        key=f"nomination_received:{nomination.pk}",
+        programme_id=nomination.programme_id,
+    )
 
-        # robust: a mail server that is down must not turn a saved nomination into an error page.
-        transaction.on_commit(lambda: send_nomination_received(nomination_id=nomination.pk, token=token), robust=True)
+
+def nomination_link_create(nomination: Nomination) -> str:
+    """A new private link for the nominator: returns its token, keeps only the hash. An earlier
+    link of the same nomination stops working (the e-mail that carries this one replaces it)."""
+    token = secrets.token_urlsafe(32)
+    Nomination.objects.filter(pk=nomination.pk).update(access_token_hash=hash_token(token))
+    nomination.access_token_hash = hash_token(token)
+    return token
 
 
 def nomination_create(
@@ -410,14 +423,15 @@ def nomination_create(
     submit: bool = True,
     enforce_window: bool = True,
     at: datetime | None = None,
-) -> tuple[Nomination, str]:
+) -> Nomination:
     """Create a nomination and, by default, submit it.
 
     Guarantees: eligibility (window, category, age, cohort) is checked before anything
     is written; the young person is attached to their existing nominee record when the
     names and date of birth match; the same nominator cannot nominate the same young
-    person twice in one category; all or nothing. Returns the nomination and the
-    nominator's private-link token (shown once, stored only as a hash).
+    person twice in one category; all or nothing, the nominator's receipt included: it is in
+    the outbox with the nomination (except for imports, which send none) and carries the private
+    link, made when it is sent.
     `enforce_window=False` is for importing nominations that were collected elsewhere
     while the window was open.
     """
@@ -433,7 +447,6 @@ def nomination_create(
         enforce_window=enforce_window,
         at=at,
     )
-    token = secrets.token_urlsafe(32)
     try:
         with transaction.atomic():
             # Taking the reference first locks the programme's sequence row, so two nominations of
@@ -467,18 +480,18 @@ def nomination_create(
                 user=user,
                 source=source,
                 submit=submit,
-                token=token,
                 at=at,
             )
             nomination.save()
             NominationHistory.objects.bulk_create(_creation_history(nomination, user=user, source=source, submit=submit))
+            if source != Source.IMPORT:
+                _queue_received(nomination)
     except IntegrityError as exc:
         # Two identical submissions racing: the database constraint is the last line.
         if "nomination_one_per_nominator" in str(exc):
             raise _already_nominated(category, "") from exc
         raise
-    _send_received_on_commit(nomination, token, source)
-    return nomination, token
+    return nomination
 
 
 def _inputs_from_data(data: dict) -> dict:
@@ -506,7 +519,7 @@ def _inputs_from_data(data: dict) -> dict:
 
 def nomination_create_from_data(
     data: dict, *, programme: Programme, category: Category, user, source: str, enforce_window: bool = True
-) -> tuple[Nomination, str]:
+) -> Nomination:
     """nomination_create from the checked input of NominationCreateSerializer (API, import)."""
     return nomination_create(
         programme=programme, category=category, **_inputs_from_data(data), user=user, source=source, enforce_window=enforce_window
@@ -639,7 +652,6 @@ def nominations_create_many(
                     user=user,
                     source=source,
                     submit=True,
-                    token=secrets.token_urlsafe(32),
                     at=at,
                     validate_unique=False,  # the references are checked below, all at once
                 )

@@ -76,7 +76,7 @@ def nominate(request: HttpRequest, slug: str) -> HttpResponse:
     if form.is_bound and form.is_valid():
         group_name, group_members = form.group()
         try:
-            nomination, _token = nomination_create(
+            nomination = nomination_create(
                 programme=programme,
                 category=form.chosen_category,
                 person=form.person(),

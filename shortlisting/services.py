@@ -12,7 +12,9 @@ from django.utils import timezone
 
 from awards.models import Category, Programme
 from awards.rules import is_organiser
+from mail.enums import EmailKind
 from mail.errors import NotAllowed, ServiceError
+from mail.services import email_queue
 from nominations.enums import NominationStatus, Relationship
 from nominations.matching import normalise
 from nominations.models import Nomination
@@ -21,7 +23,7 @@ from nominations.services import nomination_transition
 from . import rules
 from .enums import AssignmentStrategy, ConflictSource, PanelRole, ReviewStatus, ShortlistState
 from .models import Assignment, Conflict, Panel, PanelCategory, PanelMember, Review, Score, Shortlist, ShortlistHistory
-from .selectors import active_assignments, reviewable_nominations
+from .selectors import active_assignments, panel_progress, reviewable_nominations
 
 
 class ShortlistingError(ServiceError):
@@ -118,10 +120,14 @@ def panel_member_add(
             area=area,
             allocated_worker=allocated_worker,
         )
-    if invited:
-        from .emails import send_panel_invitation
-
-        transaction.on_commit(lambda: send_panel_invitation(member_id=member.pk))
+        if invited:
+            # The link to choose a password is made when the message is sent (mail.registry).
+            email_queue(
+                kind=EmailKind.PANEL_INVITATION,
+                about=member,
+                key=f"panel_invitation:{member.pk}",
+                programme_id=panel.programme_id,
+            )
     return member
 
 
@@ -405,12 +411,17 @@ def results_record(*, category: Category, actor, winner: Nomination, highly_comm
 
 
 def panel_send_reminders(*, panel: Panel, actor) -> int:
-    """E-mail every member who has unscored work, in the background. Returns how many."""
+    """E-mail every member who has unscored work, through the outbox. Returns how many. A member
+    who has scored everything by the time their message is sent gets none."""
     _require_organiser(actor, panel.programme_id, "send reminders")
-    from .selectors import panel_progress
-    from .tasks import send_panel_reminder
-
-    waiting = [p.member.pk for p in panel_progress(panel) if p.left > 0]
-    for member_id in waiting:
-        transaction.on_commit(lambda member_id=member_id: send_panel_reminder.enqueue(member_id=member_id))
+    asked_at = timezone.now().isoformat()
+    waiting = [p.member for p in panel_progress(panel) if p.left > 0]
+    with transaction.atomic():
+        for member in waiting:
+            email_queue(
+                kind=EmailKind.PANEL_REMINDER,
+                about=member,
+                key=f"panel_reminder:{member.pk}:{asked_at}",
+                programme_id=panel.programme_id,
+            )
     return len(waiting)

@@ -3,8 +3,8 @@ from django.core import mail
 from rest_framework.test import APIClient
 
 from awards.enums import Role
-from events.enums import DeliveryStatus, InvitationStatus
-from events.models import EmailDelivery, Invitation
+from events.enums import InvitationStatus
+from events.models import Invitation
 from events.services import (
     GuestInput,
     RsvpAnswer,
@@ -14,6 +14,7 @@ from events.services import (
     link_create,
     rsvp_respond,
 )
+from mail.enums import DeliveryStatus
 from nominations.models import Nomination
 
 from .factories import (
@@ -25,6 +26,7 @@ from .factories import (
     ProgrammeFactory,
     ProgrammeRoleFactory,
     UserFactory,
+    delivery_for,
 )
 from .worlds import World, cleared_nominee, confirmed_finalists
 
@@ -144,8 +146,8 @@ def world(event, category, organiser, django_capture_on_commit_callbacks) -> Wor
         addressee_email="sheriff@example.org",
         title="High Sheriff",
     )
-    failed = EmailDelivery.objects.create(
-        invitation=sent,
+    failed = delivery_for(
+        sent,
         kind="reminder",
         key=f"reminder:{sent.pk}:7d",
         status=DeliveryStatus.FAILED,

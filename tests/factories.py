@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from awards.enums import Cohort, NomineeKind, ProgrammeStatus, Role
 from awards.models import Category, Criterion, Programme, ProgrammeRole
+from mail.models import EmailDelivery
 from nominations.enums import NominationStatus, PersonKind, PublicityLevel, Relationship
 from nominations.matching import alias_key, match_key
 from nominations.models import Consent, Nomination, Nominee, NomineeGroup
@@ -204,3 +205,8 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     addressee_email = factory.Sequence(lambda n: f"invitee{n}@example.org")
     invitee_name = factory.SelfAttribute("addressee_name")
     guest_allowance = 2
+
+
+def delivery_for(invitation, **fields):
+    """A message about `invitation` in the outbox, seen by its programme's organisers."""
+    return EmailDelivery.objects.create(about=invitation, programme_id=invitation.event.programme_id, **fields)

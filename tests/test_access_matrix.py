@@ -27,7 +27,7 @@ from rest_framework.test import APIClient
 
 from awards.enums import Role
 from events.enums import InvitationStatus
-from events.models import Guest, RunningOrderItem
+from events.models import Guest
 from events.services import GuestInput, RsvpAnswer, finalist_invitations_create, rsvp_respond
 from night.services import running_order_generate, tables_set, winner_set
 from nominations.enums import NominationStatus, PublicityLevel
@@ -45,6 +45,7 @@ from tests.factories import (
     PanelMemberFactory,
     ProgrammeFactory,
     UserFactory,
+    delivery_for,
 )
 from tests.worlds import cleared_nominee, confirmed_finalists
 
@@ -125,9 +126,8 @@ def world(db) -> World:
     # The panel's result too, with the night still to come: a finalist to all but the organiser.
     Nomination.objects.filter(pk=finalist.pk).update(status=NominationStatus.WINNER)
     tables_set(event=event, actor=users["organiser"], tables=[(1, 10, True)])
-    from events.models import EmailDelivery
 
-    delivery = EmailDelivery.objects.create(invitation=invitation, kind="reminder", key="matrix", status="failed", next_attempt_at=timezone.now())
+    delivery = delivery_for(invitation, kind="reminder", key="matrix", status="failed", next_attempt_at=timezone.now())
     ids = {
         "programme": programme.slug,
         "category": category.pk,

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from events.models import EmailDelivery, Event, Guest, Invitation, InvitationHistory
+from events.models import Event, Guest, Invitation, InvitationHistory
+from mail.models import EmailDelivery
 from nominations.enums import ConsentPurpose, NominationStatus, PublicityLevel
 from shortlisting.enums import ShortlistState
 from shortlisting.models import Shortlist

@@ -6,10 +6,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import serializers
 
+from mail.models import EmailDelivery
 from nominations.api.serializers import line, paragraph
 
 from ..enums import AccessNeed, Dietary, GuestRelationship, InvitationKind
-from ..models import FREE_TEXT_MAX, EmailDelivery, Event, Guest, Invitation
+from ..models import FREE_TEXT_MAX, Event, Guest, Invitation
 from ..services import gate_problems, invitee_name
 
 # --- the event -------------------------------------------------------------------------------
@@ -108,10 +109,15 @@ class BlockedFinalistSerializer(serializers.Serializer):
 
 
 class FailedDeliverySerializer(serializers.ModelSerializer):
+    invitation = serializers.SerializerMethodField(help_text="The invitation it is about; null for the programme's other e-mail")
+
     class Meta:
         model = EmailDelivery
         fields = ["id", "invitation", "kind", "attempts", "last_error", "updated_at"]
         read_only_fields = fields
+
+    def get_invitation(self, delivery: EmailDelivery) -> int | None:
+        return delivery.object_id if delivery.content_type.model_class() is Invitation else None
 
 
 class EventSummarySerializer(serializers.Serializer):

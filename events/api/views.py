@@ -18,10 +18,12 @@ from awards.concurrency import ETAG, IF_MATCH, PRECONDITION_FAILED, ConditionalW
 from awards.enums import Role
 from awards.models import Programme
 from awards.rules import is_any_organiser, programme_ids_with_role
+from mail.enums import DeliveryStatus
+from mail.models import EmailDelivery
 from nominations.models import Consent, Nominee
 
-from ..enums import DeliveryStatus, InvitationKind, InvitationStatus
-from ..models import EmailDelivery, Event, Invitation
+from ..enums import InvitationKind, InvitationStatus
+from ..models import Event, Invitation
 from ..selectors import events_organised_by, invitation_for_token, invitations_for_organiser, needs_totals
 from ..services import (
     EventError,
@@ -186,7 +188,11 @@ class EventViewSet(ConditionalWrites, viewsets.GenericViewSet):
                         "reasons": reasons,
                     }
                 )
-        failed = EmailDelivery.objects.filter(invitation__event=event, status=DeliveryStatus.FAILED).order_by("updated_at", "id")
+        failed = (
+            EmailDelivery.objects.filter(programme_id=event.programme_id, status=DeliveryStatus.FAILED)
+            .select_related("content_type")
+            .order_by("updated_at", "id")
+        )
         summary = {"counts": event_counts(event), "needs": needs_totals(event), "blocked": blocked, "failed_deliveries": failed}
         return Response(EventSummarySerializer(summary).data)
 
@@ -348,7 +354,8 @@ class InvitationViewSet(ConditionalWrites, viewsets.GenericViewSet):
 
 
 class EmailDeliveryViewSet(viewsets.GenericViewSet):
-    """Invitation e-mail in the outbox. Organisers retry a message that used every attempt."""
+    """The programme's e-mail in the outbox (invitations, nominators' receipts, panel members'
+    messages). Organisers retry a message that used every attempt."""
 
     queryset = EmailDelivery.objects.none()
     serializer_class = DeliverySerializer
@@ -356,9 +363,7 @@ class EmailDeliveryViewSet(viewsets.GenericViewSet):
     action_rules = {"retry": authenticated}
 
     def get_queryset(self):
-        return EmailDelivery.objects.filter(
-            invitation__event__programme_id__in=programme_ids_with_role(self.request.user, Role.ORGANISER)
-        ).select_related("invitation__event")
+        return EmailDelivery.objects.filter(programme_id__in=programme_ids_with_role(self.request.user, Role.ORGANISER))
 
     @extend_schema(request=None, responses={200: DeliverySerializer, 400: BAD_REQUEST})
     @action(detail=True, methods=["post"])

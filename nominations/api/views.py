@@ -67,7 +67,7 @@ class NominateThrottle(ScopedRateThrottle):
         return super().allow_request(request, view)
 
 
-def create_from_validated(data: dict, *, user, source: str) -> tuple[Nomination, str]:
+def create_from_validated(data: dict, *, user, source: str) -> Nomination:
     """Resolve the programme and category a nominator named, then create through the service."""
     programme = programmes_visible_to(user).filter(slug=data["programme"]).first()
     if programme is None:
@@ -190,7 +190,7 @@ class NominationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         """Nominate a young person. No account needed; the nominator is e-mailed a private link."""
         payload = NominationCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        nomination, _token = create_from_validated(payload.validated_data, user=request.user, source=Source.API)
+        nomination = create_from_validated(payload.validated_data, user=request.user, source=Source.API)
         return Response(NominationReceiptSerializer(nomination).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=TransitionSerializer, responses={200: NominationSerializer})

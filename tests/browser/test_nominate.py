@@ -1,6 +1,5 @@
 """A foster carer nominates a young person on a phone, with the keyboard only."""
 
-import re
 
 import pytest
 from playwright.sync_api import expect

@@ -37,7 +37,6 @@ from data_protection.services import (
 )
 from events.enums import InvitationStatus
 from events.models import (
-    EmailDelivery,
     Event,
     Guest,
     Invitation,
@@ -62,6 +61,7 @@ from tests.factories import (
     PanelMemberFactory,
     ProgrammeFactory,
     UserFactory,
+    delivery_for,
 )
 from tests.worlds import confirmed_finalists
 
@@ -197,8 +197,8 @@ def person_with_everything(programme, category, organiser, *, first, last, prefe
     InvitationHistory.objects.create(
         invitation=invitation, action="events.invitation.note", actor_label="organiser", detail={"note": f"{carer} phoned"}
     )
-    EmailDelivery.objects.create(
-        invitation=invitation, kind="reminder", key=f"reminder:{invitation.pk}:x", status="failed",
+    delivery_for(
+        invitation, kind="reminder", key=f"reminder:{invitation.pk}:x", status="failed",
         next_attempt_at=timezone.now(), last_error=f"550 {nominator_email} unknown",
     )  # fmt: skip
     identity_access_record(user=organiser, nominee_ids=[nominee.pk], context="page.nomination")

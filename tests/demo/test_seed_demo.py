@@ -208,7 +208,7 @@ class TestDefaultDemo:
     def test_seed_demo_references_are_sequential_and_the_service_continues_them(self, programme_2026):
         references = sorted(Nomination.objects.filter(programme=programme_2026).values_list("reference", flat=True))
 
-        nomination, _ = nomination_create(
+        nomination = nomination_create(
             programme=programme_2026,
             category=Category.objects.get(programme=programme_2026, slug="talent"),
             nominator=NominatorInput(
@@ -442,9 +442,11 @@ def test_seed_demo_at_scale_reviews_in_bulk_by_the_same_rules():
 
 
 def test_seed_demo_has_an_event_with_invitations_in_every_state():
-    from events.enums import DeliveryStatus, InvitationKind, InvitationStatus
-    from events.models import EmailDelivery, Event, Guest
+    from events.enums import InvitationKind, InvitationStatus
+    from events.models import Event, Guest
     from events.services import gate_problems
+    from mail.enums import DeliveryStatus
+    from mail.models import EmailDelivery
 
     out = seed_demo()
 

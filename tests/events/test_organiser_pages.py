@@ -12,9 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from awards.enums import Role
-from events.enums import DeliveryStatus, EmailKind, InvitationKind, InvitationStatus
-from events.models import EmailDelivery, Event, Guest, Invitation, InvitationHistory
+from events.enums import InvitationKind, InvitationStatus
+from events.models import Event, Guest, Invitation, InvitationHistory
 from events.services import finalist_invitations_create, invitation_create
+from mail.enums import DeliveryStatus, EmailKind
+from mail.models import EmailDelivery
 from nominations.enums import NominationStatus, PublicityLevel
 from nominations.models import IdentityAccess
 from shortlisting.models import Shortlist
@@ -29,6 +31,7 @@ from tests.factories import (
     PanelMemberFactory,
     ProgrammeFactory,
     UserFactory,
+    delivery_for,
 )
 from tests.worlds import cleared_nominee, confirmed_finalists
 
@@ -152,8 +155,8 @@ GOOD_POST = {
 
 @pytest.fixture
 def world(event, finalist, organiser):
-    delivery = EmailDelivery.objects.create(
-        invitation=finalist, kind=EmailKind.INVITATION, key="test:1", status=DeliveryStatus.FAILED,
+    delivery = delivery_for(
+        finalist, kind=EmailKind.INVITATION, key="test:1", status=DeliveryStatus.FAILED,
         attempts=6, next_attempt_at=timezone.now(), last_error="SMTPRecipientsRefused: no such mailbox",
     )
     Invitation.objects.filter(pk=finalist.pk).update(status=InvitationStatus.SENT)
@@ -448,8 +451,8 @@ def test_messages_being_retried_or_stuck_while_sending_are_shown(as_user, world,
     EmailDelivery.objects.filter(pk=delivery.pk).update(
         status=DeliveryStatus.PENDING, attempts=2, last_error="SMTPServerDisconnected: timed out"
     )
-    stuck = EmailDelivery.objects.create(
-        invitation=invitation, kind=EmailKind.REMINDER, key="test:stuck", status=DeliveryStatus.SENDING, attempts=1,
+    stuck = delivery_for(
+        invitation, kind=EmailKind.REMINDER, key="test:stuck", status=DeliveryStatus.SENDING, attempts=1,
         next_attempt_at=timezone.now(),
     )
     EmailDelivery.objects.filter(pk=stuck.pk).update(updated_at=timezone.now() - dt.timedelta(hours=1))
@@ -493,8 +496,8 @@ def populate(event, category, organiser, size: int) -> None:
             invitation=invitation, position=0, name=f"Invitee {number}", relationship="invitee", dietary=["vegan"]
         )
         Guest.objects.create(invitation=invitation, position=1, name=f"Guest {number}", relationship="family")
-        EmailDelivery.objects.create(
-            invitation=invitation, kind=EmailKind.INVITATION, key=f"test:{invitation.pk}",
+        delivery_for(
+            invitation, kind=EmailKind.INVITATION, key=f"test:{invitation.pk}",
             status=DeliveryStatus.FAILED if number == 0 else DeliveryStatus.SENT, attempts=1, next_attempt_at=timezone.now(),
         )
     assert Invitation.objects.filter(event=event).count() == size
@@ -513,7 +516,7 @@ def test_the_dashboard_asks_the_database_a_fixed_number_of_times(as_user, event,
     assert response.status_code == 200
     assert text(response).count('>Manage<span class="visually-hidden">') == size
     assert "Try again" in section(response, "E-mails that failed")
-    assert len(queries) == 14, "\n".join(q["sql"] for q in queries.captured_queries)
+    assert len(queries) == 15, "\n".join(q["sql"] for q in queries.captured_queries)
 
 
 # --- inviting someone -------------------------------------------------------------------------

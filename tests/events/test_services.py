@@ -11,10 +11,9 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from awards.enums import Role
-from events.enums import AccessNeed, DeliveryStatus, Dietary, EmailKind, InvitationKind, InvitationStatus
-from events.models import EmailDelivery, Event, Guest, Invitation
+from events.enums import AccessNeed, Dietary, InvitationKind, InvitationStatus
+from events.models import Event, Guest, Invitation
 from events.services import (
-    MAX_ATTEMPTS,
     CapacityFull,
     EventError,
     GateClosed,
@@ -34,6 +33,9 @@ from events.services import (
     rsvp_reminders_queue,
     rsvp_respond,
 )
+from mail.delivery import MAX_ATTEMPTS
+from mail.enums import DeliveryStatus, EmailKind
+from mail.models import EmailDelivery
 from nominations.enums import ConsentPurpose, NominationStatus, PublicityLevel, Relationship
 from nominations.services import NotAllowed, consent_withdraw
 from tests.conftest import user_with_role
@@ -262,11 +264,11 @@ def test_after_the_last_retry_the_failure_is_shown_and_can_be_retried_by_hand(ev
 
 
 def test_a_message_being_sent_is_not_claimed_again(sent_invitation):
-    from events.services import delivery_claim
+    from mail.delivery import delivery_claim
 
     invitation, _ = sent_invitation
     delivery = EmailDelivery.objects.create(
-        invitation=invitation, kind=EmailKind.REMINDER, key="reminder:test", next_attempt_at=timezone.now()
+        about=invitation, kind=EmailKind.REMINDER, key="reminder:test", next_attempt_at=timezone.now()
     )
     assert delivery_claim(delivery.pk) is not None
     assert delivery_claim(delivery.pk) is None

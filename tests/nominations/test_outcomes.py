@@ -10,7 +10,7 @@ from django.utils import timezone
 from nominations.enums import NominationStatus as S
 from nominations.models import Nomination, NominationHistory
 from nominations.outcomes import outcomes_announced, status_shown, status_shown_filter
-from nominations.services import nomination_create
+from nominations.services import nomination_create, nomination_link_create
 from tests.conftest import client_for
 from tests.factories import NominationFactory, NomineeFactory, ProgrammeFactory, UserFactory
 
@@ -69,10 +69,11 @@ def winner(programme, category, staff_user):
     """A winner recorded by the panel, with the night still to come."""
     programme.event_date = timezone.localdate() + dt.timedelta(days=20)
     programme.save()
-    nomination, token = nomination_create(
+    nomination = nomination_create(
         programme=programme, category=category, person=person(), nominator=nominator(), reasons=REASONS,
         user=UserFactory(),
     )
+    token = nomination_link_create(nomination)
     Nomination.objects.filter(pk=nomination.pk).update(status=S.WINNER)
     nomination.nominee.allocated_worker = staff_user
     nomination.nominee.save()

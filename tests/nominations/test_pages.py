@@ -10,7 +10,7 @@ from nominations.enums import NominationStatus, PersonKind, PublicityLevel, Rela
 from nominations.models import Nomination, NominationHistory, Nominee
 from nominations.private_links import FORM_TOKEN_KEY
 from nominations.selectors import hash_token
-from nominations.services import NominatorInput, PersonInput, ReasonsInput, nomination_create
+from nominations.services import NominatorInput, PersonInput, ReasonsInput, nomination_create, nomination_link_create
 from tests.factories import CategoryFactory, NominationFactory, ProgrammeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +66,7 @@ def summary_links(response) -> list[tuple[str, str]]:
 def make_nomination(category, *, publicity=PublicityLevel.ANONYMOUS, **nominator_overrides) -> tuple[Nomination, str]:
     values = dict(name="Pat Carer", email="pat@example.org", relationship=Relationship.FOSTER_CARER, known_recently=True)
     values.update(nominator_overrides)
-    nomination, token = nomination_create(
+    nomination = nomination_create(
         programme=category.programme,
         category=category,
         person=PersonInput(
@@ -79,7 +79,7 @@ def make_nomination(category, *, publicity=PublicityLevel.ANONYMOUS, **nominator
         reasons=ReasonsInput(achievement="Joined the youth council.", why_it_matters="Found their voice."),
     )
     Nominee.objects.filter(pk=nomination.nominee_id).update(publicity_level=publicity)
-    return nomination, token
+    return nomination, nomination_link_create(nomination)
 
 
 # --- home -------------------------------------------------------------------------

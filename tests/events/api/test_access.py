@@ -6,8 +6,10 @@ changes nothing. Anyone holding a private link may answer it, logged in or not."
 
 import pytest
 
-from events.enums import DeliveryStatus, InvitationStatus
-from events.models import EmailDelivery, Event, Invitation
+from events.enums import InvitationStatus
+from events.models import Event, Invitation
+from mail.enums import DeliveryStatus
+from mail.models import EmailDelivery
 from tests.conftest import client_for, user_with_role
 from tests.factories import ProgrammeFactory
 from tests.worlds import OUTSIDERS, ROLES, SECRET_SURNAMES, snapshot

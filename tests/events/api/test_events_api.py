@@ -6,9 +6,11 @@ import datetime as dt
 import pytest
 from django.core import mail
 
-from events.enums import DeliveryStatus, InvitationStatus
-from events.models import EmailDelivery, Event, Invitation
+from events.enums import InvitationStatus
+from events.models import Event, Invitation
 from events.services import GuestInput, RsvpAnswer, finalist_invitations_create, invitation_create, invitations_send, rsvp_respond
+from mail.enums import DeliveryStatus
+from mail.models import EmailDelivery
 from nominations.enums import NominationStatus
 from shortlisting.models import Shortlist
 from tests.conftest import client_for

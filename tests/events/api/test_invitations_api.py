@@ -5,9 +5,11 @@ import pytest
 from django.core import mail
 
 from awards.enums import Role
-from events.enums import DeliveryStatus, InvitationStatus
-from events.models import EmailDelivery, Guest, Invitation, InvitationHistory, InvitationLink
+from events.enums import InvitationStatus
+from events.models import Guest, Invitation, InvitationHistory, InvitationLink
 from events.services import GuestInput, RsvpAnswer, rsvp_respond
+from mail.enums import DeliveryStatus
+from mail.models import EmailDelivery
 from nominations.enums import ConsentPurpose
 from nominations.services import consent_withdraw
 from tests.conftest import client_for, user_with_role

@@ -4,9 +4,11 @@ import json
 import pytest
 
 from awards.enums import Role
+from mail.enums import DeliveryStatus, EmailKind
+from mail.models import EmailDelivery
 from nominations.enums import NominationStatus, PublicityLevel
 from nominations.models import IdentityAccess, Nomination
-from nominations.services import nomination_create
+from nominations.services import nomination_create, nomination_link_create
 from tests.conftest import client_for, user_with_role
 from tests.factories import CategoryFactory, NominationFactory, NomineeFactory, ProgrammeFactory, UserFactory
 
@@ -280,9 +282,10 @@ def test_allocated_staff_cannot_transition(programme, staff_user, secret_nominee
 
 
 def test_private_link_views_and_withdraws(category, api):
-    nomination, token = nomination_create(
+    nomination = nomination_create(
         programme=category.programme, category=category, person=person(), nominator=nominator(), reasons=REASONS
     )
+    token = nomination_link_create(nomination)
 
     seen = api.post("/api/v1/nomination-link/view/", {"token": token}, format="json")
     withdrawn = api.post("/api/v1/nomination-link/withdraw/", {"token": token, "reason": "Changed mind"}, format="json")
@@ -436,4 +439,9 @@ def test_mail_server_down_still_saves_and_answers(category, api, settings, djang
 
     assert response.status_code == 201
     assert Nomination.objects.get().reference == response.json()["reference"]
-    assert "mail server down" in caplog.text
+    assert "ConnectionRefusedError" in caplog.text
+    # The receipt waits in the outbox to be tried again: nothing is lost.
+    receipt = EmailDelivery.objects.get(kind=EmailKind.NOMINATION_RECEIVED)
+    assert (receipt.status, receipt.attempts, receipt.last_error) == (
+        DeliveryStatus.PENDING, 1, "ConnectionRefusedError: mail server down"
+    )

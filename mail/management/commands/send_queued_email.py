@@ -4,12 +4,12 @@ every few minutes): a message being sent by a worker is not sent again."""
 
 from django.core.management.base import BaseCommand
 
-from events.services import deliveries_due
-from events.tasks import deliver_email
+from mail.services import deliveries_due
+from mail.tasks import deliver_email
 
 
 class Command(BaseCommand):
-    help = "Send the invitation e-mails that are due (first attempts and retries)."
+    help = "Send the e-mails that are due (first attempts and retries)."
 
     def handle(self, *args, **options):
         outcomes: dict[str, int] = {}

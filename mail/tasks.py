@@ -1,0 +1,29 @@
+"""Background work of the outbox (django-tasks: in process in development, the database queue and
+`manage.py db_worker` in production)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from .delivery import delivery_send
+from .enums import DeliveryStatus
+
+
+@task()
+def deliver_email(delivery_id: int) -> str:
+    """Send one message of the outbox; a failure is put back on the queue for after its back-off."""
+    outcome, delivery = delivery_send(delivery_id)
+    if outcome == DeliveryStatus.PENDING:
+        enqueue_delivery(delivery.pk, run_after=delivery.next_attempt_at)
+    return outcome
+
+
+def enqueue_delivery(delivery_id: int, run_after=None) -> None:
+    """Put a delivery on the task queue. A backend that cannot defer (the in-process one of
+    development) leaves a retry to `manage.py send_queued_email`, which sends whatever is due."""
+    if run_after is not None:
+        if not deliver_email.get_backend().supports_defer:
+            return
+        deliver_email.using(run_after=run_after).enqueue(delivery_id)
+        return
+    deliver_email.enqueue(delivery_id)
