@@ -10,7 +10,6 @@ in the access log. Every write is a service call.
 from __future__ import annotations
 
 import json
-import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -18,18 +17,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from awards.models import Programme
 from mail.errors import ServiceError
+from nominations.downloads import file_response, xlsx_response
 from nominations.forms import put_service_error
 from nominations.models import IdentityAccess, Nomination, Nominee, NomineeHistory
 from nominations.naming import announce_name
 from nominations.services import identity_access_record
-from nominations.spreadsheets import safe_filename
 
 from .enums import SubjectAccessStatus
 from .export import WITHHOLDABLE_PARTS, SubjectAccessExporter, person_records, release_data, release_sheets
@@ -54,7 +53,6 @@ from .services import (
 )
 
 PAGE_SIZE = 50
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # Where a read happened, in words; anything else shows its code.
 CONTEXT_LABELS = {
@@ -410,10 +408,7 @@ def download_json(request: HttpRequest, request_id: int) -> HttpResponse:
     if isinstance(release, HttpResponse):
         return release
     body = json.dumps(release, ensure_ascii=False, indent=2)
-    response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    filename = safe_filename(f"subject-access-{sar.pk}", extension="json")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return _private(response)
+    return file_response(body, stem=f"subject-access-{sar.pk}", extension="json", content_type="application/json; charset=utf-8")
 
 
 @login_required
@@ -422,9 +417,4 @@ def download_xlsx(request: HttpRequest, request_id: int) -> HttpResponse:
     _, release = _release_or_page(request, request_id, "xlsx")
     if isinstance(release, HttpResponse):
         return release
-    exporter = SubjectAccessExporter(release)
-    spool = tempfile.TemporaryFile()
-    exporter.write(spool)
-    spool.seek(0)
-    response = FileResponse(spool, as_attachment=True, filename=exporter.filename(), content_type=XLSX)
-    return _private(response)
+    return xlsx_response(SubjectAccessExporter(release))

@@ -14,7 +14,6 @@ name only, and the door shows guests' names, tables and access needs and nothing
 from __future__ import annotations
 
 import json
-import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -38,6 +37,7 @@ from events.models import Event, Guest, Invitation, RunningOrderItem, Table
 from events.organiser_forms import ActionForm
 from events.selectors import events_at_the_door, events_organised_by, guests_coming
 from mail.errors import ServiceError
+from nominations.downloads import xlsx_response
 from nominations.forms import put_service_error
 from nominations.naming import nomination_announce_name, pronunciation_hint
 
@@ -72,7 +72,6 @@ from .services import (
     winner_set,
 )
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Arrivals one request may carry: a phone offline for the whole evening at a large event.
 MAX_ARRIVALS_PER_REQUEST = 500
 
@@ -883,23 +882,13 @@ def door_service_worker(request: HttpRequest) -> HttpResponse:
 # --- downloads --------------------------------------------------------------------------------
 
 
-def _xlsx(exporter) -> FileResponse:
-    """Stream the workbook from a temporary file; personal data, so never kept by a cache."""
-    spool = tempfile.TemporaryFile()
-    exporter.write(spool)
-    spool.seek(0)
-    response = FileResponse(spool, as_attachment=True, filename=exporter.filename(), content_type=XLSX)
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @login_required
 @require_GET
 def workbook(request: HttpRequest, event_id: int) -> FileResponse:
-    return _xlsx(EventNightWorkbook(_organised_event_or_404(request, event_id)))
+    return xlsx_response(EventNightWorkbook(_organised_event_or_404(request, event_id)))
 
 
 @login_required
 @require_GET
 def certificates(request: HttpRequest, event_id: int) -> FileResponse:
-    return _xlsx(CertificatesExporter(_organised_event_or_404(request, event_id).programme))
+    return xlsx_response(CertificatesExporter(_organised_event_or_404(request, event_id).programme))

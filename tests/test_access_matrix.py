@@ -251,6 +251,16 @@ def leaks(role: str, body: str) -> list[str]:
     return found
 
 
+def is_download(response) -> bool:
+    return "attachment" in response.get("Content-Disposition", "")
+
+
+def kept_by_a_cache(response) -> bool:
+    """A download that a browser or proxy may keep: every file holds personal data."""
+    directives = {d.strip() for d in response.get("Cache-Control", "").split(",")}
+    return not {"private", "no-store"} <= directives
+
+
 def call(client, method: str, url: str):
     """One request in a transaction that is rolled back afterwards."""
     with transaction.atomic():
@@ -274,6 +284,7 @@ def test_every_api_operation_answers_each_role_as_the_policy_says(world):
     calls = 0
     markers_seen_by_organiser = set()
     score_seen_by = set()
+    downloads = set()
     for role in ROLES:
         client = APIClient()
         if role != "anonymous":
@@ -294,6 +305,10 @@ def test_every_api_operation_answers_each_role_as_the_policy_says(world):
                 failures.append(f"{where} (should be refused)")
             elif role == "organiser_other" and "{" in path and role not in allowed and status != 404 and not public_object(path):
                 failures.append(f"{where} (another programme's object must be 404)")
+            if 200 <= status < 300 and is_download(response):
+                downloads.add(path)
+                if kept_by_a_cache(response):
+                    failures.append(f"{where} is a download without Cache-Control: private, no-store")
             if 200 <= status < 300 and response.get("Content-Type", "").startswith("application/json"):
                 body = response.content.decode()
                 if role == "organiser":
@@ -308,6 +323,11 @@ def test_every_api_operation_answers_each_role_as_the_policy_says(world):
     assert failures == [], "\n".join(failures)
     assert "chair" in score_seen_by, "the chair's score is there for the one who may see it"
     assert calls == len(operations) * len(ROLES)
+    # Every file the API hands out was downloaded and checked above.
+    assert downloads == {
+        "/api/v1/nominations/export/", "/api/v1/panels/{id}/score-sheet/", "/api/v1/events/{id}/workbook/",
+        "/api/v1/events/{id}/certificates/",
+    }
     # The markers are really there for those allowed to see them, so their absence elsewhere means something.
     assert markers_seen_by_organiser == set(SECRETS) | {"winner", "result"}
     assert "chair" in score_seen_by, "the chair's score is there for the one who may see it"
@@ -425,6 +445,7 @@ def test_every_page_is_classified():
 
 def test_every_page_answers_each_role_as_the_policy_says(world):
     failures = []
+    downloads = set()
     patterns = page_patterns()
     for role in ROLES:
         client = Client()
@@ -458,8 +479,14 @@ def test_every_page_answers_each_role_as_the_policy_says(world):
                 failures.append(f"{where} (anonymous should be sent to sign in)")
             elif role == "organiser_other" and role not in policy and status != 404:
                 failures.append(f"{where} (another programme's object must be 404)")
+            if status == 200 and is_download(response):
+                downloads.add(name)
+                if kept_by_a_cache(response):
+                    failures.append(f"{where} is a download without Cache-Control: private, no-store")
             if status == 200 and response.get("Content-Type", "").startswith("text/html"):
                 leaked = leaks(role, response.content.decode())
                 if leaked:
                     failures.append(f"{where} leaks {leaked}")
     assert failures == [], "\n".join(failures)
+    # The subject-access downloads need a reviewed request: tests/test_downloads.py checks those.
+    assert downloads == {"event-admin:workbook", "event-admin:certificates"}

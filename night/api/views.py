@@ -29,7 +29,7 @@ from events.api.serializers import BAD_REQUEST, ErrorSerializer
 from events.models import Event, Guest, Invitation, RunningOrderItem, Table
 from events.selectors import coming, door_programme_ids, events_at_the_door, events_organised_by
 from events.services import EventError
-from nominations.api.views import XLSX, xlsx_response
+from nominations.downloads import XLSX, xlsx_response
 from nominations.models import Nomination
 
 from ..exporters import CertificatesExporter, EventNightWorkbook

@@ -1,8 +1,6 @@
-import tempfile
 from collections import defaultdict
 
 from django.db.models import F, Prefetch
-from django.http import FileResponse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -18,6 +16,7 @@ from awards.models import Category
 from awards.rules import is_any_organiser, programme_ids_with_role
 from awards.selectors import programmes_visible_to
 
+from ..downloads import XLSX, xlsx_response
 from ..enums import Source
 from ..exporters import NominationsExporter
 from ..filters import NominationFilterSet, NominatorNominationFilterSet, NomineeFilterSet, ShownStatusOrdering
@@ -78,19 +77,8 @@ def create_from_validated(data: dict, *, user, source: str) -> Nomination:
     return nomination_create_from_data(data, programme=programme, category=category, user=user, source=source)
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 def is_any_organiser_request(request, view) -> bool:
     return is_any_organiser(request.user)
-
-
-def xlsx_response(exporter) -> FileResponse:
-    """Stream an exporter's workbook from a temporary file (memory does not grow with rows)."""
-    spool = tempfile.TemporaryFile()
-    exporter.write(spool)
-    spool.seek(0)
-    return FileResponse(spool, as_attachment=True, filename=exporter.filename(), content_type=XLSX)
 
 
 def _load_group_members(nominations: list[Nomination]) -> None:

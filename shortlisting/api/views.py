@@ -1,10 +1,8 @@
-import tempfile
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import InvalidPage
 from django.db import connection
 from django.db.models import BooleanField, F, Func, Q
-from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -18,6 +16,7 @@ from awards.api.permissions import ActionRules, authenticated, organiser_of_obje
 from awards.enums import Role
 from awards.models import Category, Programme
 from awards.rules import is_any_organiser, programme_ids_with_role
+from nominations.downloads import XLSX, xlsx_response
 from nominations.models import Nomination, Nominee
 from nominations.naming import nomination_announce_name
 
@@ -59,8 +58,6 @@ from .serializers import (
     ReviewInputSerializer,
     ShortlistSerializer,
 )
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _organiser(request, view) -> bool:
@@ -201,11 +198,7 @@ class PanelViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"], url_path="score-sheet")
     def score_sheet(self, request, pk=None):
         """The panel's score sheet (XLSX): per category rank, label, means, totals, spread, coverage."""
-        exporter = PanelScoreSheetExporter(self.get_object(), user=request.user)
-        spool = tempfile.TemporaryFile()
-        exporter.write(spool)
-        spool.seek(0)
-        return FileResponse(spool, as_attachment=True, filename=exporter.filename(), content_type=XLSX)
+        return xlsx_response(PanelScoreSheetExporter(self.get_object(), user=request.user))
 
 
 class _EqualsAny(Func):
