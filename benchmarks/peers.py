@@ -19,7 +19,8 @@ from openpyxl import Workbook
 
 from events.enums import AccessNeed, InvitationKind, InvitationStatus
 from events.models import Guest
-from night.exporters import UNCHECKED_BOX, EventNightWorkbook, NightData
+from night.exporters import UNCHECKED_BOX, EventNightWorkbook
+from night.selectors import NightData
 from nominations.naming import announce_name
 from nominations.spreadsheets import SheetSpec
 

@@ -21,7 +21,7 @@ from nominations.selectors import hash_token
 from shortlisting.models import PanelMember
 
 from .models import Event, Invitation, InvitationLink
-from .services import link_is_open
+from .services import invitee_name, link_is_open
 
 
 def invitation_for_token(token: str, now: datetime | None = None) -> Invitation | None:
@@ -176,3 +176,24 @@ def other_failed_deliveries(event: Event, now: datetime | None = None) -> list[O
     nominations = dict(Nomination.objects.filter(pk__in=ids["nomination"]).values_list("pk", "reference"))
     members = dict(PanelMember.objects.filter(pk__in=ids["panelmember"]).values_list("pk", "user__username"))
     return [OtherDelivery(delivery, _about(delivery, nominations, members)) for delivery in deliveries]
+
+
+# --- people on stage --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OnStage:
+    """A presenter, compere or VIP as the night names them: their invitation, name and title."""
+
+    id: int
+    name: str
+    title: str
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.title}" if self.title else self.name
+
+
+def on_stage(invitation: Invitation) -> OnStage:
+    """The one place a person on stage is named (running order and compere script pages, API and
+    workbook)."""
+    return OnStage(id=invitation.pk, name=invitee_name(invitation), title=invitation.title)

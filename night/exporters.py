@@ -1,29 +1,27 @@
 """The event-night workbook and the certificates list.
 
-Names are announce names only (DESIGN.md rule 1): a finalist's line comes from
-`nomination_announce_name`, never from the legal name; a pronunciation hint is given only when
-the name is read out. A winner appears only once an organiser has marked it revealed. The data
-is read in a fixed number of queries whatever the size of the event, then written by the safe
-cell writer (nominations.spreadsheets)."""
+The running order, compere script and finalists sheets say what the running order page and the API
+say, from the same lines (night.selectors.night_lines): finalists by announce name (DESIGN.md
+rule 1), presence in the same words, a winner only once an organiser has revealed it. Everything
+is read once (night.selectors.NightData), in a fixed number of queries whatever the size of the
+event, then written by the safe cell writer (nominations.spreadsheets)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 
-from events.enums import AccessNeed, Dietary, GuestRelationship, InvitationKind, InvitationStatus, ItemKind
-from events.models import Event, Guest, Invitation, RunningOrderItem, Table
-from events.selectors import guests_coming
+from events.enums import AccessNeed, Dietary, GuestRelationship, InvitationKind, ItemKind
+from events.models import Event, Guest
+from events.selectors import on_stage
 from nominations.enums import NominationStatus
-from nominations.models import Nomination, Nominee
-from nominations.naming import nomination_announce_name, pronunciation_hint
+from nominations.models import Nomination
+from nominations.naming import nomination_announce_name
 from nominations.spreadsheets import Column, ListExporter, MultiSheetExporter, SheetSpec
 
-from .services import finalist_nominations
+from .selectors import ItemLine, NightData, finalist_line, night_lines
 
 UNCHECKED_BOX = "☐"
 
@@ -32,129 +30,10 @@ def _time(value) -> str:
     return f"{timezone.localtime(value):%H:%M}" if value else ""
 
 
-
 def _photographs_allowed(nomination: Nomination) -> bool:
     if nomination.group_id is not None:
         return all(member.photography_allowed for member in nomination.group.members.all())
     return bool(nomination.nominee and nomination.nominee.photography_allowed)
-
-
-# What the sheets read of a guest, an invitation and its nomination (the queries' only()): the
-# nominations' statements and the nominees' identity would be most of the bytes at 5,000 guests.
-_PERSON = ("id", "kind", "publicity_level", "preferred_name", "legal_first_name", "legal_last_name", "photography_allowed", "pronunciation")
-GUEST_FIELDS = (
-    "id", "event_id", "invitation_id", "position", "name", "relationship", "dietary", "dietary_other", "access_needs",
-    "access_other", "photography_consent", "transport_needed", "table_id", "checked_in_at",
-)
-INVITATION_FIELDS = (
-    "id", "event_id", "kind", "status", "nomination_id", "invitee_name", "addressee_name", "title", "quote",
-    "quote_approved_at",
-    "nomination__id", "nomination__group_id", "nomination__nominee_id", "nomination__category_id", "nomination__status",
-    "nomination__reference", *(f"nomination__nominee__{name}" for name in _PERSON),
-    "nomination__group__id", "nomination__group__name", "nomination__category__id", "nomination__category__name",
-)
-
-
-@dataclass
-class NightData:
-    """Everything the sheets need, read once."""
-
-    event: Event
-    items: list[RunningOrderItem]
-    finalists_by_category: dict[int, list[Nomination]]
-    categories: dict[int, object]
-    invitation_by_nomination: dict[int, Invitation]
-    guests: list[Guest]
-    tables: list[Table]
-    party_by_invitation: dict[int, list[Guest]] = field(default_factory=dict)
-
-    @classmethod
-    def load(cls, event: Event) -> NightData:
-        items = list(
-            RunningOrderItem.objects.filter(event=event)
-            .select_related("category", "compere", "winner__nominee", "winner__group")
-            .prefetch_related("presenters")
-            .order_by("position")
-        )
-        finalists = list(
-            finalist_nominations(event)
-            .select_related("nominee", "group", "category")
-            .prefetch_related("group__members")
-            .order_by("category__display_order", "category__name", "reference")
-        )
-        by_category: dict[int, list[Nomination]] = defaultdict(list)
-        categories = {}
-        for nomination in finalists:
-            by_category[nomination.category_id].append(nomination)
-            categories[nomination.category_id] = nomination.category
-        # The finalists' invitations and every accepted one, each nomination read once: a guest
-        # points at the shared invitation and table instead of bringing its own copies (32,000
-        # model instances for 5,000 guests, most of the time of the workbook).
-        invitations = list(
-            Invitation.objects.filter(Q(kind=InvitationKind.FINALIST) | Q(status=InvitationStatus.ACCEPTED), event=event)
-            .select_related("nomination__nominee", "nomination__group", "nomination__category")
-            .only(*INVITATION_FIELDS)
-        )
-        finalist_by_pk = {nomination.pk: nomination for nomination in finalists}
-        strays = []
-        for invitation in invitations:
-            if invitation.nomination_id in finalist_by_pk:
-                invitation.nomination = finalist_by_pk[invitation.nomination_id]
-            elif invitation.nomination_id and invitation.nomination.group_id:
-                strays.append(invitation.nomination)  # no longer in the final: its group's members
-        if strays:
-            prefetch_related_objects(strays, Prefetch("group__members", queryset=Nominee.objects.only(*_PERSON)))
-        by_id = {invitation.pk: invitation for invitation in invitations}
-        tables = list(Table.objects.filter(event=event).order_by("number"))
-        table_by_id = {table.pk: table for table in tables}
-        guests = list(
-            guests_coming(event)
-            .only(*GUEST_FIELDS)
-            .order_by("name", "pk")
-        )
-        for guest in guests:
-            guest.table = table_by_id.get(guest.table_id)
-            guest.invitation = by_id.get(guest.invitation_id)
-        data = cls(
-            event=event, items=items, finalists_by_category=by_category, categories=categories,
-            invitation_by_nomination={i.nomination_id: i for i in invitations if i.kind == InvitationKind.FINALIST},
-            guests=guests, tables=tables,
-        )
-        for guest in guests:
-            if guest.invitation_id:
-                data.party_by_invitation.setdefault(guest.invitation_id, []).append(guest)
-        for party in data.party_by_invitation.values():
-            party.sort(key=lambda g: g.position)
-        return data
-
-    def party_name(self, guest: Guest) -> str:
-        """Whose party a guest is in, as others may see it."""
-        invitation = guest.invitation
-        if invitation is None:
-            return "Walk-in"
-        if invitation.kind == InvitationKind.FINALIST:
-            return nomination_announce_name(invitation.nomination)
-        return invitation.invitee_name or invitation.addressee_name
-
-    def finalist_guest(self, nomination: Nomination) -> Guest | None:
-        invitation = self.invitation_by_nomination.get(nomination.pk)
-        party = self.party_by_invitation.get(invitation.pk, []) if invitation else []
-        return next((g for g in party if g.position == 0), None)
-
-    def arrived(self, nomination: Nomination) -> str:
-        guest = self.finalist_guest(nomination)
-        if guest is None:
-            return "not coming"
-        return f"arrived {_time(guest.checked_in_at)}" if guest.checked_in_at else "not yet arrived"
-
-    def citation(self, nomination: Nomination) -> str:
-        invitation = self.invitation_by_nomination.get(nomination.pk)
-        return invitation.quote if invitation and invitation.quote_approved_at else ""
-
-    def presenters(self, item: RunningOrderItem) -> str:
-        return "; ".join(
-            f"{p.invitee_name or p.addressee_name}{f', {p.title}' if p.title else ''}" for p in item.presenters.all()
-        )
 
 
 def _codes(values, choices) -> str:
@@ -162,10 +41,14 @@ def _codes(values, choices) -> str:
     return ", ".join(str(labels.get(code, code)) for code in values)
 
 
-def _winner(item: RunningOrderItem) -> str:
-    if item.winner_id and item.winner_revealed:
-        return nomination_announce_name(item.winner)
-    return "sealed" if item.winner_id else ""
+def _winner(line: ItemLine) -> str:
+    if line.winner:
+        return line.winner
+    return "sealed" if line.item.winner_id else ""
+
+
+def _in_the_room(line: ItemLine) -> str:
+    return "\n".join(f"{f.name}: {f.presence_label}" for f in line.finalists)
 
 
 class EventNightWorkbook(MultiSheetExporter):
@@ -193,13 +76,12 @@ class EventNightWorkbook(MultiSheetExporter):
             Column("In the room", 40), Column("Winner", 20),
         ]
         rows = []
-        for item in data.items:
-            finalists = data.finalists_by_category.get(item.category_id, []) if item.kind == ItemKind.AWARD else []
+        for line in night_lines(self.event, sealed_winners=False, data=data):
+            item = line.item
             rows.append([
-                _time(item.starts_at), item.duration_minutes, item.title, item.get_kind_display(), data.presenters(item),
-                (item.compere.invitee_name or item.compere.addressee_name) if item.compere else "", item.walk_on_music,
-                item.slide, "\n".join(nomination_announce_name(n) for n in finalists),
-                "\n".join(f"{nomination_announce_name(n)}: {data.arrived(n)}" for n in finalists), _winner(item),
+                _time(item.starts_at), item.duration_minutes, item.title, item.get_kind_display(),
+                "; ".join(map(str, line.presenters)), line.compere.name if line.compere else "", item.walk_on_music,
+                item.slide, "\n".join(f.name for f in line.finalists), _in_the_room(line), _winner(line),
             ])
         return SheetSpec("Running order", columns, rows)
 
@@ -210,17 +92,17 @@ class EventNightWorkbook(MultiSheetExporter):
             Column("In the room", 36),
         ]
         rows = []
-        for item in data.items:
+        for line in night_lines(self.event, sealed_winners=False, data=data):
+            item = line.item
             if item.kind != ItemKind.AWARD:
                 continue
-            finalists = data.finalists_by_category.get(item.category_id, [])
             rows.append([
                 _time(item.starts_at), item.title, item.category.description,
-                "\n".join(nomination_announce_name(n) for n in finalists),
-                "\n".join(f"{nomination_announce_name(n)}: {pronunciation_hint(n.nominee)}" for n in finalists if pronunciation_hint(n.nominee)),
-                "\n".join(f"{nomination_announce_name(n)}: “{data.citation(n)}”" for n in finalists if data.citation(n)),
-                data.presenters(item),
-                "\n".join(f"{nomination_announce_name(n)}: {data.arrived(n)}" for n in finalists),
+                "\n".join(f.name for f in line.finalists),
+                "\n".join(f"{f.name}: {f.pronunciation}" for f in line.finalists if f.pronunciation),
+                "\n".join(f"{f.name}: “{f.citation}”" for f in line.finalists if f.citation),
+                "; ".join(map(str, line.presenters)),
+                _in_the_room(line),
             ])
         return SheetSpec("Compere script", columns, rows)
 
@@ -235,10 +117,11 @@ class EventNightWorkbook(MultiSheetExporter):
                 invitation = data.invitation_by_nomination.get(nomination.pk)
                 party = data.party_by_invitation.get(invitation.pk, []) if invitation else []
                 guest = data.finalist_guest(nomination)
+                finalist = finalist_line(data, nomination)
                 rows.append([
-                    data.categories[category_id].name, nomination_announce_name(nomination), pronunciation_hint(nomination.nominee),
+                    data.categories[category_id].name, finalist.name, finalist.pronunciation,
                     invitation.get_status_display() if invitation else "not invited", len(party),
-                    guest.table.number if guest and guest.table else "", data.arrived(nomination),
+                    guest.table.number if guest and guest.table else "", finalist.presence_label,
                     "yes" if _photographs_allowed(nomination) else "NO",
                 ])
         return SheetSpec("Finalists by category", columns, rows)
@@ -329,11 +212,11 @@ class EventNightWorkbook(MultiSheetExporter):
         columns = [Column("Name", 28), Column("Title", 36), Column("Role", 12), Column("Item", 30), Column("Start", 8)]
         rows = []
         for item in data.items:
-            for presenter in item.presenters.all():
-                rows.append([presenter.invitee_name or presenter.addressee_name, presenter.title, "Presents", item.title, _time(item.starts_at)])
+            for presenter in map(on_stage, item.presenters.all()):
+                rows.append([presenter.name, presenter.title, "Presents", item.title, _time(item.starts_at)])
             if item.compere:
-                compere = item.compere
-                rows.append([compere.invitee_name or compere.addressee_name, compere.title, "Comperes", item.title, _time(item.starts_at)])
+                compere = on_stage(item.compere)
+                rows.append([compere.name, compere.title, "Comperes", item.title, _time(item.starts_at)])
         return SheetSpec("Presenters", columns, rows)
 
 

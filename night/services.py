@@ -14,13 +14,13 @@ from django.utils import timezone
 
 from awards.models import Category
 from awards.rules import is_event_staff, is_organiser
+from night.selectors import categories_with_finalists, finalist_nominations
 from events.enums import AccessNeed, InvitationKind, InvitationStatus, ItemKind
 from events.models import Event, Guest, Invitation, RunningOrderItem, Table
 from events.selectors import guests_coming
-from events.services import FINALIST_STATUSES, CapacityFull, EventError
+from events.services import CapacityFull, EventError
 from mail.errors import NotAllowed
 from nominations.models import Nomination
-from shortlisting.enums import ShortlistState
 
 # Durations of the items of a first running order, in minutes.
 DEFAULT_DURATIONS = {ItemKind.WELCOME: 10, ItemKind.AWARD: 8, ItemKind.PERFORMANCE: 6, ItemKind.SPEECH: 5, ItemKind.BREAK: 15, ItemKind.CLOSE: 5}
@@ -44,27 +44,6 @@ def can_work_the_door(user, event: Event) -> bool:
 
 
 # --- finalists --------------------------------------------------------------------------------
-
-
-def finalist_nominations(event: Event, category_ids: Sequence[int] | None = None):
-    """Nominations in the final of the event's categories: in a confirmed shortlist, still in the final."""
-    queryset = Nomination.objects.filter(
-        programme_id=event.programme_id,
-        status__in=FINALIST_STATUSES,
-        category__shortlist__state=ShortlistState.CONFIRMED,
-        category__shortlist__finalists=F("pk"),
-    )
-    if category_ids is not None:
-        queryset = queryset.filter(category_id__in=category_ids)
-    return queryset
-
-
-def categories_with_finalists(event: Event) -> list[Category]:
-    ids = set(finalist_nominations(event).values_list("category_id", flat=True))
-    return list(Category.objects.filter(pk__in=ids).order_by("display_order", "name"))
-
-
-# --- running order ----------------------------------------------------------------------------
 
 
 def _recompute(event: Event) -> None:

@@ -14,7 +14,6 @@ name only, and the door shows guests' names, tables and access needs and nothing
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
@@ -39,7 +38,7 @@ from events.selectors import events_at_the_door, events_organised_by, guests_com
 from mail.errors import ServiceError
 from nominations.downloads import xlsx_response
 from nominations.forms import put_service_error
-from nominations.naming import nomination_announce_name, pronunciation_hint
+from nominations.naming import nomination_announce_name
 
 from .exporters import CertificatesExporter, EventNightWorkbook
 from .forms import (
@@ -52,10 +51,10 @@ from .forms import (
     WalkInForm,
     WinnerForm,
 )
+from .selectors import ItemLine, finalist_nominations, night_lines
 from .services import (
     AlreadyArrived,
     door_totals,
-    finalist_nominations,
     guest_check_in,
     guest_check_in_undo,
     guest_move,
@@ -75,9 +74,6 @@ from .services import (
 # Arrivals one request may carry: a phone offline for the whole evening at a large event.
 MAX_ARRIVALS_PER_REQUEST = 500
 
-IN_THE_ROOM = "in the room"
-NOT_YET_ARRIVED = "not yet arrived"
-NOT_COMING = "not coming"
 
 
 def _plural(count: int, singular: str, plural: str | None = None) -> str:
@@ -113,108 +109,16 @@ def _refusal(request: HttpRequest, message: str) -> ActionForm:
 # --- the running order and the compere script -------------------------------------------------
 
 
-@dataclass
-class FinalistLine:
-    nomination_id: int
-    name: str
-    pronunciation: str
-    presence: str
-    arrived_at: datetime | None
-    quote: str = ""
-    is_winner: bool = False
-
-
-@dataclass
-class ItemLine:
-    item: RunningOrderItem
-    presenters: list[str]
-    compere: str
-    finalists: list[FinalistLine] = field(default_factory=list)
-    winner: str = ""  # the winner's announce name, only where the viewer may see it
-    winner_revealed: bool = False
-    winner_form: WinnerForm | None = None
-
-
-def _person(invitation: Invitation) -> str:
-    name = invitation.invitee_name or invitation.addressee_name
-    return f"{name}, {invitation.title}" if invitation.title else name
-
-
-def _finalists_by_category(event: Event) -> dict[int, list]:
-    finalists = (
-        finalist_nominations(event)
-        .select_related("nominee", "group")
-        .order_by("category_id", "reference")
-    )
-    by_category: dict[int, list] = defaultdict(list)
-    for nomination in finalists:
-        by_category[nomination.category_id].append(nomination)
-    return by_category
-
-
-def _presence(event: Event) -> dict[int, datetime | None]:
-    """For each finalist coming (an accepted invitation), when they checked in (None: not yet)."""
-    rows = Guest.objects.filter(
-        event=event, position=0, invitation__kind=InvitationKind.FINALIST, invitation__status=InvitationStatus.ACCEPTED
-    ).values_list("invitation__nomination_id", "checked_in_at")
-    return dict(rows)
-
-
-def _approved_quotes(event: Event) -> dict[int, str]:
-    rows = (
-        Invitation.objects.filter(event=event, kind=InvitationKind.FINALIST, quote_approved_at__isnull=False)
-        .exclude(quote="")
-        .values_list("nomination_id", "quote")
-    )
-    return dict(rows)
-
-
-def night_lines(event: Event, *, sealed_winners: bool, quotes: bool = False, winner_forms: bool = False) -> list[ItemLine]:
-    """Every item in order with what the running order and the compere script show, read in a
-    fixed number of queries. `sealed_winners`: show a recorded winner before it is revealed
-    (organisers only)."""
-    items = list(
-        RunningOrderItem.objects.filter(event=event)
-        .select_related("category", "compere", "winner__nominee", "winner__group")
-        .prefetch_related("presenters")
-        .order_by("position")
-    )
-    finalists = _finalists_by_category(event)
-    presence = _presence(event)
-    quoted = _approved_quotes(event) if quotes else {}
-    lines = []
-    for item in items:
-        line = ItemLine(
-            item=item,
-            presenters=[_person(p) for p in item.presenters.all()],
-            compere=_person(item.compere) if item.compere else "",
-        )
-        if item.kind == ItemKind.AWARD:
-            show_winner = item.winner_id is not None and (item.winner_revealed or sealed_winners)
-            if show_winner:
-                line.winner = nomination_announce_name(item.winner)
-                line.winner_revealed = item.winner_revealed
-            for nomination in finalists.get(item.category_id, []):
-                coming = nomination.pk in presence
-                arrived_at = presence.get(nomination.pk)
-                line.finalists.append(
-                    FinalistLine(
-                        nomination_id=nomination.pk,
-                        name=nomination_announce_name(nomination),
-                        pronunciation=pronunciation_hint(nomination.nominee),
-                        presence=(IN_THE_ROOM if arrived_at else NOT_YET_ARRIVED) if coming else NOT_COMING,
-                        arrived_at=arrived_at,
-                        quote=quoted.get(nomination.pk, ""),
-                        is_winner=show_winner and nomination.pk == item.winner_id,
-                    )
-                )
-            if winner_forms:
-                line.winner_form = WinnerForm.opened_on(
-                    WinnerForm.initial_from(item),
-                    finalists=[(f.nomination_id, f.name) for f in line.finalists],
-                    auto_id=_winner_auto_id(item),
-                )
-        lines.append(line)
+def _lines_with_winner_forms(event: Event) -> list[ItemLine]:
+    """The organisers' running order: each award's line also carries its winner form."""
+    lines = night_lines(event, sealed_winners=True)
+    for line in lines:
+        if line.item.kind == ItemKind.AWARD:
+            line.winner_form = WinnerForm.opened_on(
+                WinnerForm.initial_from(line.item),
+                finalists=[(f.nomination_id, f.name) for f in line.finalists],
+                auto_id=_winner_auto_id(line.item),
+            )
     return lines
 
 
@@ -258,7 +162,7 @@ def _running_order_page(
     status: int = 200,
 ) -> HttpResponse:
     can_edit = is_organiser(request.user, event.programme_id)
-    lines = night_lines(event, sealed_winners=can_edit, winner_forms=can_edit)
+    lines = _lines_with_winner_forms(event) if can_edit else night_lines(event, sealed_winners=False)
     context = {
         "event": event,
         "can_edit": can_edit,
@@ -447,7 +351,7 @@ def item_reveal(request: HttpRequest, event_id: int, item_id: int) -> HttpRespon
 def compere_script(request: HttpRequest, event_id: int) -> HttpResponse:
     """The words per award for the compere. A winner shows only once revealed, for everyone."""
     event = _door_event_or_404(request, event_id)
-    lines = night_lines(event, sealed_winners=False, quotes=True)
+    lines = night_lines(event, sealed_winners=False)
     context = {"event": event, "lines": lines, "can_edit": is_organiser(request.user, event.programme_id)}
     return render(request, "night/compere_script.html", context)
 

@@ -13,7 +13,8 @@ from events.models import Guest
 from events.services import invitee_name
 from nominations.api.serializers import line, paragraph
 
-IN_THE_ROOM = [("arrived", "Arrived"), ("not_yet", "Not yet arrived"), ("not_coming", "Not coming")]
+from ..selectors import Presence
+
 ARRIVAL_OUTCOMES = [
     ("arrived", "Marked arrived now"),
     ("already_arrived", "Already marked arrived: not counted again"),
@@ -34,42 +35,54 @@ class OnStageSerializer(serializers.Serializer):
 
 
 class FinalistLineSerializer(serializers.Serializer):
-    announce_name = serializers.CharField(help_text="The only name others may see (the nominee's publicity level)")
+    """A finalist's line of night.selectors.night_lines."""
+
+    announce_name = serializers.CharField(source="name", help_text="The only name others may see (the nominee's publicity level)")
     pronunciation = serializers.CharField(help_text="How to say the name; blank for an anonymous finalist")
     in_the_room = serializers.ChoiceField(
-        choices=IN_THE_ROOM, help_text="Not coming: no accepted invitation; otherwise whether the finalist has arrived"
+        source="presence",
+        choices=Presence.choices,
+        help_text="Not coming: no accepted invitation; otherwise whether the finalist has arrived",
     )
     arrived_at = serializers.DateTimeField(allow_null=True)
 
 
 class OrganiserFinalistLineSerializer(FinalistLineSerializer):
-    nomination = serializers.IntegerField(help_text="The nomination's id, to record the winner")
+    nomination = serializers.IntegerField(source="nomination_id", help_text="The nomination's id, to record the winner")
 
 
 class RunningOrderItemSerializer(serializers.Serializer):
-    """An item as event staff see it: no notes, and the winner only once revealed."""
+    """An item as event staff see it (a line of night.selectors.night_lines): no notes, and the
+    winner only once revealed."""
 
-    id = serializers.IntegerField()
-    position = serializers.IntegerField(help_text="1 is first")
-    kind = serializers.ChoiceField(choices=ItemKind.choices)
-    title = serializers.CharField()
-    starts_at = serializers.DateTimeField(help_text="Planned start, recomputed from the event start and the items before")
-    duration_minutes = serializers.IntegerField()
-    category = serializers.IntegerField(allow_null=True, help_text="The award's category id; null for other items")
-    category_name = serializers.CharField()
+    id = serializers.IntegerField(source="item.pk")
+    position = serializers.IntegerField(source="item.position", help_text="1 is first")
+    kind = serializers.ChoiceField(source="item.kind", choices=ItemKind.choices)
+    title = serializers.CharField(source="item.title")
+    starts_at = serializers.DateTimeField(
+        source="item.starts_at", help_text="Planned start, recomputed from the event start and the items before"
+    )
+    duration_minutes = serializers.IntegerField(source="item.duration_minutes")
+    category = serializers.IntegerField(
+        source="item.category_id", allow_null=True, help_text="The award's category id; null for other items"
+    )
+    category_name = serializers.SerializerMethodField()
     presenters = OnStageSerializer(many=True)
     compere = OnStageSerializer(allow_null=True)
-    walk_on_music = serializers.CharField()
-    slide = serializers.CharField()
+    walk_on_music = serializers.CharField(source="item.walk_on_music")
+    slide = serializers.CharField(source="item.slide")
     finalists = FinalistLineSerializer(many=True, help_text="For an award: its finalists by announce name")
     winner = serializers.CharField(allow_null=True, help_text="The winner's announce name once an organiser has revealed it")
     winner_revealed = serializers.BooleanField()
+
+    def get_category_name(self, line) -> str:
+        return line.item.category.name if line.item.category_id else ""
 
 
 class OrganiserRunningOrderItemSerializer(RunningOrderItemSerializer):
     """An item as organisers see it: with notes, the finalists' nominations and the sealed winner."""
 
-    notes = serializers.CharField()
+    notes = serializers.CharField(source="item.notes")
     finalists = OrganiserFinalistLineSerializer(many=True, help_text="For an award: its finalists by announce name")
     winner = serializers.CharField(allow_null=True, help_text="The winner's announce name, revealed or not")
     winner_nomination = serializers.IntegerField(allow_null=True, help_text="The winner's nomination id")
@@ -132,11 +145,13 @@ class CompereFinalistSerializer(FinalistLineSerializer):
 
 
 class CompereScriptLineSerializer(serializers.Serializer):
-    item = serializers.IntegerField(help_text="The running-order item's id")
-    starts_at = serializers.DateTimeField()
-    award = serializers.CharField()
-    category_name = serializers.CharField()
-    description = serializers.CharField(help_text="What the award recognises: say it first")
+    """An award's line of night.selectors.night_lines, as the compere reads it."""
+
+    item = serializers.IntegerField(source="item.pk", help_text="The running-order item's id")
+    starts_at = serializers.DateTimeField(source="item.starts_at")
+    award = serializers.CharField(source="item.title")
+    category_name = serializers.CharField(source="item.category.name")
+    description = serializers.CharField(source="item.category.description", help_text="What the award recognises: say it first")
     finalists = CompereFinalistSerializer(many=True)
     presenters = OnStageSerializer(many=True, help_text="Then introduce them")
     compere = OnStageSerializer(allow_null=True)

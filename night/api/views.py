@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Count
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import status, viewsets
@@ -26,6 +27,7 @@ from awards.models import Category
 from awards.rules import is_any_organiser, is_organiser, programme_ids_with_role
 from events.api.filters import GuestFilterSet
 from events.api.serializers import BAD_REQUEST, ErrorSerializer
+from events.enums import ItemKind
 from events.models import Event, Guest, Invitation, RunningOrderItem, Table
 from events.selectors import coming, door_programme_ids, events_at_the_door, events_organised_by
 from events.services import EventError
@@ -33,6 +35,7 @@ from nominations.downloads import XLSX, xlsx_response
 from nominations.models import Nomination
 
 from ..exporters import CertificatesExporter, EventNightWorkbook
+from ..selectors import night_lines
 from ..services import (
     AlreadyArrived,
     door_totals,
@@ -51,7 +54,6 @@ from ..services import (
     winner_reveal,
     winner_set,
 )
-from .reads import compere_script_lines, running_order_lines, tables_of
 from .serializers import (
     ArrivalsResultSerializer,
     ArrivalsSerializer,
@@ -88,8 +90,17 @@ GUEST_FOR_ROLE = PolymorphicProxySerializer(
 
 
 def _organiser_item(item: RunningOrderItem) -> dict:
-    lines = running_order_lines(item.event, organiser=True)
-    return OrganiserRunningOrderItemSerializer(next(line for line in lines if line["id"] == item.pk)).data
+    lines = night_lines(item.event, sealed_winners=True)
+    return OrganiserRunningOrderItemSerializer(next(line for line in lines if line.item.pk == item.pk)).data
+
+
+def _award_lines(event: Event) -> list:
+    """The compere's script: the award items' lines, winners sealed until revealed."""
+    return [line for line in night_lines(event, sealed_winners=False) if line.item.kind == ItemKind.AWARD]
+
+
+def tables_of(event: Event) -> list[Table]:
+    return list(Table.objects.filter(event=event).annotate(seated=Count("guests")).order_by("number"))
 
 
 def _guest_serializer_class(user, event: Event):
@@ -151,8 +162,8 @@ class EventNightViewSet(viewsets.GenericViewSet):
         the winner only once an organiser has revealed it, and no notes."""
         event = self.get_object()
         if is_organiser(request.user, event.programme_id):
-            return Response(OrganiserRunningOrderItemSerializer(running_order_lines(event, organiser=True), many=True).data)
-        return Response(RunningOrderItemSerializer(running_order_lines(event, organiser=False), many=True).data)
+            return Response(OrganiserRunningOrderItemSerializer(night_lines(event, sealed_winners=True), many=True).data)
+        return Response(RunningOrderItemSerializer(night_lines(event, sealed_winners=False), many=True).data)
 
     @extend_schema(
         request=RunningOrderGenerateSerializer,
@@ -167,7 +178,7 @@ class EventNightViewSet(viewsets.GenericViewSet):
         payload = RunningOrderGenerateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         running_order_generate(event=event, actor=request.user, replace=payload.validated_data["replace"])
-        body = OrganiserRunningOrderItemSerializer(running_order_lines(event, organiser=True), many=True).data
+        body = OrganiserRunningOrderItemSerializer(night_lines(event, sealed_winners=True), many=True).data
         return Response(body, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -181,13 +192,13 @@ class EventNightViewSet(viewsets.GenericViewSet):
         payload = RunningOrderReorderSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         running_order_reorder(event=event, actor=request.user, item_ids=payload.validated_data["items"])
-        return Response(OrganiserRunningOrderItemSerializer(running_order_lines(event, organiser=True), many=True).data)
+        return Response(OrganiserRunningOrderItemSerializer(night_lines(event, sealed_winners=True), many=True).data)
 
     @extend_schema(responses={200: CompereScriptLineSerializer(many=True)})
     @action(detail=True, methods=["get"], url_path="compere-script", **WHOLE_LIST)
     def compere_script(self, request, pk=None):
         """The compere's script, one entry per award in running order. Organisers and event staff."""
-        return Response(CompereScriptLineSerializer(compere_script_lines(self.get_object()), many=True).data)
+        return Response(CompereScriptLineSerializer(_award_lines(self.get_object()), many=True).data)
 
     @extend_schema(methods=["GET"], parameters=[ETAG], responses={200: TableSerializer(many=True)})
     @extend_schema(

@@ -122,7 +122,8 @@ def test_the_winner_stays_sealed_until_revealed_and_who_is_in_the_room_shows(eve
     rows = data_rows(open_workbook(EventNightWorkbook(event))["Running order"])
     award = next(r for r in rows if r[2] == "Positive Choices")
     assert award[10] == "sealed"
-    assert "Rowan: arrived" in award[9] and "A young person from our care: not yet arrived" in award[9]
+    # The same words as the running order page: "in the room", "not yet arrived", "not coming".
+    assert "Rowan: in the room (" in award[9] and "A young person from our care: not yet arrived" in award[9]
 
     winner_reveal(item=full_night["items"][1], actor=organiser)
     award = next(r for r in data_rows(open_workbook(EventNightWorkbook(event))["Running order"]) if r[2] == "Positive Choices")

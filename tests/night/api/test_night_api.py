@@ -1065,7 +1065,7 @@ def test_running_order_query_count_is_fixed(event, organiser, size, role, django
     client = client_for(fresh(user))
 
     # roles, event; items, presenters, finalists, finalist invitations, guests, tables.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(f"/api/v1/events/{event.pk}/running-order/")
 
     awards = [i for i in response.json() if i["kind"] == "award"]

@@ -1,0 +1,286 @@
+"""The night's read model: what the running order, the compere script and the event-night
+workbook say about each item, built once, here, for all three (the pages, the API and the
+workbook read `night_lines`).
+
+Names are the room's (DESIGN.md rule 1): a finalist by their announce name, a presenter or compere
+as `on_stage` gives them. A winner is in a line only where its reader may see it: organisers
+before the reveal (`sealed_winners`), everyone once revealed. Presence has one vocabulary,
+`Presence`: its value in the API, its label on the pages and in the workbook. Every read is a fixed
+number of queries whatever the size of the night."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Sequence
+
+from django.db import models
+from django.db.models import F, Prefetch, Q, prefetch_related_objects
+from django.utils import timezone
+
+from awards.models import Category
+from events.enums import InvitationKind, InvitationStatus, ItemKind
+from events.models import Event, Guest, Invitation, RunningOrderItem, Table
+from events.selectors import OnStage, guests_coming, on_stage
+from events.services import FINALIST_STATUSES
+from nominations.models import Nomination, Nominee
+from nominations.naming import nomination_announce_name, pronunciation_hint
+from shortlisting.enums import ShortlistState
+
+
+class Presence(models.TextChoices):
+    """Where a finalist is, as the running order, the compere script and the workbook say it."""
+
+    ARRIVED = "arrived", "in the room"
+    NOT_YET = "not_yet", "not yet arrived"
+    NOT_COMING = "not_coming", "not coming"
+
+
+def finalist_nominations(event: Event, category_ids: Sequence[int] | None = None):
+    """Nominations in the final of the event's categories: in a confirmed shortlist, still in the final."""
+    queryset = Nomination.objects.filter(
+        programme_id=event.programme_id,
+        status__in=FINALIST_STATUSES,
+        category__shortlist__state=ShortlistState.CONFIRMED,
+        category__shortlist__finalists=F("pk"),
+    )
+    if category_ids is not None:
+        queryset = queryset.filter(category_id__in=category_ids)
+    return queryset
+
+
+def categories_with_finalists(event: Event) -> list[Category]:
+    ids = set(finalist_nominations(event).values_list("category_id", flat=True))
+    return list(Category.objects.filter(pk__in=ids).order_by("display_order", "name"))
+
+
+@dataclass
+class FinalistLine:
+    nomination: Nomination
+    name: str  # the announce name
+    pronunciation: str
+    presence: Presence
+    arrived_at: datetime | None
+    citation: str = ""  # the nominator's words, once an organiser has approved them
+    is_winner: bool = False
+
+    @property
+    def nomination_id(self) -> int:
+        return self.nomination.pk
+
+    @property
+    def presence_label(self) -> str:
+        """"in the room (19:42)", "not yet arrived", "not coming"."""
+        if self.presence == Presence.ARRIVED and self.arrived_at:
+            return f"{self.presence.label} ({_time(self.arrived_at)})"
+        return self.presence.label
+
+
+@dataclass
+class ItemLine:
+    item: RunningOrderItem
+    presenters: list[OnStage]
+    compere: OnStage | None
+    finalists: list[FinalistLine] = field(default_factory=list)
+    winner: str | None = None  # the winner's announce name, only where the reader may see it
+    winner_nomination: int | None = None  # likewise
+
+    @property
+    def winner_revealed(self) -> bool:
+        return self.item.winner_revealed
+
+
+def _time(value: datetime | None) -> str:
+    return f"{timezone.localtime(value):%H:%M}" if value else ""
+
+
+@dataclass
+class RunningOrder:
+    """What the lines are made of, read once: the items with who is on stage and the winner, each
+    award's finalists, whether each finalist is coming and when they arrived, the approved words."""
+
+    event: Event
+    items: list[RunningOrderItem]
+    finalists_by_category: dict[int, list[Nomination]]
+    categories: dict[int, Category]
+    # Each finalist who is coming (an accepted invitation): when they arrived, None while not yet.
+    arrivals: dict[int, datetime | None]
+    citations: dict[int, str]
+
+    @staticmethod
+    def _items(event: Event) -> list[RunningOrderItem]:
+        return list(
+            RunningOrderItem.objects.filter(event=event)
+            .select_related("category", "compere", "winner__nominee", "winner__group")
+            .prefetch_related("presenters")
+            .order_by("position")
+        )
+
+    @staticmethod
+    def _finalists(event: Event) -> tuple[dict[int, list[Nomination]], dict[int, Category]]:
+        finalists = (
+            finalist_nominations(event)
+            .select_related("nominee", "group", "category")
+            .prefetch_related("group__members")
+            .order_by("category__display_order", "category__name", "reference")
+        )
+        by_category: dict[int, list[Nomination]] = defaultdict(list)
+        categories = {}
+        for nomination in finalists:
+            by_category[nomination.category_id].append(nomination)
+            categories[nomination.category_id] = nomination.category
+        return by_category, categories
+
+    @classmethod
+    def load(cls, event: Event) -> RunningOrder:
+        by_category, categories = cls._finalists(event)
+        arrivals = dict(
+            Guest.objects.filter(
+                event=event, position=0, invitation__kind=InvitationKind.FINALIST, invitation__status=InvitationStatus.ACCEPTED
+            ).values_list("invitation__nomination_id", "checked_in_at")
+        )
+        citations = dict(
+            Invitation.objects.filter(event=event, kind=InvitationKind.FINALIST, quote_approved_at__isnull=False)
+            .exclude(quote="")
+            .values_list("nomination_id", "quote")
+        )
+        return cls(
+            event=event, items=cls._items(event), finalists_by_category=by_category, categories=categories,
+            arrivals=arrivals, citations=citations,
+        )
+
+    def presence(self, nomination: Nomination) -> tuple[Presence, datetime | None]:
+        if nomination.pk not in self.arrivals:
+            return Presence.NOT_COMING, None
+        arrived_at = self.arrivals[nomination.pk]
+        return (Presence.ARRIVED if arrived_at else Presence.NOT_YET), arrived_at
+
+    def finalists(self, item: RunningOrderItem) -> list[Nomination]:
+        return self.finalists_by_category.get(item.category_id, []) if item.kind == ItemKind.AWARD else []
+
+
+def finalist_line(data: RunningOrder, nomination: Nomination, *, is_winner: bool = False) -> FinalistLine:
+    presence, arrived_at = data.presence(nomination)
+    return FinalistLine(
+        nomination=nomination,
+        name=nomination_announce_name(nomination),
+        pronunciation=pronunciation_hint(nomination.nominee),
+        presence=presence,
+        arrived_at=arrived_at,
+        citation=data.citations.get(nomination.pk, ""),
+        is_winner=is_winner,
+    )
+
+
+def night_lines(event: Event, *, sealed_winners: bool, data: RunningOrder | None = None) -> list[ItemLine]:
+    """Every item in order with what the running order and the compere script show of it.
+    `sealed_winners`: the reader may see a recorded winner before it is revealed (organisers)."""
+    data = data or RunningOrder.load(event)
+    lines = []
+    for item in data.items:
+        shown = item.winner_id is not None and (item.winner_revealed or sealed_winners)
+        line = ItemLine(
+            item=item,
+            presenters=[on_stage(p) for p in item.presenters.all()],
+            compere=on_stage(item.compere) if item.compere else None,
+        )
+        if shown:
+            line.winner = nomination_announce_name(item.winner)
+            line.winner_nomination = item.winner_id
+        line.finalists = [finalist_line(data, n, is_winner=shown and n.pk == item.winner_id) for n in data.finalists(item)]
+        lines.append(line)
+    return lines
+
+
+# --- the whole night, for the workbook --------------------------------------------------------
+
+# What the sheets read of a guest, an invitation and its nomination (the queries' only()): the
+# nominations' statements and the nominees' identity would be most of the bytes at 5,000 guests.
+_PERSON = ("id", "kind", "publicity_level", "preferred_name", "legal_first_name", "legal_last_name", "photography_allowed", "pronunciation")
+GUEST_FIELDS = (
+    "id", "event_id", "invitation_id", "position", "name", "relationship", "dietary", "dietary_other", "access_needs",
+    "access_other", "photography_consent", "transport_needed", "table_id", "checked_in_at",
+)
+INVITATION_FIELDS = (
+    "id", "event_id", "kind", "status", "nomination_id", "invitee_name", "addressee_name", "title", "quote",
+    "quote_approved_at",
+    "nomination__id", "nomination__group_id", "nomination__nominee_id", "nomination__category_id", "nomination__status",
+    "nomination__reference", *(f"nomination__nominee__{name}" for name in _PERSON),
+    "nomination__group__id", "nomination__group__name", "nomination__category__id", "nomination__category__name",
+)
+
+
+@dataclass
+class NightData(RunningOrder):
+    """The running order's data and everyone coming, with their invitations and tables, read once:
+    what the event-night workbook's sheets need."""
+
+    invitation_by_nomination: dict[int, Invitation] = field(default_factory=dict)
+    guests: list[Guest] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    party_by_invitation: dict[int, list[Guest]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, event: Event) -> NightData:
+        by_category, categories = cls._finalists(event)
+        finalist_by_pk = {n.pk: n for nominations in by_category.values() for n in nominations}
+        # The finalists' invitations and every accepted one, each nomination read once: a guest
+        # points at the shared invitation and table instead of bringing its own copies (32,000
+        # model instances for 5,000 guests, most of the time of the workbook).
+        invitations = list(
+            Invitation.objects.filter(Q(kind=InvitationKind.FINALIST) | Q(status=InvitationStatus.ACCEPTED), event=event)
+            .select_related("nomination__nominee", "nomination__group", "nomination__category")
+            .only(*INVITATION_FIELDS)
+        )
+        strays = []
+        for invitation in invitations:
+            if invitation.nomination_id in finalist_by_pk:
+                invitation.nomination = finalist_by_pk[invitation.nomination_id]
+            elif invitation.nomination_id and invitation.nomination.group_id:
+                strays.append(invitation.nomination)  # no longer in the final: its group's members
+        if strays:
+            prefetch_related_objects(strays, Prefetch("group__members", queryset=Nominee.objects.only(*_PERSON)))
+        by_id = {invitation.pk: invitation for invitation in invitations}
+        tables = list(Table.objects.filter(event=event).order_by("number"))
+        table_by_id = {table.pk: table for table in tables}
+        guests = list(guests_coming(event).only(*GUEST_FIELDS).order_by("name", "pk"))
+        party_by_invitation: dict[int, list[Guest]] = {}
+        for guest in guests:
+            guest.table = table_by_id.get(guest.table_id)
+            guest.invitation = by_id.get(guest.invitation_id)
+            if guest.invitation_id:
+                party_by_invitation.setdefault(guest.invitation_id, []).append(guest)
+        for party in party_by_invitation.values():
+            party.sort(key=lambda g: g.position)
+        invitation_by_nomination = {i.nomination_id: i for i in invitations if i.kind == InvitationKind.FINALIST}
+        # Who is coming and when they arrived, from the guests already read (no query of its own).
+        arrivals = {}
+        for nomination_id, invitation in invitation_by_nomination.items():
+            invitee = next((g for g in party_by_invitation.get(invitation.pk, []) if g.position == 0), None)
+            if invitee is not None:
+                arrivals[nomination_id] = invitee.checked_in_at
+        citations = {
+            nomination_id: invitation.quote
+            for nomination_id, invitation in invitation_by_nomination.items()
+            if invitation.quote_approved_at and invitation.quote
+        }
+        return cls(
+            event=event, items=cls._items(event), finalists_by_category=by_category, categories=categories,
+            arrivals=arrivals, citations=citations, invitation_by_nomination=invitation_by_nomination,
+            guests=guests, tables=tables, party_by_invitation=party_by_invitation,
+        )
+
+    def party_name(self, guest: Guest) -> str:
+        """Whose party a guest is in, as others may see it."""
+        invitation = guest.invitation
+        if invitation is None:
+            return "Walk-in"
+        if invitation.kind == InvitationKind.FINALIST:
+            return nomination_announce_name(invitation.nomination)
+        return on_stage(invitation).name
+
+    def finalist_guest(self, nomination: Nomination) -> Guest | None:
+        invitation = self.invitation_by_nomination.get(nomination.pk)
+        party = self.party_by_invitation.get(invitation.pk, []) if invitation else []
+        return next((g for g in party if g.position == 0), None)
