@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from awards.enums import Cohort, NomineeKind
-from nominations import services
+from nominations.services import bulk
 from nominations.importers import ImportFileError, ImportFileTooLarge, import_nominations
 from nominations.models import Nomination, NominationHistory, NominationSequence, Nominee
 from nominations.services import NominationError, NotAllowed
@@ -193,7 +193,7 @@ def test_import_conflicting_with_a_nomination_stored_while_it_ran_writes_nothing
     programme = category.programme
     kai = NomineeFactory(programme=programme, legal_first_name="Kai", legal_last_name="Brennan", date_of_birth=dt.date(2012, 6, 1))
     counts = (Nomination.objects.count(), Nominee.objects.count(), NominationHistory.objects.count())
-    real_new_nomination = services._new_nomination
+    real_new_nomination = bulk._new_nomination
     stored_meanwhile = []
 
     def new_nomination_while_pat_sends_the_form(**kwargs):
@@ -203,7 +203,7 @@ def test_import_conflicting_with_a_nomination_stored_while_it_ran_writes_nothing
             )
         return real_new_nomination(**kwargs)
 
-    monkeypatch.setattr(services, "_new_nomination", new_nomination_while_pat_sends_the_form)
+    monkeypatch.setattr(bulk, "_new_nomination", new_nomination_while_pat_sends_the_form)
 
     with pytest.raises(ImportFileError) as failed:
         run(csv_bytes([second_row(), row()]), programme, organiser, dry_run=False)

@@ -8,7 +8,8 @@ import threading
 import pytest
 from django.db import connection, connections, transaction  # connection: for the skipif
 
-from nominations.services import _reserve_references, nominee_merge
+from nominations.services import nominee_merge
+from nominations.services.intake import _reserve_references
 from tests.factories import NomineeFactory
 
 pytestmark = [

@@ -395,7 +395,7 @@ def test_nominee_and_my_nomination_lists_query_count_is_fixed(programme, organis
 
 def test_filters_narrow_the_list(programme, organiser):
     category = CategoryFactory(programme=programme, slug="talent")
-    wanted = NominationFactory(programme=programme, category=category, nominee=NomineeFactory(programme=programme, area="Coastal"))
+    wanted = NominationFactory(programme=programme, category=category, nominee=NomineeFactory(programme=programme, area="Coastal", legal_last_name="Featherstonehaugh"))
     NominationFactory(programme=programme, status=NominationStatus.ELIGIBLE)
     client = client_for(organiser)
 

@@ -1,0 +1,165 @@
+"""The safeguarding check, the publicity level, consent per purpose and the access log of identity
+reads (DESIGN.md safeguarding rules 3, 4 and 6)."""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from mail.errors import NotAllowed  # NotAllowed, TransitionNotAllowed: re-exported
+
+from .. import rules
+from ..enums import (
+    ALLOWED_TRANSITIONS,
+    ConsentGiver,
+    ConsentPurpose,
+    NominationStatus,
+    PublicityLevel,
+)
+from ..models import (
+    Consent,
+    IdentityAccess,
+    Nomination,
+    Nominee,
+    NomineeHistory,
+)
+from .base import NominationError, _actor_label, _user_or_none
+from .lifecycle import nomination_transition
+
+
+def _nominee_history(nominee: Nominee, action: str, actor, **detail) -> None:
+    NomineeHistory.objects.create(
+        nominee=nominee, action=action, actor=_user_or_none(actor), actor_label=_actor_label(actor), detail=detail
+    )
+
+
+def nominee_record_safeguarding(
+    *,
+    nominee: Nominee,
+    actor,
+    attendance_safe: bool,
+    publicity_level: str,
+    photography_allowed: bool,
+    notes: str | None = None,
+) -> Nominee:
+    """Record the safeguarding check: whether attending is safe, how the name may be
+    announced and whether photographs may be taken. Organisers and the allocated worker only.
+    A name level other than anonymous, and photographs, need the matching consent given now."""
+    if not rules.can_record_safeguarding(actor, nominee):
+        raise NotAllowed("Only organisers and the young person's allocated worker can record the safeguarding check.")
+    if publicity_level not in PublicityLevel.values:
+        raise NominationError(f"'{publicity_level}' is not a publicity level.", field="publicity_level")
+    with transaction.atomic():
+        locked = Nominee.objects.select_for_update().get(pk=nominee.pk)
+        current = {c.purpose: c.given for c in locked.consents.filter(withdrawn_at__isnull=True)}
+        # Nothing about me without me: a name is read out, a photo taken, only with consent recorded now.
+        if publicity_level != PublicityLevel.ANONYMOUS and current.get(ConsentPurpose.NAME_READ_OUT) is not True:
+            raise NominationError(
+                "Record consent to the name being read out before choosing a publicity level other than anonymous.",
+                field="publicity_level",
+            )
+        if photography_allowed and current.get(ConsentPurpose.PHOTOGRAPHED) is not True:
+            raise NominationError(
+                "Record consent to being photographed before allowing photographs.", field="photography_allowed"
+            )
+        locked.attendance_safe = attendance_safe
+        locked.publicity_level = publicity_level
+        locked.photography_allowed = photography_allowed
+        locked.safeguarding_checked_at = timezone.now()
+        locked.safeguarding_checked_by = _user_or_none(actor)
+        fields = ["attendance_safe", "publicity_level", "photography_allowed", "safeguarding_checked_at", "safeguarding_checked_by"]
+        if notes is not None:
+            locked.safeguarding_notes = notes
+            fields.append("safeguarding_notes")
+        locked.save(update_fields=fields)
+        _nominee_history(
+            locked,
+            "nominations.nominee.safeguarding_checked",
+            actor,
+            attendance_safe=attendance_safe,
+            publicity_level=publicity_level,
+            photography_allowed=photography_allowed,
+        )
+    return locked
+
+
+def consent_record(
+    *, nominee: Nominee, purpose: str, given: bool, given_by: str, actor, given_by_name: str = "", at: datetime | None = None
+) -> Consent:
+    """Record consent (or its refusal) for one purpose, replacing the current answer for it."""
+    if not rules.can_record_safeguarding(actor, nominee):
+        raise NotAllowed("Only organisers and the young person's allocated worker can record consent.")
+    if purpose not in ConsentPurpose.values:
+        raise NominationError(f"'{purpose}' is not a consent purpose.", field="purpose")
+    if given_by not in ConsentGiver.values:
+        raise NominationError(f"'{given_by}' is not someone who can give consent.", field="given_by")
+    now = timezone.now()
+    with transaction.atomic():
+        locked = Nominee.objects.select_for_update().get(pk=nominee.pk)
+        Consent.objects.filter(nominee=locked, purpose=purpose, withdrawn_at__isnull=True).update(
+            withdrawn_at=now, withdrawn_by=_user_or_none(actor)
+        )
+        consent = Consent.objects.create(
+            nominee=locked,
+            purpose=purpose,
+            given=given,
+            given_by=given_by,
+            given_by_name=given_by_name,
+            given_at=at or now,
+            recorded_by=_user_or_none(actor),
+        )
+        if not given:
+            _apply_consent_refusal(locked, purpose, actor)
+        _nominee_history(locked, "nominations.consent.recorded", actor, purpose=purpose, given=given, given_by=given_by)
+    return consent
+
+
+def consent_withdraw(*, nominee: Nominee, purpose: str, actor) -> Consent:
+    """Withdraw the current consent for a purpose. Every later output honours it."""
+    if not rules.can_record_safeguarding(actor, nominee):
+        raise NotAllowed("Only organisers and the young person's allocated worker can withdraw consent.")
+    with transaction.atomic():
+        locked = Nominee.objects.select_for_update().get(pk=nominee.pk)
+        consent = Consent.objects.filter(nominee=locked, purpose=purpose, withdrawn_at__isnull=True).first()
+        if consent is None:
+            raise NominationError("There is no current consent for that purpose to withdraw.", field="purpose")
+        consent.withdrawn_at = timezone.now()
+        consent.withdrawn_by = _user_or_none(actor)
+        consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
+        _apply_consent_refusal(locked, purpose, actor)
+        _nominee_history(locked, "nominations.consent.withdrawn", actor, purpose=purpose)
+    return consent
+
+
+def _apply_consent_refusal(nominee: Nominee, purpose: str, actor=None) -> None:
+    """Make every later output honour a refusal or withdrawal of consent."""
+    if purpose == ConsentPurpose.NOMINATION:
+        for nomination in Nomination.objects.filter(nominee=nominee).order_by("id"):
+            if NominationStatus.WITHDRAWN in ALLOWED_TRANSITIONS[nomination.status]:
+                nomination_transition(
+                    nomination=nomination,
+                    to=NominationStatus.WITHDRAWN,
+                    actor=actor,
+                    reason="Consent to being nominated was refused or withdrawn.",
+                    authorised=True,
+                )
+    elif purpose == ConsentPurpose.NAME_READ_OUT and nominee.publicity_level != PublicityLevel.ANONYMOUS:
+        nominee.publicity_level = PublicityLevel.ANONYMOUS
+        nominee.save(update_fields=["publicity_level"])
+    elif purpose == ConsentPurpose.PHOTOGRAPHED and nominee.photography_allowed:
+        nominee.photography_allowed = False
+        nominee.save(update_fields=["photography_allowed"])
+    elif purpose == ConsentPurpose.ATTENDING and nominee.attendance_safe:
+        nominee.attendance_safe = False
+        nominee.save(update_fields=["attendance_safe"])
+
+
+def identity_access_record(*, user, nominee_ids, context: str) -> None:
+    """Log that `user` read the identity fields of these nominees (one insert however many)."""
+    rows = [
+        IdentityAccess(user=_user_or_none(user), username=_actor_label(user), nominee_id=pk, context=context)
+        for pk in dict.fromkeys(nominee_ids)
+        if pk is not None
+    ]
+    if rows:
+        IdentityAccess.objects.bulk_create(rows)
