@@ -18,7 +18,7 @@ from awards.enums import Cohort, Role
 from awards.models import Category, Programme
 from awards.rules import programme_ids_with_role
 from events.models import Event
-from events.services import event_counts
+from events.selectors import event_counts
 from night.services import door_totals
 from nominations.enums import NominationStatus, PersonKind
 from nominations.models import Nomination

@@ -179,7 +179,8 @@ def seed_event_at_scale(*, programme, users: dict, rng: random.Random, now: date
     from awards.models import Category
     from events.enums import AccessNeed, Dietary, GuestRelationship, InvitationKind, InvitationStatus
     from events.models import Event, Guest, Invitation, InvitationHistory
-    from events.services import RsvpAnswer, event_save, invitation_create, invitations_send, responsible_adult, rsvp_respond
+    from events.selectors import responsible_adult
+    from events.services import RsvpAnswer, event_save, invitation_create, invitations_send, rsvp_respond
     from nominations.enums import NominationStatus
     from nominations.models import Nomination, NominationHistory
     from nominations.naming import nomination_announce_name

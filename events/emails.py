@@ -19,8 +19,10 @@ from mail.models import EmailDelivery
 from mail.registry import registered
 
 from .enums import InvitationKind
+from .links import link_create
 from .models import Event, Invitation
-from .services import invitation_mark_sent, invitee_name, link_create
+from .selectors import invitee_name
+from .services import invitation_mark_sent
 
 
 def rsvp_link(token: str) -> str:

@@ -40,20 +40,25 @@ from .organiser_forms import (
     QuoteForm,
     RevokeForm,
 )
-from .selectors import events_organised_by, invitations_for_organiser, needs_totals, other_failed_deliveries
+from .selectors import (
+    event_counts,
+    events_organised_by,
+    gate_problems,
+    invitations_for_organiser,
+    invitee_name,
+    needs_totals,
+    other_failed_deliveries,
+)
 from .services import (
     delivery_retry,
-    event_counts,
     event_save,
     finalist_invitations_create,
-    gate_problems,
     invitation_change_allowance,
     invitation_create,
     invitation_resend,
     invitation_revoke,
     invitation_update_details,
     invitations_send,
-    invitee_name,
     quote_approve,
 )
 

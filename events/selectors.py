@@ -1,4 +1,6 @@
-"""Reads that decide what someone may see of the event."""
+"""Reads of the event: what someone may see of it (scoped to the programmes they organise or work
+at), the safeguarding gate of an invitation, who is invited and how they are named, responses at a
+glance, and the programme's failed e-mail."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import capfirst
 
@@ -16,12 +18,15 @@ from awards.rules import programme_ids_with_role
 from mail.delivery import STUCK_AFTER
 from mail.enums import DeliveryStatus
 from mail.models import EmailDelivery
+from nominations.enums import ConsentPurpose
 from nominations.models import Consent, Nomination, Nominee
+from nominations.naming import nomination_announce_name
 from nominations.selectors import hash_token
 from shortlisting.models import PanelMember
 
+from .enums import InvitationKind, InvitationStatus
 from .models import Event, Invitation, InvitationLink
-from .services import invitee_name, link_is_open
+from .rules import CARER_RELATIONSHIPS, FINALIST_STATUSES, link_is_open
 
 
 def invitation_for_token(token: str, now: datetime | None = None) -> Invitation | None:
@@ -136,6 +141,91 @@ def guests_coming(event: Event) -> QuerySet:
     from .models import Guest
 
     return coming(Guest.objects.filter(event=event))
+
+
+# --- the safeguarding gate, who is invited, responses at a glance -----------------------------
+
+
+def _nominee_gate_problems(nominee: Nominee, current_consents: dict[str, bool], who: str = "") -> list[str]:
+    prefix = f"{who}: " if who else ""
+    problems = []
+    if nominee.safeguarding_checked_at is None:
+        problems.append(f"{prefix}the safeguarding check has not been recorded.")
+    elif nominee.attendance_safe is not True:
+        problems.append(f"{prefix}the safeguarding check does not confirm that attending is safe.")
+    if current_consents.get(ConsentPurpose.ATTENDING) is not True:
+        problems.append(f"{prefix}no consent to attend the event is recorded.")
+    return problems
+
+
+def gate_problems(invitation: Invitation) -> list[str]:
+    """Why this invitation may not be sent yet; empty when it may. Only finalists pass a gate
+    (DESIGN.md rule 3 and 4): the nomination is still in the final, and each young person's
+    safeguarding check is complete with attending safe, and consent to attend is recorded.
+
+    Reads the nominee's consents from `nominee.current_consents` when a selector has prefetched
+    them, so the organiser's list asks the database a fixed number of times."""
+    if invitation.kind != InvitationKind.FINALIST:
+        return []
+    nomination = invitation.nomination
+    problems = []
+    if nomination.status not in FINALIST_STATUSES:
+        problems.append(f"The nomination is {nomination.get_status_display().lower()}, not in the final.")
+    people: list[Nominee] = []
+    if nomination.group_id is not None:
+        people = list(nomination.group.members.all())
+        if not people:
+            problems.append("The group's young people are not linked to their records, so their checks cannot be confirmed.")
+    else:
+        people = [nomination.nominee]
+    for index, nominee in enumerate(people, start=1):
+        consents = getattr(nominee, "current_consents", None)
+        if consents is None:
+            consents = list(nominee.consents.filter(withdrawn_at__isnull=True))
+        current = {c.purpose: c.given for c in consents if c.withdrawn_at is None}
+        problems += _nominee_gate_problems(nominee, current, who=f"Young person {index}" if len(people) > 1 else "")
+    return problems
+
+
+def responsible_adult(nomination: Nomination) -> tuple[str, str]:
+    """Who a finalist's invitation is addressed to: a carer who nominated, else the allocated
+    worker, else the nominator."""
+    if nomination.nominator_relationship in CARER_RELATIONSHIPS:
+        return nomination.nominator_name, nomination.nominator_email
+    worker = nomination.nominee.allocated_worker if nomination.nominee_id else None
+    if worker is not None and worker.email:
+        return (worker.get_full_name() or worker.get_username()), worker.email
+    return nomination.nominator_name, nomination.nominator_email
+
+
+def invitee_name(invitation: Invitation) -> str:
+    """Who is invited, as everyone but organisers may see it: a finalist by announce name."""
+    if invitation.kind == InvitationKind.FINALIST:
+        return nomination_announce_name(invitation.nomination)
+    return invitation.invitee_name or invitation.addressee_name
+
+
+def event_counts(event: Event) -> dict:
+    """Responses at a glance for the organiser."""
+    by_status = dict(event.invitations.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    return {
+        "invitations": sum(by_status.values()),
+        "accepted": by_status.get(InvitationStatus.ACCEPTED, 0),
+        "declined": by_status.get(InvitationStatus.DECLINED, 0),
+        "waiting": by_status.get(InvitationStatus.SENT, 0) + by_status.get(InvitationStatus.QUEUED, 0),
+        "draft": by_status.get(InvitationStatus.DRAFT, 0),
+        "revoked": by_status.get(InvitationStatus.REVOKED, 0),
+        "expired": by_status.get(InvitationStatus.EXPIRED, 0),
+        "capacity": event.capacity,
+        "seats_taken": event.seats_taken,
+        "seats_left": event.capacity - event.seats_taken,
+        "failed_emails": EmailDelivery.objects.filter(
+            invitation__event=event, status=DeliveryStatus.FAILED
+        ).count(),
+        "retrying_emails": EmailDelivery.objects.filter(
+            Q(invitation__event=event, status=DeliveryStatus.PENDING, attempts__gt=0)
+        ).count(),
+    }
 
 
 # --- the programme's other e-mail in the outbox -----------------------------------------------

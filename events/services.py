@@ -1,27 +1,25 @@
-"""Every write of the invitations: the event, invitations, the safeguarding gate, RSVP and the
-e-mail outbox. Each write checks who may make it, runs in a transaction and leaves history."""
+"""Every write of the event and its invitations: the event, creating, sending, resending and revoking
+invitations past the safeguarding gate (events.selectors.gate_problems), the RSVP, reminders and
+expiry. Each write checks who may make it, runs in a transaction and leaves history; the e-mail it
+causes is queued in the outbox (mail) in the same transaction."""
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from awards.models import Programme
 from awards.rules import is_organiser
-from mail.enums import DeliveryStatus, EmailKind
+from mail.enums import EmailKind
 from mail.errors import NotAllowed, ServiceError
 from mail.models import EmailDelivery
 from mail.services import delivery_retry as mail_delivery_retry
 from mail.services import email_queue
-from nominations.enums import ConsentPurpose, NominationStatus, Relationship
-from nominations.models import Nomination, Nominee
-from nominations.naming import nomination_announce_name
-from nominations.selectors import hash_token
+from nominations.models import Nomination
 from shortlisting.enums import ShortlistState
 from shortlisting.models import Shortlist
 
@@ -33,7 +31,9 @@ from .enums import (
     InvitationKind,
     InvitationStatus,
 )
-from .models import FREE_TEXT_MAX, Event, Guest, Invitation, InvitationHistory, InvitationLink
+from .models import FREE_TEXT_MAX, Event, Guest, Invitation, InvitationHistory
+from .rules import FINALIST_STATUSES, link_is_open
+from .selectors import gate_problems, invitee_name, responsible_adult
 
 
 class EventError(ServiceError):
@@ -59,15 +59,6 @@ class LinkNotValid(EventError):
         super().__init__("This link is not valid.")
 
 
-# Statuses of a nomination that has reached the final: shortlisted, then the results.
-FINALIST_STATUSES = (
-    NominationStatus.SHORTLISTED,
-    NominationStatus.FINALIST,
-    NominationStatus.WINNER,
-    NominationStatus.HIGHLY_COMMENDED,
-)
-# Nominators who care for the young person day to day: the invitation goes to them.
-CARER_RELATIONSHIPS = (Relationship.FOSTER_CARER, Relationship.RESIDENTIAL_WORKER)
 # Reminders to answer, this long before the deadline.
 REMINDER_STAGES = (("7d", timedelta(days=7)), ("2d", timedelta(days=2)))
 
@@ -102,59 +93,7 @@ def _require_organiser(actor, event: Event) -> None:
 # --- the safeguarding gate -------------------------------------------------------------------
 
 
-def _nominee_gate_problems(nominee: Nominee, current_consents: dict[str, bool], who: str = "") -> list[str]:
-    prefix = f"{who}: " if who else ""
-    problems = []
-    if nominee.safeguarding_checked_at is None:
-        problems.append(f"{prefix}the safeguarding check has not been recorded.")
-    elif nominee.attendance_safe is not True:
-        problems.append(f"{prefix}the safeguarding check does not confirm that attending is safe.")
-    if current_consents.get(ConsentPurpose.ATTENDING) is not True:
-        problems.append(f"{prefix}no consent to attend the event is recorded.")
-    return problems
-
-
-def gate_problems(invitation: Invitation) -> list[str]:
-    """Why this invitation may not be sent yet; empty when it may. Only finalists pass a gate
-    (DESIGN.md rule 3 and 4): the nomination is still in the final, and each young person's
-    safeguarding check is complete with attending safe, and consent to attend is recorded.
-
-    Reads the nominee's consents from `nominee.current_consents` when a selector has prefetched
-    them, so the organiser's list asks the database a fixed number of times."""
-    if invitation.kind != InvitationKind.FINALIST:
-        return []
-    nomination = invitation.nomination
-    problems = []
-    if nomination.status not in FINALIST_STATUSES:
-        problems.append(f"The nomination is {nomination.get_status_display().lower()}, not in the final.")
-    people: list[Nominee] = []
-    if nomination.group_id is not None:
-        people = list(nomination.group.members.all())
-        if not people:
-            problems.append("The group's young people are not linked to their records, so their checks cannot be confirmed.")
-    else:
-        people = [nomination.nominee]
-    for index, nominee in enumerate(people, start=1):
-        consents = getattr(nominee, "current_consents", None)
-        if consents is None:
-            consents = list(nominee.consents.filter(withdrawn_at__isnull=True))
-        current = {c.purpose: c.given for c in consents if c.withdrawn_at is None}
-        problems += _nominee_gate_problems(nominee, current, who=f"Young person {index}" if len(people) > 1 else "")
-    return problems
-
-
 # --- invitations -----------------------------------------------------------------------------
-
-
-def responsible_adult(nomination: Nomination) -> tuple[str, str]:
-    """Who a finalist's invitation is addressed to: a carer who nominated, else the allocated
-    worker, else the nominator."""
-    if nomination.nominator_relationship in CARER_RELATIONSHIPS:
-        return nomination.nominator_name, nomination.nominator_email
-    worker = nomination.nominee.allocated_worker if nomination.nominee_id else None
-    if worker is not None and worker.email:
-        return (worker.get_full_name() or worker.get_username()), worker.email
-    return nomination.nominator_name, nomination.nominator_email
 
 
 @dataclass
@@ -224,13 +163,6 @@ def invitation_create(
         )
         _history(invitation, "events.invitation.created", actor)
     return invitation
-
-
-def invitee_name(invitation: Invitation) -> str:
-    """Who is invited, as everyone but organisers may see it: a finalist by announce name."""
-    if invitation.kind == InvitationKind.FINALIST:
-        return nomination_announce_name(invitation.nomination)
-    return invitation.invitee_name or invitation.addressee_name
 
 
 @dataclass
@@ -357,19 +289,6 @@ def quote_approve(*, invitation: Invitation, actor, quote: str) -> Invitation:
 
 
 # --- the private link ------------------------------------------------------------------------
-
-
-def link_create(invitation: Invitation) -> str:
-    """A new private link for an e-mail; only the hash of its token is kept."""
-    token = secrets.token_urlsafe(32)
-    InvitationLink.objects.create(invitation=invitation, token_hash=hash_token(token))
-    return token
-
-
-def link_is_open(invitation: Invitation, now: datetime | None = None) -> bool:
-    """A link opens the RSVP page while the invitation is sent or answered, until the event ends."""
-    now = now or timezone.now()
-    return invitation.status in LINK_OPEN_STATUSES and now < invitation.event.ends_at
 
 
 # --- RSVP ------------------------------------------------------------------------------------
@@ -598,29 +517,6 @@ def delivery_retry(*, delivery: EmailDelivery, actor) -> EmailDelivery:
 
 
 # --- the event -------------------------------------------------------------------------------
-
-
-def event_counts(event: Event) -> dict:
-    """Responses at a glance for the organiser."""
-    by_status = dict(event.invitations.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
-    return {
-        "invitations": sum(by_status.values()),
-        "accepted": by_status.get(InvitationStatus.ACCEPTED, 0),
-        "declined": by_status.get(InvitationStatus.DECLINED, 0),
-        "waiting": by_status.get(InvitationStatus.SENT, 0) + by_status.get(InvitationStatus.QUEUED, 0),
-        "draft": by_status.get(InvitationStatus.DRAFT, 0),
-        "revoked": by_status.get(InvitationStatus.REVOKED, 0),
-        "expired": by_status.get(InvitationStatus.EXPIRED, 0),
-        "capacity": event.capacity,
-        "seats_taken": event.seats_taken,
-        "seats_left": event.capacity - event.seats_taken,
-        "failed_emails": EmailDelivery.objects.filter(
-            invitation__event=event, status=DeliveryStatus.FAILED
-        ).count(),
-        "retrying_emails": EmailDelivery.objects.filter(
-            Q(invitation__event=event, status=DeliveryStatus.PENDING, attempts__gt=0)
-        ).count(),
-    }
 
 
 EVENT_FIELDS = (

@@ -22,8 +22,8 @@ from nominations.private_links import form_token_issue, private_page
 from .enums import InvitationKind, InvitationStatus
 from .forms import AnswerForm, PersonForm
 from .models import Invitation
-from .selectors import invitation_for_session, invitation_for_token
-from .services import EventError, RsvpAnswer, invitee_name, rsvp_respond
+from .selectors import invitation_for_session, invitation_for_token, invitee_name
+from .services import EventError, RsvpAnswer, rsvp_respond
 
 RSVP_SESSION_KEY = "rsvp"
 SERVICE_FIELD = re.compile(r"^(invitee|guests)\[(\d+)\]\.(\w+)$")

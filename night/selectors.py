@@ -22,8 +22,8 @@ from django.utils import timezone
 from awards.models import Category
 from events.enums import InvitationKind, InvitationStatus, ItemKind
 from events.models import Event, Guest, Invitation, RunningOrderItem, Table
+from events.rules import FINALIST_STATUSES
 from events.selectors import OnStage, guests_coming, on_stage
-from events.services import FINALIST_STATUSES
 from nominations.models import Nomination, Nominee
 from nominations.naming import nomination_announce_name, pronunciation_hint
 from shortlisting.enums import ShortlistState

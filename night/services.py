@@ -14,12 +14,12 @@ from django.utils import timezone
 
 from awards.models import Category
 from awards.rules import is_event_staff, is_organiser
-from night.selectors import categories_with_finalists, finalist_nominations
 from events.enums import AccessNeed, InvitationKind, InvitationStatus, ItemKind
 from events.models import Event, Guest, Invitation, RunningOrderItem, Table
 from events.selectors import guests_coming
 from events.services import CapacityFull, EventError
 from mail.errors import NotAllowed
+from night.selectors import categories_with_finalists, finalist_nominations
 from nominations.models import Nomination
 
 # Durations of the items of a first running order, in minutes.

@@ -4,16 +4,9 @@ from rest_framework.test import APIClient
 
 from awards.enums import Role
 from events.enums import InvitationStatus
+from events.links import link_create
 from events.models import Invitation
-from events.services import (
-    GuestInput,
-    RsvpAnswer,
-    finalist_invitations_create,
-    invitation_create,
-    invitations_send,
-    link_create,
-    rsvp_respond,
-)
+from events.services import GuestInput, RsvpAnswer, finalist_invitations_create, invitation_create, invitations_send, rsvp_respond
 from mail.enums import DeliveryStatus
 from nominations.models import Nomination
 

@@ -57,6 +57,7 @@ from rest_framework.test import APIClient
 
 from awards.enums import Cohort, Role
 from events.enums import InvitationStatus
+from events.links import link_create
 from events.models import Event, Guest, Invitation
 from events.services import (
     GuestInput,
@@ -64,7 +65,6 @@ from events.services import (
     finalist_invitations_create,
     invitation_revoke,
     invitations_expire,
-    link_create,
     rsvp_respond,
 )
 from night.services import guest_check_in, running_order_generate, tables_set

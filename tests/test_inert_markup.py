@@ -99,7 +99,7 @@ def test_markup_in_spreadsheets_is_plain_text(hostile):
 
 
 def test_markup_on_the_rsvp_page_is_escaped(client, hostile):
-    from events.services import link_create
+    from events.links import link_create
 
     token = link_create(hostile["invitation"])
     client.get(f"/rsvp/{token}/")

@@ -11,7 +11,7 @@ from nominations.api.serializers import line, paragraph
 
 from ..enums import AccessNeed, Dietary, GuestRelationship, InvitationKind
 from ..models import FREE_TEXT_MAX, Event, Guest, Invitation
-from ..services import gate_problems, invitee_name
+from ..selectors import gate_problems, invitee_name
 
 # --- the event -------------------------------------------------------------------------------
 

@@ -24,24 +24,29 @@ from nominations.models import Consent, Nominee
 
 from ..enums import InvitationKind, InvitationStatus
 from ..models import Event, Invitation
-from ..selectors import events_organised_by, invitation_for_token, invitations_for_organiser, needs_totals
+from ..selectors import (
+    event_counts,
+    events_organised_by,
+    gate_problems,
+    invitation_for_token,
+    invitations_for_organiser,
+    invitee_name,
+    needs_totals,
+)
 from ..services import (
     EventError,
     GuestInput,
     LinkNotValid,
     RsvpAnswer,
     delivery_retry,
-    event_counts,
     event_save,
     finalist_invitations_create,
-    gate_problems,
     invitation_change_allowance,
     invitation_create,
     invitation_resend,
     invitation_revoke,
     invitation_update_details,
     invitations_send,
-    invitee_name,
     quote_approve,
     rsvp_respond,
 )

@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from events.enums import AccessNeed, Dietary, ItemKind
 from events.models import Guest
-from events.services import invitee_name
+from events.selectors import invitee_name
 from nominations.api.serializers import line, paragraph
 
 from ..selectors import Presence

@@ -36,6 +36,7 @@ from data_protection.services import (
     subject_access_request_review,
 )
 from events.enums import InvitationStatus
+from events.links import link_create
 from events.models import (
     Event,
     Guest,
@@ -43,7 +44,7 @@ from events.models import (
     InvitationHistory,
     InvitationLink,
 )
-from events.services import GuestInput, RsvpAnswer, finalist_invitations_create, link_create, quote_approve, rsvp_respond
+from events.services import GuestInput, RsvpAnswer, finalist_invitations_create, quote_approve, rsvp_respond
 from nominations.enums import ConsentPurpose, NominationStatus, PublicityLevel
 from nominations.models import IdentityAccess, Nomination, NominationHistory, Nominee, NomineeHistory
 from nominations.services import NotAllowed, identity_access_record, nominee_merge

@@ -444,7 +444,7 @@ def test_seed_demo_at_scale_reviews_in_bulk_by_the_same_rules():
 def test_seed_demo_has_an_event_with_invitations_in_every_state():
     from events.enums import InvitationKind, InvitationStatus
     from events.models import Event, Guest
-    from events.services import gate_problems
+    from events.selectors import gate_problems
     from mail.enums import DeliveryStatus
     from mail.models import EmailDelivery
 
@@ -474,7 +474,7 @@ def test_seed_demo_in_bulk_has_a_national_scale_night_by_the_services_rules():
     from demo import scale as demo_scale
     from events.enums import InvitationKind, InvitationStatus
     from events.models import Event, Guest, InvitationHistory
-    from events.services import gate_problems
+    from events.selectors import gate_problems
     from night.services import finalist_nominations
     from shortlisting.enums import ShortlistState
     from shortlisting.models import Shortlist

@@ -11,8 +11,9 @@ from django.core import mail
 from django.test import Client
 
 from events.enums import InvitationStatus
+from events.links import link_create
 from events.models import Event, Guest, Invitation
-from events.services import invitation_revoke, invitations_expire, link_create
+from events.services import invitation_revoke, invitations_expire
 from nominations.private_links import FORM_TOKEN_KEY
 
 pytestmark = pytest.mark.django_db

@@ -13,26 +13,8 @@ from icalendar import Calendar
 from awards.enums import Role
 from events.enums import AccessNeed, Dietary, InvitationKind, InvitationStatus
 from events.models import Event, Guest, Invitation
-from events.services import (
-    CapacityFull,
-    EventError,
-    GateClosed,
-    GuestInput,
-    LinkNotValid,
-    RsvpAnswer,
-    RsvpClosed,
-    finalist_invitations_create,
-    gate_problems,
-    invitation_change_allowance,
-    invitation_create,
-    invitation_resend,
-    invitation_revoke,
-    invitations_expire,
-    invitations_send,
-    quote_approve,
-    rsvp_reminders_queue,
-    rsvp_respond,
-)
+from events.services import (CapacityFull, EventError, GateClosed, GuestInput, LinkNotValid, RsvpAnswer, RsvpClosed, finalist_invitations_create, invitation_change_allowance, invitation_create, invitation_resend, invitation_revoke, invitations_expire, invitations_send, quote_approve, rsvp_reminders_queue, rsvp_respond)
+from events.selectors import gate_problems
 from mail.delivery import MAX_ATTEMPTS
 from mail.enums import DeliveryStatus, EmailKind
 from mail.models import EmailDelivery
@@ -253,7 +235,7 @@ def test_after_the_last_retry_the_failure_is_shown_and_can_be_retried_by_hand(ev
 
     delivery = EmailDelivery.objects.get(invitation=invitation)
     assert (delivery.status, delivery.attempts) == (DeliveryStatus.FAILED, MAX_ATTEMPTS)
-    from events.services import event_counts
+    from events.selectors import event_counts
 
     assert event_counts(event)["failed_emails"] == 1
 

@@ -12,10 +12,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from awards.enums import Cohort, NomineeKind
-from nominations.services import bulk
 from nominations.importers import ImportFileError, ImportFileTooLarge, import_nominations
 from nominations.models import Nomination, NominationHistory, NominationSequence, Nominee
-from nominations.services import NominationError, NotAllowed
+from nominations.services import NominationError, NotAllowed, bulk
 from tests.factories import CategoryFactory, NominationFactory, NomineeFactory
 
 pytestmark = pytest.mark.django_db

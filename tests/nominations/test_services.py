@@ -1,5 +1,5 @@
-import re
 import datetime as dt
+import re
 
 import pytest
 from django.db import IntegrityError, transaction

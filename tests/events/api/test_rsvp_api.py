@@ -7,8 +7,9 @@ from django.core import mail
 from django.utils import timezone
 
 from events.enums import InvitationStatus
+from events.links import link_create
 from events.models import Event, Guest, Invitation
-from events.services import invitation_revoke, invitations_expire, link_create
+from events.services import invitation_revoke, invitations_expire
 from tests.conftest import client_for
 from tests.factories import InvitationFactory
 from tests.worlds import SECRET_SURNAMES, snapshot
