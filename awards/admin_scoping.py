@@ -19,6 +19,7 @@ from django.contrib.admin.utils import NotRelationField, get_fields_from_path
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 
 from .enums import Role
+from .models import Programme
 from .rules import programme_ids_with_role
 
 
@@ -28,7 +29,6 @@ def organised_programme_ids(request) -> list[int]:
 
 def programme_path_of(model) -> str | None:
     """The lookup from `model` to its programme's id, or None when the model is not programme-owned."""
-    from .models import Programme
 
     if issubclass(model, Programme):
         return "pk"

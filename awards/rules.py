@@ -5,6 +5,7 @@ the database once, not a hundred times.
 """
 
 from .enums import Role
+from .models import ProgrammeRole
 
 
 def roles_by_programme(user) -> dict[int, frozenset[str]]:
@@ -12,8 +13,6 @@ def roles_by_programme(user) -> dict[int, frozenset[str]]:
         return {}
     cached = getattr(user, "_proud_roles", None)
     if cached is None:
-        from .models import ProgrammeRole
-
         collected: dict[int, set[str]] = {}
         for programme_id, role in ProgrammeRole.objects.filter(user=user).values_list("programme_id", "role"):
             collected.setdefault(programme_id, set()).add(role)

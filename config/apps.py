@@ -1,4 +1,7 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
+
+from .sessions import session_started
 
 
 class SignInConfig(AppConfig):
@@ -10,8 +13,4 @@ class SignInConfig(AppConfig):
     verbose_name = "Signing in"
 
     def ready(self):
-        from django.contrib.auth.signals import user_logged_in
-
-        from .sessions import session_started
-
         user_logged_in.connect(session_started, dispatch_uid="proud-session-started")

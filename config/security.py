@@ -8,6 +8,7 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.db import DatabaseError, IntegrityError
 from django.http import JsonResponse
 from django.shortcuts import render
 
@@ -66,8 +67,6 @@ class DatabaseErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from django.db import DatabaseError, IntegrityError
-
         if isinstance(exception, IntegrityError):
             status, message = 409, "This conflicts with something saved meanwhile, so nothing was saved. Reload the page and try again."
             code = "conflict"

@@ -10,6 +10,7 @@ import re
 from base64 import b32encode
 
 import segno
+from axes.utils import reset
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -248,8 +249,6 @@ class TokenLoginSerializer(serializers.Serializer):
         if settings.PROUD_REQUIRE_2FA and two_factor_required(user):
             self._check_code(request, user, attrs.get("otp_token", ""))
         if settings.AXES_ENABLED:
-            from axes.utils import reset
-
             reset(ip=client_address(request), username=username)
         attrs["user"] = user
         return attrs

@@ -30,6 +30,14 @@ from events.services import (
 from mail.delivery import delivery_sent
 from mail.enums import DeliveryStatus
 from mail.models import EmailDelivery
+from night.services import (
+    guest_check_in,
+    running_order_add,
+    running_order_generate,
+    running_order_update,
+    seating_assign,
+    tables_set,
+)
 from nominations.enums import ConsentGiver, ConsentPurpose, NominationStatus, PublicityLevel
 from nominations.models import Nomination, Nominee
 from nominations.services import consent_record, nominee_record_safeguarding
@@ -68,14 +76,6 @@ def _night(
     """A running order with presenters, comperes and a performance; tables (default 25 of 10, the
     first three accessible), seating; a few arrivals (as if the doors had just opened), through
     guest_check_in or, for a large night, in one update."""
-    from night.services import (
-        guest_check_in,
-        running_order_add,
-        running_order_generate,
-        running_order_update,
-        seating_assign,
-        tables_set,
-    )
 
     organiser = users["organiser"]
     if not Invitation.objects.filter(event=event, kind=InvitationKind.FINALIST, status=InvitationStatus.ACCEPTED).exists():

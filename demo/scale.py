@@ -25,6 +25,20 @@ from django.db import connection, models
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
+from awards.enums import NomineeKind
+from awards.models import Category
+from events.enums import AccessNeed, Dietary, GuestRelationship, InvitationKind, InvitationStatus
+from events.models import Event, Guest, Invitation, InvitationHistory
+from events.selectors import responsible_adult
+from events.services import GuestInput, RsvpAnswer, event_save, invitation_create, invitations_send, rsvp_respond
+from nominations.enums import ConsentPurpose, NominationStatus
+from nominations.models import Consent, Nomination, NominationHistory
+from nominations.naming import nomination_announce_name
+from shortlisting.enums import PanelRole, ShortlistState
+from shortlisting.models import PanelMember, Shortlist, ShortlistHistory
+
+from .event import FINISHED_CATEGORIES, GUEST_FIRST, GUEST_LAST, OTHER_INVITATIONS, EventSummary, _deliveries_as_sent, _night
+
 BATCH = 5000
 
 
@@ -160,8 +174,6 @@ def scale_event_size(nominations: int) -> tuple[int, int]:
 
 def _cleared_nominees():
     """Nominees the safeguarding gate lets through: checked, attending safe, current consent to attend."""
-    from nominations.enums import ConsentPurpose
-    from nominations.models import Consent
 
     return Q(nominee__safeguarding_checked_at__isnull=False, nominee__attendance_safe=True) & Q(
         Exists(Consent.objects.filter(
@@ -175,19 +187,7 @@ def seed_event_at_scale(*, programme, users: dict, rng: random.Random, now: date
     confirmed shortlists of the finished panels' categories (two held back by the gate), their
     invitations answered (most accept, with guests up to the seats), presenters and comperes,
     a running order, tables and everyone coming seated, some arrived. Returns an EventSummary."""
-    from awards.enums import NomineeKind
-    from awards.models import Category
-    from events.enums import AccessNeed, Dietary, GuestRelationship, InvitationKind, InvitationStatus
-    from events.models import Event, Guest, Invitation, InvitationHistory
-    from events.selectors import responsible_adult
-    from events.services import RsvpAnswer, event_save, invitation_create, invitations_send, rsvp_respond
-    from nominations.enums import NominationStatus
-    from nominations.models import Nomination, NominationHistory
-    from nominations.naming import nomination_announce_name
-    from shortlisting.enums import PanelRole, ShortlistState
-    from shortlisting.models import PanelMember, Shortlist, ShortlistHistory
 
-    from .event import FINISHED_CATEGORIES, OTHER_INVITATIONS, EventSummary, _deliveries_as_sent, _night
 
     organiser = users["organiser"]
     finalist_count, seats = scale_event_size(nominations)
@@ -429,12 +429,8 @@ def _party_sizes(rng: random.Random, parties: int, seats: int, largest: int) -> 
 
 
 def _guest_name(rng: random.Random) -> str:
-    from .event import GUEST_FIRST, GUEST_LAST
-
     return f"{rng.choice(GUEST_FIRST)} {rng.choice(GUEST_LAST)}"
 
 
 def _plain_guest(name: str):
-    from events.services import GuestInput
-
     return GuestInput(name=name, relationship="other", photography_consent=True)

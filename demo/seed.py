@@ -60,7 +60,8 @@ from shortlisting.enums import AssignmentStrategy, PanelRole, ReviewStatus
 from shortlisting.models import Assignment, Review, Score
 from shortlisting.services import assignment_run, panel_create, panel_member_add, review_save
 
-from .scale import copy_rows, insert_dicts, insert_rows, set_column
+from .event import seed_event
+from .scale import copy_rows, insert_dicts, insert_rows, seed_event_at_scale, set_column
 
 DEFAULT_NOMINATIONS = 270
 DEFAULT_SEED = 2026
@@ -580,12 +581,8 @@ def seed_demo(
             programme=programme, categories=categories, users=users, rng=seeder.rng, now=now, progress=progress,
         ).run(bulk=bulk)
         if not bulk:
-            from .event import seed_event
-
             event = seed_event(programme=programme, users=users, rng=seeder.rng, now=now)
         else:
-            from .scale import seed_event_at_scale
-
             event = seed_event_at_scale(programme=programme, users=users, rng=seeder.rng, now=now, nominations=nominations)
     return DemoSummary(
         programme=programme, nominations=nominations, nominees=nominees, groups=groups, event=event, **shortlisting

@@ -24,8 +24,8 @@ from nominations.naming import nomination_announce_name
 from nominations.selectors import hash_token
 from shortlisting.models import PanelMember
 
-from .enums import InvitationKind, InvitationStatus
-from .models import Event, Invitation, InvitationLink
+from .enums import AccessNeed, Dietary, InvitationKind, InvitationStatus
+from .models import Event, Guest, Invitation, InvitationLink
 from .rules import CARER_RELATIONSHIPS, FINALIST_STATUSES, link_is_open
 
 
@@ -90,8 +90,6 @@ def rsvp_session_valid(started_at: float | None, now: datetime | None = None, mi
 
 def needs_totals(event: Event) -> dict:
     """Dietary and access totals over everyone coming (accepted invitations), one query."""
-    from .enums import AccessNeed, Dietary, InvitationStatus
-    from .models import Guest
 
     dietary = {code: 0 for code in Dietary.values}
     access = {code: 0 for code in AccessNeed.values}
@@ -131,14 +129,12 @@ def events_at_the_door(user) -> QuerySet[Event]:
 
 def coming(guests: QuerySet) -> QuerySet:
     """Of these guests, those expected on the night: under an accepted invitation, or walk-ins."""
-    from .enums import InvitationStatus
 
     return guests.filter(Q(invitation__status=InvitationStatus.ACCEPTED) | Q(invitation__isnull=True))
 
 
 def guests_coming(event: Event) -> QuerySet:
     """Everyone expected at this event."""
-    from .models import Guest
 
     return coming(Guest.objects.filter(event=event))
 

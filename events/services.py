@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -540,7 +541,6 @@ EVENT_FIELDS = (
 def event_save(*, actor, programme, event: Event | None = None, **values) -> Event:
     """Create the programme's event, or change it. Times must run doors ≤ start < end, the
     deadline no later than the start, and the capacity never below the seats already taken."""
-    from django.core.exceptions import ValidationError
 
     if not is_organiser(actor, programme.pk if hasattr(programme, "pk") else programme):
         raise NotAllowed("Only the programme's organisers can do this.")
@@ -585,7 +585,6 @@ INVITATION_DETAIL_FIELDS = ("addressee_name", "addressee_email", "young_person_e
 
 def invitation_update_details(*, invitation: Invitation, actor, **values) -> Invitation:
     """Change who an invitation is addressed to (and, for non-finalists, who is invited and their title)."""
-    from django.core.exceptions import ValidationError
 
     _require_organiser(actor, invitation.event)
     unknown = set(values) - set(INVITATION_DETAIL_FIELDS)

@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
 
-from config.views import rate_limited
 from nominations.private_links import form_token_issue, private_page
 
 from .enums import InvitationKind, InvitationStatus
@@ -43,7 +42,7 @@ def _rsvp_rate(group: str, request: HttpRequest) -> str:
 @ratelimit(key="ip", rate=_rsvp_rate, block=False)
 def rsvp_link(request: HttpRequest, token: str) -> HttpResponse:
     if getattr(request, "limited", False):
-        return rate_limited(request)
+        return render(request, "429.html", status=429)  # the page config.views.rate_limited shows
     invitation = invitation_for_token(token)
     if invitation is None:
         return _link_not_valid(request)

@@ -7,8 +7,9 @@ from django.db import connection
 from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from awards.enums import Role
+from awards.models import Criterion
 from awards.rules import programme_ids_with_role
-from nominations.models import Nomination
+from nominations.models import Nomination, NomineeGroup
 
 from .enums import DISAGREEMENT_SHARE, REVIEWABLE_STATUSES, ReviewStatus
 from .models import Assignment, Conflict, Panel, PanelMember, Review, Score
@@ -163,9 +164,6 @@ GROUP BY t.nomination_id
 
 
 def _tables() -> dict[str, str]:
-    from awards.models import Criterion
-    from nominations.models import NomineeGroup
-
     return {
         "review": Review._meta.db_table,
         "assignment": Assignment._meta.db_table,

@@ -1,4 +1,7 @@
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission
+
+from awards.rules import is_any_organiser, is_organiser
 
 
 def anyone(request, view) -> bool:
@@ -11,14 +14,12 @@ def authenticated(request, view) -> bool:
 
 def any_organiser(request, view) -> bool:
     """Organises at least one programme (which one is checked against the object or the body)."""
-    from awards.rules import is_any_organiser
 
     return is_any_organiser(request.user)
 
 
 def organiser_of_object(user, obj) -> bool:
     """Organises the programme `obj` belongs to (an object with `programme_id`)."""
-    from awards.rules import is_organiser
 
     return is_organiser(user, obj.programme_id)
 
@@ -37,8 +38,6 @@ class ActionRules(BasePermission):
         allowed = bool(rule and rule(request, view))
         message = getattr(view, "refusal_messages", {}).get(view.action)
         if not allowed and message and request.user and request.user.is_authenticated:
-            from rest_framework.exceptions import PermissionDenied
-
             raise PermissionDenied(message)
         return allowed
 

@@ -1,5 +1,8 @@
 from rest_framework import serializers
 
+from awards.enums import Role
+from awards.rules import programme_ids_with_role
+
 from ..models import Category, Criterion, Programme
 
 
@@ -14,9 +17,6 @@ class CriterionSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None and "category" in self.fields:
-            from awards.enums import Role
-            from awards.rules import programme_ids_with_role
-
             self.fields["category"].queryset = Category.objects.filter(
                 programme_id__in=programme_ids_with_role(request.user, Role.ORGANISER)
             )
@@ -52,9 +52,6 @@ class CategorySerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
-            from awards.enums import Role
-            from awards.rules import programme_ids_with_role
-
             self.fields["programme"].queryset = Programme.objects.filter(
                 pk__in=programme_ids_with_role(request.user, Role.ORGANISER)
             )

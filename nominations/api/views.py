@@ -6,6 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.generics import get_object_or_404  # a malformed id is a 404 too
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -254,8 +255,6 @@ class NominationLinkViewSet(viewsets.GenericViewSet):
     def _nomination(self, token: str) -> Nomination:
         nomination = nomination_for_private_link(token)
         if nomination is None:
-            from rest_framework.exceptions import NotFound
-
             raise NotFound("This link is not valid.")
         return nomination
 

@@ -9,6 +9,7 @@ from nominations.validation import validate_multiline
 from ..cards import nomination_card
 from ..enums import AssignmentStrategy, PanelRole
 from ..models import Assignment, Panel, PanelMember, Review, Shortlist
+from ..selectors import other_reviews_visible
 
 
 class PanelMemberSerializer(serializers.ModelSerializer):
@@ -146,8 +147,6 @@ class AssignmentDetailSerializer(AssignmentSerializer):
 
     @extend_schema_field(OtherReviewSerializer(many=True))
     def get_other_reviews(self, assignment):
-        from ..selectors import other_reviews_visible
-
         return OtherReviewSerializer(other_reviews_visible(assignment), many=True).data
 
 

@@ -1,5 +1,6 @@
 
 from django.contrib.auth import get_user_model
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.paginator import InvalidPage
 from django.db import connection
 from django.db.models import BooleanField, F, Func, Q
@@ -214,7 +215,6 @@ def _one_of(ids):
     every row the outer query could reach; `= ANY(ARRAY(...))` makes it read the ids first."""
     if connection.vendor != "postgresql":
         return Q(pk__in=ids)
-    from django.contrib.postgres.expressions import ArraySubquery
 
     return _EqualsAny(F("pk"), ArraySubquery(ids))
 
