@@ -1,3 +1,5 @@
+"""The organisers' back office for programmes, categories and rubrics, scoped to their own programmes."""
+
 from django.contrib import admin
 
 from .admin_scoping import ProgrammeScopedAdmin, ProgrammeScopedInline

@@ -1,3 +1,5 @@
+"""The awards' vocabularies: programme status, roles, cohorts, what a category takes."""
+
 from django.db import models
 
 

@@ -1,3 +1,5 @@
+"""Filters of the awards API."""
+
 import django_filters
 
 from .models import Category

@@ -1,3 +1,6 @@
+"""A programme with its dates and status, its award categories with eligibility, their scoring rubric,
+and who holds which role in it."""
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator

@@ -1,3 +1,6 @@
+"""Reads of programmes and categories, scoped to who asks: open programmes to anyone, the rest to
+their organisers."""
+
 from django.db.models import Q, QuerySet
 
 from .enums import PUBLIC_PROGRAMME_STATUSES, Role

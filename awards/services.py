@@ -1,3 +1,5 @@
+"""Writes of programmes: copying last year's categories and rubrics."""
+
 from django.db import transaction
 
 from mail.errors import ServiceError

@@ -1,3 +1,5 @@
+"""The root URLconf: every app's pages and API, sign-in, the admin and the API schema."""
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path

@@ -1,3 +1,5 @@
+"""Site-wide views: the client address as the trusted proxies saw it, and the too-many-requests page."""
+
 from django.conf import settings
 from django.shortcuts import render
 

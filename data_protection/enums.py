@@ -1,3 +1,5 @@
+"""Who asks for a subject access request, and its states."""
+
 from django.db import models
 
 

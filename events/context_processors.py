@@ -1,3 +1,5 @@
+"""The navigation's Event and Door links."""
+
 from awards.enums import Role
 from awards.rules import programme_ids_with_role
 

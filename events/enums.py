@@ -1,3 +1,6 @@
+"""The events' vocabularies: invitation kinds and states, food and access needs, guests'
+relationships, running-order item kinds."""
+
 from django.db import models
 
 

@@ -1,3 +1,6 @@
+"""The celebration night, its invitations and their private links and history, the guests coming, the
+tables and the running order items."""
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MaxLengthValidator

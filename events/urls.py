@@ -1,3 +1,5 @@
+"""The RSVP pages, reached from an invitation's private link."""
+
 from django.urls import path
 
 from . import views

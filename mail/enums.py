@@ -1,3 +1,5 @@
+"""The kinds of e-mail the system sends and the states of a message in the outbox."""
+
 from django.db import models
 
 

@@ -1,3 +1,6 @@
+"""The nominations' vocabularies: statuses and allowed moves, consent purposes and givers, publicity
+levels, relationships, sources."""
+
 from django.db import models
 
 

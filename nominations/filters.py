@@ -1,3 +1,5 @@
+"""Filters of the nominations API; choice querysets narrowed to the programmes of the request."""
+
 import django_filters
 from django.db.models import Q
 from rest_framework.filters import OrderingFilter

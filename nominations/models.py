@@ -1,3 +1,6 @@
+"""Nominees (one record per young person, and groups), nominations with their history, consent, the
+identity-access log and the reference sequence."""
+
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models

@@ -1,3 +1,5 @@
+"""The public nomination pages and the nominator's own."""
+
 from django.urls import path
 
 from . import views

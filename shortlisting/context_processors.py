@@ -1,3 +1,5 @@
+"""Whether the signed-in user sits on a panel: the navigation's Panel link."""
+
 from awards.rules import is_any_organiser
 
 

@@ -1,3 +1,6 @@
+"""Shortlisting's vocabularies: panel roles, assignment strategies, conflict sources, review and
+shortlist states."""
+
 from django.db import models
 
 from nominations.enums import NominationStatus

@@ -1,3 +1,6 @@
+"""Panels and their members and categories, assignments, conflicts, reviews with scores per criterion,
+shortlists and their history."""
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q

@@ -1,3 +1,5 @@
+"""The panel pages, mounted at /panel/."""
+
 from django.urls import path
 
 from . import views

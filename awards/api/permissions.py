@@ -1,3 +1,5 @@
+"""One permission class for every viewset: each action maps to a predicate (awards.rules)."""
+
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission
 

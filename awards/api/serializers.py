@@ -1,3 +1,6 @@
+"""Programmes, categories and criteria through the API: input serializers check shape, services check
+rules."""
+
 from rest_framework import serializers
 
 from awards.enums import Role

@@ -1,3 +1,5 @@
+"""The awards API's routes: programmes, categories, criteria."""
+
 from rest_framework.routers import SimpleRouter
 
 from .views import CategoryViewSet, CriterionViewSet, ProgrammeViewSet

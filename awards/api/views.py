@@ -1,3 +1,6 @@
+"""Programmes, categories and rubrics through the API; organisers edit their own, anyone reads open
+ones."""
+
 from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets

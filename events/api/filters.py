@@ -1,3 +1,5 @@
+"""Filters of the events API (events, invitations, guests at the door)."""
+
 import django_filters
 
 from ..enums import InvitationKind, InvitationStatus

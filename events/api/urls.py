@@ -1,3 +1,5 @@
+"""The events API's routes: the event, invitations, their e-mail and the RSVP."""
+
 from rest_framework.routers import SimpleRouter
 
 from .views import EmailDeliveryViewSet, EventViewSet, InvitationViewSet, RsvpViewSet

@@ -1,3 +1,5 @@
+"""The night's API routes: its actions on an event, running-order items, guests at the door."""
+
 from rest_framework.routers import SimpleRouter
 
 from .views import EventNightViewSet, GuestViewSet, RunningOrderItemViewSet

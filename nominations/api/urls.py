@@ -1,3 +1,5 @@
+"""The nominations API's routes."""
+
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 

@@ -1,3 +1,6 @@
+"""Nominations, nominees, the nominator's own and the private link through the API; every write is one
+service call, every read a selector scoped to the user."""
+
 from collections import defaultdict
 
 from django.db.models import F, Prefetch

@@ -1,3 +1,5 @@
+"""Panels, assignments, reviews and shortlists through the API; members get the redacted card only."""
+
 from functools import cached_property
 
 from drf_spectacular.utils import extend_schema_field

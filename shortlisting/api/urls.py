@@ -1,3 +1,5 @@
+"""The shortlisting API's routes."""
+
 from rest_framework.routers import SimpleRouter
 
 from .views import AssignmentViewSet, PanelViewSet, ShortlistViewSet

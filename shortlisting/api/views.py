@@ -1,3 +1,5 @@
+"""Panels, members' assignments and scores, rankings and shortlists through the API."""
+
 
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.expressions import ArraySubquery

@@ -1,3 +1,6 @@
+"""`manage.py import_nominations`: a spreadsheet of nominations collected elsewhere, a dry run first,
+then all or nothing."""
+
 import sys
 from pathlib import Path
 
