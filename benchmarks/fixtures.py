@@ -13,8 +13,8 @@ from openpyxl import Workbook
 
 from awards.enums import Cohort, NomineeKind, ProgrammeStatus
 from awards.models import Category, Criterion, Programme
+from demo.data import ADULT_FIRST_NAMES, LAST_NAMES, YOUNG_FIRST_NAMES
 from demo.scale import copy_rows, insert_rows
-from demo.seed import ADULT_FIRST_NAMES, LAST_NAMES, YOUNG_FIRST_NAMES
 from nominations.enums import NominationStatus, PersonKind, Relationship
 from nominations.matching import alias_key, match_key
 from nominations.models import Nomination, Nominee

@@ -7,11 +7,12 @@ one prepared INSERT for all rows. Primary keys are taken from the table's sequen
 instances have them afterwards as with bulk_create. Unlike bulk_create, a value given for an
 auto_now / auto_now_add field is kept: the demo writes history at the time it happened.
 
-`seed_event_at_scale` writes what the event services would write for a large programme: confirmed
-shortlists (with the nominations moved to shortlisted / not shortlisted and their history), the
-safeguarding checks and consents the gate needs, the invitations and their history, answers with
-guests, the running order, tables and seating. The small demo's event goes through the services
-one by one (demo.event); at this size that would take most of an hour."""
+`seed_event_at_scale` writes what the event services would write for a large programme, one
+function per phase: confirmed shortlists (with the nominations moved to shortlisted / not
+shortlisted and their history) of finalists the safeguarding gate already clears (demo.people
+checked them), the invitations and their history, answers with guests, the other invitations,
+the running order, tables and seating. The small demo's event goes through the services one by
+one (demo.event); at this size that would take most of an hour."""
 
 from __future__ import annotations
 
@@ -186,14 +187,32 @@ def seed_event_at_scale(*, programme, users: dict, rng: random.Random, now: date
     """The night of a national-scale programme, written in bulk: `scale_event_size` finalists from
     confirmed shortlists of the finished panels' categories (two held back by the gate), their
     invitations answered (most accept, with guests up to the seats), presenters and comperes,
-    a running order, tables and everyone coming seated, some arrived. Returns an EventSummary."""
+    a running order, tables and everyone coming seated, some arrived. Returns an EventSummary.
 
-
+    The phases run in this order, which is also the order they draw on `rng` in."""
     organiser = users["organiser"]
     finalist_count, seats = scale_event_size(nominations)
+    event = _event_create(programme=programme, organiser=organiser, now=now, seats=seats)
+    categories, chosen = _finalists_choose(programme=programme, finalist_count=finalist_count)
+    _shortlists_confirm(categories=categories, chosen=chosen, organiser=organiser, now=now)
+    finalist_ids = {pk for picks in chosen.values() for pk in picks}
+    _nominations_decide(categories=categories, finalist_ids=finalist_ids, organiser=organiser, now=now)
+    answers = _finalist_invitations(event=event, finalist_ids=finalist_ids, organiser=organiser, rng=rng, now=now)
+    guests = _parties(event=event, answers=answers, rng=rng, seats=seats)
+    _other_invitations(event=event, organiser=organiser, now=now)
+    _tables_and_night(event=event, guests=guests, rng=rng, users=users)
+    by_status = dict(event.invitations.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    event.refresh_from_db()
+    return EventSummary(
+        finalists=len(finalist_ids), invitations=sum(by_status.values()), by_status=by_status, guests=event.seats_taken
+    )
+
+
+def _event_create(*, programme, organiser, now: datetime, seats: int) -> Event:
+    """The night itself, ten weeks on, through event_save: room for `seats` and a hundred more."""
     day = (now + timedelta(weeks=10)).date()
     starts = timezone.make_aware(datetime.combine(day, time(18, 0)))
-    event = event_save(
+    return event_save(
         actor=organiser, programme=programme,
         name="PROUD Awards 2026 national celebration", venue_name="National Exhibition Hall, Hall 3",
         venue_address="Exhibition Way\nNorthtown\nNT1 1EX",
@@ -204,10 +223,15 @@ def seed_event_at_scale(*, programme, users: dict, rng: random.Random, now: date
         organiser_contact_email="awards@example.org", organiser_contact_phone="01234 567890",
     )
 
-    # Confirmed shortlists: each finished category gets its share of the finalists (a national
-    # final has many per award), the best-scored eligible nominations whose young person the gate
-    # clears, and two more that it does not (they stay as drafts, as in the county demo).
-    # Groups are left out: every member of a group would need clearing (the county demo has one).
+
+def _finalists_choose(*, programme, finalist_count: int) -> tuple[list[Category], dict[int, list[int]]]:
+    """The finished categories and the finalists of each, by category pk.
+
+    Each finished category gets its share of the finalists (a national final has many per award,
+    so its max_finalists becomes the share): the best-scored eligible nominations whose young
+    person the gate clears, and two that it does not, one in each of the first two categories
+    (their invitations stay drafts, as in the county demo). Groups are left out: every member of
+    a group would need clearing (the county demo has one)."""
     categories = list(
         Category.objects.filter(programme=programme, slug__in=FINISHED_CATEGORIES)
         .exclude(nominee_kind=NomineeKind.GROUP)
@@ -232,8 +256,14 @@ def seed_event_at_scale(*, programme, users: dict, rng: random.Random, now: date
             )
         chosen[category.pk] = picks
         total += len(picks)
-    finalist_ids = {pk for picks in chosen.values() for pk in picks}
     Category.objects.filter(pk__in=chosen).update(max_finalists=share)
+    return categories, chosen
+
+
+def _shortlists_confirm(*, categories: list[Category], chosen: dict[int, list[int]], organiser, now: datetime) -> None:
+    """What shortlist_propose and shortlist_confirm write: a confirmed shortlist of each category's
+    finalists, proposed by its panel's chair three days ago and confirmed by the organiser two days
+    ago, with the history of both."""
     chairs = {
         m.panel_id: m.user for m in PanelMember.objects.filter(
             panel__in=[c.panel_link.panel for c in categories], role=PanelRole.CHAIR,
@@ -263,7 +293,11 @@ def seed_event_at_scale(*, programme, users: dict, rng: random.Random, now: date
              "actor_label": organiser.get_username(), "reason": "", "detail": {}, "at": now - timedelta(days=2)},
         ]
     insert_dicts(ShortlistHistory, shortlist_history)
-    # What shortlist_confirm does to each nomination under review, with its history.
+
+
+def _nominations_decide(*, categories: list[Category], finalist_ids: set[int], organiser, now: datetime) -> None:
+    """What shortlist_confirm does to each nomination under review, with its history: the finalists
+    are shortlisted, every other eligible nomination in those categories not shortlisted."""
     decided = list(
         Nomination.objects.filter(category__in=categories, status=NominationStatus.ELIGIBLE).values_list("pk", flat=True)
     )
@@ -279,7 +313,14 @@ def seed_event_at_scale(*, programme, users: dict, rng: random.Random, now: date
         for status, pks in moved.items() for pk in pks
     ])
 
-    # Invitations: what finalist_invitations_create writes, then sent and answered.
+
+def _finalist_invitations(
+    *, event: Event, finalist_ids: set[int], organiser, rng: random.Random, now: datetime,
+) -> list[Invitation]:
+    """What finalist_invitations_create writes, then sent two weeks ago and answered: a draft for
+    each finalist the gate holds back; of the others one revoked, one expired, 2% still waiting,
+    4% declined and the rest accepted. Writes the invitations and their history but the answers
+    (_parties writes those, with the party sizes); returns the answered invitations."""
     finalists = list(
         Nomination.objects.filter(pk__in=finalist_ids)
         .select_related("nominee__allocated_worker", "group", "category")
@@ -289,19 +330,8 @@ def seed_event_at_scale(*, programme, users: dict, rng: random.Random, now: date
         Nomination.objects.filter(pk__in=finalist_ids).filter(_cleared_nominees()).values_list("pk", flat=True)
     )
     sent_at = now - timedelta(weeks=2)
-    invitations, answers = [], []
-    answerable = [n for n in finalists if n.pk in cleared]
-    rng.shuffle(answerable)
-    # One revoked, one expired, 2% still waiting, 4% declined, the rest accepted.
-    waiting, declining = max(1, len(answerable) // 50), max(1, len(answerable) // 25)
-    fate = {}
-    for position, nomination in enumerate(answerable):
-        fate[nomination.pk] = (
-            InvitationStatus.REVOKED if position == 0 else InvitationStatus.EXPIRED if position == 1
-            else InvitationStatus.SENT if position < 2 + waiting
-            else InvitationStatus.DECLINED if position < 2 + waiting + declining
-            else InvitationStatus.ACCEPTED
-        )
+    fate = _invitation_fates([n for n in finalists if n.pk in cleared], rng)
+    invitations = []
     for nomination in finalists:
         name, email = responsible_adult(nomination)
         status = fate.get(nomination.pk, InvitationStatus.DRAFT)
@@ -314,6 +344,30 @@ def seed_event_at_scale(*, programme, users: dict, rng: random.Random, now: date
             created_at=sent_at - timedelta(days=1),
         ))
     insert_rows(Invitation, invitations)
+    insert_dicts(InvitationHistory, _invitation_history(invitations, organiser=organiser, now=now))
+    return [invitation for invitation in invitations if invitation.responded_at]
+
+
+def _invitation_fates(answerable: list[Nomination], rng: random.Random) -> dict[int, str]:
+    """The status each invitation the gate lets through ends in, by nomination pk, in a random order:
+    one revoked, one expired, 2% still waiting, 4% declined, the rest accepted."""
+    answerable = list(answerable)
+    rng.shuffle(answerable)
+    waiting, declining = max(1, len(answerable) // 50), max(1, len(answerable) // 25)
+    fate = {}
+    for position, nomination in enumerate(answerable):
+        fate[nomination.pk] = (
+            InvitationStatus.REVOKED if position == 0 else InvitationStatus.EXPIRED if position == 1
+            else InvitationStatus.SENT if position < 2 + waiting
+            else InvitationStatus.DECLINED if position < 2 + waiting + declining
+            else InvitationStatus.ACCEPTED
+        )
+    return fate
+
+
+def _invitation_history(invitations: list[Invitation], *, organiser, now: datetime) -> list[dict]:
+    """InvitationHistory rows (as dicts) for each invitation's steps before any answer: created,
+    queued and sent by the outbox, and revoked or expired."""
     history = []
     for invitation in invitations:
         created = {"invitation_id": invitation.pk, "actor_id": organiser.pk, "actor_label": organiser.get_username(),
@@ -322,14 +376,15 @@ def seed_event_at_scale(*, programme, users: dict, rng: random.Random, now: date
                                   "detail": {"category": invitation.nomination.category.name}})
         if invitation.status == InvitationStatus.DRAFT:
             continue
+        sent_at = invitation.sent_at
         history.append(created | {"action": "events.invitation.queued", "from_status": InvitationStatus.DRAFT,
                                   "to_status": InvitationStatus.QUEUED, "detail": {}, "at": sent_at})
         history.append({"invitation_id": invitation.pk, "actor_id": None, "actor_label": "system", "at": sent_at,
                         "action": "events.invitation.sent", "from_status": InvitationStatus.QUEUED,
                         "to_status": InvitationStatus.SENT, "detail": {}})
         if invitation.responded_at:
-            answers.append(invitation)
-        elif invitation.status == InvitationStatus.REVOKED:
+            continue
+        if invitation.status == InvitationStatus.REVOKED:
             history.append(created | {"action": "events.invitation.revoked", "from_status": InvitationStatus.SENT,
                                       "to_status": InvitationStatus.REVOKED, "at": sent_at + timedelta(days=2),
                                       "detail": {"reason": "The placement has changed; not safe to attend."}})
@@ -337,8 +392,13 @@ def seed_event_at_scale(*, programme, users: dict, rng: random.Random, now: date
             history.append({"invitation_id": invitation.pk, "actor_id": None, "actor_label": "system",
                             "action": "events.invitation.expired", "from_status": InvitationStatus.SENT,
                             "to_status": InvitationStatus.EXPIRED, "at": now, "detail": {}})
+    return history
 
-    # Parties: everyone accepted brings guests so that the seats come to `seats` in all.
+
+def _parties(*, event: Event, answers: list[Invitation], rng: random.Random, seats: int) -> list[dict]:
+    """Each accepted finalist's party (the finalist first, then guests), sized so that with the seats
+    kept for the other invitations they come to `seats` in all; then the answers' history (with the
+    party sizes) and the event's seats taken. Returns the guests, as the dicts written."""
     accepted = [i for i in answers if i.status == InvitationStatus.ACCEPTED]
     sizes = _party_sizes(rng, len(accepted), seats - 2 * len(OTHER_INVITATIONS), GUEST_ALLOWANCE + 1)
     guests = []
@@ -361,15 +421,21 @@ def seed_event_at_scale(*, programme, users: dict, rng: random.Random, now: date
             })
     insert_dicts(Guest, guests)
     party = Counter(g["invitation_id"] for g in guests)
-    for invitation in answers:
-        history.append({"invitation_id": invitation.pk, "actor_id": None, "actor_label": "invitee (private link)",
-                        "action": "events.invitation.answered", "from_status": InvitationStatus.SENT,
-                        "to_status": invitation.status, "at": invitation.responded_at,
-                        "detail": {"party_size": party.get(invitation.pk, 0)}})
-    insert_dicts(InvitationHistory, history)
+    insert_dicts(InvitationHistory, [
+        {"invitation_id": invitation.pk, "actor_id": None, "actor_label": "invitee (private link)",
+         "action": "events.invitation.answered", "from_status": InvitationStatus.SENT,
+         "to_status": invitation.status, "at": invitation.responded_at,
+         "detail": {"party_size": party.get(invitation.pk, 0)}}
+        for invitation in answers
+    ])
     Event.objects.filter(pk=event.pk).update(seats_taken=len(guests))
+    return guests
 
-    # Presenters, comperes, performers and VIPs through the services, as in the county demo.
+
+def _other_invitations(*, event: Event, organiser, now: datetime) -> None:
+    """Presenters, comperes, performers and VIPs through the services, as in the county demo: sent
+    (but the staff's), each answered yes for one, and the messages the services queued marked sent
+    (the demo mails nobody)."""
     others = [
         invitation_create(
             event=event, actor=organiser, kind=kind, addressee_name=name, title=title,
@@ -384,8 +450,13 @@ def seed_event_at_scale(*, programme, users: dict, rng: random.Random, now: date
         rsvp_respond(invitation=invitation, answer=RsvpAnswer(attending=True, party=(_plain_guest(""),)))
     _deliveries_as_sent(event, now)
 
-    # Tables enough for everyone (parties sit together), the running order, seating, arrivals.
+
+def _tables_and_night(*, event: Event, guests: list[dict], rng: random.Random, users: dict) -> None:
+    """Tables of TABLE_SEATS enough for everyone (parties sit together, at about 80% full), with
+    accessible ones enough for the parties with access needs; then the running order, seating and
+    arrivals (demo.event._night)."""
     event.refresh_from_db()
+    party = Counter(g["invitation_id"] for g in guests)
     needs_access = {g["invitation_id"] for g in guests if g["access_needs"]}
     access_seats = sum(size for invitation_id, size in party.items() if invitation_id in needs_access)
     tables = min(999, math.ceil(event.seats_taken / (TABLE_SEATS * 0.8)) + 2)
@@ -393,11 +464,6 @@ def seed_event_at_scale(*, programme, users: dict, rng: random.Random, now: date
     _night(
         event, rng, users, tables=[(number, TABLE_SEATS, number <= accessible) for number in range(1, tables + 1)],
         bulk_arrivals=True,
-    )
-    by_status = dict(event.invitations.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
-    event.refresh_from_db()
-    return EventSummary(
-        finalists=len(finalists), invitations=sum(by_status.values()), by_status=by_status, guests=event.seats_taken
     )
 
 
