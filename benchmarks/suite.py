@@ -104,7 +104,8 @@ NOMINATION_FLOOR_SQL = """
 SELECT n.id, n.reference, p.slug, c.slug, c.name, n.status, n.source, n.nominator_name, n.nominator_email,
        n.nominator_phone, n.nominator_organisation, n.nominator_relationship, n.nominator_known_recently,
        n.achievement, n.why_it_matters, n.anything_else, n.submitted_at, n.created_at, n.updated_at,
-       e.id, e.kind, e.legal_first_name, e.legal_last_name, e.preferred_name, e.pronunciation, e.date_of_birth, e.cohort,
+       e.id, e.kind, e.legal_first_name, e.legal_last_name, e.preferred_name, e.say_first_name, e.say_last_name, e.chosen_name,
+       e.date_of_birth, e.cohort, e.named_to_event_staff,
        e.area, w.username, e.allocated_worker_name, e.publicity_level, e.photography_allowed, e.attendance_safe,
        e.safeguarding_checked_at, s.username, e.safeguarding_notes, e.possible_duplicate_of_id, e.merged_into_id,
        g.id, g.name

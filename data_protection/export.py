@@ -36,9 +36,10 @@ from django.utils import timezone
 
 from events.enums import AccessNeed, Dietary, GuestRelationship
 from events.models import Guest, Invitation, InvitationHistory
+from events.selectors import guest_name
 from nominations.enums import NominationStatus
 from nominations.models import Consent, IdentityAccess, Nomination, NominationHistory, Nominee, NomineeHistory
-from nominations.naming import announce_name
+from nominations.naming import Audience, announce_name
 from nominations.outcomes import SEALED, outcomes_announced, status_shown_label
 from nominations.spreadsheets import Column, MultiSheetExporter, SheetSpec, safe_filename
 from shortlisting.enums import ReviewStatus
@@ -176,7 +177,9 @@ def _nominee_section(record: Nominee, family: list[Nominee]) -> dict:
         "legal_first_name": record.legal_first_name,
         "legal_last_name": record.legal_last_name,
         "preferred_name": record.preferred_name,
-        "pronunciation": record.pronunciation,
+        "say_first_name": record.say_first_name,
+        "say_last_name": record.say_last_name,
+        "chosen_name": record.chosen_name,
         "date_of_birth": _when(record.date_of_birth),
         "cohort": record.get_cohort_display() if record.cohort else "",
         "area": record.area,
@@ -220,7 +223,9 @@ def _panel_by_nomination(nomination_ids: list[int]) -> dict[int, dict]:
 
 def _guest_section(guest: Guest) -> dict:
     return {
-        "name": guest.name,
+        # The young person's own line keeps no name: composed from their record, as they are named
+        # on their own certificate (nominations.naming, the young person's audience).
+        "name": guest_name(guest, Audience.YOUNG_PERSON),
         "relationship": GuestRelationship(guest.relationship).label if guest.relationship in GuestRelationship.values else guest.relationship,
         "dietary": [Dietary(code).label for code in guest.dietary if code in Dietary.values],
         "dietary_other": guest.dietary_other,
@@ -382,7 +387,9 @@ YOUNG_PERSON_FIELDS = [
     ("legal_first_name", "Legal first name"),
     ("legal_last_name", "Legal last name"),
     ("preferred_name", "Likes to be called"),
-    ("pronunciation", "How to say their name"),
+    ("say_first_name", "How to say their first name"),
+    ("say_last_name", "How to say their surname"),
+    ("chosen_name", "The name on their certificate"),
     ("date_of_birth", "Date of birth"),
     ("cohort", "In care or care leaver"),
     ("area", "Area of the county"),

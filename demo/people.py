@@ -41,7 +41,8 @@ PRONUNCIATIONS = {
 AGE_WEIGHTS = dict(zip(range(5, 26), (2, 2, 3, 3, 4, 4, 5, 6, 7, 8, 9, 9, 9, 8, 7, 6, 5, 4, 3, 2, 2)))
 
 # The deliberate duplicates, as nominators really type them, and a right-to-left name:
-# (legal first, legal last, preferred, pronunciation, date of birth, cohort, the first name each nominator used).
+# (legal first, legal last, preferred, how to say the name they go by (first name, then surname),
+# date of birth, cohort, the first name each nominator used).
 FEATURED_PEOPLE = (
     # Nominators wrote Alfie and Alfred: one nominee record (already merged), two nominations.
     ("Alfred", "Whitlock", "Alfie", "", date(2013, 2, 9), Cohort.CHILD_IN_CARE, ("Alfie", "Alfred")),
@@ -53,6 +54,12 @@ FEATURED_PEOPLE = (
     ("Mateus", "Nowak", "", "", date(2011, 11, 2), Cohort.CHILD_IN_CARE, ("Mateus",)),
     ("ليلى", "حداد", "Layla", "LAY-la ha-DAD", date(2006, 5, 30), Cohort.CARE_LEAVER, ("Layla",)),
 )
+def _say(pronunciation: str) -> tuple[str, str]:
+    """A featured person's hint, per part: the first word for the first name, the rest for the surname."""
+    first, _, last = pronunciation.partition(" ")
+    return first, last
+
+
 FEATURED_NOMINATIONS = sum(len(person[-1]) for person in FEATURED_PEOPLE)
 GROUP_PROJECTS = (
     "Children in Care Council", "Care Leavers Forum", "Youth Voice Film Crew", "Garden Project", "Drama Group",
@@ -94,7 +101,7 @@ class PeopleSeeder:
         self.workers += [adult_name(self.rng) for _ in range(max(10, random_count // 15))]
         caseload = set(self.rng.sample(range(random_count), min(STAFF_CASELOAD, random_count)))
         people = self._insert([
-            self._young_nominee(first, last, preferred, pronunciation, born, cohort, staff_allocated=False)
+            self._young_nominee(first, last, preferred, *_say(pronunciation), born, cohort, staff_allocated=False)
             for first, last, preferred, pronunciation, born, cohort, _ in featured
         ])
         pending = []
@@ -131,12 +138,15 @@ class PeopleSeeder:
         elif rng.random() < 0.04:
             preferred = rng.choice(CHOSEN_NAMES)
         pronunciation = PRONUNCIATIONS.get(first, "") if rng.random() < 0.8 else ""
-        return self._young_nominee(first, last, preferred, pronunciation, born, cohort, staff_allocated)
+        # The hint is for the legal first name: said only when no preferred name replaces it.
+        say_first = pronunciation if not preferred else ""
+        return self._young_nominee(first, last, preferred, say_first, "", born, cohort, staff_allocated)
 
-    def _young_nominee(self, first, last, preferred, pronunciation, born, cohort, staff_allocated) -> Nominee:
+    def _young_nominee(self, first, last, preferred, say_first, say_last, born, cohort, staff_allocated) -> Nominee:
         nominee = Nominee(
             programme_id=self.programme.pk, kind=PersonKind.YOUNG_PERSON,
-            legal_first_name=first, legal_last_name=last, preferred_name=preferred, pronunciation=pronunciation,
+            legal_first_name=first, legal_last_name=last, preferred_name=preferred,
+            say_first_name=say_first, say_last_name=say_last,
             date_of_birth=born, cohort=cohort, area=self.rng.choice(AREAS),
             allocated_worker=self.staff if staff_allocated else None,
             allocated_worker_name=self.staff.get_full_name() if staff_allocated else self.rng.choice(self.workers),

@@ -34,7 +34,6 @@ from events.selectors import responsible_adult
 from events.services import GuestInput, RsvpAnswer, event_save, invitation_create, invitations_send, rsvp_respond
 from nominations.enums import ConsentPurpose, NominationStatus
 from nominations.models import Consent, Nomination, NominationHistory
-from nominations.naming import nomination_announce_name
 from shortlisting.enums import PanelRole, ShortlistState
 from shortlisting.models import PanelMember, Shortlist, ShortlistHistory
 
@@ -403,12 +402,12 @@ def _parties(*, event: Event, answers: list[Invitation], rng: random.Random, sea
     sizes = _party_sizes(rng, len(accepted), seats - 2 * len(OTHER_INVITATIONS), GUEST_ALLOWANCE + 1)
     guests = []
     for invitation, size in zip(accepted, sizes):
-        nomination = invitation.nomination
         for position in range(size):
             finalist = position == 0
             guests.append({
                 "event_id": event.pk, "invitation_id": invitation.pk, "position": position,
-                "name": nomination_announce_name(nomination) if finalist else _guest_name(rng),
+                # A finalist's own line keeps no name: it is composed from the nominee when read.
+                "name": "" if finalist else _guest_name(rng),
                 "relationship": GuestRelationship.FINALIST if finalist else rng.choice(
                     [GuestRelationship.CARER, GuestRelationship.FAMILY, GuestRelationship.FRIEND, GuestRelationship.WORKER]),
                 "dietary": rng.sample(Dietary.values, 1) if rng.random() < 0.3 else [],

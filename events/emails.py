@@ -1,8 +1,10 @@
 """E-mails about invitations: the invitation, reminders to answer and the confirmation of an
 answer, built by the outbox when each is sent (mail.registry).
 
-A young person is named by their announce name only (DESIGN.md rule 1), the nominator is quoted
-only in words an organiser approved, and a private link is made at the moment of sending."""
+They go to the responsible adult (and the young person, where an organiser chose), who know the
+young person: the body names a finalist by their known name, never the subject (nominations.naming).
+The nominator is quoted only in words an organiser approved, and a private link is made at the
+moment of sending."""
 
 from __future__ import annotations
 
@@ -17,11 +19,12 @@ from icalendar import Event as CalendarEvent
 from mail.enums import EmailKind
 from mail.models import EmailDelivery
 from mail.registry import registered
+from nominations.naming import Audience
 
 from .enums import InvitationKind
 from .links import link_create
 from .models import Event, Invitation
-from .selectors import invitee_name
+from .selectors import invitee_name, named_party
 from .services import invitation_mark_sent
 
 
@@ -61,7 +64,8 @@ def _subject(kind: str, invitation: Invitation) -> str:
     if kind == EmailKind.REMINDER:
         return f"Please answer your invitation to the {event.name}"
     if invitation.kind == InvitationKind.FINALIST:
-        return f"{invitee_name(invitation)} is a finalist: invitation to the {event.name}"
+        # No name in a subject: phone lock screens and shared inboxes show subjects.
+        return f"A finalist's invitation to the {event.name}"
     return f"Invitation to the {event.name}"
 
 
@@ -71,18 +75,19 @@ def _subject(kind: str, invitation: Invitation) -> str:
 def build_message(delivery: EmailDelivery) -> EmailMultiAlternatives:
     invitation = (
         Invitation.objects.select_related("event", "nomination__category", "nomination__nominee", "nomination__group")
-        .prefetch_related("guests")
         .get(pk=delivery.object_id)
     )
     event = invitation.event
     context = {
         "invitation": invitation,
         "event": event,
-        "invitee_name": invitee_name(invitation),
+        # The responsible adult knows the young person: the known name, so a carer of two
+        # children can tell which one this is (nominations.naming).
+        "invitee_name": invitee_name(invitation, Audience.KNOWN),
         "is_finalist": invitation.kind == InvitationKind.FINALIST,
         "category": invitation.nomination.category.name if invitation.nomination_id else "",
         "quote": invitation.quote if invitation.quote_approved_at else "",
-        "guests": list(invitation.guests.all()),
+        "guests": named_party(invitation, Audience.KNOWN),
         "site_url": settings.SITE_URL,
     }
     if delivery.kind in (EmailKind.INVITATION, EmailKind.REMINDER):

@@ -70,8 +70,8 @@ class Invitation(models.Model):
     addressee_email = models.EmailField()
     # Also to the young person themselves, where an organiser judges that right (e.g. care leavers).
     young_person_email = models.EmailField(blank=True)
-    # Who is invited, as shown on the RSVP page and the guest list: the finalist's announce name
-    # (computed, see `guest_name`) or the presenter's, performer's ... own name.
+    # Who is invited: a presenter's, performer's ... own name. Blank for a finalist, whose name
+    # is composed from the nominee for each audience (events.selectors.invitee_name).
     invitee_name = models.CharField(max_length=150, blank=True)
     title = models.CharField(max_length=150, blank=True, help_text='e.g. "High Sheriff of Lancashire".')
     guest_allowance = models.PositiveSmallIntegerField(help_text="Guests who may come with the invitee.")
@@ -124,7 +124,9 @@ class Guest(models.Model):
     # None for a walk-in added at the door.
     invitation = models.ForeignKey(Invitation, null=True, blank=True, on_delete=models.CASCADE, related_name="guests")
     position = models.PositiveSmallIntegerField(help_text="0 is the invitee; guests follow.")
-    name = models.CharField(max_length=150)
+    # The name typed for this guest. A finalist's own line (position 0 of a finalist's invitation)
+    # keeps none: its name is composed from the nominee when read (events.selectors.guest_name).
+    name = models.CharField(max_length=150, blank=True)
     relationship = models.CharField(max_length=12, choices=GuestRelationship.choices)
     dietary = models.JSONField(default=list, blank=True, help_text=f"Codes from {[c for c in Dietary.values]}.")
     dietary_other = models.CharField(max_length=FREE_TEXT_MAX, blank=True)
@@ -147,7 +149,7 @@ class Guest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.name or f"Guest #{self.pk}"
 
     def save(self, *args, **kwargs):
         # A guest of an invitation belongs to that invitation's event.

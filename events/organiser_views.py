@@ -27,6 +27,7 @@ from mail.enums import DeliveryStatus
 from mail.errors import ServiceError
 from mail.models import EmailDelivery
 from nominations.forms import put_service_error
+from nominations.naming import Audience
 from nominations.services import identity_access_record
 
 from .enums import AccessNeed, Dietary, GuestRelationship, InvitationKind, InvitationStatus
@@ -46,6 +47,7 @@ from .selectors import (
     gate_problems,
     invitations_for_organiser,
     invitee_name,
+    named_party,
     needs_totals,
     other_failed_deliveries,
 )
@@ -225,7 +227,7 @@ def _row(invitation: Invitation) -> InvitationRow:
     problems = gate_problems(invitation) if invitation.status in GATE_STATUSES else []
     return InvitationRow(
         invitation=invitation,
-        name=invitee_name(invitation),
+        name=invitee_name(invitation, Audience.KNOWN),
         category=nomination.category.name if nomination else "",
         reference=nomination.reference if nomination else "",
         guests_coming=sum(1 for guest in invitation.guests.all() if guest.position > 0),
@@ -329,7 +331,7 @@ def invitations_send_all(request: HttpRequest, event_id: int) -> HttpResponse:
             nomination = invitation.nomination
             where = f" ({nomination.category.name}, {nomination.reference})" if nomination else ""
             reasons = " ".join(capfirst(reason) for reason in result.blocked[invitation.pk])
-            messages.warning(request, f"Not sent: {invitee_name(invitation)}{where}. {reasons}")
+            messages.warning(request, f"Not sent: {invitee_name(invitation, Audience.KNOWN)}{where}. {reasons}")
     return redirect("event-admin:event", event_id=event.pk)
 
 
@@ -449,11 +451,12 @@ def _guest_lines(invitation: Invitation) -> list[dict]:
     return [
         {
             "guest": guest,
+            "name": guest.shown,
             "relationship": relationships.get(guest.relationship, guest.relationship),
             "dietary": [dietary.get(code, code) for code in guest.dietary],
             "access": [access.get(code, code) for code in guest.access_needs],
         }
-        for guest in invitation.guests.all()
+        for guest in named_party(invitation, Audience.KNOWN)
     ]
 
 
@@ -493,7 +496,7 @@ def _invitation_page(
         "invitation": invitation,
         "event": invitation.event,
         "finalist": finalist,
-        "name": invitee_name(invitation),
+        "name": invitee_name(invitation, Audience.KNOWN),
         "identity": identity,
         "problems": gate_problems(invitation) if invitation.status in GATE_STATUSES else [],
         "guests": _guest_lines(invitation),

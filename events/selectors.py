@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, CharField, Count, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Cast, Coalesce, Concat, NullIf, Substr, Trim
 from django.utils import timezone
 from django.utils.text import capfirst
 
@@ -20,7 +21,7 @@ from mail.enums import DeliveryStatus
 from mail.models import EmailDelivery
 from nominations.enums import ConsentPurpose
 from nominations.models import Consent, Nomination, Nominee
-from nominations.naming import nomination_announce_name
+from nominations.naming import Audience, nomination_name
 from nominations.selectors import hash_token
 from shortlisting.models import PanelMember
 
@@ -194,11 +195,86 @@ def responsible_adult(nomination: Nomination) -> tuple[str, str]:
     return nomination.nominator_name, nomination.nominator_email
 
 
-def invitee_name(invitation: Invitation) -> str:
-    """Who is invited, as everyone but organisers may see it: a finalist by announce name."""
+def invitee_name(invitation: Invitation, audience: str = Audience.ROOM) -> str:
+    """Who is invited, as `audience` may see it (nominations.naming): a finalist by the name that
+    audience sees (the room's announce name unless said otherwise); a presenter, performer or VIP
+    by their own name."""
     if invitation.kind == InvitationKind.FINALIST:
-        return nomination_announce_name(invitation.nomination)
+        return nomination_name(audience, invitation.nomination, number=invitation.pk)
     return invitation.invitee_name or invitation.addressee_name
+
+
+# --- guests' names -----------------------------------------------------------------------------
+# A finalist's own line among the guests holds no name (no copy of a derived name is stored): it
+# is composed from the nominee when read, so a change to the publicity level, consent or the
+# preferred name shows everywhere at once. Every other guest's name is the one typed for them.
+
+
+def is_finalist_line(guest: Guest) -> bool:
+    return guest.position == 0 and guest.invitation_id is not None and guest.invitation.kind == InvitationKind.FINALIST
+
+
+def guest_name(guest: Guest, audience: str = Audience.EVENT_TEAM, *, with_name: str = "") -> str:
+    """A guest as `audience` names them: the event team (door, floor, seating) by default. For a
+    finalist's own line the name comes from the nominee (its invitation, nomination and nominee
+    loaded); `with_name` is the first guest they bring, for the event team's neutral label."""
+    if not is_finalist_line(guest):
+        return guest.name
+    if audience != Audience.EVENT_TEAM:
+        return nomination_name(audience, guest.invitation.nomination)
+    table = guest.table.number if guest.table_id else None
+    return nomination_name(
+        audience, guest.invitation.nomination, number=guest.invitation_id, table=table, with_name=with_name
+    )
+
+
+def named_party(invitation: Invitation, audience: str) -> list[Guest]:
+    """An invitation's guests in order, each with `shown`: their name as `audience` sees it (the
+    invitation's nomination and nominee loaded)."""
+    party = list(invitation.guests.order_by("position"))
+    companion = next((g.name for g in party if g.position == 1), "")
+    for guest in party:
+        guest.invitation = invitation
+        guest.shown = guest_name(guest, audience, with_name=companion)
+    return party
+
+
+def finalists_companions(guests) -> dict[int, str]:
+    """For each finalist's invitation among `guests`, the name of the first guest they bring (the
+    event team's neutral label says who they are with), in one query."""
+    invitation_ids = {g.invitation_id for g in guests if g.position == 0 and g.invitation_id}
+    if not invitation_ids:
+        return {}
+    return dict(
+        Guest.objects.filter(invitation_id__in=invitation_ids, position=1).values_list("invitation_id", "name")
+    )
+
+
+_NOMINEE = "invitation__nomination__nominee__"
+
+
+def guest_name_expression():
+    """The event team's name of a guest, in SQL, to search and sort a list of thousands at the
+    door: what guest_name gives, without the neutral label's table and companion (a search for
+    "Finalist" finds those lines). tests/events/test_guest_names.py holds the two to the same
+    answers."""
+    finalist = Q(position=0, invitation__kind=InvitationKind.FINALIST)
+    first = Coalesce(NullIf(Trim(f"{_NOMINEE}preferred_name"), Value("")), Trim(f"{_NOMINEE}legal_first_name"))
+    last = Trim(f"{_NOMINEE}legal_last_name")
+    return Case(
+        When(finalist & Q(invitation__nomination__group__isnull=False), then=F("invitation__nomination__group__name")),
+        When(
+            finalist & Q(**{f"{_NOMINEE}named_to_event_staff": True}) & ~Q(**{f"{_NOMINEE}legal_last_name__regex": r"\S"}),
+            then=first,
+        ),
+        When(
+            finalist & Q(**{f"{_NOMINEE}named_to_event_staff": True}),
+            then=Concat(first, Value(" "), Substr(last, 1, 1), Value(".")),
+        ),
+        When(finalist, then=Concat(Value("Finalist no. "), Cast("invitation_id", CharField()))),
+        default=F("name"),
+        output_field=CharField(),
+    )
 
 
 def event_counts(event: Event) -> dict:

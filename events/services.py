@@ -366,9 +366,10 @@ def _validate_party(invitation: Invitation, party: tuple[GuestInput, ...]) -> No
 
 
 def _principal(invitation: Invitation, given: GuestInput) -> GuestInput:
-    """The invitee's own line: a finalist's name is their announce name, whatever was sent."""
+    """The invitee's own line. A finalist's keeps no name, whatever was sent: it is composed from
+    the nominee whenever it is read (events.selectors.guest_name), so it never goes stale."""
     relationship = GuestRelationship.FINALIST if invitation.kind == InvitationKind.FINALIST else GuestRelationship.INVITEE
-    name = invitee_name(invitation) if invitation.kind == InvitationKind.FINALIST else (given.name.strip() or invitee_name(invitation))
+    name = "" if invitation.kind == InvitationKind.FINALIST else (given.name.strip() or invitee_name(invitation))
     return GuestInput(
         name=name,
         relationship=relationship,

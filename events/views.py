@@ -16,12 +16,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
 
+from nominations.naming import Audience
 from nominations.private_links import form_token_issue, private_page
 
 from .enums import InvitationKind, InvitationStatus
 from .forms import AnswerForm, PersonForm
 from .models import Invitation
-from .selectors import invitation_for_session, invitation_for_token, invitee_name
+from .selectors import invitation_for_session, invitation_for_token, invitee_name, named_party
 from .services import EventError, RsvpAnswer, rsvp_respond
 
 RSVP_SESSION_KEY = "rsvp"
@@ -74,7 +75,7 @@ def _forms(invitation: Invitation, data=None):
         initial_answer = {"attending": "yes" if invitation.status == InvitationStatus.ACCEPTED else "no"}
     answer = AnswerForm(data, initial=initial_answer, prefix="rsvp")
     ask_invitee_name = invitation.kind != InvitationKind.FINALIST
-    invitee_initial = PersonForm.initial_from(guests[0]) if guests else {"name": invitee_name(invitation)}
+    invitee_initial = PersonForm.initial_from(guests[0]) if guests else {"name": invitee_name(invitation, Audience.KNOWN)}
     invitee = PersonForm(data, initial=invitee_initial, prefix="invitee", ask_name=ask_invitee_name)
     others = []
     for number in range(1, invitation.guest_allowance + 1):
@@ -136,12 +137,12 @@ def rsvp(request: HttpRequest) -> HttpResponse:
     context = {
         "invitation": invitation,
         "event": event,
-        "invitee_name": invitee_name(invitation),
+        "invitee_name": invitee_name(invitation, Audience.KNOWN),
         "is_finalist": invitation.kind == InvitationKind.FINALIST,
         "category": invitation.nomination.category.name if invitation.nomination_id else "",
         "closed": closed,
         "answered": invitation.status in (InvitationStatus.ACCEPTED, InvitationStatus.DECLINED),
-        "guests": list(invitation.guests.order_by("position")),
+        "guests": named_party(invitation, Audience.KNOWN),
         "answer": answer,
         "invitee": invitee,
         "others": others,

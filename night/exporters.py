@@ -18,7 +18,7 @@ from events.models import Event, Guest
 from events.selectors import on_stage
 from nominations.enums import NominationStatus
 from nominations.models import Nomination
-from nominations.naming import nomination_announce_name
+from nominations.naming import Audience, nomination_name
 from nominations.spreadsheets import Column, ListExporter, MultiSheetExporter, SheetSpec
 
 from .selectors import ItemLine, NightData, finalist_line, night_lines
@@ -130,11 +130,11 @@ class EventNightWorkbook(MultiSheetExporter):
         columns = [Column("Name", 30), Column("Table", 7), Column("Party of", 28), Column("Access needs", 30), Column("Arrived", 9)]
         rows = (
             [
-                guest.name, guest.table.number if guest.table else "", data.party_name(guest),
+                guest.shown, guest.table.number if guest.table else "", data.party_name(guest),
                 ", ".join(filter(None, [_codes(guest.access_needs, AccessNeed.choices), guest.access_other])),
                 _time(guest.checked_in_at) or UNCHECKED_BOX,
             ]
-            for guest in sorted(data.guests, key=lambda g: (g.name.casefold(), g.pk))
+            for guest in sorted(data.guests, key=lambda g: (g.shown.casefold(), g.pk))
         )
         return SheetSpec("Guest list", columns, rows)
 
@@ -147,12 +147,12 @@ class EventNightWorkbook(MultiSheetExporter):
         rows = [
             [
                 table.number, "yes" if table.accessible else "", table.capacity, len(by_table[table.pk]),
-                "; ".join(g.name for g in sorted(by_table[table.pk], key=lambda g: (g.invitation_id or 0, g.position))),
+                "; ".join(g.shown for g in sorted(by_table[table.pk], key=lambda g: (g.invitation_id or 0, g.position))),
             ]
             for table in data.tables
         ]
         if unseated:
-            rows.append(["Not seated", "", "", len(unseated), "; ".join(g.name for g in unseated)])
+            rows.append(["Not seated", "", "", len(unseated), "; ".join(g.shown for g in unseated)])
         return SheetSpec("Table plan", columns, rows)
 
     def dietary_and_access(self, data: NightData) -> SheetSpec:
@@ -175,9 +175,9 @@ class EventNightWorkbook(MultiSheetExporter):
             rows.append([
                 label, len(guests),
                 *(sum(code in g.dietary for g in guests) for code in Dietary.values),
-                "; ".join(f"{g.name}: {g.dietary_other}" for g in guests if g.dietary_other),
+                "; ".join(f"{g.shown}: {g.dietary_other}" for g in guests if g.dietary_other),
                 *(sum(code in g.access_needs for g in guests) for code in AccessNeed.values),
-                "; ".join(f"{g.name}: {g.access_other}" for g in guests if g.access_other),
+                "; ".join(f"{g.shown}: {g.access_other}" for g in guests if g.access_other),
                 sum(g.transport_needed for g in guests),
             ])
         return SheetSpec("Dietary and access", columns, rows)
@@ -187,7 +187,7 @@ class EventNightWorkbook(MultiSheetExporter):
         check does not allow photographs, with what the photographer needs to recognise them."""
         columns = [Column("Name", 28), Column("Table", 7), Column("Who they are", 50), Column("Why", 30)]
         rows = []
-        for guest in sorted(data.guests, key=lambda g: (g.table.number if g.table else 10**6, g.name.casefold())):
+        for guest in sorted(data.guests, key=lambda g: (g.table.number if g.table else 10**6, g.shown.casefold())):
             invitation = guest.invitation
             is_finalist = invitation is not None and invitation.kind == InvitationKind.FINALIST and guest.position == 0
             reasons = []
@@ -205,7 +205,7 @@ class EventNightWorkbook(MultiSheetExporter):
                 who = f"{invitation.get_kind_display()}{f', {invitation.title}' if invitation.title else ''}"
             else:
                 who = f"{guest.get_relationship_display()}, with {data.party_name(guest)}"
-            rows.append([guest.name, guest.table.number if guest.table else "", who, "; ".join(reasons)])
+            rows.append([guest.shown, guest.table.number if guest.table else "", who, "; ".join(reasons)])
         return SheetSpec("Photography", columns, rows)
 
     def presenters(self, data: NightData) -> SheetSpec:
@@ -253,7 +253,7 @@ class CertificatesExporter(ListExporter):
         )
         for nomination in nominations.iterator(chunk_size=2000):
             yield [
-                nomination_announce_name(nomination), nomination.category.name,
+                nomination_name(Audience.YOUNG_PERSON, nomination), nomination.category.name,
                 "Nominated" if nomination.status in (NominationStatus.ELIGIBLE, NominationStatus.NOT_SHORTLISTED)
                 else nomination.get_status_display(),
                 nomination.reference, nomination.nominator_name, nomination.nominator_organisation,

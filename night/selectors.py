@@ -17,15 +17,24 @@ from typing import Sequence
 
 from django.db import models
 from django.db.models import F, Prefetch, Q, prefetch_related_objects
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from awards.models import Category
-from events.enums import InvitationKind, InvitationStatus, ItemKind
+from events.enums import AccessNeed, InvitationKind, InvitationStatus, ItemKind
 from events.models import Event, Guest, Invitation, RunningOrderItem, Table
 from events.rules import FINALIST_STATUSES
-from events.selectors import OnStage, guests_coming, on_stage
+from events.selectors import (
+    OnStage,
+    finalists_companions,
+    guest_name,
+    guest_name_expression,
+    guests_coming,
+    invitee_name,
+    on_stage,
+)
 from nominations.models import Nomination, Nominee
-from nominations.naming import nomination_announce_name, pronunciation_hint
+from nominations.naming import Audience, nomination_announce_name, pronunciation_hint
 from shortlisting.enums import ShortlistState
 
 
@@ -197,7 +206,10 @@ def night_lines(event: Event, *, sealed_winners: bool, data: RunningOrder | None
 
 # What the sheets read of a guest, an invitation and its nomination (the queries' only()): the
 # nominations' statements and the nominees' identity would be most of the bytes at 5,000 guests.
-_PERSON = ("id", "kind", "publicity_level", "preferred_name", "legal_first_name", "legal_last_name", "photography_allowed", "pronunciation")
+_PERSON = (
+    "id", "kind", "publicity_level", "preferred_name", "legal_first_name", "legal_last_name", "chosen_name",
+    "photography_allowed", "named_to_event_staff", "say_first_name", "say_last_name",
+)
 GUEST_FIELDS = (
     "id", "event_id", "invitation_id", "position", "name", "relationship", "dietary", "dietary_other", "access_needs",
     "access_other", "photography_consent", "transport_needed", "table_id", "checked_in_at",
@@ -253,6 +265,12 @@ class NightData(RunningOrder):
                 party_by_invitation.setdefault(guest.invitation_id, []).append(guest)
         for party in party_by_invitation.values():
             party.sort(key=lambda g: g.position)
+        # Each guest as the event team names them (the guest list and table plan are the door's
+        # paper fallback): a finalist's line composed from their record now, never a stored copy.
+        for guest in guests:
+            party = party_by_invitation.get(guest.invitation_id, [])
+            companion = next((g.name for g in party if g.position == 1), "")
+            guest.shown = guest_name(guest, with_name=companion)
         invitation_by_nomination = {i.nomination_id: i for i in invitations if i.kind == InvitationKind.FINALIST}
         # Who is coming and when they arrived, from the guests already read (no query of its own).
         arrivals = {}
@@ -272,15 +290,79 @@ class NightData(RunningOrder):
         )
 
     def party_name(self, guest: Guest) -> str:
-        """Whose party a guest is in, as others may see it."""
+        """Whose party a guest is in, as the event team names the invitee."""
         invitation = guest.invitation
         if invitation is None:
             return "Walk-in"
-        if invitation.kind == InvitationKind.FINALIST:
-            return nomination_announce_name(invitation.nomination)
-        return on_stage(invitation).name
+        invitee = next((g for g in self.party_by_invitation.get(invitation.pk, []) if g.position == 0), None)
+        return invitee.shown if invitee is not None else invitee_name(invitation, Audience.EVENT_TEAM)
 
     def finalist_guest(self, nomination: Nomination) -> Guest | None:
         invitation = self.invitation_by_nomination.get(nomination.pk)
         party = self.party_by_invitation.get(invitation.pk, []) if invitation else []
         return next((g for g in party if g.position == 0), None)
+
+
+# --- the door ---------------------------------------------------------------------------------
+
+
+@dataclass
+class DoorGuest:
+    """All the door shows of a guest: the event team's name, the table, whose party, access
+    needs, and whether they arrived (nominations.naming: the event team's audience)."""
+
+    pk: int
+    name: str
+    table: int | None
+    party: str
+    access: list[str]
+    arrived_at: datetime | None
+    walk_in: bool = False
+
+
+def access_labels(codes: list[str], other: str) -> list[str]:
+    labels = dict(AccessNeed.choices)
+    return [str(labels.get(code, code)) for code in codes if code != AccessNeed.OTHER] + ([other] if other else [])
+
+
+def door_party(guest: Guest, names: dict[int, str]) -> str:
+    """Whose party a guest is in, as the event team says it. `names`: the event team's name of the
+    invitee of each invitation on the list."""
+    invitation = guest.invitation
+    if invitation is None:
+        return "Walk-in"
+    if guest.position == 0:
+        return "Finalist" if invitation.kind == InvitationKind.FINALIST else invitation.get_kind_display()
+    return f"With {names.get(invitation.pk) or invitee_name(invitation, Audience.EVENT_TEAM)}"
+
+
+def door_guests(event: Event, q: str = "") -> list[DoorGuest]:
+    """Everyone coming, or those a search finds (a table number, or part of the name the event
+    team sees), by name. A finalist's name is composed from their record when read: a lowered
+    publicity level or a changed preferred name shows at once. A fixed number of queries."""
+    guests = guests_coming(event).annotate(shown=guest_name_expression())
+    if q.isdigit():
+        guests = guests.filter(table__number=int(q))
+    elif q:
+        guests = guests.filter(shown__icontains=q)
+    rows = list(
+        guests.select_related("table", "invitation__nomination__nominee", "invitation__nomination__group")
+        .order_by(Lower("shown"), "pk")
+    )
+    companions = finalists_companions(rows)
+    invitees = {
+        g.invitation_id: guest_name(g, with_name=companions.get(g.invitation_id, ""))
+        for g in rows if g.position == 0 and g.invitation_id
+    }
+    return [
+        DoorGuest(
+            pk=guest.pk,
+            name=guest_name(guest, with_name=companions.get(guest.invitation_id, "")),
+            table=guest.table.number if guest.table_id else None,
+            party=door_party(guest, invitees),
+            access=access_labels(guest.access_needs, guest.access_other),
+            arrived_at=guest.checked_in_at,
+            walk_in=guest.invitation_id is None,
+        )
+        for guest in rows
+    ]

@@ -16,7 +16,7 @@ from awards.models import Category
 from awards.rules import is_event_staff, is_organiser
 from events.enums import AccessNeed, InvitationKind, InvitationStatus, ItemKind
 from events.models import Event, Guest, Invitation, RunningOrderItem, Table
-from events.selectors import guests_coming
+from events.selectors import guest_name, guests_coming
 from events.services import CapacityFull, EventError
 from mail.errors import NotAllowed
 from night.selectors import categories_with_finalists, finalist_nominations
@@ -359,6 +359,15 @@ def seating_assign(*, event: Event, actor) -> SeatingResult:
     return SeatingResult(seated=sum(len(p.guest_ids) for p in parties), tables_used=len(by_table))
 
 
+def _shown(guest: Guest) -> str:
+    """A guest as the event team names them, for a message (a finalist's own line keeps no name:
+    it is composed from their record, events.selectors.guest_name)."""
+    if guest.name:
+        return guest.name
+    full = Guest.objects.select_related("table", "invitation__nomination__nominee", "invitation__nomination__group")
+    return guest_name(full.get(pk=guest.pk))
+
+
 def _lock_a_seat_at(table: Table, *, event_id: int, name: str, access_needs, moving: int | None = None) -> None:
     """Refuse a seat at `table` unless it is at the event, has room (the guest `moving` there aside)
     and, for a guest with access needs, is accessible. Locks the table's row until the transaction ends."""
@@ -378,7 +387,7 @@ def guest_move(*, guest: Guest, actor, table: Table | None) -> Guest:
     with transaction.atomic():
         locked = Guest.objects.select_for_update().get(pk=guest.pk)
         if table is not None:
-            _lock_a_seat_at(table, event_id=locked.event_id, name=locked.name, access_needs=locked.access_needs, moving=locked.pk)
+            _lock_a_seat_at(table, event_id=locked.event_id, name=_shown(locked), access_needs=locked.access_needs, moving=locked.pk)
         locked.table = table
         locked.save(update_fields=["table"])
     return locked
@@ -395,9 +404,9 @@ def guest_check_in(*, guest: Guest, actor, at: datetime | None = None) -> Guest:
     with transaction.atomic():
         locked = Guest.objects.select_for_update().get(pk=guest.pk)
         if locked.invitation_id is not None and locked.invitation.status != InvitationStatus.ACCEPTED:
-            raise EventError(f"{locked.name} is not on the guest list (the invitation is {locked.invitation.get_status_display().lower()}).")
+            raise EventError(f"{_shown(locked)} is not on the guest list (the invitation is {locked.invitation.get_status_display().lower()}).")
         if locked.checked_in_at is not None:
-            raise AlreadyArrived(f"{locked.name} already arrived at {timezone.localtime(locked.checked_in_at):%H:%M}.")
+            raise AlreadyArrived(f"{_shown(locked)} already arrived at {timezone.localtime(locked.checked_in_at):%H:%M}.")
         # A time from a phone that was offline, but never in the future.
         locked.checked_in_at = min(at, timezone.now()) if at else timezone.now()
         locked.checked_in_by = actor
@@ -454,7 +463,7 @@ def walk_in_remove(*, guest: Guest, actor) -> None:
     if not can_work_the_door(actor, guest.event):
         raise NotAllowed("Only the event's staff and organisers can remove walk-ins.")
     if guest.invitation_id is not None:
-        raise NotAWalkIn(f"{guest.name} is an invited guest, not a walk-in: mark them not arrived with Undo instead.")
+        raise NotAWalkIn(f"{_shown(guest)} is an invited guest, not a walk-in: mark them not arrived with Undo instead.")
     with transaction.atomic():
         Event.objects.select_for_update().only("pk").get(pk=guest.event_id)  # the seats' lock, as walk_in_add takes it
         deleted, _ = Guest.objects.filter(pk=guest.pk, invitation__isnull=True).delete()

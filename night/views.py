@@ -21,7 +21,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
-from django.db.models.functions import Lower
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,10 +30,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from awards.models import Category
 from awards.rules import is_organiser
-from events.enums import AccessNeed, InvitationKind, InvitationStatus, ItemKind
+from events.enums import InvitationKind, InvitationStatus, ItemKind
 from events.models import Event, Guest, Invitation, RunningOrderItem, Table
 from events.organiser_forms import ActionForm
-from events.selectors import events_at_the_door, events_organised_by, guests_coming
+from events.selectors import events_at_the_door, events_organised_by, finalists_companions, guest_name, guests_coming
 from mail.errors import ServiceError
 from nominations.downloads import xlsx_response
 from nominations.forms import put_service_error
@@ -51,7 +50,7 @@ from .forms import (
     WalkInForm,
     WinnerForm,
 )
-from .selectors import ItemLine, finalist_nominations, night_lines
+from .selectors import ItemLine, access_labels, door_guests, door_party, finalist_nominations, night_lines
 from .services import (
     AlreadyArrived,
     door_totals,
@@ -362,6 +361,7 @@ def compere_script(request: HttpRequest, event_id: int) -> HttpResponse:
 @dataclass
 class PlanGuest:
     guest: Guest
+    name: str  # the event team's name (nominations.naming)
     party: str
     access: list[str]
 
@@ -376,18 +376,6 @@ class PlanTable:
         return self.table.capacity - len(self.guests) if self.table else 0
 
 
-def _party_name(guest: Guest) -> str:
-    invitation = guest.invitation
-    if invitation is None:
-        return "Walk-in"
-    if invitation.kind == InvitationKind.FINALIST:
-        return f"Finalist {nomination_announce_name(invitation.nomination)}"
-    return f"{invitation.get_kind_display()} {invitation.invitee_name or invitation.addressee_name}"
-
-
-def _access_labels(codes: list[str], other: str) -> list[str]:
-    labels = dict(AccessNeed.choices)
-    return [str(labels.get(code, code)) for code in codes if code != AccessNeed.OTHER] + ([other] if other else [])
 
 
 def _table_plan(event: Event) -> tuple[list[PlanTable], PlanTable, list[Guest]]:
@@ -399,8 +387,12 @@ def _table_plan(event: Event) -> tuple[list[PlanTable], PlanTable, list[Guest]]:
     )
     by_table = {table.pk: PlanTable(table) for table in tables}
     unseated = PlanTable(None)
+    companions = finalists_companions(guests)
     for guest in guests:
-        line = PlanGuest(guest, _party_name(guest), _access_labels(guest.access_needs, guest.access_other))
+        guest.shown = guest_name(guest, with_name=companions.get(guest.invitation_id, ""))
+    invitees = {g.invitation_id: g.shown for g in guests if g.position == 0 and g.invitation_id}
+    for guest in guests:
+        line = PlanGuest(guest, guest.shown, door_party(guest, invitees), access_labels(guest.access_needs, guest.access_other))
         by_table.get(guest.table_id, unseated).guests.append(line)
     return [by_table[table.pk] for table in tables], unseated, guests
 
@@ -435,8 +427,8 @@ def _tables_page(
 def _move_form(plan: list[PlanTable], guests: list[Guest], data=None, initial=None) -> GuestMoveForm:
     numbers = {p.table.pk: p.table.number for p in plan}
     guest_choices = [
-        (g.pk, f"{g.name} (table {numbers[g.table_id]})" if g.table_id in numbers else f"{g.name} (not seated)")
-        for g in sorted(guests, key=lambda g: (g.name.casefold(), g.pk))
+        (g.pk, f"{g.shown} (table {numbers[g.table_id]})" if g.table_id in numbers else f"{g.shown} (not seated)")
+        for g in sorted(guests, key=lambda g: (g.shown.casefold(), g.pk))
     ]
     table_choices = [
         (p.table.pk, f"Table {p.table.number}: {p.seats_left} of {p.table.capacity} seats free{', accessible' if p.table.accessible else ''}")
@@ -504,41 +496,11 @@ def guest_move_view(request: HttpRequest, event_id: int) -> HttpResponse:
         put_service_error(form, error)
         return _tables_page(request, event, move_form=form, status=error.status_code)
     where = f"table {table.number}" if table else "no table"
-    messages.success(request, f"Moved {guest.name} to {where}.")
+    messages.success(request, f"Moved {guest.shown} to {where}.")
     return redirect("event-admin:tables", event_id=event.pk)
 
 
 # --- the door ---------------------------------------------------------------------------------
-
-
-@dataclass
-class DoorGuest:
-    """All the door shows of a guest: name, table and access needs (and whether they arrived)."""
-
-    pk: int
-    name: str
-    table: int | None
-    access: list[str]
-    arrived_at: datetime | None
-    walk_in: bool = False
-
-
-def _door_guests(event: Event, q: str) -> list[DoorGuest]:
-    guests = guests_coming(event)
-    if q.isdigit():
-        guests = guests.filter(table__number=int(q))
-    elif q:
-        guests = guests.filter(name__icontains=q)
-    rows = guests.order_by(Lower("name"), "pk").values_list(
-        "pk", "name", "table__number", "access_needs", "access_other", "checked_in_at", "invitation_id"
-    )
-    return [
-        DoorGuest(
-            pk=pk, name=name, table=table, access=_access_labels(access, other), arrived_at=arrived_at,
-            walk_in=invitation_id is None,
-        )
-        for pk, name, table, access, other, arrived_at, invitation_id in rows
-    ]
 
 
 def _door_page(
@@ -557,7 +519,7 @@ def _door_page(
     context = {
         "event": event,
         "q": q,
-        "guests": _door_guests(event, q),
+        "guests": door_guests(event, q),
         "totals": totals,
         "waiting": totals["expected"] - totals["arrived"],
         "walk_in_form": walk_in_form or WalkInForm(prefix="walk-in"),
@@ -582,8 +544,12 @@ def _posted_search(request: HttpRequest) -> str:
     return form.cleaned_data["q"].strip() if form.is_valid() else ""
 
 
+# What the door reads of a guest to name them as the event team does (events.selectors.guest_name).
+NAMED = ("event", "table", "invitation__nomination__nominee", "invitation__nomination__group")
+
+
 def _door_guest_or_404(event: Event, guest_id: int) -> Guest:
-    return get_object_or_404(Guest.objects.filter(event=event).select_related("event", "invitation"), pk=guest_id)
+    return get_object_or_404(Guest.objects.filter(event=event).select_related(*NAMED), pk=guest_id)
 
 
 @login_required
@@ -621,14 +587,14 @@ def _door_button(request: HttpRequest, event_id: int, guest_id: int, act, done, 
 @require_POST
 def door_arrive(request: HttpRequest, event_id: int, guest_id: int) -> HttpResponse:
     return _door_button(
-        request, event_id, guest_id, guest_check_in, lambda _, arrived: f"{arrived.name} arrived at {_time(arrived.checked_in_at)}."
+        request, event_id, guest_id, guest_check_in, lambda guest, arrived: f"{guest_name(guest)} arrived at {_time(arrived.checked_in_at)}."
     )
 
 
 @login_required
 @require_POST
 def door_undo(request: HttpRequest, event_id: int, guest_id: int) -> HttpResponse:
-    return _door_button(request, event_id, guest_id, guest_check_in_undo, lambda guest, _: f"{guest.name} is no longer marked as arrived.")
+    return _door_button(request, event_id, guest_id, guest_check_in_undo, lambda guest, _: f"{guest_name(guest)} is no longer marked as arrived.")
 
 
 @login_required
@@ -743,7 +709,7 @@ def door_arrivals(request: HttpRequest, event_id: int) -> JsonResponse:
         return _json_error(400, arrivals)
     guests = {
         guest.pk: guest
-        for guest in Guest.objects.filter(event=event, pk__in={pk for pk, _ in arrivals}).select_related("event", "invitation")
+        for guest in Guest.objects.filter(event=event, pk__in={pk for pk, _ in arrivals}).select_related(*NAMED)
     }
     results = []
     for pk, text in arrivals:
@@ -763,7 +729,7 @@ def door_arrivals(request: HttpRequest, event_id: int) -> JsonResponse:
             results.append({"guest": pk, "status": error.status_code, "outcome": "refused", "detail": error.message})
         else:
             results.append({
-                "guest": pk, "status": 201, "outcome": "arrived", "detail": f"{arrived.name} arrived.",
+                "guest": pk, "status": 201, "outcome": "arrived", "detail": f"{guest_name(guest)} arrived.",
                 "arrived_at": arrived.checked_in_at.isoformat(), "time": _time(arrived.checked_in_at),
             })
     return JsonResponse({"results": results, "totals": _totals_json(event)})

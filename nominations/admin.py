@@ -16,6 +16,7 @@ from .services import identity_access_record
 SAFEGUARDING_FIELDS = [
     "publicity_level",
     "photography_allowed",
+    "named_to_event_staff",
     "attendance_safe",
     "safeguarding_checked_at",
     "safeguarding_checked_by",

@@ -279,14 +279,15 @@ class Column:
 
 
 NOMINEE_FIELDS = frozenset(
-    {"legal_first_name", "legal_last_name", "preferred_name", "pronunciation", "date_of_birth", "cohort", "area"}
+    {"legal_first_name", "legal_last_name", "preferred_name", "say_first_name", "say_last_name", "date_of_birth", "cohort", "area"}
 )
 
 COLUMNS = (
     Column("legal_first_name", "Young person's first name", _text, True, ("first name", "nominee first name")),
     Column("legal_last_name", "Young person's last name", _text, True, ("last name", "surname", "young person's surname")),
     Column("preferred_name", "Preferred name", _text, aliases=("known as",)),
-    Column("pronunciation", "Pronunciation", _text, aliases=("how to say their name",)),
+    Column("say_first_name", "How to say their first name", _text, aliases=("pronunciation", "how to say their name")),
+    Column("say_last_name", "How to say their surname", _text, aliases=("how to say their last name",)),
     Column("date_of_birth", "Date of birth", _date, aliases=("young person's date of birth", "dob")),
     Column(
         "cohort",

@@ -37,7 +37,12 @@ class Nominee(models.Model):
     legal_first_name = models.CharField(max_length=100)
     legal_last_name = models.CharField(max_length=100)
     preferred_name = models.CharField(max_length=100, blank=True, help_text="What they like to be called.")
-    pronunciation = models.CharField(max_length=150, blank=True, help_text="How to say their name, for the compere.")
+    # How to say each part of the name they go by (the preferred name if they have one): shown
+    # only for the parts an audience hears (nominations.naming.pronunciation_for).
+    say_first_name = models.CharField(max_length=100, blank=True, help_text="How to say their first name, as it will be said.")
+    say_last_name = models.CharField(max_length=100, blank=True, help_text="How to say their surname.")
+    # Their own name on their certificate and letter; blank: preferred first name and surname.
+    chosen_name = models.CharField(max_length=150, blank=True, help_text="The name on their certificate and letter.")
     date_of_birth = models.DateField(null=True, blank=True)
     cohort = models.CharField(
         max_length=16,
@@ -55,6 +60,9 @@ class Nominee(models.Model):
         max_length=20, choices=PublicityLevel.choices, default=PublicityLevel.ANONYMOUS
     )
     photography_allowed = models.BooleanField(default=False)
+    named_to_event_staff = models.BooleanField(
+        default=True, help_text="The door and floor staff may know their name (else a neutral label)."
+    )
     attendance_safe = models.BooleanField(null=True, blank=True)
     safeguarding_checked_at = models.DateTimeField(null=True, blank=True)
     safeguarding_checked_by = models.ForeignKey(

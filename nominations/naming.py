@@ -1,8 +1,27 @@
-"""The announce name: the one place that decides how a nominee is named to others.
+"""Names by audience: the one place a nominee's or a group's name is composed (DESIGN.md rule 1).
 
-DESIGN.md rule 1: every page, export, e-mail, running-order line and certificate that
-shows a name to anyone but organisers and allocated staff uses this function.
-"""
+Each person sees the least identifying name that lets them do their job:
+
+| audience | who | what they see |
+|---|---|---|
+| `IDENTITY` | organisers of the programme, allocated staff | legal first and last name, and the preferred name; every read is logged (nominations.services.identity_access_record) |
+| `KNOWN` | the nominator; the responsible adult an invitation goes to | preferred first name and surname initial ("Kian B."): enough to tell their children apart |
+| `EVENT_TEAM` | door and floor staff, the seating | the known name, with table and party; where the safeguarding check says not even event staff may know the name, a neutral label that is still unique ("Finalist no. 12, table 5, with Sam Murray") |
+| `ROOM` | the running order, compere script, screens, badges, place cards, photographs, press | the announce name, from the publicity level the check set ("a young person from our care" when anonymous) |
+| `YOUNG_PERSON` | their own certificate and letter | their chosen name: preferred first name and surname unless an organiser set another |
+| `BLIND_PANEL` | panel members reviewing blind | no name: a neutral label (shortlisting.cards) and redacted text (nominations.redaction) |
+
+A group is named by its group name to everyone but a blind panel. Nothing here reads the
+database: callers load the nominee (and, for the event team, the table and party). No other
+module builds a nominee's name, and no row keeps a copy of one (a guest row of a finalist holds
+no name: it is composed from the nominee when read).
+
+How to say a name is kept per part (`say_first_name`, `say_last_name`) and shown only for the
+parts of the name the audience hears (`pronunciation_for`)."""
+
+from __future__ import annotations
+
+from django.db import models
 
 from .enums import PersonKind, PublicityLevel
 
@@ -10,13 +29,60 @@ ANONYMOUS_YOUNG_PERSON = "A young person from our care"
 ANONYMOUS_ADULT = "A member of our care community"
 
 
-def announce_name(nominee) -> str:
-    """The name others may see, from the nominee's publicity level.
+class Audience(models.TextChoices):
+    IDENTITY = "identity", "Organisers and allocated staff"
+    KNOWN = "known", "The nominator and the responsible adult"
+    EVENT_TEAM = "event_team", "Door and floor staff, and the seating"
+    ROOM = "room", "The room and the public"
+    YOUNG_PERSON = "young_person", "The young person themselves"
+    BLIND_PANEL = "blind_panel", "A panel reviewing blind"
 
-    Anything not yet cleared (the default level is anonymous) stays anonymous.
-    """
+
+def _first(nominee) -> str:
+    """The first name a person goes by: the preferred name, else the legal first name."""
+    return (nominee.preferred_name or nominee.legal_first_name or "").strip()
+
+
+def _anonymous(nominee) -> str:
+    return ANONYMOUS_ADULT if nominee.kind == PersonKind.ADULT else ANONYMOUS_YOUNG_PERSON
+
+
+def identity_name(nominee) -> str:
+    """Legal first and last name, and the preferred name where it differs: "Chiamaka Obi (Chi)"."""
+    legal = " ".join(filter(None, (nominee.legal_first_name.strip(), nominee.legal_last_name.strip())))
+    preferred = (nominee.preferred_name or "").strip()
+    if preferred and preferred.casefold() != nominee.legal_first_name.strip().casefold():
+        return f"{legal} ({preferred})"
+    return legal
+
+
+def known_name(nominee) -> str:
+    """Preferred first name and surname initial: "Kian B."."""
+    first, last = _first(nominee), nominee.legal_last_name.strip()
+    if not first:
+        return _anonymous(nominee)
+    return f"{first} {last[:1]}." if last else first
+
+
+def event_team_name(nominee, *, number: int | None = None, table: int | None = None, with_name: str = "") -> str:
+    """What the door and floor staff call a finalist: the known name, or, where the safeguarding
+    check says not even they may know it, a neutral label made unique by the invitation's number
+    ("Finalist no. 12, table 5, with Sam Murray")."""
+    if nominee.named_to_event_staff:
+        return known_name(nominee)
+    label = "Finalist" if number is None else f"Finalist no. {number}"
+    if table is not None:
+        label += f", table {table}"
+    if with_name:
+        label += f", with {with_name}"
+    return label
+
+
+def announce_name(nominee) -> str:
+    """The name the room hears, from the nominee's publicity level. Anything not yet cleared
+    (the default level is anonymous) stays anonymous."""
     level = nominee.publicity_level
-    first = (nominee.preferred_name or nominee.legal_first_name).strip()
+    first = _first(nominee)
     last = nominee.legal_last_name.strip()
     if level == PublicityLevel.FULL_NAME and first:
         return f"{first} {last}".strip()
@@ -24,18 +90,76 @@ def announce_name(nominee) -> str:
         return f"{first} {last[:1]}." if last else first
     if level == PublicityLevel.FIRST_NAME and first:
         return first
-    return ANONYMOUS_ADULT if nominee.kind == PersonKind.ADULT else ANONYMOUS_YOUNG_PERSON
+    return _anonymous(nominee)
+
+
+def chosen_name(nominee) -> str:
+    """The young person's own name on their certificate and letter: what an organiser set with
+    them, else their preferred first name and surname."""
+    chosen = (nominee.chosen_name or "").strip()
+    if chosen:
+        return chosen
+    return " ".join(filter(None, (_first(nominee), nominee.legal_last_name.strip()))) or _anonymous(nominee)
+
+
+_BY_AUDIENCE = {
+    Audience.IDENTITY: identity_name,
+    Audience.KNOWN: known_name,
+    Audience.EVENT_TEAM: event_team_name,
+    Audience.ROOM: announce_name,
+    Audience.YOUNG_PERSON: chosen_name,
+}
+
+
+def name_for(audience: str, nominee, **context) -> str:
+    """What `audience` sees for `nominee` (context: the event team's number, table and party)."""
+    if audience == Audience.BLIND_PANEL:
+        raise ValueError("A blind panel sees no name: use shortlisting.cards' neutral label.")
+    if audience == Audience.EVENT_TEAM:
+        return event_team_name(nominee, **context)
+    return _BY_AUDIENCE[Audience(audience)](nominee)
+
+
+def nomination_name(audience: str, nomination, **context) -> str:
+    """What `audience` sees for whoever a nomination is for: a nominee, or a named group."""
+    if nomination.group_id is not None:
+        return nomination.group.name
+    return name_for(audience, nomination.nominee, **context)
 
 
 def nomination_announce_name(nomination) -> str:
-    """The announce name of whoever a nomination is for: a nominee or a named group."""
-    if nomination.group_id is not None:
-        return nomination.group.name
-    return announce_name(nomination.nominee)
+    """The room's name for whoever a nomination is for."""
+    return nomination_name(Audience.ROOM, nomination)
+
+
+def names_heard(audience: str, nominee) -> tuple[bool, bool]:
+    """(first name, surname): which parts of the name `audience` hears or reads."""
+    if audience in (Audience.IDENTITY, Audience.KNOWN, Audience.YOUNG_PERSON):
+        return True, True
+    if audience == Audience.EVENT_TEAM:
+        return bool(nominee.named_to_event_staff), False  # the surname as an initial only
+    if audience == Audience.ROOM:
+        level = nominee.publicity_level
+        return level != PublicityLevel.ANONYMOUS, level == PublicityLevel.FULL_NAME
+    return False, False
+
+
+def pronunciation_for(audience: str, nominee) -> str:
+    """How to say the parts of the name `audience` hears, and only those: a first-name-only
+    finalist's surname is never spelt out for the room."""
+    if nominee is None:
+        return ""
+    first, last = names_heard(audience, nominee)
+    parts = [nominee.say_first_name.strip() if first else "", nominee.say_last_name.strip() if last else ""]
+    return " ".join(part for part in parts if part)
 
 
 def pronunciation_hint(nominee) -> str:
-    """How to say the name, for the compere: only when a name is read out at all."""
-    if nominee is None or nominee.publicity_level == PublicityLevel.ANONYMOUS:
-        return ""
-    return nominee.pronunciation
+    """How the compere says the name the room hears."""
+    return pronunciation_for(Audience.ROOM, nominee)
+
+
+def name_forms(nominee) -> list[str]:
+    """Every name the system knows the person by, for finding them in free text (redaction,
+    approved words, erasure): legal first and last, preferred, chosen."""
+    return [n for n in (nominee.legal_first_name, nominee.legal_last_name, nominee.preferred_name, nominee.chosen_name) if n]

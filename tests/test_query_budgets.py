@@ -33,8 +33,9 @@ BUDGETS = {
     "panel queue": ("panel", "/api/v1/assignments/", 5),
     "events list": ("organiser", "/api/v1/events/", 2),
     "invitations list": ("organiser", "/api/v1/invitations/?event={event}", 6),
-    "guest list (door)": ("door", "/api/v1/guests/?event={event}", 4),
-    "guest list (organiser)": ("organiser", "/api/v1/guests/?event={event}", 4),
+    # ... and the first guest each finalist on the page brings (the event team's neutral label).
+    "guest list (door)": ("door", "/api/v1/guests/?event={event}", 5),
+    "guest list (organiser)": ("organiser", "/api/v1/guests/?event={event}", 5),
     "score sheet": ("organiser", "/api/v1/panels/{panel}/score-sheet/", 23),
     "event-night workbook": ("organiser", "/api/v1/events/{event}/workbook/", 7),
     "certificates": ("organiser", "/api/v1/events/{event}/certificates/", 2),

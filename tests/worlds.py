@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from events.models import Event, Guest, Invitation, InvitationHistory
+from events.selectors import guest_name
 from mail.models import EmailDelivery
 from nominations.enums import ConsentPurpose, NominationStatus, PublicityLevel
 from shortlisting.enums import ShortlistState
@@ -82,3 +83,12 @@ def token_from(message) -> str:
     match = LINK.search(message.body)
     assert match, message.body
     return match.group(1)
+
+
+def guests_by_name(event, audience="room") -> dict:
+    """The event's guests by the name `audience` sees (a finalist's own line keeps no name of its
+    own: it is composed from the nominee, events.selectors.guest_name)."""
+    guests = Guest.objects.filter(event=event).select_related(
+        "table", "invitation__nomination__nominee", "invitation__nomination__group"
+    )
+    return {guest_name(g, audience): g for g in guests}

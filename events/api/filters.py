@@ -45,7 +45,9 @@ class GuestFilterSet(django_filters.FilterSet):
         help_text="Event id (required)",
         error_messages={"invalid_choice": "There is no such event among those you work at."},
     )
-    search = django_filters.CharFilter(field_name="name", lookup_expr="icontains", help_text="Part of the guest's name")
+    search = django_filters.CharFilter(
+        field_name="shown", lookup_expr="icontains", help_text="Part of the guest's name, as the event team sees it"
+    )
     table = django_filters.NumberFilter(field_name="table__number", help_text="Table number")
     arrived = django_filters.BooleanFilter(field_name="checked_in_at", lookup_expr="isnull", exclude=True, help_text="Arrived or not yet")
 

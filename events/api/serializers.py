@@ -1,6 +1,7 @@
 """Input serializers check shape; services check rules. Output comes in two tiers: the organiser's
 invitation (addressees, gate, deliveries) and the invitee's own (through the private link), which
-names a finalist by their announce name only and has no addresses, references or history."""
+has no addresses, references or history. Both name a finalist by their known name: the organisers
+and the responsible adult know the young person (nominations.naming)."""
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema_field
@@ -8,10 +9,11 @@ from rest_framework import serializers
 
 from mail.models import EmailDelivery
 from nominations.api.serializers import line, paragraph
+from nominations.naming import Audience
 
 from ..enums import AccessNeed, Dietary, GuestRelationship, InvitationKind
 from ..models import FREE_TEXT_MAX, Event, Guest, Invitation
-from ..selectors import gate_problems, invitee_name
+from ..selectors import gate_problems, guest_name, invitee_name
 
 # --- the event -------------------------------------------------------------------------------
 
@@ -103,7 +105,7 @@ class NeedsSerializer(serializers.Serializer):
 class BlockedFinalistSerializer(serializers.Serializer):
     invitation = serializers.IntegerField()
     status = serializers.CharField()
-    invitee = serializers.CharField(help_text="The finalist's announce name")
+    invitee = serializers.CharField(help_text="The finalist's known name (first name and initial)")
     category = serializers.CharField()
     reasons = serializers.ListField(child=serializers.CharField())
 
@@ -152,6 +154,11 @@ class SendResultSerializer(serializers.Serializer):
 
 
 class GuestSerializer(serializers.ModelSerializer):
+    """A guest of an invitation. The finalist's own line is named by their known name (the
+    responsible adult and organisers know the young person, nominations.naming); the others by
+    the name typed for them."""
+
+    name = serializers.SerializerMethodField()
     dietary = serializers.ListField(child=serializers.ChoiceField(choices=Dietary.choices))
     access_needs = serializers.ListField(child=serializers.ChoiceField(choices=AccessNeed.choices))
 
@@ -170,6 +177,9 @@ class GuestSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    def get_name(self, guest) -> str:
+        return getattr(guest, "shown", None) or guest_name(guest, Audience.KNOWN)
+
 
 class DeliverySerializer(serializers.ModelSerializer):
     class Meta:
@@ -181,7 +191,7 @@ class DeliverySerializer(serializers.ModelSerializer):
 class InvitationSerializer(serializers.ModelSerializer):
     """The organiser's view of an invitation. A finalist is named by their announce name."""
 
-    invitee = serializers.SerializerMethodField(help_text="Who is invited: a finalist by their announce name")
+    invitee = serializers.SerializerMethodField(help_text="Who is invited: a finalist by their known name (first name and initial)")
     nomination = serializers.SlugRelatedField(slug_field="reference", read_only=True)
     category = serializers.SerializerMethodField()
     guests = GuestSerializer(many=True, read_only=True)
@@ -216,7 +226,7 @@ class InvitationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_invitee(self, invitation) -> str:
-        return invitee_name(invitation)
+        return invitee_name(invitation, Audience.KNOWN)
 
     def get_category(self, invitation) -> str:
         return invitation.nomination.category.name if invitation.nomination_id else ""
@@ -346,7 +356,7 @@ class RsvpInvitationSerializer(serializers.Serializer):
 
     event = RsvpEventSerializer()
     kind = serializers.ChoiceField(choices=InvitationKind.choices)
-    invitee = serializers.CharField(help_text="A finalist by their announce name")
+    invitee = serializers.CharField(help_text="A finalist by their known name (first name and initial)")
     title = serializers.CharField()
     category = serializers.CharField(help_text="The award category, for a finalist")
     quote = serializers.CharField(help_text="Words from the nomination an organiser approved, or blank")

@@ -21,6 +21,7 @@ from awards.rules import is_any_organiser, programme_ids_with_role
 from mail.enums import DeliveryStatus
 from mail.models import EmailDelivery
 from nominations.models import Consent, Nominee
+from nominations.naming import Audience
 
 from ..enums import InvitationKind, InvitationStatus
 from ..models import Event, Invitation
@@ -31,6 +32,7 @@ from ..selectors import (
     invitation_for_token,
     invitations_for_organiser,
     invitee_name,
+    named_party,
     needs_totals,
 )
 from ..services import (
@@ -188,7 +190,7 @@ class EventViewSet(ConditionalWrites, viewsets.GenericViewSet):
                     {
                         "invitation": invitation.pk,
                         "status": invitation.status,
-                        "invitee": invitee_name(invitation),
+                        "invitee": invitee_name(invitation, Audience.KNOWN),
                         "category": invitation.nomination.category.name,
                         "reasons": reasons,
                     }
@@ -387,14 +389,14 @@ def rsvp_representation(invitation: Invitation) -> dict:
     return {
         "event": event,
         "kind": invitation.kind,
-        "invitee": invitee_name(invitation),
+        "invitee": invitee_name(invitation, Audience.KNOWN),
         "title": invitation.title,
         "category": invitation.nomination.category.name if invitation.nomination_id else "",
         "quote": invitation.quote if invitation.quote_approved_at else "",
         "guest_allowance": invitation.guest_allowance,
         "attending": attending,
         "responded_at": invitation.responded_at,
-        "guests": list(invitation.guests.order_by("position")) if attending else [],
+        "guests": named_party(invitation, Audience.KNOWN) if attending else [],
         "closed": timezone.now() > event.rsvp_deadline,
     }
 

@@ -10,8 +10,9 @@ from rest_framework import serializers
 
 from events.enums import AccessNeed, Dietary, ItemKind
 from events.models import Guest
-from events.selectors import invitee_name
+from events.selectors import guest_name, invitee_name
 from nominations.api.serializers import line, paragraph
+from nominations.naming import Audience
 
 from ..selectors import Presence
 
@@ -38,7 +39,7 @@ class FinalistLineSerializer(serializers.Serializer):
     """A finalist's line of night.selectors.night_lines."""
 
     announce_name = serializers.CharField(source="name", help_text="The only name others may see (the nominee's publicity level)")
-    pronunciation = serializers.CharField(help_text="How to say the name; blank for an anonymous finalist")
+    pronunciation = serializers.CharField(help_text="How to say the parts of the name the room hears; blank for an anonymous finalist")
     in_the_room = serializers.ChoiceField(
         source="presence",
         choices=Presence.choices,
@@ -194,8 +195,12 @@ class GuestMoveSerializer(serializers.Serializer):
 
 
 class DoorGuestSerializer(serializers.ModelSerializer):
-    """A guest as event staff see them: the name, the table, access needs and arrival, nothing else."""
+    """A guest as event staff see them: the name, the table, access needs and arrival, nothing
+    else. The name is the event team's (nominations.naming): a finalist's is composed from their
+    record when read; the view passes `companions` (the first guest each finalist brings) in the
+    context for the neutral label of a finalist event staff may not know by name."""
 
+    name = serializers.SerializerMethodField(help_text="The guest's name as the event team sees it")
     table = serializers.SerializerMethodField(help_text="The table's number; null when not seated")
     access_needs = serializers.ListField(child=serializers.ChoiceField(choices=AccessNeed.choices))
 
@@ -203,6 +208,9 @@ class DoorGuestSerializer(serializers.ModelSerializer):
         model = Guest
         fields = ["id", "name", "table", "access_needs", "access_other", "checked_in_at"]
         read_only_fields = fields
+
+    def get_name(self, guest) -> str:
+        return guest_name(guest, with_name=self.context.get("companions", {}).get(guest.invitation_id, ""))
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_table(self, guest) -> int | None:
@@ -213,7 +221,7 @@ class OrganiserGuestSerializer(DoorGuestSerializer):
     """A guest as organisers see them: also food, photography, transport and whose party they are in."""
 
     dietary = serializers.ListField(child=serializers.ChoiceField(choices=Dietary.choices))
-    party = serializers.SerializerMethodField(help_text="Whose party: a finalist by their announce name, or Walk-in")
+    party = serializers.SerializerMethodField(help_text="Whose party: the invitee as the event team names them, or Walk-in")
 
     class Meta(DoorGuestSerializer.Meta):
         fields = [
@@ -229,7 +237,7 @@ class OrganiserGuestSerializer(DoorGuestSerializer):
         read_only_fields = fields
 
     def get_party(self, guest) -> str:
-        return invitee_name(guest.invitation) if guest.invitation_id else "Walk-in"
+        return invitee_name(guest.invitation, Audience.EVENT_TEAM) if guest.invitation_id else "Walk-in"
 
 
 class CheckInSerializer(serializers.Serializer):

@@ -13,10 +13,13 @@ from datetime import datetime
 
 from django.db import transaction
 from django.db.models import Count
+from django.db.models.functions import Lower
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
+from rest_framework.filters import OrderingFilter
 from rest_framework.generics import get_object_or_404  # a malformed id is a 404 too
 from rest_framework.response import Response
 
@@ -29,7 +32,14 @@ from events.api.filters import GuestFilterSet
 from events.api.serializers import BAD_REQUEST, ErrorSerializer
 from events.enums import ItemKind
 from events.models import Event, Guest, Invitation, RunningOrderItem, Table
-from events.selectors import coming, door_programme_ids, events_at_the_door, events_organised_by
+from events.selectors import (
+    coming,
+    door_programme_ids,
+    events_at_the_door,
+    events_organised_by,
+    finalists_companions,
+    guest_name_expression,
+)
 from events.services import EventError
 from nominations.downloads import XLSX, xlsx_response
 from nominations.models import Nomination
@@ -111,7 +121,8 @@ def _guest_for(user, guest: Guest) -> dict:
     fresh = Guest.objects.select_related(
         "table", "invitation__nomination__nominee", "invitation__nomination__group"
     ).get(pk=guest.pk)
-    return _guest_serializer_class(user, guest.event)(fresh).data
+    context = {"companions": finalists_companions([fresh])}
+    return _guest_serializer_class(user, guest.event)(fresh, context=context).data
 
 
 # --- the event's night actions -------------------------------------------------------------------
@@ -442,6 +453,14 @@ class RunningOrderItemViewSet(ConditionalWrites, viewsets.GenericViewSet):
 # --- guests at the door --------------------------------------------------------------------------
 
 
+class _GuestOrdering(OrderingFilter):
+    """`ordering=name` orders by the name the event team sees (a finalist's own line keeps none)."""
+
+    def get_ordering(self, request, queryset, view):
+        ordering = super().get_ordering(request, queryset, view)
+        return [term.replace("name", "shown") if term.lstrip("-") == "name" else term for term in ordering or []] or ordering
+
+
 class GuestViewSet(viewsets.GenericViewSet):
     """Guests on the night. The list is for the door: everyone coming to one event (`event` is
     required), found by name or table. Event staff see a guest's name, table, access needs and
@@ -456,6 +475,7 @@ class GuestViewSet(viewsets.GenericViewSet):
         "destroy": authenticated,
     }
     filterset_class = GuestFilterSet
+    filter_backends = [DjangoFilterBackend, _GuestOrdering]
     ordering_fields = ["name", "checked_in_at", "table__number"]
 
     def get_queryset(self):
@@ -466,8 +486,13 @@ class GuestViewSet(viewsets.GenericViewSet):
             programmes = door_programme_ids(user)
         queryset = Guest.objects.filter(event__programme_id__in=programmes)
         if self.action == "list":
-            # The list shows no event: joining it put a whole event on each of 50 guests.
-            return coming(queryset.select_related("table")).order_by("name", "pk")
+            # The list shows no event: joining it put a whole event on each of 50 guests. A
+            # finalist's name is composed from their record (searched and sorted in SQL).
+            return (
+                coming(queryset.select_related("table", "invitation__nomination__nominee", "invitation__nomination__group"))
+                .annotate(shown=guest_name_expression())
+                .order_by(Lower("shown"), "pk")
+            )
         return queryset.select_related("event", "table")
 
     @extend_schema(responses={200: GUEST_FOR_ROLE})
@@ -476,10 +501,9 @@ class GuestViewSet(viewsets.GenericViewSet):
         # The filter has checked that `event` is one the user works at.
         event = Event.objects.only("programme_id").get(pk=request.query_params["event"])
         serializer_class = _guest_serializer_class(request.user, event)
-        if serializer_class is OrganiserGuestSerializer:
-            queryset = queryset.select_related("invitation__nomination__nominee", "invitation__nomination__group")
         page = self.paginate_queryset(queryset)
-        return self.get_paginated_response(serializer_class(page, many=True).data)
+        context = {"companions": finalists_companions(page)}
+        return self.get_paginated_response(serializer_class(page, many=True, context=context).data)
 
     @extend_schema(request=CheckInSerializer, responses={200: GUEST_FOR_ROLE, 400: BAD_REQUEST, 409: ErrorSerializer})
     @action(detail=True, methods=["post"], url_path="check-in", filter_backends=[])

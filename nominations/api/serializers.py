@@ -55,7 +55,8 @@ class PersonInputSerializer(serializers.Serializer):
     legal_first_name = line(100, help_text="First name as on their records")
     legal_last_name = line(100)
     preferred_name = line(100, required=False)
-    pronunciation = line(150, required=False)
+    say_first_name = line(100, required=False, help_text="How to say their first name (the one they go by)")
+    say_last_name = line(100, required=False, help_text="How to say their surname")
     date_of_birth = serializers.DateField(required=False, allow_null=True, default=None)
     cohort = serializers.ChoiceField(choices=YOUNG_PERSON_COHORTS, required=False, allow_blank=True, default="")
     area = line(80, required=False)
@@ -124,7 +125,9 @@ class NomineeIdentitySerializer(serializers.ModelSerializer):
             "legal_first_name",
             "legal_last_name",
             "preferred_name",
-            "pronunciation",
+            "say_first_name",
+            "say_last_name",
+            "chosen_name",
             "date_of_birth",
             "cohort",
             "area",
@@ -133,6 +136,7 @@ class NomineeIdentitySerializer(serializers.ModelSerializer):
             "announce_name",
             "publicity_level",
             "photography_allowed",
+            "named_to_event_staff",
             "attendance_safe",
             "safeguarding_complete",
             "safeguarding_checked_at",
@@ -278,6 +282,10 @@ class SafeguardingSerializer(serializers.Serializer):
     attendance_safe = serializers.BooleanField()
     publicity_level = serializers.ChoiceField(choices=PublicityLevel.choices)
     photography_allowed = serializers.BooleanField()
+    named_to_event_staff = serializers.BooleanField(
+        required=False, allow_null=True, default=None,
+        help_text="May the door and floor staff know the name (else a neutral label); left out: unchanged",
+    )
     notes = paragraph(5000, required=False)
 
 

@@ -336,6 +336,7 @@ class NomineeViewSet(viewsets.ReadOnlyModelViewSet):
             attendance_safe=data["attendance_safe"],
             publicity_level=data["publicity_level"],
             photography_allowed=data["photography_allowed"],
+            named_to_event_staff=data["named_to_event_staff"],
             notes=data["notes"] or None,
         )
         return self._detail(request, "api.nominees.safeguarding")

@@ -46,7 +46,8 @@ class PersonInput:
     date_of_birth: date | None = None
     cohort: str = ""
     preferred_name: str = ""
-    pronunciation: str = ""
+    say_first_name: str = ""
+    say_last_name: str = ""
     area: str = ""
     kind: str = PersonKind.YOUNG_PERSON
 

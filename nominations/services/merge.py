@@ -24,7 +24,7 @@ from .base import NominationError, _actor_label, _user_or_none
 from .lifecycle import nomination_transition
 from .safeguarding import _apply_consent_refusal, _nominee_history
 
-_FILLABLE = ("preferred_name", "pronunciation", "area", "allocated_worker_name")
+_FILLABLE = ("preferred_name", "say_first_name", "say_last_name", "chosen_name", "area", "allocated_worker_name")
 
 
 _PUBLICITY_ORDER = [

@@ -40,11 +40,13 @@ def nominee_record_safeguarding(
     attendance_safe: bool,
     publicity_level: str,
     photography_allowed: bool,
+    named_to_event_staff: bool | None = None,
     notes: str | None = None,
 ) -> Nominee:
     """Record the safeguarding check: whether attending is safe, how the name may be
-    announced and whether photographs may be taken. Organisers and the allocated worker only.
-    A name level other than anonymous, and photographs, need the matching consent given now."""
+    announced, whether photographs may be taken and whether the event staff at the door may know
+    the name (None: unchanged). Organisers and the allocated worker only. A name level other than
+    anonymous, and photographs, need the matching consent given now."""
     if not rules.can_record_safeguarding(actor, nominee):
         raise NotAllowed("Only organisers and the young person's allocated worker can record the safeguarding check.")
     if publicity_level not in PublicityLevel.values:
@@ -68,6 +70,9 @@ def nominee_record_safeguarding(
         locked.safeguarding_checked_at = timezone.now()
         locked.safeguarding_checked_by = _user_or_none(actor)
         fields = ["attendance_safe", "publicity_level", "photography_allowed", "safeguarding_checked_at", "safeguarding_checked_by"]
+        if named_to_event_staff is not None:
+            locked.named_to_event_staff = named_to_event_staff
+            fields.append("named_to_event_staff")
         if notes is not None:
             locked.safeguarding_notes = notes
             fields.append("safeguarding_notes")
@@ -79,6 +84,7 @@ def nominee_record_safeguarding(
             attendance_safe=attendance_safe,
             publicity_level=publicity_level,
             photography_allowed=photography_allowed,
+            named_to_event_staff=locked.named_to_event_staff,
         )
     return locked
 

@@ -134,7 +134,7 @@ OLWEN = ["Olwen", "Brightwater", "Fernleigh", "Gideon", "gideon.carer@carers.exa
 
 
 def person_with_everything(programme, category, organiser, *, first, last, preferred, area, carer, nominator, nominator_email,
-                           phone, organisation, statement, young_email, pronunciation="", worker_name=""):  # fmt: skip
+                           phone, organisation, statement, young_email, say_first_name="", worker_name=""):  # fmt: skip
     """A finalist with consents, a nomination and its history, a panel review and conflict, an
     invitation accepted with a guest, an e-mail that failed, and reads of their record."""
     worker = user_with_role(programme, Role.STAFF)
@@ -143,7 +143,7 @@ def person_with_everything(programme, category, organiser, *, first, last, prefe
         legal_first_name=first,
         legal_last_name=last,
         preferred_name=preferred,
-        pronunciation=pronunciation,
+        say_first_name=say_first_name,
         date_of_birth=dt.date(2009, 3, 14),
         area=area,
         allocated_worker=worker,
@@ -219,7 +219,7 @@ def people(event, category, organiser):
         event.programme, category, organiser, first="Zebedee", last="Quillfeather", preferred="Zeb", area="Marshbrook",
         carer="Hester Quillfeather", nominator="Patricia Nominatorson", nominator_email="patricia.nominatorson@carers.example",
         phone="07700 900123", organisation="Fostering Kin Ltd", statement="Zebedee rebuilt the bike shed.",
-        young_email="zeb.q@young.example", pronunciation="ZEB-uh-dee", worker_name="Wendy Workerton",
+        young_email="zeb.q@young.example", say_first_name="ZEB-uh-dee", worker_name="Wendy Workerton",
     )  # fmt: skip
     second = CategoryFactory(programme=event.programme, name="Talent")
     olwen = person_with_everything(
@@ -545,7 +545,7 @@ def test_subject_access_export_has_their_data_and_nobody_elses(people, organiser
     assert release["nominations"][0]["panel"] == {"reviews": 1, "totals": [4.0], "comments": ["Zebedee is amazing."]}
     assert release["panel_conflicts"] == [{"panel": zeb.panel_conflicts.get().member.panel.name, "kind": "Declared by the member",
                                            "recorded_at": release["panel_conflicts"][0]["recorded_at"]}]  # fmt: skip
-    assert [g["name"] for g in release["invitations"][0]["guests"]] == ["Zeb", "Hester Quillfeather"]
+    assert [g["name"] for g in release["invitations"][0]["guests"]] == ["Zeb Quillfeather", "Hester Quillfeather"]
     assert release["withheld"] == []
 
 

@@ -148,7 +148,7 @@ def test_other_invitations_pass_no_gate(event, organiser):
 # --- e-mail -------------------------------------------------------------------------------
 
 
-def test_the_invitation_email_names_the_finalist_by_announce_name_only(event, category, organiser):
+def test_the_invitation_email_names_the_finalist_by_known_name_and_never_in_the_subject(event, category, organiser):
     nominee = cleared_nominee(event.programme, legal_first_name="Rowan", legal_last_name="Featherstonehaugh")
     (nomination,) = confirmed_finalists(event.programme, category, [nominee])
     nomination.achievement = "Rowan Featherstonehaugh organised the whole football tournament."
@@ -160,7 +160,9 @@ def test_the_invitation_email_names_the_finalist_by_announce_name_only(event, ca
     (message,) = mail.outbox
     everything = message.subject + message.body + "".join(str(a[1]) for a in message.attachments)
     assert "Featherstonehaugh" not in everything
-    assert message.subject.startswith("Rowan is a finalist")
+    # No name in the subject (lock screens show it); the body names the finalist by their known name.
+    assert "Rowan" not in message.subject and message.subject.startswith("A finalist's invitation")
+    assert "Rowan F. is a finalist" in message.body
     assert '"Rowan organised the whole football tournament."' in message.body
     assert message.to == [invitation.addressee_email]
     assert Invitation.objects.get(pk=invitation.pk).status == InvitationStatus.SENT
@@ -296,7 +298,7 @@ def test_accepting_saves_the_party_counts_seats_and_confirms_by_email(sent_invit
 
     guests = list(Guest.objects.filter(invitation=invitation).order_by("position"))
     assert result.changed and result.invitation.status == InvitationStatus.ACCEPTED
-    assert [g.name for g in guests] == ["Rowan", "Jo Carer"]  # the finalist by announce name
+    assert [g.name for g in guests] == ["", "Jo Carer"]  # the finalist's line keeps no copy of a name
     assert guests[0].dietary == ["vegetarian"] and guests[0].photography_consent
     assert guests[1].access_needs == ["wheelchair"] and guests[1].transport_needed
     assert Event.objects.get(pk=invitation.event_id).seats_taken == 2

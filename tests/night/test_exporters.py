@@ -44,8 +44,8 @@ def full_night(event, category, organiser):
     """Finalists with a first-name-only and an anonymous nominee, guests with needs and awkward
     names, a running order, tables, seating and some arrivals."""
     talent = CategoryFactory(programme=event.programme, name="Talent", display_order=5, description="For a gift shared.")
-    rowan = cleared_nominee(event.programme, legal_first_name="Rowan", legal_last_name="Featherstonehaugh", pronunciation="ROH-an", photography_allowed=True)
-    hidden = cleared_nominee(event.programme, legal_first_name="Ash", legal_last_name="Quillfeather", publicity_level=PublicityLevel.ANONYMOUS, pronunciation="ASH", photography_allowed=True)
+    rowan = cleared_nominee(event.programme, legal_first_name="Rowan", legal_last_name="Featherstonehaugh", say_first_name="ROH-an", photography_allowed=True)
+    hidden = cleared_nominee(event.programme, legal_first_name="Ash", legal_last_name="Quillfeather", publicity_level=PublicityLevel.ANONYMOUS, say_first_name="ASH", photography_allowed=True)
     other = cleared_nominee(event.programme, photography_allowed=False)
     first = confirmed_finalists(event.programme, category, [rowan, hidden])
     second = confirmed_finalists(event.programme, talent, [other])
@@ -145,9 +145,10 @@ def test_the_photographer_sheet_lists_who_must_not_be_photographed(event, full_n
     assert len(rows) == 3
     assert by_why["safeguarding: no photographs"][2] == "Finalist, Talent"  # said yes, but the check says no
     assert by_why["safeguarding: no photographs"][1] in (1, 2)
+    # The photographer is one of the event team: first name and surname initial (nominations.naming).
     refused = {row[0]: row[2] for row in rows if row[3] == "no consent to photographs"}
-    assert refused["Rowan"] == "Finalist, Positive Choices"
-    assert [who for name, who in refused.items() if name != "Rowan"] == ["Friend, with A young person from our care"]
+    assert refused["Rowan F."] == "Finalist, Positive Choices"
+    assert [who for name, who in refused.items() if name != "Rowan F."] == ["Friend, with Ash Q."]
 
 
 def test_an_event_with_no_finalists_gives_headers_not_an_error():
@@ -181,7 +182,7 @@ def test_the_workbook_reads_a_fixed_number_of_queries_whatever_the_size(event, c
     assert queries() == small
 
 
-def test_certificates_cover_every_eligible_nomination_by_announce_name(event, full_night, category):
+def test_certificates_cover_every_eligible_nomination_by_the_young_persons_own_name(event, full_night, category):
     NominationFactory(programme=event.programme, category=category, status=NominationStatus.ELIGIBLE,
                       nominee=cleared_nominee(event.programme, legal_last_name="Quillfeather", publicity_level=PublicityLevel.FIRST_NAME))
     NominationFactory(programme=event.programme, category=category, status=NominationStatus.SUBMITTED)
@@ -191,6 +192,9 @@ def test_certificates_cover_every_eligible_nomination_by_announce_name(event, fu
     rows = data_rows(workbook.active)
 
     assert len(rows) == 4  # three finalists and the eligible one; not the submitted or withdrawn
-    text = "\n".join(str(v) for row in rows for v in row if v is not None)
-    assert not [s for s in SURNAMES if s in text]
+    # A certificate is the young person's own: their chosen name, by default first name and surname,
+    # whatever the publicity level (nominations.naming); never "A young person from our care".
+    names = {row[0] for row in rows}
+    assert {"Rowan Featherstonehaugh", "Ash Quillfeather"} <= names
+    assert not any("young person from our care" in name for name in names)
     assert {row[2] for row in rows} == {"Shortlisted", "Nominated"}

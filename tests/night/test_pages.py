@@ -47,7 +47,7 @@ from tests.factories import (
     ProgrammeFactory,
     UserFactory,
 )
-from tests.worlds import cleared_nominee, confirmed_finalists
+from tests.worlds import cleared_nominee, confirmed_finalists, guests_by_name
 
 pytestmark = pytest.mark.django_db
 
@@ -164,11 +164,11 @@ def evening(event, category, organiser):
     order, tables and seating, one finalist arrived and one who declined."""
     programme = event.programme
     rowan = cleared_nominee(programme, legal_first_name="Rowan", legal_last_name="Featherstonehaugh",
-                            pronunciation="ROH-an", safeguarding_notes="SAFEGUARDING NOTE: not for the door")
+                            say_first_name="ROH-an", safeguarding_notes="SAFEGUARDING NOTE: not for the door")
     hidden = cleared_nominee(programme, legal_first_name="Zebedee", legal_last_name="Quartermaine",
-                             publicity_level=PublicityLevel.ANONYMOUS, pronunciation="ZEB-uh-dee")
+                             publicity_level=PublicityLevel.ANONYMOUS, say_first_name="ZEB-uh-dee")
     talent = CategoryFactory(programme=programme, name="Talent", display_order=5, description="For a talent shared.")
-    sky = cleared_nominee(programme, legal_first_name="Skylar", legal_last_name="Abernethy", pronunciation="SKY-lar")
+    sky = cleared_nominee(programme, legal_first_name="Skylar", legal_last_name="Abernethy", say_first_name="SKY-lar")
     noor = cleared_nominee(programme, legal_first_name="Noor", legal_last_name="Okonkwo-Smythe")
     rowan_n, hidden_n = confirmed_finalists(programme, category, [rowan, hidden])
     sky_n, noor_n = confirmed_finalists(programme, talent, [sky, noor])
@@ -686,7 +686,7 @@ def test_automatic_seating_seats_parties_together_and_shows_the_plan(as_user, ev
     assert Guest.objects.get(pk=evening["rowan_guest"].pk).table_id == carer.table_id
     plan = plain(re.search(r'<section class="plan-table" id="table-1".*?</section>', page.content.decode(), re.S).group(0))
     assert plan.startswith("Table 1 Accessible 4 of 4 seats taken")
-    assert "Morag Carer Finalist Rowan Wheelchair space Needs the ramp by gate C No photographs" in plan
+    assert "Morag Carer With Rowan F. Wheelchair space Needs the ramp by gate C No photographs" in plan
 
 
 def test_seating_that_does_not_fit_shows_why_and_changes_nothing(as_user, event, evening, organiser):
@@ -743,18 +743,21 @@ def test_the_door_shows_event_staff_names_tables_and_access_needs_and_nothing_el
     assert response.status_code == 200
     rows = door_rows(response)
     carer_table = Guest.objects.get(pk=evening["carer"].pk).table.number
-    assert rows["Morag Carer"].startswith(f"Morag Carer Table {carer_table} Access: Wheelchair space, Needs the ramp by gate C")
+    # The event team's names (nominations.naming): first name and surname initial, with whose party.
+    assert rows["Morag Carer"].startswith(
+        f"Morag Carer Table {carer_table} With Rowan F. Access: Wheelchair space, Needs the ramp by gate C"
+    )
     rowan_at = timezone.localtime(evening["rowan_guest"].checked_in_at)
-    assert rows["Rowan"].startswith(f"Rowan Table {carer_table} Arrived {rowan_at:%H:%M} Undo")
+    assert rows["Rowan F."].startswith(f"Rowan F. Table {carer_table} Finalist Arrived {rowan_at:%H:%M} Undo")
     # Rowan arrived: the Undo button shows and Arrived is hidden; for Morag the other way round.
     assert re.search(r'<form class="door-guest__arrive"[^>]* hidden>', door_row_html(response, evening["rowan_guest"]))
     assert re.search(r'<div class="door-guest__done" data-arrived>', door_row_html(response, evening["rowan_guest"]))
     assert re.search(r'<form class="door-guest__arrive"[^>]*novalidate>', door_row_html(response, evening["carer"]))
     assert re.search(r'<div class="door-guest__done" data-arrived hidden>', door_row_html(response, evening["carer"]))
-    assert sorted(rows) == sorted(["A young person from our care", "Dr Ada Example", "Jordan Mic", "Morag Carer", "Pat Worker", "Rowan", "Skylar"])
+    assert sorted(rows) == sorted(["Zebedee Q.", "Dr Ada Example", "Jordan Mic", "Morag Carer", "Pat Worker", "Rowan F.", "Skylar A."])
     body = text(response)
     for leak in ("Nut allergy", "sesame", "Vegan", "DIETARY", "hotograph", "STATEMENT", "SAFEGUARDING", "Featherstonehaugh",
-                 "Positive Choices", "Finalist", "UNAPPROVED", "Skylar lights up"):
+                 "Quartermaine", "Abernethy", "Positive Choices", "UNAPPROVED", "Skylar lights up"):
         assert leak not in body, leak
     assert totals_shown(response) == {"expected": 7, "arrived": 1, "waiting": 6}
 
@@ -782,7 +785,8 @@ def test_the_door_finds_guests_by_name_or_table_number(client, event, evening):
     nobody = client.get(f"/event/{event.pk}/door/?q=nobody-like-this")
 
     assert list(by_name) == ["Morag Carer"]
-    assert sorted(by_table) == sorted(g.name for g in Guest.objects.filter(event=event, table__number=table))
+    at_the_table = [name for name, g in guests_by_name(event, "event_team").items() if g.table and g.table.number == table]
+    assert sorted(by_table) == sorted(at_the_table)
     assert "Pat Worker" in by_table
     assert door_rows(nobody) == {}
     assert "Nobody matches “nobody-like-this”" in text(nobody)
@@ -823,7 +827,7 @@ def test_undo_takes_an_arrival_back(client, event, evening):
     assert response.status_code == 302 and response["Location"] == f"/event/{event.pk}/door/#guest-{rowan.pk}"
     rowan.refresh_from_db()
     assert rowan.checked_in_at is None
-    assert messages_shown(client.get(response["Location"])) == ["Rowan is no longer marked as arrived."]
+    assert messages_shown(client.get(response["Location"])) == ["Rowan F. is no longer marked as arrived."]
 
 
 def test_checking_in_an_unknown_guest_or_one_not_on_the_list_is_refused_and_changes_nothing(client, event, evening):
@@ -1080,7 +1084,7 @@ def populate(event, organiser, size: int) -> None:
     programme = event.programme
     for number in range(size):
         category = CategoryFactory(programme=programme, name=f"Award {number}", display_order=number)
-        nominees = [cleared_nominee(programme, pronunciation=f"say-{number}-{n}") for n in range(2)]
+        nominees = [cleared_nominee(programme, say_first_name=f"say-{number}-{n}") for n in range(2)]
         confirmed_finalists(programme, category, nominees)
     finalist_invitations_create(event=event, actor=organiser)
     for number, invitation in enumerate(Invitation.objects.filter(event=event, kind=InvitationKind.FINALIST).order_by("pk")):
@@ -1145,7 +1149,8 @@ def test_the_door_asks_the_database_a_fixed_number_of_times(client, event, organ
 
     assert response.status_code == 200
     assert text(response).count('<li class="door-guest') == Guest.objects.filter(event=event).count()
-    assert len(queries) == 8, "\n".join(q["sql"] for q in queries.captured_queries)
+    # ... and the first guest each finalist brings (the event team's neutral label says who they are with).
+    assert len(queries) == 9, "\n".join(q["sql"] for q in queries.captured_queries)
 
 
 @pytest.mark.parametrize("size", [1, 4])
@@ -1159,4 +1164,5 @@ def test_the_table_plan_asks_the_database_a_fixed_number_of_times(client, event,
 
     assert response.status_code == 200
     assert text(response).count('<li class="plan-guests__item"') == Guest.objects.filter(event=event).count()
-    assert len(queries) == 6, "\n".join(q["sql"] for q in queries.captured_queries)
+    # ... and the first guest each finalist brings (the event team's neutral label says who they are with).
+    assert len(queries) == 7, "\n".join(q["sql"] for q in queries.captured_queries)

@@ -312,7 +312,7 @@ def test_safeguarding_fields_are_read_only_but_names_are_editable(programme):
     page = client.get(url).content.decode()
     names = field_names(page)
 
-    assert {"legal_first_name", "preferred_name", "pronunciation", "area", "allocated_worker"} <= names
+    assert {"legal_first_name", "preferred_name", "say_first_name", "say_last_name", "area", "allocated_worker"} <= names
     assert not names & {
         "publicity_level", "photography_allowed", "attendance_safe", "safeguarding_checked_at",
         "safeguarding_notes", "merged_into", "programme",

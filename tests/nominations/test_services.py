@@ -609,7 +609,7 @@ def test_merge_moves_every_nomination_and_keeps_the_record(programme, organiser)
     cat_a = CategoryFactory(programme=programme)
     cat_b = CategoryFactory(programme=programme)
     keep = NomineeFactory(programme=programme, preferred_name="")
-    merge = NomineeFactory(programme=programme, preferred_name="Jay", pronunciation="JAY")
+    merge = NomineeFactory(programme=programme, preferred_name="Jay", say_first_name="JAY")
     kept_nomination = NominationFactory(programme=programme, category=cat_a, nominee=keep, nominator_email="a@example.org")
     moved = NominationFactory(programme=programme, category=cat_b, nominee=merge, nominator_email="a@example.org")
     clash = NominationFactory(programme=programme, category=cat_a, nominee=merge, nominator_email="A@example.org")
@@ -714,7 +714,7 @@ def draft_data(first, last, born, email="pat@example.org", **overrides) -> dict:
     """What NominationCreateSerializer hands the service for one young person."""
     values = dict(
         nominee=dict(
-            legal_first_name=first, legal_last_name=last, preferred_name="", pronunciation="",
+            legal_first_name=first, legal_last_name=last, preferred_name="", say_first_name="",
             date_of_birth=born, cohort=Cohort.CHILD_IN_CARE, area="",
         ),
         group_name="", group_members=[], nominator_name="Pat Carer", nominator_email=email, nominator_phone="",

@@ -49,7 +49,7 @@ def _check_invitation_list(w, body):
 
 
 def _check_invitation(w, body):
-    assert (body["id"], body["invitee"]) == (w.sent.pk, "Rowan")
+    assert (body["id"], body["invitee"]) == (w.sent.pk, "Rowan F.")  # organisers: the known name
 
 
 def _check_invitation_update(w, body):

@@ -148,7 +148,7 @@ def test_summary_counts_needs_blocked_finalists_and_failed_mail(world, category)
         {
             "invitation": world.blocked.pk,
             "status": "draft",
-            "invitee": "A young person from our care",
+            "invitee": "Sable Q.",  # organisers see the known name, to tell their finalists apart
             "category": category.name,
             "reasons": ["the safeguarding check has not been recorded.", "no consent to attend the event is recorded."],
         }

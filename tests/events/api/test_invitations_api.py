@@ -70,14 +70,14 @@ def test_an_organiser_sees_the_invitation_with_guests_gate_and_deliveries_but_no
     assert response.status_code == 200
     body = response.json()
     assert set(body) == INVITATION_FIELDS
-    assert (body["kind"], body["status"], body["invitee"], body["category"]) == ("finalist", "accepted", "Rowan", category.name)
+    assert (body["kind"], body["status"], body["invitee"], body["category"]) == ("finalist", "accepted", "Rowan F.", category.name)
     assert body["nomination"] == world.sent.nomination.reference
     assert body["addressee_email"] == world.sent.addressee_email
     assert body["gate_problems"] == []
     assert body["guests"] == [
         {
             "position": 0,
-            "name": "Rowan",
+            "name": "Rowan F.",
             "relationship": "finalist",
             "dietary": ["vegetarian"],
             "dietary_other": "",
@@ -111,7 +111,7 @@ def test_an_organiser_sees_the_invitation_with_guests_gate_and_deliveries_but_no
 def test_a_blocked_finalist_shows_why(world):
     body = client_for(world.organiser).get(url(world.blocked)).json()
 
-    assert body["invitee"] == "A young person from our care"
+    assert body["invitee"] == "Sable Q."  # organisers see the known name, whatever the publicity level
     assert body["gate_problems"] == [
         "the safeguarding check has not been recorded.",
         "no consent to attend the event is recorded.",
@@ -390,5 +390,6 @@ def test_guests_are_kept_when_an_answer_is_unchanged_by_an_organiser_edit(world)
 
     client_for(world.organiser).patch(url(world.sent), {"addressee_name": "Mo Carer"}, format="json")
 
-    assert list(Guest.objects.filter(invitation=world.sent).values_list("name", flat=True)) == ["Rowan", "Jo"]
+    # The finalist's own line keeps no name of its own (composed when read): only Jo's is stored.
+    assert list(Guest.objects.filter(invitation=world.sent).values_list("name", flat=True)) == ["", "Jo"]
     assert Invitation.objects.get(pk=world.sent.pk).addressee_name == "Mo Carer"

@@ -46,7 +46,7 @@ def test_view_shows_the_invitation_as_the_invitee_sees_it(world, category):
     assert set(body) == {
         "event", "kind", "invitee", "title", "category", "quote", "guest_allowance", "attending", "responded_at", "guests", "closed",
     }
-    assert (body["kind"], body["invitee"], body["category"], body["guest_allowance"]) == ("finalist", "Rowan", category.name, 2)
+    assert (body["kind"], body["invitee"], body["category"], body["guest_allowance"]) == ("finalist", "Rowan F.", category.name, 2)
     assert (body["attending"], body["guests"], body["closed"], body["quote"]) == (None, [], False, "")
     assert body["event"]["name"] == world.event.name
     assert body["event"]["organiser_contact_email"] == "awards@example.org"
@@ -133,9 +133,9 @@ def test_accept_with_guests_saves_the_party_takes_seats_and_confirms_by_email(wo
     body = response.json()
     assert body["changed"] is True
     assert (body["invitation"]["attending"], body["invitation"]["closed"]) == (True, False)
-    # The finalist's own line carries their announce name, whatever was typed.
+    # The finalist's own line carries their known name (the responsible adult knows them), whatever was typed.
     assert [(g["name"], g["relationship"]) for g in body["invitation"]["guests"]] == [
-        ("Rowan", "finalist"),
+        ("Rowan F.", "finalist"),
         ("Ann Carer", "carer"),
         ("Jo", "family"),
     ]

@@ -37,7 +37,7 @@ from tests.factories import (
     ProgrammeFactory,
     UserFactory,
 )
-from tests.worlds import cleared_nominee, confirmed_finalists
+from tests.worlds import cleared_nominee, confirmed_finalists, guests_by_name
 
 pytestmark = pytest.mark.django_db
 
@@ -59,6 +59,9 @@ DOOR_ITEM_FIELDS = {
 }
 ORGANISER_ITEM_FIELDS = DOOR_ITEM_FIELDS | {"notes", "winner_nomination"}
 ANONYMOUS = "A young person from our care"
+# The event team's names (nominations.naming): first name and surname initial, whatever the
+# publicity level the room's announce name follows.
+ROWAN_AT_THE_DOOR, ASH_AT_THE_DOOR = "Rowan F.", "Ash Q."
 
 
 @dataclass
@@ -90,9 +93,9 @@ def accept(invitation, *party):
 def night(event, category, organiser) -> Night:
     programme = event.programme
     talent = CategoryFactory(programme=programme, name="Talent", display_order=5, description="For a gift shared.")
-    rowan_nominee = cleared_nominee(programme, legal_first_name="Rowan", legal_last_name="Featherstonehaugh", pronunciation="ROH-an")
+    rowan_nominee = cleared_nominee(programme, legal_first_name="Rowan", legal_last_name="Featherstonehaugh", say_first_name="ROH-an")
     ash_nominee = cleared_nominee(
-        programme, legal_first_name="Ash", legal_last_name="Quillfeather", pronunciation="ASH", publicity_level=PublicityLevel.ANONYMOUS
+        programme, legal_first_name="Ash", legal_last_name="Quillfeather", say_first_name="ASH", publicity_level=PublicityLevel.ANONYMOUS
     )
     rowan, ash = confirmed_finalists(programme, category, [rowan_nominee, ash_nominee])
     (kit,) = confirmed_finalists(programme, talent, [cleared_nominee(programme, legal_first_name="Kit")])
@@ -124,7 +127,7 @@ def night(event, category, organiser) -> Night:
     seating_assign(event=event, actor=organiser)
     rowan_guest = Guest.objects.get(invitation=invitation[rowan.pk], position=0)
     guest_check_in(guest=rowan_guest, actor=organiser, at=timezone.now() - dt.timedelta(minutes=5))
-    guests = {g.name: g for g in Guest.objects.filter(event=event)}
+    guests = guests_by_name(event)
     night = Night(
         event=event, organiser=organiser, rowan=rowan, ash=ash, kit=kit, award=RunningOrderItem.objects.get(pk=award.pk),
         items=list(RunningOrderItem.objects.filter(event=event).order_by("position")),
@@ -217,13 +220,15 @@ def _check_compere_script(n, response, role):
 def _check_guest_list(n, response, role):
     body = response.json()
     assert body["count"] == 4
-    assert [(g["name"], g["table"]) for g in body["results"]] == [(ANONYMOUS, 1), ("Ann Carer", 1), ("Margaret Oduya", 2), ("Rowan", 1)]
-    ann = body["results"][1]
+    assert [(g["name"], g["table"]) for g in body["results"]] == [
+        ("Ann Carer", 1), (ASH_AT_THE_DOOR, 1), ("Margaret Oduya", 2), (ROWAN_AT_THE_DOOR, 1)
+    ]
+    ann = body["results"][0]
     assert (ann["access_needs"], ann["checked_in_at"]) == (["wheelchair"], None)
     if role == "organiser":
         assert all(set(g) == ORGANISER_GUEST_FIELDS for g in body["results"])
         assert (ann["dietary"], ann["dietary_other"], ann["photography_consent"], ann["transport_needed"]) == (["vegan"], "No mushrooms", False, True)
-        assert (ann["relationship"], ann["invitation"], ann["party"]) == ("carer", n.ann.invitation_id, "Rowan")
+        assert (ann["relationship"], ann["invitation"], ann["party"]) == ("carer", n.ann.invitation_id, ROWAN_AT_THE_DOOR)
         assert body["results"][2]["party"] == "Margaret Oduya"
     else:
         assert all(set(g) == DOOR_GUEST_FIELDS for g in body["results"])
@@ -234,7 +239,7 @@ def _check_check_in(n, response, role):
     assert set(body) == (ORGANISER_GUEST_FIELDS if role == "organiser" else DOOR_GUEST_FIELDS)
     arrived = Guest.objects.get(pk=n.ash_guest.pk).checked_in_at
     assert arrived is not None and parse_datetime(body["checked_in_at"]) == arrived
-    assert (body["id"], body["name"], body["table"]) == (n.ash_guest.pk, ANONYMOUS, 1)
+    assert (body["id"], body["name"], body["table"]) == (n.ash_guest.pk, ASH_AT_THE_DOOR, 1)
 
 
 def _check_undo(n, response, role):
@@ -338,7 +343,7 @@ def _check_seating(n, response, role):
 
 def _check_move(n, response, role):
     body = response.json()
-    assert (body["id"], body["table"], body["party"]) == (n.ash_guest.pk, 2, ANONYMOUS)
+    assert (body["id"], body["table"], body["party"]) == (n.ash_guest.pk, 2, ASH_AT_THE_DOOR)
     assert Guest.objects.get(pk=n.ash_guest.pk).table_id == n.table2.pk
 
 
@@ -357,7 +362,8 @@ def _check_certificates(n, response, role):
     assert response["Content-Disposition"].startswith('attachment; filename="')
     workbook = load_workbook(BytesIO(download(response)))
     names = sorted(row[0] for row in workbook.active.iter_rows(min_row=2, values_only=True))
-    assert names == sorted([ANONYMOUS, "Kit", "Rowan"])
+    # Certificates carry the young person's own name (nominations.naming: chosen name).
+    assert names == sorted(["Ash Quillfeather", f"Kit {n.kit.nominee.legal_last_name}", "Rowan Featherstonehaugh"])
 
 
 # name: (method, url, body, who may use it ("door": organisers and event staff), status, check)
@@ -763,7 +769,7 @@ def test_a_second_check_in_is_409_and_counts_once(night, people):
     response = client.post(f"/api/v1/guests/{night.rowan_guest.pk}/check-in/")
 
     assert response.status_code == 409
-    assert response.json() == {"detail": f"Rowan already arrived at {first_at:%H:%M}.", "code": "alreadyarrived"}
+    assert response.json() == {"detail": f"{ROWAN_AT_THE_DOOR} already arrived at {first_at:%H:%M}.", "code": "alreadyarrived"}
     assert snapshot() == before
     assert client.get(f"/api/v1/events/{night.event.pk}/door-totals/").json()["arrived"] == 1
 
@@ -826,7 +832,7 @@ def test_offline_arrivals_are_answered_one_by_one_and_each_guest_counts_once(nig
     ]
     assert parse_datetime(results[0]["checked_in_at"]) == at == parse_datetime(results[2]["checked_in_at"])
     assert parse_datetime(results[3]["checked_in_at"]) == rowan_at
-    assert results[2]["detail"] == f"A young person from our care already arrived at {timezone.localtime(at):%H:%M}."
+    assert results[2]["detail"] == f"{ASH_AT_THE_DOOR} already arrived at {timezone.localtime(at):%H:%M}."
     assert results[4]["detail"] == f"There is no guest 999999 at {night.event.name}."
     assert results[6]["detail"] == "Margaret Oduya is not on the guest list (the invitation is revoked)."
     assert Guest.objects.get(pk=night.ash_guest.pk).checked_in_at == at
@@ -925,7 +931,7 @@ def test_a_walk_in_added_by_mistake_is_removed_and_gives_back_the_seat(night, pe
     assert not Guest.objects.filter(pk=added["id"]).exists()
     assert Event.objects.get(pk=night.event.pk).seats_taken == seats
     assert refused.status_code == 409
-    assert refused.json()["detail"] == f"{invited.name} is an invited guest, not a walk-in: mark them not arrived with Undo instead."
+    assert refused.json()["detail"] == f"{ROWAN_AT_THE_DOOR} is an invited guest, not a walk-in: mark them not arrived with Undo instead."
     assert snapshot() == before and Event.objects.get(pk=night.event.pk).seats_taken == seats
 
 
@@ -953,13 +959,14 @@ def test_a_walk_in_takes_a_seat_and_a_full_event_lets_no_one_more_in(night, peop
 @pytest.mark.parametrize(
     "query, names",
     [
-        ("search=ROW", ["Rowan"]),
-        ("search=a", [ANONYMOUS, "Ann Carer", "Margaret Oduya", "Rowan"]),
+        ("search=ROW", [ROWAN_AT_THE_DOOR]),
+        ("search=a", ["Ann Carer", ASH_AT_THE_DOOR, "Margaret Oduya", ROWAN_AT_THE_DOOR]),
+        ("search=Featherstonehaugh", []),  # the event team never searches a surname it does not see
         ("table=2", ["Margaret Oduya"]),
         ("table=1&search=carer", ["Ann Carer"]),
-        ("arrived=true", ["Rowan"]),
-        ("arrived=false", [ANONYMOUS, "Ann Carer", "Margaret Oduya"]),
-        ("ordering=-name", ["Rowan", "Margaret Oduya", "Ann Carer", ANONYMOUS]),
+        ("arrived=true", [ROWAN_AT_THE_DOOR]),
+        ("arrived=false", ["Ann Carer", ASH_AT_THE_DOOR, "Margaret Oduya"]),
+        ("ordering=-name", [ROWAN_AT_THE_DOOR, "Margaret Oduya", ASH_AT_THE_DOOR, "Ann Carer"]),
     ],
 )
 def test_the_door_finds_guests_by_name_table_and_arrival(night, people, query, names):
@@ -981,7 +988,7 @@ def test_the_guest_list_leaves_out_those_no_longer_coming(night, people):
 
     response = client_for(people["event_staff"]).get(f"/api/v1/guests/?event={night.event.pk}")
 
-    assert [g["name"] for g in response.json()["results"]] == [ANONYMOUS, "Ann Carer", "Rowan"]
+    assert [g["name"] for g in response.json()["results"]] == ["Ann Carer", ASH_AT_THE_DOOR, ROWAN_AT_THE_DOOR]
 
 
 def test_an_organiser_who_is_event_staff_elsewhere_gets_the_door_view_there(night, people):
@@ -1023,9 +1030,11 @@ def test_the_certificates_list_covers_every_eligible_nomination_of_the_programme
     response = client_for(night.organiser).get(f"/api/v1/events/{night.event.pk}/certificates/")
 
     rows = list(load_workbook(BytesIO(download(response))).active.iter_rows(min_row=2, values_only=True))
-    assert sorted((row[0], row[2]) for row in rows) == sorted(
-        [(ANONYMOUS, "Shortlisted"), ("Kit", "Shortlisted"), ("Rowan", "Shortlisted"), ("Sol", "Nominated")]
-    )
+    sol = Nomination.objects.get(nominee__legal_first_name="Sol").nominee
+    assert sorted((row[0], row[2]) for row in rows) == sorted([
+        ("Ash Quillfeather", "Shortlisted"), (f"Kit {night.kit.nominee.legal_last_name}", "Shortlisted"),
+        ("Rowan Featherstonehaugh", "Shortlisted"), (f"Sol {sol.legal_last_name}", "Nominated"),
+    ])
 
 
 # --- query counts -----------------------------------------------------------------------------
@@ -1038,7 +1047,7 @@ def populate(event, organiser, categories: int, finalists: int) -> None:
     presenter = invitation_create(event=event, actor=organiser, kind="presenter", addressee_name="P", addressee_email="p@example.org")
     for number in range(categories):
         category = CategoryFactory(programme=programme, display_order=number)
-        confirmed_finalists(programme, category, [cleared_nominee(programme, pronunciation="say") for _ in range(finalists)])
+        confirmed_finalists(programme, category, [cleared_nominee(programme, say_first_name="say") for _ in range(finalists)])
     finalist_invitations_create(event=event, actor=organiser)
     for invitation in Invitation.objects.filter(event=event, kind="finalist"):
         accept(invitation, GuestInput(name="Guest", relationship="family", dietary=("vegan",)))
@@ -1079,8 +1088,9 @@ def test_guest_list_query_count_is_fixed(event, organiser, size, role, django_as
     user = organiser if role == "organiser" else user_with_role(event.programme, Role.EVENT_STAFF, "door")
     client = client_for(fresh(user))
 
-    # roles, the event filter, the event's programme, count, page.
-    with django_assert_num_queries(5):
+    # roles, the event filter, the event's programme, count, page, and the first guest each finalist on
+    # the page brings (the event team's neutral label says who they are with).
+    with django_assert_num_queries(6):
         response = client.get(f"/api/v1/guests/?event={event.pk}")
 
     assert response.json()["count"] == size[0] * size[1] * 2  # each finalist and their guest
