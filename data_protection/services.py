@@ -50,9 +50,9 @@ from nominations.models import (
     NomineeGroup,
     NomineeHistory,
 )
+from nominations.redaction import redact
 from nominations.services import identity_access_record, nomination_transition
 from shortlisting.models import Conflict, PanelMember, Review, ShortlistHistory
-from shortlisting.redaction import redact
 
 from .enums import RequesterRelationship, SubjectAccessStatus
 from .export import WITHHOLDABLE_PARTS, person_records, release_data, subject_access_gather

@@ -24,7 +24,7 @@ from nominations.naming import Audience
 from .enums import InvitationKind
 from .links import link_create
 from .models import Event, Invitation
-from .selectors import invitee_name, named_party
+from .selectors import approved_words, invitee_name, named_party
 from .services import invitation_mark_sent
 
 
@@ -86,7 +86,7 @@ def build_message(delivery: EmailDelivery) -> EmailMultiAlternatives:
         "invitee_name": invitee_name(invitation, Audience.KNOWN),
         "is_finalist": invitation.kind == InvitationKind.FINALIST,
         "category": invitation.nomination.category.name if invitation.nomination_id else "",
-        "quote": invitation.quote if invitation.quote_approved_at else "",
+        "quote": approved_words(invitation),
         "guests": named_party(invitation, Audience.KNOWN),
         "site_url": settings.SITE_URL,
     }

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from awards.concurrency import STALE_PAGE_MESSAGE, lock_row, version_of
 from nominations.forms import ErrorSummaryMixin, ParagraphField, line
+from nominations.naming import Audience, words_for
 
 from .enums import InvitationKind
 
@@ -263,7 +264,12 @@ class QuoteForm(VersionedForm):
         words shown is still a change made after the form was opened. "approved" is no field, so
         it is not shown or sent, but it counts in the form's version."""
         approved = invitation.quote_approved_at is not None
-        suggestion = invitation.quote if approved else quote_suggestion(invitation.nomination.achievement)
+        # The nominator's words as the room would hear them: the young person's names changed to
+        # the announce name (or "this young person"), so the suggestion can be approved as it is.
+        suggestion = (
+            invitation.quote if approved
+            else words_for(Audience.ROOM, quote_suggestion(invitation.nomination.achievement), invitation.nomination)
+        )
         return {"quote": suggestion, "approved": approved}
 
 

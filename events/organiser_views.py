@@ -497,6 +497,7 @@ def _invitation_page(
         "event": invitation.event,
         "finalist": finalist,
         "name": invitee_name(invitation, Audience.KNOWN),
+        "room_name": invitee_name(invitation, Audience.ROOM),
         "identity": identity,
         "problems": gate_problems(invitation) if invitation.status in GATE_STATUSES else [],
         "guests": _guest_lines(invitation),

@@ -21,7 +21,7 @@ from mail.enums import DeliveryStatus
 from mail.models import EmailDelivery
 from nominations.enums import ConsentPurpose
 from nominations.models import Consent, Nomination, Nominee
-from nominations.naming import Audience, nomination_name
+from nominations.naming import Audience, nomination_name, words_for
 from nominations.selectors import hash_token
 from shortlisting.models import PanelMember
 
@@ -202,6 +202,17 @@ def invitee_name(invitation: Invitation, audience: str = Audience.ROOM) -> str:
     if invitation.kind == InvitationKind.FINALIST:
         return nomination_name(audience, invitation.nomination, number=invitation.pk)
     return invitation.invitee_name or invitation.addressee_name
+
+
+def approved_words(invitation: Invitation) -> str:
+    """The nominator's words an organiser approved for this invitation ("" when none), as the room
+    may hear them now: approval refuses words that name the young person too much, and a publicity
+    level lowered since is honoured when the words are read (nominations.naming.words_for)."""
+    if not invitation.quote or invitation.quote_approved_at is None:
+        return ""
+    if invitation.kind != InvitationKind.FINALIST:
+        return invitation.quote
+    return words_for(Audience.ROOM, invitation.quote, invitation.nomination)
 
 
 # --- guests' names -----------------------------------------------------------------------------

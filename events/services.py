@@ -21,6 +21,7 @@ from mail.models import EmailDelivery
 from mail.services import delivery_retry as mail_delivery_retry
 from mail.services import email_queue
 from nominations.models import Nomination
+from nominations.naming import Audience, nomination_name, words_naming_too_much
 from shortlisting.enums import ShortlistState
 from shortlisting.models import Shortlist
 
@@ -274,13 +275,25 @@ def invitation_change_allowance(*, invitation: Invitation, actor, allowance: int
 
 
 def quote_approve(*, invitation: Invitation, actor, quote: str) -> Invitation:
-    """An organiser approves the words from the nomination to quote in the invitation (blank: none)."""
+    """An organiser approves the words from the nomination to quote (blank: none). They are read
+    out in the room and shown to the compere and event staff, so words that name the young person
+    more than the room may hear (any form of a name beyond the announce name) are refused, named."""
     _require_organiser(actor, invitation.event)
     quote = quote.strip()
     if len(quote) > 600:
         raise EventError("Keep the quote under 600 characters.", field="quote")
     with transaction.atomic():
         locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if locked.nomination_id is not None:
+            too_much = words_naming_too_much(Audience.ROOM, quote, locked.nomination)
+            if too_much:
+                heard = nomination_name(Audience.ROOM, locked.nomination)
+                words = ", ".join(f"“{word}”" for word in too_much)
+                raise EventError(
+                    f"These words name the young person more than the room may hear: {words}. "
+                    f"The room hears them as “{heard}”: change or remove those words, then approve.",
+                    field="quote",
+                )
         locked.quote = quote
         locked.quote_approved_at = timezone.now() if quote else None
         locked.quote_approved_by = _user_or_none(actor) if quote else None

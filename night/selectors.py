@@ -34,7 +34,7 @@ from events.selectors import (
     on_stage,
 )
 from nominations.models import Nomination, Nominee
-from nominations.naming import Audience, nomination_announce_name, pronunciation_hint
+from nominations.naming import Audience, nomination_announce_name, pronunciation_hint, words_for
 from shortlisting.enums import ShortlistState
 
 
@@ -177,7 +177,8 @@ def finalist_line(data: RunningOrder, nomination: Nomination, *, is_winner: bool
         pronunciation=pronunciation_hint(nomination.nominee),
         presence=presence,
         arrived_at=arrived_at,
-        citation=data.citations.get(nomination.pk, ""),
+        # Approved words, as the room may hear them now (a level lowered since approval is honoured).
+        citation=words_for(Audience.ROOM, data.citations.get(nomination.pk, ""), nomination),
         is_winner=is_winner,
     )
 

@@ -21,9 +21,12 @@ parts of the name the audience hears (`pronunciation_for`)."""
 
 from __future__ import annotations
 
+import re
+
 from django.db import models
 
 from .enums import PersonKind, PublicityLevel
+from .redaction import names_found, redact
 
 ANONYMOUS_YOUNG_PERSON = "A young person from our care"
 ANONYMOUS_ADULT = "A member of our care community"
@@ -161,5 +164,70 @@ def pronunciation_hint(nominee) -> str:
 
 def name_forms(nominee) -> list[str]:
     """Every name the system knows the person by, for finding them in free text (redaction,
-    approved words, erasure): legal first and last, preferred, chosen."""
-    return [n for n in (nominee.legal_first_name, nominee.legal_last_name, nominee.preferred_name, nominee.chosen_name) if n]
+    approved words, erasure): legal first and last, preferred, chosen, and each first name with
+    the surname, as people write a full name in a hashtag, a handle or an e-mail address
+    (nominations.redaction matches their parts, short forms and spellings)."""
+    firsts = [n.strip() for n in (nominee.legal_first_name, nominee.preferred_name) if n and n.strip()]
+    last = nominee.legal_last_name.strip()
+    # The whole surname and each part of a double-barrelled one ("O'Neill-Hughes", "Hughes").
+    lasts = [last, *(part for part in re.split(r"[\s\-‐‑–]+", last) if part != last)] if last else []
+    singles = [n.strip() for n in (*firsts, last, nominee.chosen_name) if n and n.strip()]
+    return list(dict.fromkeys([*singles, *(f"{first} {surname}" for first in firsts for surname in lasts)]))
+
+
+# --- free text that reaches an audience -------------------------------------------------------
+# An approved quote or citation is heard by the room: every form of the young person's names the
+# room may not hear becomes the name it does hear (or "this young person" when anonymous). The
+# same matcher as blind review (nominations.redaction) finds them.
+
+
+def _people(nomination) -> list:
+    return list(nomination.group.members.all()) if nomination.group_id is not None else [nomination.nominee]
+
+
+def _words(name: str) -> set[str]:
+    return {word.casefold() for word in re.findall(r"[\w'’-]+", name)}
+
+
+def _heard(audience: str, nomination) -> tuple[str, ...]:
+    """The words of the name `audience` sees: their forms stay in free text."""
+    if audience == Audience.BLIND_PANEL or (
+        nomination.group_id is None and audience == Audience.ROOM and nomination.nominee.publicity_level == PublicityLevel.ANONYMOUS
+    ):
+        return ()
+    return tuple(word for word in re.findall(r"[\w'’-]+", nomination_name(audience, nomination)) if len(word) > 1)
+
+
+def names_withheld(audience: str, nomination) -> list[str]:
+    """The forms of the names of whoever a nomination is for that `audience` may not read: those
+    with a word beyond the name the audience sees (a group's members, to anyone but identity)."""
+    heard = _words(nomination_name(audience, nomination)) if audience != Audience.BLIND_PANEL else set()
+    withheld = []
+    for person in _people(nomination):
+        withheld += [form for form in name_forms(person) if not _words(form) <= heard]
+    return list(dict.fromkeys(withheld))
+
+
+def _stand_in(audience: str, nomination) -> str:
+    """What replaces a name the audience may not read: the name it does read, or a neutral phrase."""
+    if nomination.group_id is None and audience == Audience.ROOM and nomination.nominee.publicity_level == PublicityLevel.ANONYMOUS:
+        return "this person" if nomination.nominee.kind == PersonKind.ADULT else "this young person"
+    return nomination_name(audience, nomination)
+
+
+_SENTENCE_START = re.compile(r"(^|[.!?]\s+|\n\s*)(this (?:young )?person)")
+
+
+def words_for(audience: str, text: str, nomination) -> str:
+    """`text` as `audience` may read it: each form of a name it may not hear replaced by the name
+    it does ("Kian Brennan said" -> "Kian said"), or by "this young person" when anonymous."""
+    withheld = names_withheld(audience, nomination)
+    if not text or not withheld:
+        return text
+    redacted = redact(text, withheld, placeholder=_stand_in(audience, nomination), keep=_heard(audience, nomination))
+    return _SENTENCE_START.sub(lambda m: m.group(1) + m.group(2)[0].upper() + m.group(2)[1:], redacted)
+
+
+def words_naming_too_much(audience: str, text: str, nomination) -> list[str]:
+    """The words of `text` that name whoever a nomination is for more than `audience` may hear."""
+    return names_found(text, names_withheld(audience, nomination), keep=_heard(audience, nomination))

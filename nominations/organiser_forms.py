@@ -27,7 +27,12 @@ MOVE_HINTS = {
 class NominationFilterForm(forms.Form):
     """The list's filters, read from the query string. Choices are only the user's own programmes."""
 
-    q = forms.CharField(label="Reference", required=False, max_length=24, help_text="All or part of it, for example 0042.")
+    q = forms.CharField(
+        label="Name or reference",
+        required=False,
+        max_length=100,
+        help_text="A first name, surname, preferred name or group name, or all or part of the reference (0042).",
+    )
     programme = forms.ChoiceField(label="Awards programme", required=False)
     category = forms.TypedChoiceField(label="Award", required=False, coerce=int, empty_value=None)
     status = forms.ChoiceField(label="Status", required=False, choices=[("", "Any status"), *NominationStatus.choices])

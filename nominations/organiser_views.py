@@ -5,9 +5,11 @@ that moves it along the lifecycle.
 Only organisers: every read starts from `nominations_with_identity_for` narrowed to the
 programmes where the user holds the organiser role (allocated staff, who may read identity
 through that selector, do not decide eligibility). Anything outside is a 404, as is every page
-for someone who organises nothing. The list names nominees by their announce name and shows
-no identity, so it writes nothing to the access log; the nomination's page shows identity and
-records each showing. Every write is `nomination_transition`.
+for someone who organises nothing. Organisers are entitled to know who they are looking at: the
+list names each young person as organisers see them (legal name, and preferred name), finds them
+by any of their names or the reference, and records the showing of each page's names in the
+access log, as the nomination's page does for its identity fields. Every write is
+`nomination_transition`.
 """
 
 from dataclasses import dataclass
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
@@ -29,7 +31,7 @@ from mail.errors import ServiceError
 from .enums import NominationStatus
 from .forms import put_service_error
 from .models import Nomination, Nominee
-from .naming import announce_name, nomination_announce_name
+from .naming import Audience, announce_name, nomination_name
 from .organiser_forms import DecisionForm, NominationFilterForm
 from .selectors import nominations_with_identity_for
 from .services import identity_access_record, nomination_transition
@@ -59,7 +61,24 @@ def _nominations_in_scope(request: HttpRequest) -> QuerySet[Nomination]:
 @dataclass
 class Row:
     nomination: Nomination
-    announce_name: str
+    name: str  # as organisers see it (nominations.naming: identity)
+
+
+def _named_or_referenced(q: str) -> Q:
+    """A nomination found by any name of whoever it is for, or by its reference."""
+    found = Q(reference__icontains=q) | Q(group__name__icontains=q)
+    for field in ("legal_first_name", "legal_last_name", "preferred_name"):
+        found |= Q(**{f"nominee__{field}__icontains": q})
+    # Several words ("Amira Khan"): every word in one of the names.
+    words = q.split()
+    if len(words) > 1:
+        each = Q()
+        for word in words:
+            each &= Q(nominee__legal_first_name__icontains=word) | Q(nominee__legal_last_name__icontains=word) | Q(
+                nominee__preferred_name__icontains=word
+            )
+        found |= each
+    return found
 
 
 @login_required
@@ -83,11 +102,14 @@ def nomination_list(request: HttpRequest) -> HttpResponse:
     if chosen["status"]:
         nominations = nominations.filter(status=chosen["status"])
     if chosen["q"]:
-        nominations = nominations.filter(reference__icontains=chosen["q"])
+        nominations = nominations.filter(_named_or_referenced(chosen["q"]))
     nominations = nominations.order_by(F("submitted_at").desc(nulls_last=True), "-id")
 
     page = Paginator(nominations, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [Row(nomination=n, announce_name=nomination_announce_name(n)) for n in page.object_list]
+    rows = [Row(nomination=n, name=nomination_name(Audience.IDENTITY, n)) for n in page.object_list]
+    identity_access_record(
+        user=request.user, nominee_ids=[n.nominee_id for n in page.object_list], context="page.nomination_list"
+    )
     context = {
         "form": form,
         "page": page,
@@ -155,7 +177,7 @@ def nomination_detail(request: HttpRequest, pk: int) -> HttpResponse:
     identity_access_record(user=request.user, nominee_ids=[p.nominee.pk for p in people], context="page.nomination")
     context = {
         "nomination": nomination,
-        "announce_name": nomination_announce_name(nomination),
+        "announce_name": nomination_name(Audience.ROOM, nomination),
         "people": people,
         "history": _history(nomination),
         "form": form,

@@ -22,7 +22,7 @@ from . import rules
 from .enums import Source
 from .forms import NominationForm, WithdrawForm, put_service_error
 from .models import Nomination
-from .naming import nomination_announce_name
+from .naming import Audience, nomination_name
 from .outcomes import status_shown_label
 from .private_links import form_token_issue, private_page
 from .selectors import nomination_for_link_session, nomination_for_private_link, nominations_made_by
@@ -146,7 +146,9 @@ def my_nomination(request: HttpRequest) -> HttpResponse:
         return redirect("nominations:my-nomination")
     context = {
         "nomination": nomination,
-        "announce_name": nomination_announce_name(nomination),
+        # The nominator knows who they nominated: the known name tells their nominations apart.
+        "known_name": nomination_name(Audience.KNOWN, nomination),
+        "announce_name": nomination_name(Audience.ROOM, nomination),
         "status_label": status_shown_label(nomination),
         "can_withdraw": rules.can_withdraw(request.user, nomination, holds_private_link=True),
         "form": form,
@@ -161,7 +163,8 @@ def my_nominations(request: HttpRequest) -> HttpResponse:
     rows = [
         {
             "nomination": nomination,
-            "announce_name": nomination_announce_name(nomination),
+            "known_name": nomination_name(Audience.KNOWN, nomination),
+            "announce_name": nomination_name(Audience.ROOM, nomination),
             "status_label": status_shown_label(nomination),
             "can_withdraw": rules.can_withdraw(request.user, nomination),
         }

@@ -1,13 +1,16 @@
 """What a panel member sees of a nomination. Under blind review: a neutral label and the
 statement with every form of the names replaced; never identity fields, nor the nominator's
-name or organisation (a foster carer's surname can reveal where a child lives)."""
+name or organisation (a foster carer's surname can reveal where a child lives). Never the
+"anything else" box either, blind or not: it is a private note to the awards team (young panel
+members read it once as "there is a lot going on at home")."""
 
 from dataclasses import dataclass
 
 from nominations.models import Nomination
-from nominations.naming import nomination_announce_name
+from nominations.naming import name_forms, nomination_announce_name
+from nominations.redaction import redact
 
-from .redaction import neutral_label, redact
+from .labels import neutral_label
 
 
 @dataclass(frozen=True)
@@ -18,7 +21,6 @@ class NominationCard:
     announce_name: str | None
     achievement: str
     why_it_matters: str
-    anything_else: str
 
 
 def label_number(nomination: Nomination) -> int:
@@ -40,7 +42,7 @@ def names_to_hide(nomination: Nomination) -> list[str]:
     if nomination.group_id:
         names.append(nomination.group.name)
     for person in people:
-        names += [person.legal_first_name, person.legal_last_name, person.preferred_name]
+        names += name_forms(person)
     return [n for n in names if n]
 
 
@@ -54,7 +56,6 @@ def nomination_card(nomination: Nomination, *, blind: bool) -> NominationCard:
             announce_name=nomination_announce_name(nomination),
             achievement=nomination.achievement,
             why_it_matters=nomination.why_it_matters,
-            anything_else=nomination.anything_else,
         )
     names, places = names_to_hide(nomination), places_to_hide(nomination)
 
@@ -68,5 +69,4 @@ def nomination_card(nomination: Nomination, *, blind: bool) -> NominationCard:
         announce_name=None,
         achievement=hide(nomination.achievement),
         why_it_matters=hide(nomination.why_it_matters),
-        anything_else=hide(nomination.anything_else),
     )

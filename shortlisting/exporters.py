@@ -5,8 +5,8 @@ from collections.abc import Iterator
 from nominations.spreadsheets import Column, MultiSheetExporter, SheetSpec
 
 from .cards import label_number
+from .labels import neutral_label
 from .models import Panel, Shortlist
-from .redaction import neutral_label
 from .selectors import category_ranking
 
 

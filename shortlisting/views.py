@@ -23,8 +23,8 @@ from .api.views import shortlist_categories_for
 from .cards import label_number, nomination_card
 from .enums import PanelRole, ReviewStatus, ShortlistState
 from .forms import ConfirmForm, ConflictForm, ProposeForm, ReopenForm, ReviewForm
+from .labels import neutral_label
 from .models import Assignment, Panel, Shortlist
-from .redaction import neutral_label
 from .rules import can_manage_panel
 from .selectors import (
     RankingRow,

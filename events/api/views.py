@@ -26,6 +26,7 @@ from nominations.naming import Audience
 from ..enums import InvitationKind, InvitationStatus
 from ..models import Event, Invitation
 from ..selectors import (
+    approved_words,
     event_counts,
     events_organised_by,
     gate_problems,
@@ -392,7 +393,7 @@ def rsvp_representation(invitation: Invitation) -> dict:
         "invitee": invitee_name(invitation, Audience.KNOWN),
         "title": invitation.title,
         "category": invitation.nomination.category.name if invitation.nomination_id else "",
-        "quote": invitation.quote if invitation.quote_approved_at else "",
+        "quote": approved_words(invitation),
         "guest_allowance": invitation.guest_allowance,
         "attending": attending,
         "responded_at": invitation.responded_at,

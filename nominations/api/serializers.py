@@ -20,7 +20,7 @@ from ..enums import (
     Relationship,
 )
 from ..models import Consent, Nomination, Nominee
-from ..naming import announce_name, nomination_announce_name
+from ..naming import Audience, announce_name, nomination_announce_name, nomination_name
 from ..outcomes import status_shown, status_shown_label
 from ..validation import validate_multiline, validate_single_line
 
@@ -231,7 +231,8 @@ class NominatorNominationSerializer(serializers.ModelSerializer):
     category = serializers.CharField(source="category.name", read_only=True)
     status = serializers.SerializerMethodField()
     status_label = serializers.SerializerMethodField()
-    announce_name = serializers.SerializerMethodField()
+    known_name = serializers.SerializerMethodField(help_text="Who it is for, as the nominator knows them: first name and initial")
+    announce_name = serializers.SerializerMethodField(help_text="The name the room and the public hear")
 
     class Meta:
         model = Nomination
@@ -242,6 +243,7 @@ class NominatorNominationSerializer(serializers.ModelSerializer):
             "category",
             "status",
             "status_label",
+            "known_name",
             "announce_name",
             "achievement",
             "why_it_matters",
@@ -249,6 +251,9 @@ class NominatorNominationSerializer(serializers.ModelSerializer):
             "submitted_at",
         ]
         read_only_fields = fields
+
+    def get_known_name(self, nomination) -> str:
+        return nomination_name(Audience.KNOWN, nomination)
 
     def get_announce_name(self, nomination) -> str:
         return nomination_announce_name(nomination)

@@ -104,7 +104,6 @@ class CardSerializer(serializers.Serializer):
     announce_name = serializers.CharField(allow_null=True, help_text="Null under blind review")
     achievement = serializers.CharField()
     why_it_matters = serializers.CharField()
-    anything_else = serializers.CharField()
 
 
 class AssignmentSerializer(serializers.ModelSerializer):

@@ -26,8 +26,8 @@ from nominations.naming import nomination_announce_name
 from ..cards import label_number
 from ..enums import PanelRole
 from ..exporters import PanelScoreSheetExporter
+from ..labels import neutral_label
 from ..models import Assignment, Panel, PanelMember, Shortlist
-from ..redaction import neutral_label
 from ..rules import can_manage_panel, can_view_ranking
 from ..selectors import assignments_for_member, category_ranking, panel_progress, panels_visible_to, with_card_relations
 from ..services import (

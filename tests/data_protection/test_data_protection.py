@@ -183,7 +183,7 @@ def person_with_everything(programme, category, organiser, *, first, last, prefe
     event = programme.event
     invitation = finalist_invitations_create(event=event, actor=organiser).created[0]
     Invitation.objects.filter(pk=invitation.pk).update(young_person_email=young_email, status=InvitationStatus.SENT)
-    quote_approve(invitation=invitation, actor=organiser, quote=f"{first} is brilliant.")
+    quote_approve(invitation=invitation, actor=organiser, quote=f"{preferred or first} is brilliant.")  # the name the room hears
     link_create(invitation)
     rsvp_respond(
         invitation=invitation,
@@ -537,7 +537,7 @@ def test_subject_access_export_has_their_data_and_nobody_elses(people, organiser
     body = json.dumps(release, ensure_ascii=False)
     for value in ["Zebedee", "Quillfeather", "ZEB-uh-dee", "2009-03-14", "Marshbrook", "Wendy Workerton", "Hester Quillfeather",
                   "patricia.nominatorson@carers.example", "07700 900123", "Zebedee rebuilt the bike shed.", "zeb.q@young.example",
-                  "Zebedee is amazing.", "Zebedee is brilliant.", "page.nomination"]:  # fmt: skip
+                  "Zebedee is amazing.", "Zeb is brilliant.", "page.nomination"]:  # fmt: skip
         assert value in body, value
     for value in OLWEN + ["Olwen is amazing.", "I taught"]:
         assert value not in body, value

@@ -595,7 +595,10 @@ def test_the_quote_box_starts_with_the_nominators_words_and_only_approved_words_
     page = client.get(f"/event/invitation/{finalist.pk}/")
     quote = section(page, "Quote from the nomination")
     assert quote.startswith("No quote is approved, so the invitation quotes nothing.")
-    assert "Rowan Featherstonehaugh organised the whole football tournament. Everyone came." in quote
+    # The nominator wrote "Rowan Featherstonehaugh organised…": the box offers it as the room
+    # will hear it (the announce name), never the surname the room may not hear.
+    assert "Rowan organised the whole football tournament. Everyone came." in quote
+    assert "Featherstonehaugh" not in quote  # the legal name is in the page's Details, logged
 
     response = client.post(
         f"/event/invitation/{finalist.pk}/quote/", {"quote-quote": "Rowan organised the whole tournament."}, follow=True
@@ -605,6 +608,22 @@ def test_the_quote_box_starts_with_the_nominators_words_and_only_approved_words_
     finalist.refresh_from_db()
     assert finalist.quote == "Rowan organised the whole tournament." and finalist.quote_approved_by == organiser
     assert "The invitation quotes: Rowan organised the whole tournament." in section(response, "Quote from the nomination")
+
+
+def test_words_that_name_the_finalist_more_than_the_room_may_hear_are_refused_and_named(as_user, finalist, organiser):
+    before = (finalist.quote, finalist.quote_approved_at)
+
+    response = as_user(organiser).post(
+        f"/event/invitation/{finalist.pk}/quote/", {"quote-quote": "Rowan Featherstonehaugh never gave up, said R. Featherstonehaugh."}
+    )
+
+    assert response.status_code == 400
+    assert (
+        "These words name the young person more than the room may hear: “Rowan Featherstonehaugh”, "
+        "“R. Featherstonehaugh”. The room hears them as “Rowan”"
+    ) in text(response)
+    finalist.refresh_from_db()
+    assert (finalist.quote, finalist.quote_approved_at) == before
 
 
 def test_a_quote_too_long_is_refused_and_nothing_changes(as_user, finalist, organiser):

@@ -212,7 +212,7 @@ def test_the_nominations_and_dashboard_links_are_in_the_navigation_for_organiser
 # --- the list -------------------------------------------------------------------------------
 
 
-def test_the_list_shows_the_announce_name_and_no_identity_and_logs_nothing(client, nomination, organiser, category):
+def test_the_list_names_young_people_to_organisers_and_logs_each_showing(client, nomination, organiser, category):
     named = NominationFactory(
         programme=nomination.programme,
         category=category,
@@ -228,12 +228,16 @@ def test_the_list_shows_the_announce_name_and_no_identity_and_logs_nothing(clien
 
     response = client.get("/organise/nominations/")
 
+    # Organisers are entitled to know who they look at (nominations.naming: identity): the legal
+    # name, whatever the publicity level, and each showing is recorded. No other identity field.
     body = main(response)
-    assert "PR-0001 Positive Choices A young person from our care Submitted" in body
-    assert f"PR-0002 Positive Choices Sam O. Submitted {timezone.localdate(named.submitted_at):%-d %b %Y}" in body
+    assert f"PR-0001 Positive Choices Rowan {SURNAME} Submitted" in body
+    assert f"PR-0002 Positive Choices Sam Okafor Submitted {timezone.localdate(named.submitted_at):%-d %b %Y}" in body
     assert "PR-0003 Positive Choices The Youth Council Submitted" in body
-    assert SURNAME not in body and "Okafor" not in body and "Moorland" not in body and "2011" not in body
-    assert IdentityAccess.objects.count() == 0
+    assert "Moorland" not in body and "2011" not in body
+    assert sorted(IdentityAccess.objects.values_list("nominee_id", "context")) == sorted(
+        [(nomination.nominee_id, "page.nomination_list"), (named.nominee_id, "page.nomination_list")]
+    )
 
 
 @pytest.fixture
@@ -344,7 +348,8 @@ def test_the_list_asks_the_database_a_fixed_number_of_times(client, programme, c
 
     assert len(references(response)) == size
     # Session, user, roles, programmes, categories, count, the page of rows.
-    assert len(queries) == 7, "\n".join(q["sql"] for q in queries.captured_queries)
+    # ... and one insert recording who was shown (the access log).
+    assert len(queries) == 8, "\n".join(q["sql"] for q in queries.captured_queries)
 
 
 # --- one nomination -------------------------------------------------------------------------

@@ -505,19 +505,18 @@ def test_private_link_moves_to_a_clean_address_without_caching_or_referrer(clien
     assert f"Your nomination {nomination.reference}" in body
     assert "<dd>Positive Choices</dd>" in body
     assert "<dd>Submitted</dd>" in body
-    assert "<dd>Alfie</dd>" in body
+    assert "<dd>Alfie F.<span class=\"hint block\">Named in public as “Alfie”</span></dd>" in body
     assert "Joined the youth council." in body
     assert LEGAL_LAST_NAME not in body
 
 
-def test_private_link_page_shows_anonymous_name_before_the_safeguarding_check(client, category):
+def test_private_link_page_shows_the_known_name_and_that_the_public_name_is_anonymous_before_the_check(client, category):
     _, token = make_nomination(category)
 
     body = text(client.get(f"/n/{token}/", follow=True))
 
-    assert "<dd>A young person from our care</dd>" in body
+    assert "<dd>Alfie F.<span class=\"hint block\">Named in public as “A young person from our care”</span></dd>" in body
     assert LEGAL_LAST_NAME not in body
-    assert "Alfie" not in body
 
 
 def test_withdraw_through_private_link_is_recorded(client, category):
@@ -591,7 +590,7 @@ def test_my_nominations_needs_sign_in(client):
     assert response["Location"] == "/accounts/login/?next=/my-nominations/"
 
 
-def test_my_nominations_shows_only_own_nominations_with_announce_names(client, category):
+def test_my_nominations_shows_only_own_nominations_with_the_names_the_nominator_knows(client, category):
     user, other = UserFactory(), UserFactory()
     mine = NominationFactory(programme=category.programme, category=category, nominator_user=user)
     theirs = NominationFactory(programme=category.programme, category=category, nominator_user=other)
@@ -601,7 +600,9 @@ def test_my_nominations_shows_only_own_nominations_with_announce_names(client, c
 
     assert mine.reference in body
     assert theirs.reference not in body
-    assert "<dd>A young person from our care</dd>" in body
+    # The known name (first name and initial) tells a carer's nominations apart; the public name too.
+    known = f"{mine.nominee.legal_first_name} {mine.nominee.legal_last_name[0]}."
+    assert f"<dd>{known}<span class=\"hint block\">Named in public as “A young person from our care”</span></dd>" in body
     assert mine.nominee.legal_last_name not in body
     assert f'action="/my-nominations/{mine.pk}/withdraw/"' in body
 

@@ -9,10 +9,10 @@ from awards.enums import Role
 from nominations.enums import NominationStatus, PublicityLevel
 from shortlisting.cards import label_number
 from shortlisting.enums import PanelRole, ReviewStatus, ShortlistState
+from shortlisting.labels import neutral_label
 from shortlisting.models import Assignment, Conflict, Review, Shortlist, ShortlistHistory
-from shortlisting.redaction import neutral_label
 from shortlisting.services import assignment_run, review_save, shortlist_confirm, shortlist_propose
-from tests.conftest import user_with_role
+from tests.conftest import client_for, user_with_role
 from tests.factories import (
     CriterionFactory,
     NominationFactory,
@@ -199,6 +199,18 @@ def test_queue_query_count_is_fixed(count, programme, organiser, as_user, django
 # --- the scoring page -------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("blind", [True, False])
+def test_the_anything_else_note_never_reaches_a_panel_member(world, as_user, blind):
+    """The "anything else" box is a private note to the awards team, blind review or not."""
+    world["nomination"].programme.__class__.objects.filter(pk=world["nomination"].programme_id).update(blind_review=blind)
+
+    page = text(as_user(world["member"].user).get(score_url(assignment_of(world["member"], world["nomination"]))))
+    api = client_for(world["member"].user).get("/api/v1/assignments/").content.decode()
+
+    assert "PERCY" not in page and "Anything else" not in page
+    assert "PERCY" not in api and "anything_else" not in api
+
+
 def test_scoring_page_is_blind(world, as_user):
     response = as_user(world["member"].user).get(score_url(assignment_of(world["member"], world["nomination"])))
 
@@ -206,7 +218,7 @@ def test_scoring_page_is_blind(world, as_user):
     assert response.status_code == 200
     for secret in SECRETS:
         assert secret not in body
-    assert "[name] [name] ran the [place] food bank." in body
+    assert "[name] ran the [place] food bank." in body
     assert "<h3>What they did</h3>" in body
     assert "<h3>Why it matters</h3>" in body
     assert "How much changed for them?" in body

@@ -74,6 +74,15 @@ _SPECIAL_FOLDS = {
 # Separators inside a multi-word name ("Mary-Jane", "O'Neill", "Mary Jane") match any of
 # space, hyphen or apostrophe (or none) in the text.
 _FLEXIBLE_SEPARATOR = frozenset(" -'")
+# Apostrophes and hyphens inside one name, which people also leave out ("ONeill").
+_JOINERS = re.compile(r"['’‘ʼ`´\-‐‑–]")
+# How the words of a full name are joined in handles, hashtags and e-mail addresses too:
+# "Zoe Hughes", "Zoe-Hughes", "ZoeHughes", "zoe.hughes", "zoe_hughes".
+_BETWEEN_WORDS = "[ \\-'._]{0,3}"
+# A capital initial before a name: "Z. Hughes", "Z Hughes".
+_INITIAL = "(?:(?-i:[A-Z])(?:\\.[ ]?|[ ]))?"
+# An e-mail address or a handle, replaced whole when a name is in it ("zoe.oneill@school.org").
+_ADDRESS_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\w@])@[\w.]+")
 
 
 @functools.cache
@@ -135,11 +144,15 @@ def _candidates(names: Iterable[str]) -> dict[str, tuple[str, bool]]:
             continue
         given.append(name)
         tokens = [token.strip("()[]{}\"'’‘,.;:!?") for token in name.split(" ")]
+        # Each part of a double-barrelled name, apostrophe kept: "O'Neill-Hughes" -> "O'Neill", "Hughes".
+        barrels = [part for token in tokens for part in re.split(r"[-‐‑–]", token) if part != token]
         pieces = _words_re().findall(name)
         several = len(pieces) > 1
-        for part in [*tokens, *pieces]:
+        for part in [*tokens, *barrels, *pieces]:
             if part and part != name and not (several and part.casefold() in _CONNECTIVES):
                 given.append(part)
+    # As people type them without the apostrophe or hyphen: "ONeill", "OkaforHughes".
+    given += [joined for name in list(given) if (joined := _JOINERS.sub("", name)) != name and " " not in name]
 
     found: dict[str, tuple[str, bool]] = {}
 
@@ -175,7 +188,7 @@ def _variant_pattern(folded: str, capitalised_only: bool) -> str:
         if not chunk:
             continue
         if index % 2 == 1 and set(chunk) <= _FLEXIBLE_SEPARATOR:
-            out.append("[ \\-']{0,3}")
+            out.append(_BETWEEN_WORDS)
         elif index == 0 and capitalised_only and chunk[0].upper() != chunk[0].lower():
             out.append(f"(?-i:{re.escape(chunk[0].upper())}){re.escape(chunk[1:])}")
         else:
@@ -192,28 +205,56 @@ def _compile(variants: tuple[tuple[str, bool], ...]) -> re.Pattern[str] | None:
     # Whole word on the left; on the right, no word character, and an apostrophe only as
     # a possessive ("'s" ending the word, or a bare "'" as in "James'").
     return re.compile(
-        rf"(?<!{w})(?:{alternatives})(?!{w})(?!'(?!s(?!{w})){w})",
+        rf"(?<!{w}){_INITIAL}(?:{alternatives})(?!{w})(?!'(?!s(?!{w})){w})",
         re.IGNORECASE,
     )
 
 
-def redact(text: str, names: Iterable[str], *, placeholder: str = PLACEHOLDER) -> str:
-    """``text`` with every whole-word form of ``names`` replaced by ``placeholder``.
+def redact(text: str, names: Iterable[str], *, placeholder: str = PLACEHOLDER, keep: Iterable[str] = ()) -> str:
+    """``text`` with every whole-word form of ``names`` replaced by ``placeholder``, and every
+    e-mail address or handle with a name in it replaced whole. Forms of ``keep`` stay (the room
+    may hear "Rowan": "Rowan Featherstonehaugh" goes, "Rowan" on its own stays).
 
     >>> redact("Alfie’s teacher says ALFRED has grown; Alfie-Mae too.", ["Alfie"])
     '[name]’s teacher says [name] has grown; [name]-Mae too.'
     """
     if not text:
         return text
-    pattern = _pattern_for((names,) if isinstance(names, str) else tuple(names))
+    names = (names,) if isinstance(names, str) else tuple(names)
+    keep = (keep,) if isinstance(keep, str) else tuple(keep)
+    pattern = _pattern_for(names, keep)
     if pattern is None:
         return text
+    text = _redact_addresses(text, names, placeholder)
+    return _replace(text, *_matches(text, pattern), placeholder)
 
+
+def names_found(text: str, names: Iterable[str], *, keep: Iterable[str] = ()) -> list[str]:
+    """The words of `text` that are a form of `names` (as redact would replace them), in order,
+    each once: what an approval must name when it refuses words."""
+    if not text:
+        return []
+    names = (names,) if isinstance(names, str) else tuple(names)
+    pattern = _pattern_for(names, (keep,) if isinstance(keep, str) else tuple(keep))
+    if pattern is None:
+        return []
+    found = [address for address in _ADDRESS_RE.findall(text) if _names_an_address(address, names)]
+    text = _redact_addresses(text, names, " ")  # an address is found whole, not again in parts
+    matches, original = _matches(text, pattern)
+    for match in matches:
+        start, end = original(match.start()), original(match.end())
+        if start >= 0 and end >= 0:
+            found.append(text[start:end])
+    return list(dict.fromkeys(found))
+
+
+def _matches(text: str, pattern: re.Pattern[str]):
+    """The matches of `pattern` in the folded copy of `text`, and how to map a folded offset back
+    to the text's (-1 inside one original character)."""
     if text.isascii():
         # Plain ASCII folds one character to one (only "`" changes, to "'"): offsets in the
         # folded copy are offsets in the text.
-        return _replace(text, pattern.finditer(text.replace("`", "'")), lambda offset: offset, placeholder)
-
+        return pattern.finditer(text.replace("`", "'")), lambda offset: offset
     # Fold the text one character at a time, remembering where each folded piece starts.
     pieces = [_fold_char(ch) for ch in text]
     folded = "".join(pieces)
@@ -224,15 +265,44 @@ def redact(text: str, names: Iterable[str], *, placeholder: str = PLACEHOLDER) -
             owner[offset] = index
             offset += len(piece)
     owner[len(folded)] = len(text)
-    return _replace(text, pattern.finditer(folded), owner.__getitem__, placeholder)
+    return pattern.finditer(folded), owner.__getitem__
 
 
 @functools.lru_cache(maxsize=256)
-def _pattern_for(names: tuple[str, ...]) -> re.Pattern[str] | None:
-    """The pattern hiding `names`, worked out once for the several texts of one nomination
-    (a page of 50 cards redacts 300 texts)."""
+def _address_keys(names: tuple[str, ...]) -> tuple[str, ...]:
+    """The forms of `names` to look for inside an address, letters and digits only (3 or more)."""
+    keys = {re.sub(r"[\W_]+", "", _fold(form).casefold()) for form, _ in _candidates(names).values()}
+    return tuple(key for key in keys if len(key) >= 3)
+
+
+def _names_an_address(address: str, names: tuple[str, ...]) -> bool:
+    local = re.sub(r"[\W_]+", "", _fold(address.partition("@")[0] or address).casefold())
+    return any(key in local for key in _address_keys(names))
+
+
+def _redact_addresses(text: str, names: tuple[str, ...], placeholder: str) -> str:
+    """An e-mail address or handle with a form of a name anywhere in its name part ("zoe2011@…",
+    "@zoe_hughes_art") is replaced whole: it would name the person however it was cut."""
+    if "@" not in text:
+        return text
+    def replace(match: re.Match) -> str:
+        address = match.group(0)
+        if not _names_an_address(address, names):
+            return address
+        return "@" + placeholder if address.startswith("@") else placeholder  # a handle stays a handle
+
+    return _ADDRESS_RE.sub(replace, text)
+
+
+@functools.lru_cache(maxsize=256)
+def _pattern_for(names: tuple[str, ...], keep: tuple[str, ...] = ()) -> re.Pattern[str] | None:
+    """The pattern hiding `names` (but not the forms of `keep`), worked out once for the several
+    texts of one nomination (a page of 50 cards redacts 300 texts)."""
+    kept = set(_candidates(keep)) if keep else set()
     entries: dict[str, bool] = {}
-    for form, derived in _candidates(names).values():
+    for key, (form, derived) in _candidates(names).items():
+        if key in kept:
+            continue
         folded = _fold(form)
         capitalised_only = derived and folded.casefold() in _COMMON_WORDS
         key = folded.casefold()
@@ -255,23 +325,3 @@ def _replace(text: str, matches, original, placeholder: str) -> str:
         last = end
     out.append(text[last:])
     return "".join(out)
-
-
-_LABEL_FILLER = frozenset(
-    {"a", "an", "and", "award", "awards", "best", "for", "in", "most", "of", "outstanding",
-     "special", "the", "to", "&"}
-)  # fmt: skip
-
-
-def neutral_label(category_name: str, number: int) -> str:
-    """The label a blind reviewer sees instead of a name: "Education · N7".
-
-    The first meaningful word of the category name (skipping "The", "Award for",
-    "Outstanding", ...) and "N" with the nomination's number."""
-    words = [w.strip("'’-") for w in re.findall(r"[\w'’-]+", category_name or "")]
-    words = [w for w in words if w]
-    word = next((w for w in words if w.casefold() not in _LABEL_FILLER), None)
-    if word is None:
-        word = words[0] if words else "Nomination"
-    word = word[:1].upper() + word[1:]
-    return f"{word} · N{int(number)}"

@@ -1,8 +1,12 @@
 """Blind review redaction (DESIGN rule 5): pure functions, no database."""
 
+from types import SimpleNamespace
+
 import pytest
 
-from shortlisting.redaction import PLACEHOLDER, name_variants, neutral_label, redact
+from nominations.naming import name_forms
+from nominations.redaction import PLACEHOLDER, name_variants, names_found, redact
+from shortlisting.labels import neutral_label
 
 # --- name_variants ---------------------------------------------------------------------
 
@@ -277,3 +281,40 @@ def test_neutral_label_does_not_carry_a_name():
     label = neutral_label("Education", 7)
     assert redact(label, ["Alfie"]) == label
     assert "Alfie" not in label
+
+
+# --- the forms people really write (issue 14), for a young person the matcher knows in full ------
+
+ZOE = SimpleNamespace(legal_first_name="Zoë", legal_last_name="O'Neill-Hughes", preferred_name="Zo", chosen_name="")
+
+
+@pytest.mark.parametrize(
+    ("text", "panel_sees"),
+    [
+        ("Zoë did brilliantly.", "[name] did brilliantly."),  # as written
+        ("ZOE and zoe and Zoe.", "[name] and [name] and [name]."),  # case and accents
+        ("Zo always helps.", "[name] always helps."),  # the preferred name
+        ("Zoe's friends and Zoë’s.", "[name]'s friends and [name]’s."),  # possessives
+        ("Mrs ONeill-Hughes rang.", "Mrs [name] rang."),  # the apostrophe left out
+        ("The ONeill family.", "The [name] family."),
+        ("O'Neill was there.", "[name] was there."),  # each part of a double-barrelled name
+        ("Hughes scored.", "[name] scored."),
+        ("Z. Hughes and Z Hughes.", "[name] and [name]."),  # an initial and the surname
+        ("Z.O'Neill-Hughes too.", "[name] too."),
+        ("#ZoeHughes #ZoOneill", "#[name] #[name]"),  # hashtags and joined-up names
+        ("Follow @zoe_hughes_art!", "Follow @[name]!"),  # handles
+        ("Write to zoe.oneill@school.example.", "Write to [name]."),  # e-mail addresses
+        ("zoe2011@mail.example said so.", "[name] said so."),
+        ("Zoe O'Neill-Hughes, in full.", "[name], in full."),
+        ("Zoology and hughesian words stay.", "Zoology and hughesian words stay."),  # not a name
+        ("Contact office@school.example.", "Contact office@school.example."),  # no name in it
+    ],
+)
+def test_redaction_catches_what_people_write(text, panel_sees):
+    assert redact(text, name_forms(ZOE)) == panel_sees
+
+
+def test_names_found_lists_the_words_that_name_the_person():
+    assert names_found("Zo (Z. Hughes) wrote to zoe.oneill@school.example.", name_forms(ZOE)) == [
+        "zoe.oneill@school.example", "Zo", "Z. Hughes"
+    ]
