@@ -250,6 +250,15 @@ def named_party(invitation: Invitation, audience: str) -> list[Guest]:
     return party
 
 
+def guest_text(guest: Guest, text: str, audience: str = Audience.EVENT_TEAM) -> str:
+    """What a carer typed about their party (food, access needs), as `audience` may read it: the
+    finalist's names beyond the audience's name changed to it ("Kian Brennan's chair" -> "Kian
+    B.'s chair" at the door). The guest's invitation, nomination and nominee loaded."""
+    if not text or guest.invitation_id is None or guest.invitation.kind != InvitationKind.FINALIST:
+        return text
+    return words_for(audience, text, guest.invitation.nomination)
+
+
 def finalists_companions(guests) -> dict[int, str]:
     """For each finalist's invitation among `guests`, the name of the first guest they bring (the
     event team's neutral label says who they are with), in one query."""

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from events.enums import AccessNeed, Dietary, GuestRelationship, InvitationKind, ItemKind
 from events.models import Event, Guest
-from events.selectors import on_stage
+from events.selectors import guest_text, on_stage
 from nominations.enums import NominationStatus
 from nominations.models import Nomination
 from nominations.naming import Audience, nomination_name
@@ -131,7 +131,7 @@ class EventNightWorkbook(MultiSheetExporter):
         rows = (
             [
                 guest.shown, guest.table.number if guest.table else "", data.party_name(guest),
-                ", ".join(filter(None, [_codes(guest.access_needs, AccessNeed.choices), guest.access_other])),
+                ", ".join(filter(None, [_codes(guest.access_needs, AccessNeed.choices), guest_text(guest, guest.access_other)])),
                 _time(guest.checked_in_at) or UNCHECKED_BOX,
             ]
             for guest in sorted(data.guests, key=lambda g: (g.shown.casefold(), g.pk))
@@ -175,9 +175,9 @@ class EventNightWorkbook(MultiSheetExporter):
             rows.append([
                 label, len(guests),
                 *(sum(code in g.dietary for g in guests) for code in Dietary.values),
-                "; ".join(f"{g.shown}: {g.dietary_other}" for g in guests if g.dietary_other),
+                "; ".join(f"{g.shown}: {guest_text(g, g.dietary_other)}" for g in guests if g.dietary_other),
                 *(sum(code in g.access_needs for g in guests) for code in AccessNeed.values),
-                "; ".join(f"{g.shown}: {g.access_other}" for g in guests if g.access_other),
+                "; ".join(f"{g.shown}: {guest_text(g, g.access_other)}" for g in guests if g.access_other),
                 sum(g.transport_needed for g in guests),
             ])
         return SheetSpec("Dietary and access", columns, rows)

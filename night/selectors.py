@@ -29,6 +29,7 @@ from events.selectors import (
     finalists_companions,
     guest_name,
     guest_name_expression,
+    guest_text,
     guests_coming,
     invitee_name,
     on_stage,
@@ -361,7 +362,7 @@ def door_guests(event: Event, q: str = "") -> list[DoorGuest]:
             name=guest_name(guest, with_name=companions.get(guest.invitation_id, "")),
             table=guest.table.number if guest.table_id else None,
             party=door_party(guest, invitees),
-            access=access_labels(guest.access_needs, guest.access_other),
+            access=access_labels(guest.access_needs, guest_text(guest, guest.access_other)),
             arrived_at=guest.checked_in_at,
             walk_in=guest.invitation_id is None,
         )

@@ -33,7 +33,14 @@ from awards.rules import is_organiser
 from events.enums import InvitationKind, InvitationStatus, ItemKind
 from events.models import Event, Guest, Invitation, RunningOrderItem, Table
 from events.organiser_forms import ActionForm
-from events.selectors import events_at_the_door, events_organised_by, finalists_companions, guest_name, guests_coming
+from events.selectors import (
+    events_at_the_door,
+    events_organised_by,
+    finalists_companions,
+    guest_name,
+    guest_text,
+    guests_coming,
+)
 from mail.errors import ServiceError
 from nominations.downloads import xlsx_response
 from nominations.forms import put_service_error
@@ -392,7 +399,8 @@ def _table_plan(event: Event) -> tuple[list[PlanTable], PlanTable, list[Guest]]:
         guest.shown = guest_name(guest, with_name=companions.get(guest.invitation_id, ""))
     invitees = {g.invitation_id: g.shown for g in guests if g.position == 0 and g.invitation_id}
     for guest in guests:
-        line = PlanGuest(guest, guest.shown, door_party(guest, invitees), access_labels(guest.access_needs, guest.access_other))
+        access = access_labels(guest.access_needs, guest_text(guest, guest.access_other))
+        line = PlanGuest(guest, guest.shown, door_party(guest, invitees), access)
         by_table.get(guest.table_id, unseated).guests.append(line)
     return [by_table[table.pk] for table in tables], unseated, guests
 

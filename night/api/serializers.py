@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from events.enums import AccessNeed, Dietary, ItemKind
 from events.models import Guest
-from events.selectors import guest_name, invitee_name
+from events.selectors import guest_name, guest_text, invitee_name
 from nominations.api.serializers import line, paragraph
 from nominations.naming import Audience
 
@@ -203,6 +203,7 @@ class DoorGuestSerializer(serializers.ModelSerializer):
     name = serializers.SerializerMethodField(help_text="The guest's name as the event team sees it")
     table = serializers.SerializerMethodField(help_text="The table's number; null when not seated")
     access_needs = serializers.ListField(child=serializers.ChoiceField(choices=AccessNeed.choices))
+    access_other = serializers.SerializerMethodField(help_text="Other access needs, in the carer's words")
 
     class Meta:
         model = Guest
@@ -211,6 +212,9 @@ class DoorGuestSerializer(serializers.ModelSerializer):
 
     def get_name(self, guest) -> str:
         return guest_name(guest, with_name=self.context.get("companions", {}).get(guest.invitation_id, ""))
+
+    def get_access_other(self, guest) -> str:
+        return guest_text(guest, guest.access_other)
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_table(self, guest) -> int | None:
