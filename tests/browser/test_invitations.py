@@ -41,7 +41,7 @@ def test_the_organiser_sends_the_invitations(journey):
     assert statuses == {"Rowan": InvitationStatus.SENT, "Sky": InvitationStatus.DRAFT}
     assert len(mail.outbox) == 1
     expect(page.locator("main")).to_contain_text(re.compile(
-        r"Not sent: A young person from our care \(Positive Choices, TEST-\d+\)\. "
+        r"Not sent: Sky \w\. \(Positive Choices, TEST-\d+\)\. "  # organisers: the known name
         r"The safeguarding check has not been recorded\. No consent to attend the event is recorded\."
     ))
     expect(page.locator("#blocked")).to_be_visible()
