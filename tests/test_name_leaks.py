@@ -333,3 +333,28 @@ def test_the_organiser_finds_amira_by_name(leaky):
     page = organiser.get("/organise/nominations/?q=Amira").content.decode()
 
     assert "Amira Khanum" in page and "Kian" not in page
+
+
+def test_leak_1_reproduced_a_lowered_level_shows_at_the_door_at_once(event, category, organiser):
+    """Issue 14's reproduction: a finalist named in full, an accepted invitation, then the consent
+    to the name being read out is withdrawn through the API; the door searches the surname."""
+    kian = cleared_nominee(event.programme, **KIAN, publicity_level=PublicityLevel.FULL_NAME)
+    confirmed_finalists(event.programme, category, [kian])
+    (invitation,) = finalist_invitations_create(event=event, actor=organiser).created
+    _accept(invitation, GuestInput(name="Sam Murphy", relationship="carer"))
+    door = APIClient()
+    door.force_authenticate(user_with_role(event.programme, Role.EVENT_STAFF, "door"))
+    organiser_api = APIClient()
+    organiser_api.force_authenticate(organiser)
+
+    before = door.get(f"/api/v1/guests/?event={event.pk}&search=Kian").json()["results"]
+    withdrawn = organiser_api.post(f"/api/v1/nominees/{kian.pk}/withdraw-consent/", {"purpose": "name_read_out"}, format="json")
+    by_surname = door.get(f"/api/v1/guests/?event={event.pk}&search=Brennan").json()["results"]
+    by_first_name = door.get(f"/api/v1/guests/?event={event.pk}&search=Kian").json()["results"]
+    running_order = door.get(f"/api/v1/events/{event.pk}/running-order/").content.decode()
+
+    assert withdrawn.status_code == 200
+    assert [g["name"] for g in before] == [g["name"] for g in by_first_name] == ["Kian B."]
+    assert by_surname == []  # the event team never finds a surname it does not see
+    assert "Brennan" not in running_order
+    assert Guest.objects.get(invitation=invitation, position=0).name == ""  # no copy to go stale
