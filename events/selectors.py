@@ -22,8 +22,9 @@ from mail.models import EmailDelivery
 from nominations.enums import ConsentPurpose
 from nominations.models import Consent, Nomination, Nominee
 from nominations.naming import Audience, nomination_name, words_for
-from nominations.selectors import hash_token
-from shortlisting.models import PanelMember
+from nominations.selectors import hash_token, nominations_with_identity_for
+from shortlisting.enums import ShortlistState
+from shortlisting.models import PanelMember, Shortlist
 
 from .enums import AccessNeed, Dietary, InvitationKind, InvitationStatus
 from .models import Event, Guest, Invitation, InvitationLink
@@ -182,6 +183,52 @@ def gate_problems(invitation: Invitation) -> list[str]:
         current = {c.purpose: c.given for c in consents if c.withdrawn_at is None}
         problems += _nominee_gate_problems(nominee, current, who=f"Young person {index}" if len(people) > 1 else "")
     return problems
+
+
+def nominee_gate_problems(nominee: Nominee) -> list[str]:
+    """What stops one young person passing the gate now: the check and the consent to attend."""
+    current = {c.purpose: c.given for c in nominee.consents.filter(withdrawn_at__isnull=True)}
+    return _nominee_gate_problems(nominee, current)
+
+
+@dataclass
+class Waiting:
+    """A finalist (one young person) the safeguarding gate holds back, and why."""
+
+    nominee: Nominee
+    nomination: Nomination
+    problems: list[str]
+    invitation: Invitation | None
+
+
+def finalists_waiting(user) -> list[Waiting]:
+    """Every young person in a confirmed final whom the gate holds back, among those whose
+    identity `user` may read (the programmes they organise, the young people allocated to them),
+    in a fixed number of queries."""
+    from_scope = nominations_with_identity_for(user).values("pk")
+    shortlists = Shortlist.objects.filter(state=ShortlistState.CONFIRMED)
+    nominations = list(
+        Nomination.objects.filter(pk__in=from_scope, status__in=FINALIST_STATUSES)
+        .filter(pk__in=shortlists.values("finalists"))
+        .select_related("category", "programme", "nominee", "group")
+        .prefetch_related(
+            Prefetch("nominee__consents", queryset=Consent.objects.filter(withdrawn_at__isnull=True), to_attr="current_consents"),
+            Prefetch("group__members", queryset=Nominee.objects.prefetch_related(_current_consents())),
+        )
+        .order_by("programme__name", "category__name", "reference")
+    )
+    invitations = {
+        i.nomination_id: i for i in Invitation.objects.filter(nomination__in=nominations).exclude(status=InvitationStatus.REVOKED)
+    }
+    waiting = []
+    for nomination in nominations:
+        people = list(nomination.group.members.all()) if nomination.group_id else [nomination.nominee]
+        for nominee in people:
+            current = {c.purpose: c.given for c in nominee.current_consents}
+            problems = _nominee_gate_problems(nominee, current)
+            if problems:
+                waiting.append(Waiting(nominee, nomination, problems, invitations.get(nomination.pk)))
+    return waiting
 
 
 def responsible_adult(nomination: Nomination) -> tuple[str, str]:

@@ -376,6 +376,11 @@ PAGE_POLICY: dict[str, set | str] = {
     "data-protection:find": {"organiser", "organiser_other"},
     "data-protection:access-log": {"organiser", "organiser_other"},
     "data-protection:requests": {"organiser", "organiser_other"},
+    # The safeguarding pages: anyone who may record a check gets the list of their own (maybe empty);
+    # one young person's check only those who may read their identity.
+    "safeguarding:waiting": {"organiser", "organiser_other", "staff_allocated", "staff_other"},
+    "safeguarding:check": ORG_IDENTITY,
+    "safeguarding:withdraw": ORG_IDENTITY,
     "event-admin:door-sw": EVERYONE,  # the door page's service worker script: no data
     "schema": EVERYONE,  # the API's description, no data
     "api-docs": EVERYONE,
@@ -392,7 +397,7 @@ PAGE_PARAMS = {
     "panel_id": "panel", "event_id": "event", "invitation_id": "invitation", "delivery_id": "email_delivery",
     "item_id": "running_order_item", "guest_id": "guest", "nominee_id": "nominee",
 }
-OTHER_PARAMS = {"token": "not-a-real-token", "uidb64": "MQ", "request_id": 999_999}
+OTHER_PARAMS = {"token": "not-a-real-token", "uidb64": "MQ", "request_id": 999_999, "purpose": "attending"}
 
 
 def page_patterns() -> list[tuple[str, str]]:
