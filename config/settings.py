@@ -215,6 +215,8 @@ PROUD_IMPORT_MAX_ROWS = int(os.environ.get("PROUD_IMPORT_MAX_ROWS", "20000"))
 
 # Public form: how many nominations one address may send.
 PROUD_NOMINATION_RATE = os.environ.get("PROUD_NOMINATION_RATE", "20/h")
+# Nominators' private links opened per client address (the page and the API, counted apart).
+PROUD_NOMINATION_LINK_RATE = os.environ.get("PROUD_LINK_RATE", "60/h")
 # Private RSVP links opened per client address, and how long the session a link opens lasts.
 PROUD_RSVP_LINK_RATE = os.environ.get("PROUD_RSVP_LINK_RATE", "30/h")
 PROUD_RSVP_SESSION_MINUTES = int(os.environ.get("PROUD_RSVP_SESSION_MINUTES", "120"))
@@ -222,10 +224,11 @@ PROUD_RSVP_SESSION_MINUTES = int(os.environ.get("PROUD_RSVP_SESSION_MINUTES", "1
 PROUD_RETENTION_MONTHS = int(os.environ.get("PROUD_RETENTION_MONTHS", "12"))
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
 # Behind a proxy every request comes from the proxy's address: NUM_PROXIES says how many
-# trusted proxies append to X-Forwarded-For, so limits apply to the real client.
+# trusted proxies append to X-Forwarded-For, so limits apply to the real client. With none, the
+# header is ignored. Every limit (pages, API throttles, the sign-in lockout) reads the address
+# through this one function.
 NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
-if NUM_PROXIES:
-    RATELIMIT_IP_META_KEY = "config.views.client_ip"
+RATELIMIT_IP_META_KEY = "nominations.rate_limits.client_ip"
 RATELIMIT_VIEW = "config.views.rate_limited"
 
 # Background work: in process by default (development), a database queue with its own
@@ -251,11 +254,13 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "nominate": os.environ.get("PROUD_NOMINATION_RATE", "20/h"),
         "token_login": os.environ.get("PROUD_TOKEN_LOGIN_RATE", "10/min"),
-        "nomination_link": os.environ.get("PROUD_LINK_RATE", "60/h"),
+        "nomination_link": PROUD_NOMINATION_LINK_RATE,
         "rsvp": os.environ.get("PROUD_RSVP_API_RATE", "30/min"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
-    "NUM_PROXIES": NUM_PROXIES or None,
+    # The throttles count by nominations.rate_limits.client_ip; this is DRF's own reading, kept
+    # the same (None would make DRF trust any X-Forwarded-For).
+    "NUM_PROXIES": NUM_PROXIES,
 }
 
 SPECTACULAR_SETTINGS = {
@@ -307,7 +312,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("PROUD_LOGIN_COOLOFF_MI
 AXES_RESET_ON_SUCCESS = True
 # A try while locked out neither counts nor restarts the cool-off, so "try again in 15 minutes" holds.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_CLIENT_IP_CALLABLE = "config.lockout.client_address"
+AXES_CLIENT_IP_CALLABLE = "nominations.rate_limits.client_ip"
 AXES_LOCKOUT_CALLABLE = "config.lockout.lockout_response"
 # Logs name no username, address or browser: axes masks these parameters wherever it writes them.
 AXES_VERBOSE = False

@@ -32,12 +32,12 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import APIException
-from rest_framework.throttling import ScopedRateThrottle
 
 from awards.enums import Role
 from awards.rules import roles_by_programme
+from nominations.rate_limits import ClientRateThrottle, client_ip
 
-from .lockout import LOCKED_OUT_CODE, client_address, locked_out_message
+from .lockout import LOCKED_OUT_CODE, locked_out_message
 
 API_PREFIX = "/api/"
 # Where to go once verified: kept in the session, never in the address, which may hold a private link.
@@ -249,7 +249,7 @@ class TokenLoginSerializer(serializers.Serializer):
         if settings.PROUD_REQUIRE_2FA and two_factor_required(user):
             self._check_code(request, user, attrs.get("otp_token", ""))
         if settings.AXES_ENABLED:
-            reset(ip=client_address(request), username=username)
+            reset(ip=client_ip(request), username=username)
         attrs["user"] = user
         return attrs
 
@@ -278,7 +278,7 @@ class TokenLoginView(ObtainAuthToken):
     """POST username and password (and otp_token where two-factor sign-in applies), get an API token."""
 
     serializer_class = TokenLoginSerializer
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ClientRateThrottle]
     throttle_scope = "token_login"
 
     @extend_schema(

@@ -14,9 +14,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
-from django_ratelimit.decorators import ratelimit
 
 from nominations.private_links import form_token_issue, private_page
+from nominations.rate_limits import page_rate_limit
 
 from .enums import InvitationKind, InvitationStatus
 from .forms import AnswerForm, PersonForm
@@ -33,16 +33,10 @@ def _link_not_valid(request: HttpRequest) -> HttpResponse:
     return render(request, "events/link_not_valid.html", status=404)
 
 
-def _rsvp_rate(group: str, request: HttpRequest) -> str:
-    return settings.PROUD_RSVP_LINK_RATE
-
-
 @private_page
 @require_GET
-@ratelimit(key="ip", rate=_rsvp_rate, block=False)
+@page_rate_limit("PROUD_RSVP_LINK_RATE")
 def rsvp_link(request: HttpRequest, token: str) -> HttpResponse:
-    if getattr(request, "limited", False):
-        return render(request, "429.html", status=429)  # the page config.views.rate_limited shows
     invitation = invitation_for_token(token)
     if invitation is None:
         return _link_not_valid(request)
