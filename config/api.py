@@ -8,6 +8,8 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from mail.errors import ServiceError
 
+from .security import RETRY_AFTER_SECONDS, TRY_AGAIN
+
 
 def exception_handler(exc, context):
     if isinstance(exc, ServiceError):
@@ -26,8 +28,8 @@ def exception_handler(exc, context):
     if isinstance(exc, DatabaseError):
         # The transaction rolled back: nothing was half-written.
         return Response(
-            {"detail": "The database did not answer, so nothing was saved. Please try again in a moment.", "code": "try_again"},
+            {"detail": TRY_AGAIN, "code": "try_again"},
             status=status.HTTP_503_SERVICE_UNAVAILABLE,
-            headers={"Retry-After": "5"},
+            headers={"Retry-After": RETRY_AFTER_SECONDS},
         )
     return drf_exception_handler(exc, context)

@@ -5,12 +5,14 @@ generic 400: from the Content-Length header before anything is read, and from Dj
 RequestDataTooBig when the body arrives without one."""
 
 import logging
+from functools import wraps
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError, IntegrityError
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
 
@@ -54,11 +56,55 @@ class RequestSizeMiddleware:
         return None
 
 
+TRY_AGAIN = "The database did not answer, so nothing was saved. Please try again in a moment."
+CONFLICT = "This conflicts with something saved meanwhile, so nothing was saved. Reload the page and try again."
+RETRY_AFTER_SECONDS = "5"
+
+
+def database_error_response(request, exception: DatabaseError, *, message: str = TRY_AGAIN):
+    """The answer to a database error: a constraint violation (someone saved something conflicting
+    meanwhile) is 409, the database failing (connection lost, server restarting) is 503 "try again"
+    with Retry-After. JSON for the API, the friendly page otherwise. The 503 page is drawn without
+    the request's context (the navigation reads the signed-in user from the database)."""
+    if isinstance(exception, IntegrityError):
+        status, code, message = 409, "conflict", CONFLICT
+    else:
+        status, code = 503, "try_again"
+    logger.warning("Database error answered with %s: %s", status, type(exception).__name__)
+    if request.path.startswith(API_PREFIX):
+        response = JsonResponse({"detail": message, "code": code}, status=status)
+    elif status == 409:
+        response = render(request, "database_error.html", {"message": message}, status=status)
+    else:
+        response = HttpResponse(render_to_string("database_error.html", {"message": message}), status=status)
+    if status == 503:
+        response["Retry-After"] = RETRY_AFTER_SECONDS
+    return response
+
+
+def answers_database_errors(middleware_class):
+    """For a middleware that reads the database before any view runs (the signed-in session, the
+    user): a database error there gets the same answer as one in a view. Django turns an exception
+    raised inside a middleware into a bare 500 before any other middleware can see it; the
+    middleware's `get_response` never raises, so this catches only the middleware's own reads."""
+    call = middleware_class.__call__
+
+    @wraps(call)
+    def __call__(self, request):
+        try:
+            return call(self, request)
+        except DatabaseError as exception:
+            return database_error_response(request, exception)
+
+    middleware_class.__call__ = __call__
+    return middleware_class
+
+
 class DatabaseErrorMiddleware:
-    """Database failures on pages (the API has config.api.exception_handler). A transaction that
-    fails rolls back, so nothing is half-written; the person is told what to do, never a bare 500:
-    a constraint violation (someone saved something conflicting meanwhile) is 409, the database
-    failing part-way (connection lost, server restarting) is 503 "try again"."""
+    """Database failures in views (the API has config.api.exception_handler, which answers the
+    same). A transaction that fails rolls back, so nothing is half-written; the person is told what
+    to do, never a bare 500. The middlewares that read the database before the view are wrapped by
+    `answers_database_errors`, and saving the session afterwards by config.sessions.SessionMiddleware."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -67,22 +113,9 @@ class DatabaseErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, IntegrityError):
-            status, message = 409, "This conflicts with something saved meanwhile, so nothing was saved. Reload the page and try again."
-            code = "conflict"
-        elif isinstance(exception, DatabaseError):
-            status, message = 503, "The database did not answer, so nothing was saved. Please try again in a moment."
-            code = "try_again"
-        else:
-            return None
-        logger.warning("Database error answered with %s: %s", status, type(exception).__name__)
-        if request.path.startswith(API_PREFIX):
-            response = JsonResponse({"detail": message, "code": code}, status=status)
-        else:
-            response = render(request, "database_error.html", {"message": message}, status=status)
-        if status == 503:
-            response["Retry-After"] = "5"
-        return response
+        if isinstance(exception, DatabaseError):
+            return database_error_response(request, exception)
+        return None
 
 
 class ClearSiteDataOnLogoutMiddleware:

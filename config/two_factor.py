@@ -38,6 +38,7 @@ from awards.rules import roles_by_programme
 from nominations.rate_limits import ClientRateThrottle, client_ip
 
 from .lockout import LOCKED_OUT_CODE, locked_out_message
+from .security import answers_database_errors
 
 API_PREFIX = "/api/"
 # Where to go once verified: kept in the session, never in the address, which may hold a private link.
@@ -187,6 +188,7 @@ def _is_page_visit(request) -> bool:
     return not accept or "text/html" in accept
 
 
+@answers_database_errors
 class TwoFactorMiddleware:
     """Until verified, a person who needs two-factor sign-in reaches only the two-factor page, sign
     out and static files: pages redirect there, the API answers 403 JSON. Token-authenticated API
