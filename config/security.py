@@ -1,8 +1,9 @@
-"""Answers for requests the app refuses before any view runs.
+"""Answers for requests the app refuses before any view runs, and for the database failing.
 
 A body over the size limit gets 413 (JSON for the API, a page otherwise) instead of Django's
 generic 400: from the Content-Length header before anything is read, and from Django's own
-RequestDataTooBig when the body arrives without one."""
+RequestDataTooBig when the body arrives without one. A NUL character in the address or a form
+field gets 400. A database error anywhere in a request gets 409 or 503 "try again", never a 500."""
 
 import logging
 from functools import wraps
@@ -54,6 +55,53 @@ class RequestSizeMiddleware:
         if isinstance(exception, RequestDataTooBig):
             return too_large(request, _limit_for(request.path))
         return None
+
+
+NUL = "\x00"
+NUL_IN_ADDRESS = "The address has a NUL control character (%00) in {where}, which no address of this site has."
+NUL_IN_FORM = "The form has a NUL control character (U+0000) in {where}, which cannot be stored; please remove it."
+
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _nul_in(request) -> tuple[str, str] | None:
+    """(message, field) when the address or a page's form field holds a NUL character. PostgreSQL
+    cannot store or even compare text holding one (a 503, where SQLite answered 404), so it is
+    refused before any view looks it up. The API's bodies are checked by its parsers (config.api);
+    a page's form is read here as Django's CSRF check would read it anyway."""
+    if NUL in request.path_info:
+        return NUL_IN_ADDRESS.format(where="the path"), ""
+    for key, values in request.GET.lists():
+        if NUL in key or any(NUL in value for value in values):
+            return NUL_IN_ADDRESS.format(where=f"the parameter {key.replace(NUL, '')}"), key.replace(NUL, "")
+    if request.method == "POST" and request.content_type in FORM_TYPES and not request.path_info.startswith(API_PREFIX):
+        for key, values in request.POST.lists():
+            if NUL in key or any(NUL in value for value in values):
+                return NUL_IN_FORM.format(where=f"the field {key.replace(NUL, '')}"), key.replace(NUL, "")
+    return None
+
+
+class NulCharacterMiddleware:
+    """A NUL character in the address, a query parameter or a form field is a 400 naming where,
+    on both databases: JSON for the API, a page otherwise. After RequestSizeMiddleware, so a form
+    body is read only once its size is known to be within the limit."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        problem = _nul_in(request)
+        if problem is None:
+            return self.get_response(request)
+        message, field = problem
+        if request.path_info.startswith(API_PREFIX):
+            body = {"detail": message, "code": "nul_character"}
+            if field:
+                body["field"] = field
+            return JsonResponse(body, status=400)
+        in_address = message.startswith("The address")
+        return render(request, "400.html", {"message": message, "in_address": in_address}, status=400)
 
 
 TRY_AGAIN = "The database did not answer, so nothing was saved. Please try again in a moment."

@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # After authentication so its 413 page can show the usual layout; it reads no body.
     "config.security.RequestSizeMiddleware",
+    # A NUL character in the address or a form field: 400 before any view looks it up.
+    "config.security.NulCharacterMiddleware",
     "config.security.DatabaseErrorMiddleware",
     "config.security.ClearSiteDataOnLogoutMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -248,6 +250,8 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
+    # DRF's parsers, refusing JSON nested too deeply and NUL characters with a 400 (awards.api.parsers).
+    "DEFAULT_PARSER_CLASSES": ["awards.api.parsers.JSONParser", "awards.api.parsers.FormParser", "awards.api.parsers.MultiPartParser"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

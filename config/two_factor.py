@@ -33,6 +33,7 @@ from rest_framework import serializers
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import APIException
 
+from awards.api.parsers import PARSERS
 from awards.enums import Role
 from awards.rules import roles_by_programme
 from nominations.rate_limits import ClientRateThrottle, client_ip
@@ -281,6 +282,7 @@ class TokenLoginView(ObtainAuthToken):
 
     serializer_class = TokenLoginSerializer
     throttle_classes = [ClientRateThrottle]
+    parser_classes = PARSERS  # DRF's view names its own parsers; these refuse what would break the stack
     throttle_scope = "token_login"
 
     @extend_schema(
