@@ -76,6 +76,7 @@ def _nul_in(request) -> tuple[str, str] | None:
         if NUL in key or any(NUL in value for value in values):
             return NUL_IN_ADDRESS.format(where=f"the parameter {key.replace(NUL, '')}"), key.replace(NUL, "")
     if request.method == "POST" and request.content_type in FORM_TYPES and not request.path_info.startswith(API_PREFIX):
+        request.body  # noqa: B018 -- read (within the size limit) and kept, so a view can still read the body itself
         for key, values in request.POST.lists():
             if NUL in key or any(NUL in value for value in values):
                 return NUL_IN_FORM.format(where=f"the field {key.replace(NUL, '')}"), key.replace(NUL, "")

@@ -8,6 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from awards.api.parsers import PARSERS
+from tests.conftest import user_with_role
+from tests.factories import EventFactory
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -236,10 +241,6 @@ def test_a_nul_in_an_api_form_field_is_a_400(api, content_type):
 
 
 def test_every_api_view_parses_with_the_checking_parsers():
-    from django.urls import URLPattern, URLResolver, get_resolver
-
-    from awards.api.parsers import PARSERS
-
     def views(resolver):
         for pattern in resolver.url_patterns:
             if isinstance(pattern, URLResolver):
@@ -262,3 +263,15 @@ def test_a_nul_in_an_api_address_names_the_part(api):
     assert (in_path.status_code, in_path.json()["code"]) == (400, "nul_character")
     assert in_path.json()["detail"] == "The address has a NUL control character (%00) in the path, which no address of this site has."
     assert (in_query.status_code, in_query.json()["code"], in_query.json()["field"]) == (400, "nul_character", "ordering")
+
+
+def test_a_page_that_reads_its_own_body_still_can_after_the_nul_check(client, programme):
+    """The form check reads the body first and keeps it, so a view reading `request.body` (the door's
+    arrivals) is not refused for a stream already read, whatever the content type."""
+    event = EventFactory(programme=programme)
+    client.force_login(user_with_role(programme, "event_staff", "door"))
+
+    response = client.post(f"/event/{event.pk}/door/arrivals/", {"arrivals": "x"})  # multipart, not JSON
+
+    assert response.status_code == 400
+    assert response.json() == {"detail": 'The body must be JSON: {"arrivals": [{"guest": id, "at": time}]}.'}
