@@ -21,7 +21,7 @@ from nominations.rate_limits import page_rate_limit
 from .enums import InvitationKind, InvitationStatus
 from .forms import AnswerForm, PersonForm
 from .models import Invitation
-from .selectors import invitation_for_session, invitation_for_token, invitee_name
+from .selectors import invitation_for_session, invitation_link_for_token, invitee_name
 from .services import EventError, RsvpAnswer, rsvp_respond
 
 RSVP_SESSION_KEY = "rsvp"
@@ -37,12 +37,14 @@ def _link_not_valid(request: HttpRequest) -> HttpResponse:
 @require_GET
 @page_rate_limit("PROUD_RSVP_LINK_RATE")
 def rsvp_link(request: HttpRequest, token: str) -> HttpResponse:
-    invitation = invitation_for_token(token)
-    if invitation is None:
+    link = invitation_link_for_token(token)
+    if link is None:
         return _link_not_valid(request)
     request.session.cycle_key()
+    # The link too: the session ends with it (closed when the invitation is resent to someone else).
     request.session[RSVP_SESSION_KEY] = {
-        "invitation": invitation.pk,
+        "invitation": link.invitation_id,
+        "link": link.pk,
         "started": timezone.now().timestamp(),
     }
     form_token_issue(request)
@@ -56,7 +58,7 @@ def _session_invitation(request: HttpRequest) -> Invitation | None:
     if timezone.now().timestamp() - float(held.get("started", 0)) > settings.PROUD_RSVP_SESSION_MINUTES * 60:
         request.session.pop(RSVP_SESSION_KEY, None)
         return None
-    return invitation_for_session(held.get("invitation"))
+    return invitation_for_session(held.get("invitation"), link_id=held.get("link"))
 
 
 def _forms(invitation: Invitation, data=None):
