@@ -279,6 +279,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every object the API answers with is closed: an undeclared field breaks the schema (config/schema.py).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "config.schema.close_response_objects"],
     "ENUM_NAME_OVERRIDES": {
         "NominationStatusEnum": "nominations.enums.NominationStatus",
         "ProgrammeStatusEnum": "awards.enums.ProgrammeStatus",

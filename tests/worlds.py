@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from awards.enums import NomineeKind, Role
+from awards.models import ProgrammeRole
 from events.enums import InvitationStatus
 from events.links import link_create
 from events.models import Event, Guest, Invitation, InvitationHistory
@@ -198,7 +199,8 @@ def access_world() -> AccessWorld:
     # Nominees of the other kinds: a group (no one nominee) and an adult (no cohort).
     team = CategoryFactory(programme=programme, name="Team Effort", nominee_kind=NomineeKind.GROUP)
     group = NomineeGroupFactory(programme=programme, name="The Garden Project")
-    group.members.set([cleared_nominee(programme), cleared_nominee(programme)])
+    group_members = [cleared_nominee(programme), cleared_nominee(programme)]
+    group.members.set(group_members)
     NominationFactory(programme=programme, category=team, nominee=None, group=group, status=NominationStatus.ELIGIBLE)
     proud_plus = CategoryFactory(programme=programme, name="PROUD+", nominee_kind=NomineeKind.ADULT)
     adult = NomineeFactory(programme=programme, kind=PersonKind.ADULT, cohort="", date_of_birth=None)
@@ -206,7 +208,13 @@ def access_world() -> AccessWorld:
     # Invitations and guests of the other kinds: a presenter's (no nomination) and a walk-in (no invitation).
     presenter = InvitationFactory(event=event, status=InvitationStatus.SENT, title="High Sheriff")
     rsvp_respond(invitation=presenter, answer=RsvpAnswer(attending=True, party=(GuestInput(name=""),)))
-    walk_in_add(event=event, actor=users["organiser"], name="Sam Walker", table=event.tables.first())
+    walk_in = walk_in_add(event=event, actor=users["organiser"], name="Sam Walker", table=event.tables.first())
+    draft_invitation = InvitationFactory(event=event, title="County Councillor")
+    # The nominator's own draft, not submitted yet.
+    draft = NominationFactory(
+        programme=programme, category=team, nominee=None, group=NomineeGroupFactory(programme=programme, name="Choir"),
+        status=NominationStatus.DRAFT, submitted_at=None, nominator_user=users["nominator"],
+    )
 
     delivery = delivery_for(invitation, kind="reminder", key="matrix", status="failed", next_attempt_at=timezone.now())
     ids = {
@@ -223,8 +231,19 @@ def access_world() -> AccessWorld:
         "invitation": invitation.pk,
         "guest": Guest.objects.filter(invitation=invitation).first().pk,
         "running_order_item": award.pk,
+        "running_order_items": [item.pk for item in items],
         "email_delivery": delivery.pk,
         "table": event.tables.first().pk,
+        # More objects of the kinds above, in the states some commands need.
+        "other_programme": ProgrammeRole.objects.get(user=users["organiser_other"]).programme.slug,
+        "eligible_nomination": eligible.pk,
+        "draft_nomination": draft.pk,
+        "group_member": group_members[0].pk,
+        "walk_in": walk_in.pk,
+        "panel_member": members["panel_member"].pk,
+        "draft_invitation": draft_invitation.pk,
+        "category_slug": category.slug,
+        "team_slug": team.slug,
     }
     tokens = {"rsvp": link_create(invitation), "nomination": nomination_link_create(finalist)}
     return AccessWorld(users=users, ids=ids, tokens=tokens)
