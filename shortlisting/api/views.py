@@ -4,7 +4,7 @@
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.paginator import InvalidPage
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import BooleanField, F, Func, Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
@@ -31,6 +31,8 @@ from ..redaction import neutral_label
 from ..rules import can_manage_panel, can_view_ranking
 from ..selectors import assignments_for_member, category_ranking, panel_progress, panels_visible_to, with_card_relations
 from ..services import (
+    CONFLICTED_MEANWHILE,
+    ConflictedMeanwhile,
     assignment_run,
     conflict_declare,
     panel_create,
@@ -292,8 +294,15 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
         assignment = self.get_object()
         payload = ReviewInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        review_save(assignment=assignment, actor=request.user, **payload.validated_data)
-        return Response(AssignmentDetailSerializer(self.get_queryset().get(pk=assignment.pk)).data)
+        # The answer is read while the save still holds the assignment, so a conflict declared at the
+        # same moment comes wholly before (a 409 from review_save) or wholly after: never in between.
+        with transaction.atomic():
+            review_save(assignment=assignment, actor=request.user, **payload.validated_data)
+            saved = self.get_queryset().filter(pk=assignment.pk).first()
+            if saved is None:  # taken out of the member's list meanwhile: the scores go too
+                raise ConflictedMeanwhile(CONFLICTED_MEANWHILE)
+            body = AssignmentDetailSerializer(saved).data
+        return Response(body)
 
     @extend_schema(request=ConflictDeclareSerializer, responses={201: ConflictRecordedSerializer})
     @action(detail=True, methods=["post"], url_path="declare-conflict")
