@@ -711,6 +711,12 @@ def _(w):
     return Send(w.anonymous, "POST", NOMINATE, json.dumps({"programme\u0000": w.programme.slug}), content_type="application/json")
 
 
+@case("issue16", "check-in at a time not on the night", 400, "at", "is not on the night", "within a day of the event", deeper=NIGHT_TESTS)
+def _(w):
+    waiting = Guest.objects.filter(event=w.night.event, checked_in_at__isnull=True).order_by("pk").first()
+    return Send(client_for(w.night.door), "POST", f"/api/v1/guests/{waiting.pk}/check-in/", {"at": "0273-08-17T06:39:37Z"})
+
+
 # --- the catalogue, run ---------------------------------------------------------------------
 
 
