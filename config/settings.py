@@ -123,8 +123,12 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wait for a lock instead of failing at once when two requests write together.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Two requests writing together take turns, as on PostgreSQL: every transaction takes SQLite's
+    # write lock when it begins (BEGIN IMMEDIATE), and a second waits up to 20 seconds for it. With
+    # SQLite's default (the lock taken at the first write) two that had both read would fail at once,
+    # "database is locked", and the second be told to try again instead of what really happened
+    # (the last seat taken: tests/night/test_sqlite_writers.py).
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
