@@ -27,10 +27,30 @@ class NominationImportSerializer(serializers.Serializer):
         + ", ".join(c.field for c in COLUMNS),
     )
 
+    values = serializers.JSONField(
+        default=dict,
+        help_text='A value for every row of a field the file has no column for, e.g. {"known in the last 12 months": "yes"}',
+    )
+    categories = serializers.JSONField(
+        default=dict,
+        help_text='The form\'s own award names to categories (name or slug), e.g. {"Carer of the year": "PROUD+"}; '
+        'names and slugs however spelt ("PROUD Plus" for "PROUD+") need none',
+    )
+
     def validate_mapping(self, value):
-        if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
-            raise serializers.ValidationError('Give the mapping as a JSON object of headers to fields, e.g. {"DOB": "date_of_birth"}.')
-        return value
+        return _text_object(value, 'Give the mapping as a JSON object of headers to fields, e.g. {"DOB": "date_of_birth"}.')
+
+    def validate_values(self, value):
+        return _text_object(value, 'Give the values as a JSON object of fields to values, e.g. {"known in the last 12 months": "yes"}.')
+
+    def validate_categories(self, value):
+        return _text_object(value, 'Give the award names as a JSON object of the form\'s names to categories, e.g. {"Carer of the year": "PROUD+"}.')
+
+
+def _text_object(value, message: str) -> dict:
+    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise serializers.ValidationError(message)
+    return value
 
 
 class ImportProblemSerializer(serializers.Serializer):
@@ -45,6 +65,23 @@ class ImportRowSerializer(serializers.Serializer):
     problems = ImportProblemSerializer(many=True)
 
 
+class ImportColumnSerializer(serializers.Serializer):
+    header = serializers.CharField(help_text="The file's header")
+    field = serializers.CharField(help_text="The field it is read into")
+    label = serializers.CharField(help_text="The field's name for people")
+
+
+class ImportValueSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    label = serializers.CharField()
+    value = serializers.CharField(help_text="As given; every row gets it")
+
+
+class ImportAwardSerializer(serializers.Serializer):
+    value = serializers.CharField(help_text="The form's award name")
+    category = serializers.CharField(help_text="The slug of the category it is read as")
+
+
 class ImportReportSerializer(serializers.Serializer):
     message = serializers.CharField()
     dry_run = serializers.BooleanField()
@@ -52,7 +89,10 @@ class ImportReportSerializer(serializers.Serializer):
     total = serializers.IntegerField()
     accepted = serializers.IntegerField()
     refused = serializers.IntegerField()
+    columns = ImportColumnSerializer(many=True, help_text="How the file was read: each header and its field")
     ignored_columns = serializers.ListField(child=serializers.CharField())
+    values = ImportValueSerializer(many=True)
+    categories = ImportAwardSerializer(many=True)
     rows = ImportRowSerializer(many=True)
 
 
@@ -98,6 +138,8 @@ class NominationImportViewSet(viewsets.GenericViewSet):
             programme=programme,
             user=request.user,
             mapping=data["mapping"],
+            values=data["values"],
+            categories=data["categories"],
             dry_run=data["dry_run"],
         )
         return Response(report.as_dict(), status=status.HTTP_400_BAD_REQUEST if report.refused else status.HTTP_200_OK)
