@@ -35,16 +35,17 @@ class Locked(ShortlistingError):
     status_code = 409
 
 
-class ConflictedMeanwhile(ShortlistingError):
-    """The member declared a conflict with the young person (or the nomination left review) while
-    their scores were being saved: the conflict wins, the scores are not saved."""
+class NotOpenToScore(ShortlistingError):
+    """The assignment is not the member's to score now: they declared a conflict with the young
+    person (perhaps at the very moment they saved), or the nomination left review. 409: the state
+    of things does not allow it; nothing is saved."""
 
     status_code = 409
 
 
-CONFLICTED_MEANWHILE = (
-    "This nomination was taken out of your list while your scores were being saved (a conflict was "
-    "declared, or it left review), so nothing was saved."
+NOT_OPEN_TO_SCORE = (
+    "This nomination is not open for you to score: a conflict with the young person was declared, "
+    "or it is no longer under review. Nothing was saved."
 )
 
 
@@ -288,12 +289,12 @@ def review_save(*, assignment: Assignment, actor, scores: dict[int, int], commen
     Guarantees: only the assigned, unconflicted member; only the category's criteria, each
     within 0..max; submitting needs every criterion; nothing changes after the deadline or a
     confirmed shortlist; all or nothing. A conflict declared at the same moment either comes
-    first (ConflictedMeanwhile, 409, nothing saved) or after (the scores saved, then set aside).
+    first (NotOpenToScore, 409, nothing saved) or after (the scores saved, then set aside).
     """
     if not rules.can_score(actor, assignment):
         raise NotAllowed("This nomination is not assigned to you.")
     if not active_assignments().filter(pk=assignment.pk).exists():
-        raise ConflictedMeanwhile(CONFLICTED_MEANWHILE)
+        raise NotOpenToScore(NOT_OPEN_TO_SCORE)
     review_check_open(assignment)
     criteria = {c.pk: c for c in assignment.nomination.category.criteria.all()}
     unknown = sorted(set(scores) - set(criteria))
@@ -310,7 +311,7 @@ def review_save(*, assignment: Assignment, actor, scores: dict[int, int], commen
         # locks it too): whichever comes second sees the first. A conflict that won is a 409.
         list(Assignment.objects.select_for_update().filter(pk=assignment.pk).values_list("pk", flat=True))
         if not active_assignments().filter(pk=assignment.pk).exists():
-            raise ConflictedMeanwhile(CONFLICTED_MEANWHILE)
+            raise NotOpenToScore(NOT_OPEN_TO_SCORE)
         review, _ = Review.objects.select_for_update().get_or_create(assignment=assignment)
         current = {s.criterion_id: s for s in review.scores.all()}
         merged = {cid: s.value for cid, s in current.items()} | scores

@@ -36,7 +36,7 @@ from .selectors import (
     reviewable_nominations,
 )
 from .services import (
-    ConflictedMeanwhile,
+    NotOpenToScore,
     Locked,
     assignment_run,
     conflict_declare,
@@ -198,7 +198,7 @@ def score(request: HttpRequest, assignment_id: int) -> HttpResponse:
                 comment=form.cleaned_data["comment"],
                 submit=form.sending,
             )
-        except ConflictedMeanwhile as exc:
+        except NotOpenToScore as exc:
             # No longer theirs to see: back to the list, which no longer has it.
             messages.error(request, exc.message)
             return redirect("shortlisting:queue")

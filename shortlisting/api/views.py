@@ -31,8 +31,8 @@ from ..redaction import neutral_label
 from ..rules import can_manage_panel, can_view_ranking
 from ..selectors import assignments_for_member, category_ranking, panel_progress, panels_visible_to, with_card_relations
 from ..services import (
-    CONFLICTED_MEANWHILE,
-    ConflictedMeanwhile,
+    NOT_OPEN_TO_SCORE,
+    NotOpenToScore,
     assignment_run,
     conflict_declare,
     panel_create,
@@ -300,7 +300,7 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
             review_save(assignment=assignment, actor=request.user, **payload.validated_data)
             saved = self.get_queryset().filter(pk=assignment.pk).first()
             if saved is None:  # taken out of the member's list meanwhile: the scores go too
-                raise ConflictedMeanwhile(CONFLICTED_MEANWHILE)
+                raise NotOpenToScore(NOT_OPEN_TO_SCORE)
             body = AssignmentDetailSerializer(saved).data
         return Response(body)
 

@@ -11,7 +11,7 @@ from shortlisting.cards import label_number
 from shortlisting.enums import PanelRole, ReviewStatus, ShortlistState
 from shortlisting.models import Assignment, Conflict, Review, Shortlist, ShortlistHistory
 from shortlisting.redaction import neutral_label
-from shortlisting.services import CONFLICTED_MEANWHILE, assignment_run, review_save, shortlist_confirm, shortlist_propose
+from shortlisting.services import NOT_OPEN_TO_SCORE, assignment_run, review_save, shortlist_confirm, shortlist_propose
 from tests.conftest import user_with_role
 from tests.shortlisting.api.test_shortlisting_api import conflict_declared_when
 from tests.factories import (
@@ -252,7 +252,7 @@ def test_a_conflict_declared_while_the_scores_are_saved_sends_the_member_back_to
 
     assert fired["n"] == 1
     assert saved.redirect_chain == [("/panel/", 302)]
-    assert messages_shown(saved) == [CONFLICTED_MEANWHILE]
+    assert messages_shown(saved) == [NOT_OPEN_TO_SCORE]
     assert not Review.objects.filter(assignment=assignment).exists()
 
 

@@ -10,7 +10,7 @@ from awards.enums import Role
 from nominations.enums import NominationStatus, PublicityLevel
 from shortlisting.enums import PanelRole
 from shortlisting.models import Assignment, Conflict, Review, Score
-from shortlisting.services import assignment_run, review_save
+from shortlisting.services import NOT_OPEN_TO_SCORE, assignment_run, review_save
 from tests.conftest import client_for, user_with_role
 from tests.factories import (
     CriterionFactory,
@@ -277,8 +277,8 @@ def test_a_conflict_declared_while_scores_are_being_saved_wins_and_nothing_is_sa
 
     assert fired["n"] == 1
     assert response.status_code == 409
-    assert response.json()["code"] == "conflictedmeanwhile"
-    assert "nothing was saved" in response.json()["detail"]
+    assert response.json()["code"] == "notopentoscore"
+    assert response.json()["detail"] == NOT_OPEN_TO_SCORE
     assert scores_of(assignment) == [] and not Review.objects.filter(assignment=assignment).exists()
 
 
@@ -293,7 +293,7 @@ def test_a_conflict_declared_just_after_the_scores_are_written_is_a_409_not_a_50
 
     assert fired["n"] == 1
     assert response.status_code == 409
-    assert response.json()["code"] == "conflictedmeanwhile"
+    assert response.json()["code"] == "notopentoscore"
     assert scores_of(assignment) == []  # all or nothing: the scores went with the refused answer
 
 
