@@ -68,8 +68,8 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 def _nul_in(request) -> tuple[str, str] | None:
     """(message, field) when the address or a page's form field holds a NUL character. PostgreSQL
     cannot store or even compare text holding one (a 503, where SQLite answered 404), so it is
-    refused before any view looks it up. The API's bodies are checked by its parsers (config.api);
-    a page's form is read here as Django's CSRF check would read it anyway."""
+    refused before any view looks it up. The API's bodies are checked by its parsers
+    (awards.api.parsers); a page's form is read here as Django's CSRF check would read it anyway."""
     if NUL in request.path_info:
         return NUL_IN_ADDRESS.format(where="the path"), ""
     for key, values in request.GET.lists():
