@@ -28,6 +28,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django_otp import login as otp_login
 from django_otp import verify_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -290,8 +291,14 @@ class TokenLoginView(ObtainAuthToken):
         request=TokenLoginSerializer,
         responses={
             200: TokenLoginSerializer,
-            400: OpenApiResponse(description="Wrong username or password, or `otp_token` missing or wrong."),
-            429: OpenApiResponse(description="Too many failed sign-ins for this username from this address, or too many requests."),
+            400: OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description="Wrong username or password, or `otp_token` missing or wrong: field errors name the problem.",
+            ),
+            429: OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description="Too many failed sign-ins for this username from this address (`code` locked_out), or too many requests: `detail` says when to try again.",
+            ),
         },
     )
     def post(self, request, *args, **kwargs):

@@ -53,6 +53,14 @@ def _text_object(value, message: str) -> dict:
     return value
 
 
+class RefusalSerializer(serializers.Serializer):
+    """A refusal of the request as a whole."""
+
+    detail = serializers.CharField(help_text="What is wrong and what to do about it")
+    code = serializers.CharField(required=False)
+    field = serializers.CharField(required=False, help_text="The input at fault, when there is one")
+
+
 class ImportProblemSerializer(serializers.Serializer):
     column = serializers.CharField(help_text="The file's header for the field, or empty for the row as a whole")
     message = serializers.CharField()
@@ -115,9 +123,9 @@ class NominationImportViewSet(viewsets.GenericViewSet):
                 description="Rows refused: the import report (as for 200) naming each row, column and reason; "
                 "nothing was written. Or the request itself refused: {detail, code} or field errors name the problem.",
             ),
-            403: OpenApiResponse(description="Not an organiser of the programme."),
-            404: OpenApiResponse(description="No such programme."),
-            413: OpenApiResponse(description="The file, its rows or its expanded workbook are too large."),
+            403: OpenApiResponse(RefusalSerializer, description="Not an organiser of the programme."),
+            404: OpenApiResponse(RefusalSerializer, description="No such programme."),
+            413: OpenApiResponse(RefusalSerializer, description="The file, its rows or its expanded workbook are too large."),
         },
     )
     def create(self, request):
