@@ -1,12 +1,16 @@
-"""The API's shared error handling: every refusal is JSON a person can act on."""
+"""The API's shared error handling: every refusal is JSON a person can act on (a body the parsers
+refuse, awards.api.parsers, is a 400 with `code` "parse_error" and the `field` where known)."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DatabaseError, IntegrityError
 from rest_framework import status
+from rest_framework.exceptions import ParseError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from mail.errors import ServiceError
+
+from .security import RETRY_AFTER_SECONDS, TRY_AGAIN
 
 
 def exception_handler(exc, context):
@@ -26,8 +30,13 @@ def exception_handler(exc, context):
     if isinstance(exc, DatabaseError):
         # The transaction rolled back: nothing was half-written.
         return Response(
-            {"detail": "The database did not answer, so nothing was saved. Please try again in a moment.", "code": "try_again"},
+            {"detail": TRY_AGAIN, "code": "try_again"},
             status=status.HTTP_503_SERVICE_UNAVAILABLE,
-            headers={"Retry-After": "5"},
+            headers={"Retry-After": RETRY_AFTER_SECONDS},
         )
+    if isinstance(exc, ParseError):
+        body = {"detail": str(exc.detail), "code": "parse_error"}
+        if getattr(exc, "field", None):
+            body["field"] = exc.field
+        return Response(body, status=status.HTTP_400_BAD_REQUEST)
     return drf_exception_handler(exc, context)

@@ -1,21 +1,13 @@
-"""Failed sign-ins (django-axes): the address a lockout is keyed on, and what a locked-out person
-sees. A lockout holds one username from one address only, so nobody can lock a whole team out."""
+"""Failed sign-ins (django-axes): what a locked-out person sees. A lockout holds one username from
+one address only, so nobody can lock a whole team out; the address is `nominations.rate_limits.client_ip`,
+as for every rate limit (settings.AXES_CLIENT_IP_CALLABLE)."""
 
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from .views import client_ip
 
 LOCKED_OUT_CODE = "locked_out"
-
-
-def client_address(request) -> str:
-    """The client's address as rate limits see it: through NUM_PROXIES trusted proxies, else the
-    connection's own address (never a forwarded header nobody trusted)."""
-    if settings.NUM_PROXIES:
-        return client_ip(request)
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def cool_off_minutes() -> int:

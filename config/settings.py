@@ -72,12 +72,15 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, answering 503 "try again" when the database cannot save the session.
+    "config.sessions.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # After authentication so its 413 page can show the usual layout; it reads no body.
     "config.security.RequestSizeMiddleware",
+    # A NUL character in the address or a form field: 400 before any view looks it up.
+    "config.security.NulCharacterMiddleware",
     "config.security.DatabaseErrorMiddleware",
     "config.security.ClearSiteDataOnLogoutMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -120,8 +123,12 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wait for a lock instead of failing at once when two requests write together.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Two requests writing together take turns, as on PostgreSQL: every transaction takes SQLite's
+    # write lock when it begins (BEGIN IMMEDIATE), and a second waits up to 20 seconds for it. With
+    # SQLite's default (the lock taken at the first write) two that had both read would fail at once,
+    # "database is locked", and the second be told to try again instead of what really happened
+    # (the last seat taken: tests/night/test_sqlite_writers.py).
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -215,6 +222,8 @@ PROUD_IMPORT_MAX_ROWS = int(os.environ.get("PROUD_IMPORT_MAX_ROWS", "20000"))
 
 # Public form: how many nominations one address may send.
 PROUD_NOMINATION_RATE = os.environ.get("PROUD_NOMINATION_RATE", "20/h")
+# Nominators' private links opened per client address (the page and the API, counted apart).
+PROUD_NOMINATION_LINK_RATE = os.environ.get("PROUD_LINK_RATE", "60/h")
 # Private RSVP links opened per client address, and how long the session a link opens lasts.
 PROUD_RSVP_LINK_RATE = os.environ.get("PROUD_RSVP_LINK_RATE", "30/h")
 PROUD_RSVP_SESSION_MINUTES = int(os.environ.get("PROUD_RSVP_SESSION_MINUTES", "120"))
@@ -222,10 +231,11 @@ PROUD_RSVP_SESSION_MINUTES = int(os.environ.get("PROUD_RSVP_SESSION_MINUTES", "1
 PROUD_RETENTION_MONTHS = int(os.environ.get("PROUD_RETENTION_MONTHS", "12"))
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
 # Behind a proxy every request comes from the proxy's address: NUM_PROXIES says how many
-# trusted proxies append to X-Forwarded-For, so limits apply to the real client.
+# trusted proxies append to X-Forwarded-For, so limits apply to the real client. With none, the
+# header is ignored. Every limit (pages, API throttles, the sign-in lockout) reads the address
+# through this one function.
 NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
-if NUM_PROXIES:
-    RATELIMIT_IP_META_KEY = "config.views.client_ip"
+RATELIMIT_IP_META_KEY = "nominations.rate_limits.client_ip"
 RATELIMIT_VIEW = "config.views.rate_limited"
 
 # Background work: in process by default (development), a database queue with its own
@@ -244,6 +254,8 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
+    # DRF's parsers, refusing JSON nested too deeply and NUL characters with a 400 (awards.api.parsers).
+    "DEFAULT_PARSER_CLASSES": ["awards.api.parsers.JSONParser", "awards.api.parsers.FormParser", "awards.api.parsers.MultiPartParser"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -251,11 +263,13 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "nominate": os.environ.get("PROUD_NOMINATION_RATE", "20/h"),
         "token_login": os.environ.get("PROUD_TOKEN_LOGIN_RATE", "10/min"),
-        "nomination_link": os.environ.get("PROUD_LINK_RATE", "60/h"),
+        "nomination_link": PROUD_NOMINATION_LINK_RATE,
         "rsvp": os.environ.get("PROUD_RSVP_API_RATE", "30/min"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
-    "NUM_PROXIES": NUM_PROXIES or None,
+    # The throttles count by nominations.rate_limits.client_ip; this is DRF's own reading, kept
+    # the same (None would make DRF trust any X-Forwarded-For).
+    "NUM_PROXIES": NUM_PROXIES,
 }
 
 SPECTACULAR_SETTINGS = {
@@ -269,6 +283,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every object the API answers with is closed: an undeclared field breaks the schema (config/schema.py).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "config.schema.close_response_objects"],
     "ENUM_NAME_OVERRIDES": {
         "NominationStatusEnum": "nominations.enums.NominationStatus",
         "ProgrammeStatusEnum": "awards.enums.ProgrammeStatus",
@@ -307,7 +323,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("PROUD_LOGIN_COOLOFF_MI
 AXES_RESET_ON_SUCCESS = True
 # A try while locked out neither counts nor restarts the cool-off, so "try again in 15 minutes" holds.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_CLIENT_IP_CALLABLE = "config.lockout.client_address"
+AXES_CLIENT_IP_CALLABLE = "nominations.rate_limits.client_ip"
 AXES_LOCKOUT_CALLABLE = "config.lockout.lockout_response"
 # Logs name no username, address or browser: axes masks these parameters wherever it writes them.
 AXES_VERBOSE = False

@@ -28,16 +28,19 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django_otp import login as otp_login
 from django_otp import verify_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import APIException
-from rest_framework.throttling import ScopedRateThrottle
 
+from awards.api.parsers import PARSERS
 from awards.enums import Role
 from awards.rules import roles_by_programme
+from nominations.rate_limits import ClientRateThrottle, client_ip
 
-from .lockout import LOCKED_OUT_CODE, client_address, locked_out_message
+from .lockout import LOCKED_OUT_CODE, locked_out_message
+from .security import answers_database_errors
 
 API_PREFIX = "/api/"
 # Where to go once verified: kept in the session, never in the address, which may hold a private link.
@@ -187,6 +190,7 @@ def _is_page_visit(request) -> bool:
     return not accept or "text/html" in accept
 
 
+@answers_database_errors
 class TwoFactorMiddleware:
     """Until verified, a person who needs two-factor sign-in reaches only the two-factor page, sign
     out and static files: pages redirect there, the API answers 403 JSON. Token-authenticated API
@@ -249,7 +253,7 @@ class TokenLoginSerializer(serializers.Serializer):
         if settings.PROUD_REQUIRE_2FA and two_factor_required(user):
             self._check_code(request, user, attrs.get("otp_token", ""))
         if settings.AXES_ENABLED:
-            reset(ip=client_address(request), username=username)
+            reset(ip=client_ip(request), username=username)
         attrs["user"] = user
         return attrs
 
@@ -278,7 +282,8 @@ class TokenLoginView(ObtainAuthToken):
     """POST username and password (and otp_token where two-factor sign-in applies), get an API token."""
 
     serializer_class = TokenLoginSerializer
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ClientRateThrottle]
+    parser_classes = PARSERS  # DRF's view names its own parsers; these refuse what would break the stack
     throttle_scope = "token_login"
 
     @extend_schema(
@@ -286,8 +291,14 @@ class TokenLoginView(ObtainAuthToken):
         request=TokenLoginSerializer,
         responses={
             200: TokenLoginSerializer,
-            400: OpenApiResponse(description="Wrong username or password, or `otp_token` missing or wrong."),
-            429: OpenApiResponse(description="Too many failed sign-ins for this username from this address, or too many requests."),
+            400: OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description="Wrong username or password, or `otp_token` missing or wrong: field errors name the problem.",
+            ),
+            429: OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description="Too many failed sign-ins for this username from this address (`code` locked_out), or too many requests: `detail` says when to try again.",
+            ),
         },
     )
     def post(self, request, *args, **kwargs):

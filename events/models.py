@@ -83,6 +83,9 @@ class Invitation(models.Model):
     )
     responded_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # When who it goes to (addressee or young person's address) last changed: the links made before
+    # then went to the earlier addressee, and close at the next resend (events.services.invitation_resend).
+    readdressed_at = models.DateTimeField(null=True, blank=True)
     # Its e-mails in the outbox (invitation, reminders, confirmations); deleted with it.
     deliveries = GenericRelation("mail.EmailDelivery", related_query_name="invitation")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -112,6 +115,8 @@ class InvitationLink(models.Model):
     invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="links")
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when the invitation was resent to someone else: the link then opens nothing.
+    closed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"Link #{self.pk}"

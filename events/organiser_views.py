@@ -625,15 +625,17 @@ def invitation_send(request: HttpRequest, invitation_id: int) -> HttpResponse:
 def invitation_resend_view(request: HttpRequest, invitation_id: int) -> HttpResponse:
     invitation = _invitation_or_404(request, invitation_id)
     try:
-        invitation_resend(invitation=invitation, actor=request.user)
+        resent = invitation_resend(invitation=invitation, actor=request.user)
     except ServiceError as error:
         form = ActionForm(request.POST)
         form.add_error(None, error.message)
         return _invitation_page(request, invitation, action_form=form, status=error.status_code)
-    messages.success(
-        request,
-        f"The invitation is being sent again to {invitation.addressee_email}, with a new link. Earlier links still work.",
+    earlier = (
+        "Links sent before it was re-addressed no longer work."
+        if resent.readdressed_at is not None
+        else "Earlier links still work."
     )
+    messages.success(request, f"The invitation is being sent again to {resent.addressee_email}, with a new link. {earlier}")
     return _back_to_invitation(invitation)
 
 

@@ -31,23 +31,34 @@ from .models import Event, Guest, Invitation, InvitationLink
 from .rules import CARER_RELATIONSHIPS, FINALIST_STATUSES, link_is_open
 
 
-def invitation_for_token(token: str, now: datetime | None = None) -> Invitation | None:
-    """The invitation a private link opens, or None for any token that is not one now (wrong,
-    revoked, expired or after the event): the caller shows one page for all of these."""
+def invitation_link_for_token(token: str, now: datetime | None = None) -> InvitationLink | None:
+    """The private link a token is, with its invitation, or None for any token that is not one now
+    (wrong, revoked, expired, after the event, or closed when the invitation was resent to someone
+    else): the caller shows one page for all of these."""
     if not token or len(token) > 128:
         return None
     link = (
         InvitationLink.objects.select_related("invitation__event", "invitation__nomination__category")
-        .filter(token_hash=hash_token(token))
+        .filter(token_hash=hash_token(token), closed_at__isnull=True)
         .first()
     )
     if link is None or not link_is_open(link.invitation, now):
         return None
-    return link.invitation
+    return link
 
 
-def invitation_for_session(invitation_id, now: datetime | None = None) -> Invitation | None:
+def invitation_for_token(token: str, now: datetime | None = None) -> Invitation | None:
+    """The invitation a private link opens now, or None (see invitation_link_for_token)."""
+    link = invitation_link_for_token(token, now)
+    return link.invitation if link is not None else None
+
+
+def invitation_for_session(invitation_id, now: datetime | None = None, *, link_id=None) -> Invitation | None:
+    """The invitation the session a link opened holds, while that link still opens it (a session
+    from before links were remembered, without `link_id`, holds it as long as the invitation is open)."""
     if invitation_id is None:
+        return None
+    if link_id is not None and not InvitationLink.objects.filter(pk=link_id, invitation_id=invitation_id, closed_at__isnull=True).exists():
         return None
     invitation = (
         Invitation.objects.select_related(

@@ -213,7 +213,9 @@ def invitations_send(*, event: Event, actor, invitation_ids: list[int] | None = 
 
 
 def invitation_resend(*, invitation: Invitation, actor) -> Invitation:
-    """Send the invitation again, with a new link (earlier links keep working)."""
+    """Send the invitation again, with a new link. Earlier links keep working, unless it was
+    re-addressed since they were made (invitation_update_details): those went to someone it no
+    longer goes to, so they close now, and their holder gets the neutral page of any bad link."""
     _require_organiser(actor, invitation.event)
     with transaction.atomic():
         locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
@@ -224,8 +226,14 @@ def invitation_resend(*, invitation: Invitation, actor) -> Invitation:
         problems = gate_problems(locked)
         if problems:
             raise GateClosed("It cannot be sent: " + " ".join(problems))
+        closed = 0
+        if locked.readdressed_at is not None:
+            closed = locked.links.filter(closed_at__isnull=True, created_at__lt=locked.readdressed_at).update(
+                closed_at=timezone.now()
+            )
         _queue_invitation_email(locked)
-        _history(locked, "events.invitation.resent", actor, from_status=locked.status)
+        detail = {"earlier_links_closed": closed} if closed else {}
+        _history(locked, "events.invitation.resent", actor, from_status=locked.status, **detail)
     return locked
 
 
@@ -595,10 +603,13 @@ def event_save(*, actor, programme, event: Event | None = None, **values) -> Eve
 
 
 INVITATION_DETAIL_FIELDS = ("addressee_name", "addressee_email", "young_person_email", "invitee_name", "title")
+# Who the invitation's e-mail and its links go to: a change re-addresses it (see invitation_resend).
+ADDRESSEE_FIELDS = ("addressee_name", "addressee_email", "young_person_email")
 
 
 def invitation_update_details(*, invitation: Invitation, actor, **values) -> Invitation:
-    """Change who an invitation is addressed to (and, for non-finalists, who is invited and their title)."""
+    """Change who an invitation is addressed to (and, for non-finalists, who is invited and their title).
+    A change of addressee is recorded, so the next resend closes the links the earlier one got."""
 
     _require_organiser(actor, invitation.event)
     unknown = set(values) - set(INVITATION_DETAIL_FIELDS)
@@ -608,6 +619,8 @@ def invitation_update_details(*, invitation: Invitation, actor, **values) -> Inv
         locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if locked.kind == InvitationKind.FINALIST and values.get("invitee_name"):
             raise EventError("A finalist is named by their announce name, from the safeguarding check.", field="invitee_name")
+        if any(getattr(locked, name) != values[name] for name in ADDRESSEE_FIELDS if name in values):
+            locked.readdressed_at = timezone.now()
         for name, value in values.items():
             setattr(locked, name, value)
         try:

@@ -14,15 +14,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
-from django_ratelimit.decorators import ratelimit
 
 from nominations.naming import Audience
 from nominations.private_links import form_token_issue, private_page
+from nominations.rate_limits import page_rate_limit
 
 from .enums import InvitationKind, InvitationStatus
 from .forms import AnswerForm, PersonForm
 from .models import Invitation
-from .selectors import invitation_for_session, invitation_for_token, invitee_name, named_party
+from .selectors import invitation_for_session, invitation_link_for_token, invitee_name, named_party
 from .services import EventError, RsvpAnswer, rsvp_respond
 
 RSVP_SESSION_KEY = "rsvp"
@@ -34,22 +34,18 @@ def _link_not_valid(request: HttpRequest) -> HttpResponse:
     return render(request, "events/link_not_valid.html", status=404)
 
 
-def _rsvp_rate(group: str, request: HttpRequest) -> str:
-    return settings.PROUD_RSVP_LINK_RATE
-
-
 @private_page
 @require_GET
-@ratelimit(key="ip", rate=_rsvp_rate, block=False)
+@page_rate_limit("PROUD_RSVP_LINK_RATE")
 def rsvp_link(request: HttpRequest, token: str) -> HttpResponse:
-    if getattr(request, "limited", False):
-        return render(request, "429.html", status=429)  # the page config.views.rate_limited shows
-    invitation = invitation_for_token(token)
-    if invitation is None:
+    link = invitation_link_for_token(token)
+    if link is None:
         return _link_not_valid(request)
     request.session.cycle_key()
+    # The link too: the session ends with it (closed when the invitation is resent to someone else).
     request.session[RSVP_SESSION_KEY] = {
-        "invitation": invitation.pk,
+        "invitation": link.invitation_id,
+        "link": link.pk,
         "started": timezone.now().timestamp(),
     }
     form_token_issue(request)
@@ -63,7 +59,7 @@ def _session_invitation(request: HttpRequest) -> Invitation | None:
     if timezone.now().timestamp() - float(held.get("started", 0)) > settings.PROUD_RSVP_SESSION_MINUTES * 60:
         request.session.pop(RSVP_SESSION_KEY, None)
         return None
-    return invitation_for_session(held.get("invitation"))
+    return invitation_for_session(held.get("invitation"), link_id=held.get("link"))
 
 
 def _forms(invitation: Invitation, data=None):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, Q
@@ -396,9 +396,30 @@ def guest_move(*, guest: Guest, actor, table: Table | None) -> Guest:
 # --- check-in ---------------------------------------------------------------------------------
 
 
+# How far from the night an arrival time may be: a phone offline for the evening, a clock a little off.
+ARRIVAL_SLACK = timedelta(days=1)
+
+
+def _check_plausible_arrival(at: datetime, event: Event, now: datetime) -> None:
+    """An arrival time sent by a phone must be plausibly on the night: from a day before the doors
+    open (or before now, for a door tried out ahead of the night) to a day after the night ends (or
+    after now). Anything else is a wrong clock or a made-up time, refused rather than stored."""
+    earliest = min(event.doors_open_at or event.starts_at, now) - ARRIVAL_SLACK
+    latest = max(event.ends_at or event.starts_at, now) + ARRIVAL_SLACK
+    if not earliest <= at <= latest:
+        utc = at.astimezone(UTC)
+        shown = f"{utc.day} {utc:%B} {utc.year}, {utc:%H:%M} UTC"
+        raise EventError(
+            f"That arrival time ({shown}) is not on the night of {event.name}: a check-in time must be "
+            "within a day of the event. Check the phone's date and time.",
+            field="at",
+        )
+
+
 def guest_check_in(*, guest: Guest, actor, at: datetime | None = None) -> Guest:
     """Mark a guest arrived. The first mark counts; a second (another volunteer, a phone that was
-    offline) is refused as already arrived and changes nothing."""
+    offline) is refused as already arrived and changes nothing. A time from a phone must be
+    plausibly on the night (_check_plausible_arrival); one a little ahead of now counts as now."""
     if not can_work_the_door(actor, guest.event):
         raise NotAllowed("Only the event's staff and organisers can check guests in.")
     with transaction.atomic():
@@ -408,7 +429,10 @@ def guest_check_in(*, guest: Guest, actor, at: datetime | None = None) -> Guest:
         if locked.checked_in_at is not None:
             raise AlreadyArrived(f"{_shown(locked)} already arrived at {timezone.localtime(locked.checked_in_at):%H:%M}.")
         # A time from a phone that was offline, but never in the future.
-        locked.checked_in_at = min(at, timezone.now()) if at else timezone.now()
+        now = timezone.now()
+        if at is not None:
+            _check_plausible_arrival(at, guest.event, now)
+        locked.checked_in_at = min(at, now) if at else now
         locked.checked_in_by = actor
         locked.save(update_fields=["checked_in_at", "checked_in_by"])
     return locked

@@ -666,6 +666,8 @@ def _parse_arrivals(body: bytes) -> list[tuple[int, str | None]] | str:
         payload = json.loads(body or b"null")
     except (ValueError, UnicodeDecodeError):
         return "The body must be JSON: {\"arrivals\": [{\"guest\": id, \"at\": time}]}."
+    except RecursionError:
+        return "The body is JSON nested too deeply: send {\"arrivals\": [{\"guest\": id, \"at\": time}]}."
     arrivals = payload.get("arrivals") if isinstance(payload, dict) else None
     if not isinstance(arrivals, list):
         return "Send {\"arrivals\": [{\"guest\": id, \"at\": time}]}."

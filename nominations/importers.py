@@ -138,8 +138,9 @@ def _read_xlsx(data: bytes) -> Sheet:
     )
     if expanded > limit or suspicious:
         raise ImportFileTooLarge(
-            f"The workbook expands to {_size(expanded)} when opened, far more than its data needs "
-            f"(at most {_size(limit)} is read). Save only the nominations sheet as CSV UTF-8 and upload that."
+            f"This file was refused, and nothing in it was read or imported: the workbook expands to "
+            f"{_size(expanded)} when opened, far more than its data needs (at most {_size(limit)} is read), "
+            "as a damaged or deliberately inflated file does. Save only the nominations sheet as CSV UTF-8 and upload that."
         )
     try:
         with warnings.catch_warnings():
@@ -190,6 +191,13 @@ def _norm(text: str) -> str:
     """Headers and answers compared without case, curly quotes, underscores or trailing '?:*'."""
     text = text.replace("\u2019", "'").replace("\u2018", "'")
     return re.sub(r"[\s_]+", " ", text).strip(" ?:*").casefold()
+
+
+def _award_key(text: str) -> str:
+    """An award's name or slug as a form's answer may spell it: "PROUD+" and "PROUD Plus",
+    "Arts & Culture" and "arts-and-culture" are the same award."""
+    text = _norm(text).replace("+", " plus ").replace("&", " and ")
+    return " ".join(re.sub(r"[^\w]+", " ", text).split())
 
 
 def _shown(value, limit: int = 40) -> str:
@@ -322,6 +330,7 @@ _BY_HEADER = {_norm(name): c for c in COLUMNS for name in (c.label, c.field, *c.
 class ColumnMap:
     headers: dict[str, str]  # field -> the file's header for it
     ignored: list[str]
+    values: dict[str, tuple[str, object]] = field(default_factory=dict)  # field -> (as given, as read): for every row
 
     def label(self, field_name: str | None) -> str:
         """What to call a field in a message: the file's own header where it has one."""
@@ -331,9 +340,32 @@ class ColumnMap:
         return column.label if column else ""
 
 
-def map_columns(headers: list[str], mapping: dict[str, str] | None = None) -> ColumnMap:
+def _header_match(header: str) -> tuple[Column, float] | None:
+    """The column a header names, and how specifically: the number of words of the name it matched,
+    a little more for the whole header than for a name within it. "Your email address" holds
+    "email address" (2 words) and so says more than a header that is only "Email" (1): an online
+    form's own "Email" column (often "anonymous") loses to the question that asked for it. A name
+    is looked for within a header only when it has two words or more, so "Email consent" is not an
+    e-mail address."""
+    key = _norm(header)
+    exact = _BY_HEADER.get(key)
+    if exact is not None:
+        return exact, len(key.split()) + 0.5
+    words = f" {' '.join(key.split())} "
+    found = [(len(name.split()), column) for name, column in _BY_HEADER.items() if len(name.split()) >= 2 and f" {name} " in words]
+    if not found:
+        return None
+    best = max(size for size, _ in found)
+    columns = {column for size, column in found if size == best}
+    return (columns.pop(), best) if len(columns) == 1 else None  # two fields equally named: neither
+
+
+def map_columns(headers: list[str], mapping: dict[str, str] | None = None, values: dict[str, str] | None = None) -> ColumnMap:
     """Match the file's headers to fields. `mapping` ({header: field}) overrides the
-    defaults for the headers it names; mapping a header to "" ignores that column."""
+    defaults for the headers it names; mapping a header to "" ignores that column. Where several
+    headers name one field, the most specific fills it (_header_match) and the others are ignored;
+    two as specific are refused. `values` ({field: value}) gives every row a value for a field the
+    file has no column for (e.g. {"known in the last 12 months": "yes"})."""
     overrides: dict[str, Column | None] = {}
     for header, target in (mapping or {}).items():
         if target:
@@ -349,29 +381,66 @@ def map_columns(headers: list[str], mapping: dict[str, str] | None = None) -> Co
     absent = [h for h in (mapping or {}) if _norm(h) not in present]
     if absent:
         raise ImportFileError(f"The mapping names columns the file does not have: {', '.join(repr(_shown(h)) for h in absent)}.")
-    chosen: dict[str, str] = {}
+    candidates: dict[str, list[tuple[float, str]]] = {}
     ignored: list[str] = []
     for header in headers:
         if not header:
             continue
         key = _norm(header)
-        column = overrides[key] if key in overrides else _BY_HEADER.get(key)
-        if column is None:
+        if key in overrides:
+            match = (overrides[key], float("inf")) if overrides[key] is not None else None
+        else:
+            match = _header_match(header)
+        if match is None:
             ignored.append(header)
             continue
-        if column.field in chosen:
+        column, specificity = match
+        candidates.setdefault(column.field, []).append((specificity, header))
+    chosen: dict[str, str] = {}
+    for field_name, found in candidates.items():
+        best = max(specificity for specificity, _ in found)
+        winners = [header for specificity, header in found if specificity == best]
+        if len(winners) > 1:
             raise ImportFileError(
-                f"Two columns would fill '{column.label}': '{chosen[column.field]}' and '{header}'. "
+                f"Two columns would fill '{_BY_FIELD[field_name].label}': '{winners[0]}' and '{winners[1]}'. "
                 "Map one of them to another field, or to nothing."
             )
-        chosen[column.field] = header
-    missing = [c.label for c in COLUMNS if c.required and c.field not in chosen]
+        chosen[field_name] = winners[0]
+        ignored.extend(header for specificity, header in found if specificity != best)
+    given = _values_for_every_row(values or {}, chosen)
+    missing = [c.label for c in COLUMNS if c.required and c.field not in chosen and c.field not in given]
     if missing:
         raise ImportFileError(
             f"The file has no column for: {', '.join(missing)}. Rename those headers, or map your own "
-            "headers to them (for example \"First name=legal_first_name\")."
+            "headers to them (for example \"First name=legal_first_name\"), or give a value for every row."
         )
-    return ColumnMap(headers=chosen, ignored=ignored)
+    order = {header: position for position, header in enumerate(headers)}
+    return ColumnMap(
+        headers=dict(sorted(chosen.items(), key=lambda item: order[item[1]])),
+        ignored=sorted(ignored, key=order.__getitem__),
+        values=given,
+    )
+
+
+def _values_for_every_row(values: dict[str, str], chosen: dict[str, str]) -> dict[str, tuple[str, object]]:
+    """The values given for every row, each read as a cell of its column would be."""
+    given: dict[str, tuple[str, object]] = {}
+    for name, text in values.items():
+        column = _BY_HEADER.get(_norm(name))
+        if column is None:
+            raise ImportFileError(
+                f"'{_shown(name)}' is not a field to give a value to; use one of: {', '.join(c.field for c in COLUMNS)}."
+            )
+        if column.field in chosen:
+            raise ImportFileError(
+                f"{column.label} has a column in the file ('{chosen[column.field]}') and a value for every row: "
+                "give one or the other (map the column to nothing to use the value)."
+            )
+        try:
+            given[column.field] = (text, column.parse(text))
+        except _CellProblem as problem:
+            raise ImportFileError(f"The value for {column.label}: {problem}") from None
+    return given
 
 
 # --- the report -----------------------------------------------------------------
@@ -402,6 +471,11 @@ class ImportReport:
     ignored_columns: list[str]
     rows: list[RowResult] = field(default_factory=list)
     committed: bool = False
+    # How the file was read, shown with every report (a dry run above all): field -> the file's
+    # header, the values given for every row, and the awards named by the form's own words.
+    columns: dict[str, str] = field(default_factory=dict)
+    values: dict[str, str] = field(default_factory=dict)
+    awards: dict[str, str] = field(default_factory=dict)  # the form's answer -> the category's slug
 
     @property
     def accepted(self) -> int:
@@ -431,7 +505,15 @@ class ImportReport:
             "total": len(self.rows),
             "accepted": self.accepted,
             "refused": self.refused,
+            "columns": [
+                {"header": header, "field": field_name, "label": _BY_FIELD[field_name].label}
+                for field_name, header in self.columns.items()
+            ],
             "ignored_columns": self.ignored_columns,
+            "values": [
+                {"field": field_name, "label": _BY_FIELD[field_name].label, "value": value} for field_name, value in self.values.items()
+            ],
+            "categories": [{"value": value, "category": slug} for value, slug in self.awards.items()],
             "rows": [
                 {
                     "row": r.row,
@@ -458,6 +540,8 @@ def import_nominations(
     programme: Programme,
     user,
     mapping: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+    categories: dict[str, str] | None = None,
     dry_run: bool = True,
     progress: Callable[[Iterator, int | None], Iterable] | None = None,
 ) -> ImportReport:
@@ -468,17 +552,23 @@ def import_nominations(
     committed) or refused (naming the column and the rule); nothing is written unless
     this is not a dry run and every row was accepted. Imported nominations are submitted,
     ignore the nomination window (they were collected while it was open) and e-mail no one.
-    `progress(rows, total)` may wrap the rows, e.g. in a progress bar.
+    `progress(rows, total)` may wrap the rows, e.g. in a progress bar. Columns are matched as
+    map_columns says (`mapping` overriding it, `values` filling fields the file lacks); a row's award
+    is a category's name or slug however spelt ("PROUD Plus" for "PROUD+"), or a form's own wording
+    that `categories` ({answer: category name or slug}) names.
     """
     if not is_organiser(user, programme):
         raise NotAllowed("Only organisers of this programme can import nominations.")
     sheet = read_rows(file, filename=filename)
-    columns = map_columns(sheet.headers, mapping)
-    categories = {}
-    for category in programme.categories.all():
-        categories.setdefault(_norm(category.slug), category)
-        categories.setdefault(_norm(category.name), category)
-    report = ImportReport(dry_run=dry_run, ignored_columns=columns.ignored)
+    columns = map_columns(sheet.headers, mapping, values)
+    awards, named = _awards(programme, categories or {})
+    report = ImportReport(
+        dry_run=dry_run,
+        ignored_columns=columns.ignored,
+        columns=dict(columns.headers),
+        values={field_name: text for field_name, (text, _) in columns.values.items()},
+        awards=named,
+    )
     rows = sheet.rows if progress is None else progress(sheet.rows, sheet.total)
     max_rows = settings.PROUD_IMPORT_MAX_ROWS
     # One serializer checks every row (its fields are set up once, as a ListSerializer's child is).
@@ -493,7 +583,7 @@ def import_nominations(
                     raise ImportFileTooLarge(
                         f"The file has more than {max_rows} nominations, the most one import takes; split it into smaller files."
                     )
-                result, draft = _check_row(number, cells, columns, programme, categories, serializer)
+                result, draft = _check_row(number, cells, columns, programme, awards, serializer)
                 report.rows.append(result)
                 if draft is not None:
                     checked.append((result, draft))
@@ -528,13 +618,33 @@ def import_nominations(
     return report
 
 
+def _awards(programme: Programme, named: dict[str, str]) -> tuple[dict, dict[str, str]]:
+    """The programme's categories by every way a form may write them (_award_key of the name and
+    slug), and the answers the organiser named: ({key: category}, {answer: slug})."""
+    awards = {}
+    for category in programme.categories.all():
+        awards.setdefault(_award_key(category.slug), category)
+        awards.setdefault(_award_key(category.name), category)
+    shown = {}
+    for answer, target in named.items():
+        category = awards.get(_award_key(target))
+        if category is None:
+            raise ImportFileError(
+                f"'{_shown(target)}' is not a category of {programme.name}, so the award '{_shown(answer)}' cannot be read as it; "
+                f"use one of: {', '.join(c.name for c in programme.categories.all())}."
+            )
+        awards[_award_key(answer)] = category
+        shown[answer] = category.slug
+    return awards, shown
+
+
 def _check_row(
     number: int, cells: dict, columns: ColumnMap, programme: Programme, categories: dict, serializer
 ) -> tuple[RowResult, NominationDraft | None]:
     """Read one row and check it with the input serializer: its result, and the draft for the
     service when the row got that far."""
     result = RowResult(row=number)
-    values = {}
+    values = {field_name: value for field_name, (_, value) in columns.values.items()}
     for field_name, header in columns.headers.items():
         try:
             values[field_name] = _BY_FIELD[field_name].parse(cells.get(header))
@@ -542,7 +652,7 @@ def _check_row(
             result.problems.append((header, str(problem)))
     category = None
     if "category" in values:
-        category = categories.get(_norm(values["category"]))
+        category = categories.get(_award_key(_text(values["category"])))
         if category is None:
             shown = _shown(values["category"])
             result.problems.append(

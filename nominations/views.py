@@ -2,16 +2,13 @@
 "my nominations". Pages only shape input and output; every write is a service call."""
 
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.views.decorators.http import require_GET, require_POST
-from django_ratelimit.decorators import ratelimit
 
 from awards.enums import NomineeKind
 from awards.models import Category, Programme
@@ -25,6 +22,7 @@ from .models import Nomination
 from .naming import Audience, nomination_name
 from .outcomes import status_shown_label
 from .private_links import form_token_issue, private_page
+from .rate_limits import page_rate_limit
 from .selectors import nomination_for_link_session, nomination_for_private_link, nominations_made_by
 from .services import nomination_create, nomination_withdraw
 
@@ -44,11 +42,6 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "nominations/home.html", {"programmes": programmes, "now": timezone.now()})
 
 
-def _nomination_rate(group: str, request: HttpRequest) -> str:
-    # Read per request, so a changed setting applies without re-importing this module.
-    return settings.PROUD_NOMINATION_RATE
-
-
 def _programme_or_404(request: HttpRequest, slug: str) -> Programme:
     return get_object_or_404(programmes_visible_to(request.user), slug=slug)
 
@@ -62,11 +55,8 @@ def _form_field(form: NominationForm, field: str | None) -> str | None:
     return name if name in form.fields else None
 
 
-# Not blocking inside the decorator: without django-ratelimit's middleware a block would be a 403.
-@ratelimit(key="ip", rate=_nomination_rate, method="POST", block=False)
+@page_rate_limit("PROUD_NOMINATION_RATE", method="POST")
 def nominate(request: HttpRequest, slug: str) -> HttpResponse:
-    if request.limited:
-        return import_string(settings.RATELIMIT_VIEW)(request)
     programme = _programme_or_404(request, slug)
     if not programme.window_is_open():
         opens_later = timezone.now() < programme.nominations_open_at
@@ -112,6 +102,7 @@ def _link_not_valid(request: HttpRequest) -> HttpResponse:
 
 @private_page
 @require_GET
+@page_rate_limit("PROUD_NOMINATION_LINK_RATE")
 def private_link(request: HttpRequest, token: str) -> HttpResponse:
     """Open a private link, then move to an address without the token in it (history, referrers, logs)."""
     nomination = nomination_for_private_link(token)

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from awards.models import Category, Programme
@@ -32,6 +33,32 @@ class ShortlistingError(ServiceError):
 
 class Locked(ShortlistingError):
     status_code = 409
+
+
+class NotOpenToScore(ShortlistingError):
+    """The assignment is not the member's to score now: they declared a conflict with the young
+    person (perhaps at the very moment they saved), or the nomination left review. 409: the state
+    of things does not allow it; nothing is saved."""
+
+    status_code = 409
+
+
+NOT_OPEN_TO_SCORE = (
+    "This nomination is not open for you to score: a conflict with the young person was declared, "
+    "or it is no longer under review. Nothing was saved."
+)
+
+
+def _lock_member_assignments(member: PanelMember, nominee) -> None:
+    """Lock the member's assignments of the nominee's nominations (their own, and their groups'):
+    the rows review_save locks too, so a conflict and a save on the same assignment take turns."""
+    ids = sorted(
+        Assignment.objects.filter(member=member)
+        .filter(Q(nomination__nominee=nominee) | Q(nomination__group__members=nominee))
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    list(Assignment.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
 
 
 def _label(actor) -> str:
@@ -190,6 +217,7 @@ def conflict_declare(*, member: PanelMember, nominee, actor, reason: str = "") -
     if nominee.programme_id != member.panel.programme_id:
         raise ShortlistingError("That young person is not part of this programme.", field="nominee")
     with transaction.atomic():
+        _lock_member_assignments(member, nominee)
         conflict, _ = Conflict.objects.get_or_create(
             member=member, nominee=nominee, defaults={"source": ConflictSource.DECLARED, "reason": reason}
         )
@@ -260,12 +288,13 @@ def review_save(*, assignment: Assignment, actor, scores: dict[int, int], commen
 
     Guarantees: only the assigned, unconflicted member; only the category's criteria, each
     within 0..max; submitting needs every criterion; nothing changes after the deadline or a
-    confirmed shortlist; all or nothing.
+    confirmed shortlist; all or nothing. A conflict declared at the same moment either comes
+    first (NotOpenToScore, 409, nothing saved) or after (the scores saved, then set aside).
     """
     if not rules.can_score(actor, assignment):
         raise NotAllowed("This nomination is not assigned to you.")
     if not active_assignments().filter(pk=assignment.pk).exists():
-        raise ShortlistingError("This nomination is not open for you to score.")
+        raise NotOpenToScore(NOT_OPEN_TO_SCORE)
     review_check_open(assignment)
     criteria = {c.pk: c for c in assignment.nomination.category.criteria.all()}
     unknown = sorted(set(scores) - set(criteria))
@@ -278,6 +307,11 @@ def review_save(*, assignment: Assignment, actor, scores: dict[int, int], commen
                 f"The score for '{criterion.name}' must be a whole number from 0 to {criterion.max_score}.", field="scores"
             )
     with transaction.atomic():
+        # The assignment's row is where a save meets a conflict being declared (conflict_declare
+        # locks it too): whichever comes second sees the first. A conflict that won is a 409.
+        list(Assignment.objects.select_for_update().filter(pk=assignment.pk).values_list("pk", flat=True))
+        if not active_assignments().filter(pk=assignment.pk).exists():
+            raise NotOpenToScore(NOT_OPEN_TO_SCORE)
         review, _ = Review.objects.select_for_update().get_or_create(assignment=assignment)
         current = {s.criterion_id: s for s in review.scores.all()}
         merged = {cid: s.value for cid, s in current.items()} | scores

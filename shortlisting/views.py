@@ -36,6 +36,7 @@ from .selectors import (
     reviewable_nominations,
 )
 from .services import (
+    NotOpenToScore,
     Locked,
     assignment_run,
     conflict_declare,
@@ -197,6 +198,10 @@ def score(request: HttpRequest, assignment_id: int) -> HttpResponse:
                 comment=form.cleaned_data["comment"],
                 submit=form.sending,
             )
+        except NotOpenToScore as exc:
+            # No longer theirs to see: back to the list, which no longer has it.
+            messages.error(request, exc.message)
+            return redirect("shortlisting:queue")
         except ServiceError as exc:
             put_service_error(form, exc)
             return _score_page(request, assignment, form=form, status=exc.status_code)

@@ -17,11 +17,10 @@ from .factories import (
     PanelFactory,
     PanelMemberFactory,
     ProgrammeFactory,
-    ProgrammeRoleFactory,
     UserFactory,
     delivery_for,
 )
-from .worlds import World, cleared_nominee, confirmed_finalists
+from .worlds import World, cleared_nominee, confirmed_finalists, user_with_role
 
 
 @pytest.fixture(autouse=True)
@@ -51,12 +50,6 @@ def programme(db):
 @pytest.fixture
 def category(programme):
     return CategoryFactory(programme=programme, name="Positive Choices", slug="positive-choices")
-
-
-def user_with_role(programme, role: str, username: str | None = None):
-    user = UserFactory(**({"username": username} if username else {}))
-    ProgrammeRoleFactory(programme=programme, user=user, role=role)
-    return user
 
 
 @pytest.fixture

@@ -16,38 +16,14 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 
 import pytest
 from django.db import transaction
 from django.test import Client
-from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
-from awards.enums import Role
-from events.enums import InvitationStatus
-from events.models import Guest
-from events.services import GuestInput, RsvpAnswer, finalist_invitations_create, rsvp_respond
-from night.services import running_order_generate, tables_set, winner_set
-from nominations.enums import NominationStatus, PublicityLevel
-from nominations.models import Nomination
-from shortlisting.enums import PanelRole
-from shortlisting.models import Assignment, Conflict, Shortlist
-from shortlisting.services import assignment_run, review_save
-from tests.conftest import user_with_role
-from tests.factories import (
-    CategoryFactory,
-    CriterionFactory,
-    EventFactory,
-    NominationFactory,
-    PanelCategoryFactory,
-    PanelMemberFactory,
-    ProgrammeFactory,
-    UserFactory,
-    delivery_for,
-)
-from tests.worlds import cleared_nominee, confirmed_finalists
+from tests.worlds import ACCESS_SECRETS, OTHERS_SCORE, AccessWorld, access_world
 
 pytestmark = pytest.mark.django_db
 
@@ -55,97 +31,17 @@ ROLES = (
     "anonymous", "nominator", "staff_allocated", "staff_other", "panel_member", "panel_conflicted",
     "young_panel", "chair", "event_staff", "organiser_other", "organiser",
 )
-SECRETS = {
-    "legal surname": "Quartermaine",
-    "date of birth": "2011-02-03",
-    "area": "Hidden Hollow",
-    "safeguarding notes": "Placement-Secret-Note",
-}
+SECRETS = ACCESS_SECRETS
 IDENTITY_TIER = {"organiser", "staff_allocated"}
-# A panel member's scores reach the other members only once they have submitted their own.
-OTHERS_SCORE = "Chair-Score-Comment-Marker"
+# A panel member's scores reach the other members only once they have submitted their own (OTHERS_SCORE).
 SEES_THE_CHAIRS_SCORE = {"chair", "organiser"}
 # A nomination's recorded result, before the night (nominations.outcomes).
 UNANNOUNCED_RESULT = re.compile(r'"status":\s*"(winner|highly_commended)"')
 
 
-@dataclass
-class World:
-    users: dict
-    ids: dict  # name -> id or slug of this programme's objects
-
-
 @pytest.fixture
-def world(db) -> World:
-    programme = ProgrammeFactory(slug="ours")
-    ProgrammeFactory(slug="theirs")
-    users = {
-        "organiser": user_with_role(programme, Role.ORGANISER, "organiser"),
-        "organiser_other": user_with_role(ProgrammeFactory(), Role.ORGANISER, "organiser-other"),
-        "staff_allocated": user_with_role(programme, Role.STAFF, "staff-allocated"),
-        "staff_other": user_with_role(programme, Role.STAFF, "staff-other"),
-        "event_staff": user_with_role(programme, Role.EVENT_STAFF, "door"),
-        "nominator": UserFactory(username="nominator"),
-    }
-    category = CategoryFactory(programme=programme, name="Education", max_finalists=2)
-    CriterionFactory(category=category, name="Impact", max_score=5)
-    panel = PanelCategoryFactory(panel__programme=programme, category=category).panel
-    users["chair"] = PanelMemberFactory(panel=panel, role=PanelRole.CHAIR, user__username="chair").user
-    members = {
-        "panel_member": PanelMemberFactory(panel=panel, user__username="member"),
-        "panel_conflicted": PanelMemberFactory(panel=panel, user__username="conflicted"),
-        "young_panel": PanelMemberFactory(panel=panel, user__username="young", is_young_person=True),
-    }
-    users.update({name: member.user for name, member in members.items()})
-
-    secret = cleared_nominee(
-        programme, legal_first_name="Persephone", legal_last_name="Quartermaine", date_of_birth=timezone.datetime(2011, 2, 3).date(),
-        area="Hidden Hollow", safeguarding_notes="Placement-Secret-Note", allocated_worker=users["staff_allocated"],
-        publicity_level=PublicityLevel.FIRST_NAME,
-    )
-    (finalist,) = confirmed_finalists(programme, category, [secret])
-    finalist.nominator_user = users["nominator"]
-    finalist.save()
-    eligible = NominationFactory(programme=programme, category=category, status=NominationStatus.ELIGIBLE)
-    Shortlist.objects.filter(category=category).update(state="open")  # open again, so panels can act on it
-    assignment_run(panel=panel, actor=users["organiser"])
-    Conflict.objects.create(member=members["panel_conflicted"], nominee=secret, source="declared", reason="Knows them")
-    # The chair has scored the eligible nomination; the other members have not scored it yet.
-    chair_assignment = Assignment.objects.get(member__user=users["chair"], nomination=eligible)
-    review_save(assignment=chair_assignment, actor=users["chair"], scores={category.criteria.get().pk: 4}, comment=OTHERS_SCORE, submit=True)
-    Shortlist.objects.filter(category=category).update(state="confirmed")
-
-    event = EventFactory(programme=programme)
-    (invitation,) = finalist_invitations_create(event=event, actor=users["organiser"]).created
-    invitation.status = InvitationStatus.SENT
-    invitation.save()
-    rsvp_respond(invitation=invitation, answer=RsvpAnswer(attending=True, party=(GuestInput(name=""), GuestInput(name="Jo", relationship="carer"))))
-    items = running_order_generate(event=event, actor=users["organiser"])
-    award = next(i for i in items if i.kind == "award")
-    winner_set(item=award, actor=users["organiser"], nomination=finalist)  # recorded, not revealed
-    # The panel's result too, with the night still to come: a finalist to all but the organiser.
-    Nomination.objects.filter(pk=finalist.pk).update(status=NominationStatus.WINNER)
-    tables_set(event=event, actor=users["organiser"], tables=[(1, 10, True)])
-
-    delivery = delivery_for(invitation, kind="reminder", key="matrix", status="failed", next_attempt_at=timezone.now())
-    ids = {
-        "programme": programme.slug,
-        "category": category.pk,
-        "criterion": category.criteria.first().pk,
-        "nomination": finalist.pk,
-        "my_nomination": finalist.pk,
-        "nominee": secret.pk,
-        "panel": panel.pk,
-        "assignment": Assignment.objects.get(member=members["panel_member"], nomination=eligible).pk,
-        "shortlist": category.pk,
-        "event": event.pk,
-        "invitation": invitation.pk,
-        "guest": Guest.objects.filter(invitation=invitation).first().pk,
-        "running_order_item": award.pk,
-        "email_delivery": delivery.pk,
-        "table": event.tables.first().pk,
-    }
-    return World(users=users, ids=ids)
+def world(db) -> AccessWorld:
+    return access_world()
 
 
 # --- the policy: who may use what -----------------------------------------------------------
@@ -221,7 +117,7 @@ def policy_for(method: str, path: str) -> set | None:
     return None
 
 
-def concrete(path: str, world: World) -> str:
+def concrete(path: str, world: AccessWorld) -> str:
     resource = path.split("/")[3]
     key = PATH_PARAMS.get(resource)
 
@@ -432,7 +328,7 @@ def page_policy(name: str):
     return None
 
 
-def page_url(route: str, world: World) -> str:
+def page_url(route: str, world: AccessWorld) -> str:
     def fill(match):
         name = match.group(2)
         if name in PAGE_PARAMS:

@@ -680,6 +680,43 @@ def _(w):
     return Send(w.anonymous, "POST", NOMINATE, "programme=proud&category=positive-choices", content_type="text/plain")
 
 
+# --- issue 16: input that broke the parser or the database ------------------------------------
+
+DEEP_JSON = "[" * 1000 + "]" * 1000  # about 2 KB
+
+
+@case("issue16", "JSON nested 1,000 deep", 400, "JSON", "nested more than", deeper=SECURITY_TESTS)
+def _(w):
+    return Send(w.anonymous, "POST", NOMINATE, DEEP_JSON, content_type="application/json")
+
+
+@case("issue16", "NUL in a URL slug", 400, "NUL control character", "address", deeper=SECURITY_TESTS)
+def _(w):
+    return Send(w.anonymous, "GET", "/api/v1/programmes/a%00b/")
+
+
+@case("issue16", "NUL in a query parameter", 400, "NUL control character", "search", deeper=SECURITY_TESTS)
+def _(w):
+    return Send(w.as_organiser(), "GET", "/api/v1/nominations/?search=a%00b")
+
+
+@case("issue16", "NUL in a JSON string", 400, "NUL control character", "programme", deeper=SECURITY_TESTS)
+def _(w):
+    body = {"programme": "a\u0000b", "name": "Kindness", "slug": "kindness"}
+    return Send(w.as_organiser(), "POST", "/api/v1/categories/", json.dumps(body), content_type="application/json")
+
+
+@case("issue16", "NUL in a JSON key", 400, "NUL control character", deeper=SECURITY_TESTS)
+def _(w):
+    return Send(w.anonymous, "POST", NOMINATE, json.dumps({"programme\u0000": w.programme.slug}), content_type="application/json")
+
+
+@case("issue16", "check-in at a time not on the night", 400, "at", "is not on the night", "within a day of the event", deeper=NIGHT_TESTS)
+def _(w):
+    waiting = Guest.objects.filter(event=w.night.event, checked_in_at__isnull=True).order_by("pk").first()
+    return Send(client_for(w.night.door), "POST", f"/api/v1/guests/{waiting.pk}/check-in/", {"at": "0273-08-17T06:39:37Z"})
+
+
 # --- the catalogue, run ---------------------------------------------------------------------
 
 
@@ -723,7 +760,7 @@ def test_the_snapshot_sees_an_update_that_keeps_the_row_count(w):
 
 def test_the_catalogue_covers_every_issue():
     issues = {param.values[0].issue for param in CASES}
-    assert issues == {"issue2", "issue3", "issue4", "issue5", "request"}
+    assert issues == {"issue2", "issue3", "issue4", "issue5", "issue16", "request"}
     ids = [param.id for param in CASES]
     assert len(ids) == len(set(ids))
 

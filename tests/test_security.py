@@ -8,6 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from awards.api.parsers import PARSERS
+from tests.conftest import user_with_role
+from tests.factories import EventFactory
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -162,3 +167,111 @@ def test_event_staff_see_the_door_link_and_organisers_the_event_links(client, pr
     client.force_login(organiser)
     page = client.get("/").content.decode()
     assert 'href="/event/"' in page and 'href="/event/door/"' not in page
+
+
+# --- input that broke the parser or the database (issue 16) ----------------------------------
+
+DEEP = 1000
+
+
+def nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/nominations/", "/api/v1/rsvp/view/", "/api/v1/nomination-link/view/", "/api/v1/auth/token/"]
+)
+def test_json_nested_a_thousand_deep_is_a_400_naming_the_problem(api, url):
+    response = api.post(url, nested(DEEP), content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json() == {"detail": "The JSON is nested more than 32 deep.", "code": "parse_error"}
+
+
+def test_json_within_the_depth_limit_is_read_as_usual(api):
+    """32 deep is read, and refused for its shape (a list, not an object), not for its depth."""
+    response = api.post("/api/v1/nominations/", nested(32), content_type="application/json")
+    assert response.status_code == 400
+    assert "nested" not in response.content.decode()
+    assert api.post("/api/v1/nominations/", nested(33), content_type="application/json").json()["detail"] == (
+        "The JSON is nested more than 32 deep."
+    )
+
+
+def test_json_nested_in_an_object_counts_too(api):
+    body = '{"a": ' * 40 + "1" + "}" * 40
+    response = api.post("/api/v1/rsvp/view/", body, content_type="application/json")
+    assert (response.status_code, response.json()["detail"]) == (400, "The JSON is nested more than 32 deep.")
+
+
+@pytest.mark.parametrize("url", ["/nominate/a%00b/", "/event/a%00b/", "/?next=a%00b", "/n/a%00b/", "/rsvp/a%00b/"])
+def test_a_nul_in_a_page_address_is_a_400_page(client, url):
+    response = client.get(url)
+
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    assert "<h1>This address cannot be right</h1>" in response.content.decode()
+    assert "NUL control character (%00) in the " in response.content.decode()
+
+
+@pytest.mark.parametrize("content_type", ["application/x-www-form-urlencoded", "multipart/form-data"])
+def test_a_nul_in_a_form_field_is_a_400_page(client, content_type):
+    data = {"username": "a\x00b", "password": "x"}
+    if content_type.startswith("application/"):
+        response = client.post("/accounts/login/", "username=a%00b&password=x", content_type=content_type)
+    else:
+        response = client.post("/accounts/login/", data)  # the test client's default: multipart
+    assert response.status_code == 400
+    assert "<h1>This form cannot be sent as it is</h1>" in response.content.decode()
+    assert "NUL control character (U+0000) in the field username" in response.content.decode()
+
+
+@pytest.mark.parametrize("content_type", ["application/x-www-form-urlencoded", "multipart/form-data"])
+def test_a_nul_in_an_api_form_field_is_a_400(api, content_type):
+    if content_type.startswith("application/"):
+        response = api.post("/api/v1/auth/token/", "username=a%00b&password=x", content_type=content_type)
+    else:
+        response = api.post("/api/v1/auth/token/", {"username": "a\x00b", "password": "x"}, format="multipart")
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "The form has a NUL control character (U+0000) in the field username, which cannot be stored; please remove it.",
+        "code": "parse_error",
+        "field": "username",
+    }
+
+
+def test_every_api_view_parses_with_the_checking_parsers():
+    def views(resolver):
+        for pattern in resolver.url_patterns:
+            if isinstance(pattern, URLResolver):
+                yield from views(pattern)
+            elif isinstance(pattern, URLPattern) and hasattr(pattern.callback, "cls"):
+                yield pattern.callback.cls
+
+    unchecked = {
+        f"{view.__module__}.{view.__name__}: {parser.__name__}"
+        for view in views(get_resolver())
+        for parser in getattr(view, "parser_classes", ())
+        if not any(issubclass(parser, ours) for ours in PARSERS)
+    }
+    assert unchecked == set()
+
+
+def test_a_nul_in_an_api_address_names_the_part(api):
+    in_path = api.get("/api/v1/programmes/a%00b/")
+    in_query = api.get("/api/v1/programmes/?ordering=a%00b")
+    assert (in_path.status_code, in_path.json()["code"]) == (400, "nul_character")
+    assert in_path.json()["detail"] == "The address has a NUL control character (%00) in the path, which no address of this site has."
+    assert (in_query.status_code, in_query.json()["code"], in_query.json()["field"]) == (400, "nul_character", "ordering")
+
+
+def test_a_page_that_reads_its_own_body_still_can_after_the_nul_check(client, programme):
+    """The form check reads the body first and keeps it, so a view reading `request.body` (the door's
+    arrivals) is not refused for a stream already read, whatever the content type."""
+    event = EventFactory(programme=programme)
+    client.force_login(user_with_role(programme, "event_staff", "door"))
+
+    response = client.post(f"/event/{event.pk}/door/arrivals/", {"arrivals": "x"})  # multipart, not JSON
+
+    assert response.status_code == 400
+    assert response.json() == {"detail": 'The body must be JSON: {"arrivals": [{"guest": id, "at": time}]}.'}

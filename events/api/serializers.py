@@ -8,7 +8,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import serializers
 
 from mail.models import EmailDelivery
-from nominations.api.serializers import line, paragraph
+from nominations.api.serializers import OptionalEmailField, line, paragraph
 from nominations.naming import Audience
 
 from ..enums import AccessNeed, Dietary, GuestRelationship, InvitationKind
@@ -192,7 +192,10 @@ class InvitationSerializer(serializers.ModelSerializer):
     """The organiser's view of an invitation. A finalist is named by their announce name."""
 
     invitee = serializers.SerializerMethodField(help_text="Who is invited: a finalist by their known name (first name and initial)")
-    nomination = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    nomination = serializers.SlugRelatedField(
+        slug_field="reference", read_only=True, allow_null=True, help_text="A finalist's nomination; null for other invitations"
+    )
+    young_person_email = OptionalEmailField(read_only=True, help_text="Where the young person gets it too; empty when not")
     category = serializers.SerializerMethodField()
     guests = GuestSerializer(many=True, read_only=True)
     gate_problems = serializers.SerializerMethodField(help_text="Why it may not be sent yet; empty when it may")

@@ -11,7 +11,6 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 
 from awards.api.permissions import ActionRules, anyone, authenticated
 from awards.concurrency import ETAG, IF_MATCH, PRECONDITION_FAILED, ConditionalWrites
@@ -22,6 +21,7 @@ from mail.enums import DeliveryStatus
 from mail.models import EmailDelivery
 from nominations.models import Consent, Nominee
 from nominations.naming import Audience
+from nominations.rate_limits import ClientRateThrottle
 
 from ..enums import InvitationKind, InvitationStatus
 from ..models import Event, Invitation
@@ -412,7 +412,7 @@ class RsvpViewSet(viewsets.GenericViewSet):
     serializer_class = RsvpTokenSerializer
     permission_classes = [ActionRules]
     action_rules = {"view": anyone, "respond": anyone}
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ClientRateThrottle]
     throttle_scope = "rsvp"
 
     def finalize_response(self, request, response, *args, **kwargs):

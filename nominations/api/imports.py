@@ -5,9 +5,9 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from awards.api.parsers import MultiPartParser
 from awards.api.permissions import ActionRules, any_organiser
 from awards.selectors import programmes_visible_to
 
@@ -27,10 +27,38 @@ class NominationImportSerializer(serializers.Serializer):
         + ", ".join(c.field for c in COLUMNS),
     )
 
+    values = serializers.JSONField(
+        default=dict,
+        help_text='A value for every row of a field the file has no column for, e.g. {"known in the last 12 months": "yes"}',
+    )
+    categories = serializers.JSONField(
+        default=dict,
+        help_text='The form\'s own award names to categories (name or slug), e.g. {"Carer of the year": "PROUD+"}; '
+        'names and slugs however spelt ("PROUD Plus" for "PROUD+") need none',
+    )
+
     def validate_mapping(self, value):
-        if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
-            raise serializers.ValidationError('Give the mapping as a JSON object of headers to fields, e.g. {"DOB": "date_of_birth"}.')
-        return value
+        return _text_object(value, 'Give the mapping as a JSON object of headers to fields, e.g. {"DOB": "date_of_birth"}.')
+
+    def validate_values(self, value):
+        return _text_object(value, 'Give the values as a JSON object of fields to values, e.g. {"known in the last 12 months": "yes"}.')
+
+    def validate_categories(self, value):
+        return _text_object(value, 'Give the award names as a JSON object of the form\'s names to categories, e.g. {"Carer of the year": "PROUD+"}.')
+
+
+def _text_object(value, message: str) -> dict:
+    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise serializers.ValidationError(message)
+    return value
+
+
+class RefusalSerializer(serializers.Serializer):
+    """A refusal of the request as a whole."""
+
+    detail = serializers.CharField(help_text="What is wrong and what to do about it")
+    code = serializers.CharField(required=False)
+    field = serializers.CharField(required=False, help_text="The input at fault, when there is one")
 
 
 class ImportProblemSerializer(serializers.Serializer):
@@ -45,6 +73,23 @@ class ImportRowSerializer(serializers.Serializer):
     problems = ImportProblemSerializer(many=True)
 
 
+class ImportColumnSerializer(serializers.Serializer):
+    header = serializers.CharField(help_text="The file's header")
+    field = serializers.CharField(help_text="The field it is read into")
+    label = serializers.CharField(help_text="The field's name for people")
+
+
+class ImportValueSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    label = serializers.CharField()
+    value = serializers.CharField(help_text="As given; every row gets it")
+
+
+class ImportAwardSerializer(serializers.Serializer):
+    value = serializers.CharField(help_text="The form's award name")
+    category = serializers.CharField(help_text="The slug of the category it is read as")
+
+
 class ImportReportSerializer(serializers.Serializer):
     message = serializers.CharField()
     dry_run = serializers.BooleanField()
@@ -52,7 +97,10 @@ class ImportReportSerializer(serializers.Serializer):
     total = serializers.IntegerField()
     accepted = serializers.IntegerField()
     refused = serializers.IntegerField()
+    columns = ImportColumnSerializer(many=True, help_text="How the file was read: each header and its field")
     ignored_columns = serializers.ListField(child=serializers.CharField())
+    values = ImportValueSerializer(many=True)
+    categories = ImportAwardSerializer(many=True)
     rows = ImportRowSerializer(many=True)
 
 
@@ -75,9 +123,9 @@ class NominationImportViewSet(viewsets.GenericViewSet):
                 description="Rows refused: the import report (as for 200) naming each row, column and reason; "
                 "nothing was written. Or the request itself refused: {detail, code} or field errors name the problem.",
             ),
-            403: OpenApiResponse(description="Not an organiser of the programme."),
-            404: OpenApiResponse(description="No such programme."),
-            413: OpenApiResponse(description="The file, its rows or its expanded workbook are too large."),
+            403: OpenApiResponse(RefusalSerializer, description="Not an organiser of the programme."),
+            404: OpenApiResponse(RefusalSerializer, description="No such programme."),
+            413: OpenApiResponse(RefusalSerializer, description="The file, its rows or its expanded workbook are too large."),
         },
     )
     def create(self, request):
@@ -98,6 +146,8 @@ class NominationImportViewSet(viewsets.GenericViewSet):
             programme=programme,
             user=request.user,
             mapping=data["mapping"],
+            values=data["values"],
+            categories=data["categories"],
             dry_run=data["dry_run"],
         )
         return Response(report.as_dict(), status=status.HTTP_400_BAD_REQUEST if report.refused else status.HTTP_200_OK)

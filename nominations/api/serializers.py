@@ -3,6 +3,7 @@ identity (organisers and allocated staff) and nominator (announce name only)."""
 
 from functools import cached_property
 
+from django.core.validators import EmailValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -46,6 +47,17 @@ def paragraph(max_length: int, *, required: bool = True, **kwargs) -> serializer
         validators=[validate_multiline],
         **kwargs,
     )
+
+
+@extend_schema_field({"type": "string", "anyOf": [{"format": "email"}, {"maxLength": 0}]})
+class OptionalEmailField(serializers.CharField):
+    """An e-mail address, or empty where none is given (DRF's EmailField would be described with
+    `format: email` alone, which refuses the empty string the answer then holds)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("allow_blank", True)
+        super().__init__(**kwargs)
+        self.validators.append(EmailValidator(message="Enter a valid email address."))
 
 
 YOUNG_PERSON_COHORTS = [(Cohort.CHILD_IN_CARE.value, Cohort.CHILD_IN_CARE.label), (Cohort.CARE_LEAVER.value, Cohort.CARE_LEAVER.label)]
@@ -116,6 +128,9 @@ class NomineeIdentitySerializer(serializers.ModelSerializer):
     allocated_worker = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     safeguarding_checked_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     safeguarding_complete = serializers.BooleanField(read_only=True)
+    cohort = serializers.ChoiceField(
+        choices=YOUNG_PERSON_COHORTS, allow_blank=True, read_only=True, help_text="A young person's; empty for an adult"
+    )
 
     class Meta:
         model = Nominee
@@ -179,7 +194,7 @@ class NominationSerializer(serializers.ModelSerializer):
     category_name = serializers.CharField(source="category.name", read_only=True)
     status = serializers.SerializerMethodField()
     announce_name = serializers.SerializerMethodField()
-    nominee = NomineeIdentitySerializer(read_only=True)
+    nominee = NomineeIdentitySerializer(read_only=True, allow_null=True, help_text="Null for a group's nomination")
     group = GroupSerializer(read_only=True, allow_null=True)
 
     class Meta:

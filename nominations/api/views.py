@@ -12,7 +12,6 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import get_object_or_404  # a malformed id is a 404 too
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 
 from awards.api.permissions import ActionRules, anyone, authenticated, organiser_of_object
 from awards.enums import Role
@@ -25,6 +24,7 @@ from ..enums import Source
 from ..exporters import NominationsExporter
 from ..filters import NominationFilterSet, NominatorNominationFilterSet, NomineeFilterSet, ShownStatusOrdering
 from ..models import Consent, Nomination, Nominee
+from ..rate_limits import ActionRateThrottle, ClientRateThrottle
 from ..selectors import (
     nomination_for_private_link,
     nominations_made_by,
@@ -59,15 +59,6 @@ from .serializers import (
     SafeguardingSerializer,
     TransitionSerializer,
 )
-
-
-class NominateThrottle(ScopedRateThrottle):
-    """Throttles only the actions that name this scope; other actions pass."""
-
-    def allow_request(self, request, view):
-        if getattr(view, "action", None) not in getattr(view, "throttled_actions", ()):
-            return True
-        return super().allow_request(request, view)
 
 
 def create_from_validated(data: dict, *, user, source: str) -> Nomination:
@@ -122,7 +113,7 @@ class NominationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     queryset = Nomination.objects.none()
     permission_classes = [ActionRules]
-    throttle_classes = [NominateThrottle]
+    throttle_classes = [ActionRateThrottle]
     throttle_scope = "nominate"
     throttled_actions = ("create",)
     action_rules = {
@@ -252,7 +243,7 @@ class NominationLinkViewSet(viewsets.GenericViewSet):
     serializer_class = PrivateLinkSerializer
     permission_classes = [ActionRules]
     action_rules = {"view": anyone, "withdraw": anyone}
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ClientRateThrottle]
     throttle_scope = "nomination_link"
 
     def _nomination(self, token: str) -> Nomination:

@@ -69,6 +69,11 @@ class ReasonsInput:
     anything_else: str = ""
 
 
+
+# How the rules speak of the cohorts: "for children in care only", "recorded as a care leaver".
+COHORT_PLURAL = {Cohort.CHILD_IN_CARE: "children in care", Cohort.CARE_LEAVER: "care leavers"}
+COHORT_ONE = {Cohort.CHILD_IN_CARE: "a child in care", Cohort.CARE_LEAVER: "a care leaver"}
+
 def _actor_label(actor, *, holds_private_link: bool = False) -> str:
     if actor is not None and getattr(actor, "is_authenticated", False):
         return actor.get_username()
@@ -108,8 +113,8 @@ def eligibility_problems(*, category: Category, person: PersonInput, programme: 
         problems.append(("cohort", "Say whether the young person is in care or a care leaver."))
     elif category.cohort != Cohort.ANY and person.cohort != category.cohort:
         problems.append(
-            ("cohort", f"{category.name} is for {Cohort(category.cohort).label.lower()}s only; "
-             f"this young person is recorded as {Cohort(person.cohort).label.lower()}.")
+            ("cohort", f"{category.name} is for {COHORT_PLURAL[category.cohort]} only; "
+             f"this young person is recorded as {COHORT_ONE[person.cohort]}.")
         )
     return problems
 

@@ -67,6 +67,10 @@ class ConflictDeclareSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="", validators=[validate_multiline])
 
 
+class ConflictRecordedSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="What happened, for the person")
+
+
 class OrganiserConflictSerializer(ConflictDeclareSerializer):
     member = serializers.IntegerField()
     nominee = serializers.IntegerField()

@@ -4,10 +4,10 @@
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.paginator import InvalidPage
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import BooleanField, F, Func, Q
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -31,6 +31,8 @@ from ..models import Assignment, Panel, PanelMember, Shortlist
 from ..rules import can_manage_panel, can_view_ranking
 from ..selectors import assignments_for_member, category_ranking, panel_progress, panels_visible_to, with_card_relations
 from ..services import (
+    NOT_OPEN_TO_SCORE,
+    NotOpenToScore,
     assignment_run,
     conflict_declare,
     panel_create,
@@ -46,6 +48,7 @@ from .serializers import (
     AssignmentDetailSerializer,
     AssignmentSerializer,
     ConflictDeclareSerializer,
+    ConflictRecordedSerializer,
     OrganiserConflictSerializer,
     PanelCreateSerializer,
     PanelMemberAddSerializer,
@@ -60,6 +63,16 @@ from .serializers import (
     ResultsSerializer,
     ReviewInputSerializer,
     ShortlistSerializer,
+)
+
+
+# A panel as its manager (an organiser of its programme) sees it, with its members; or as a member does.
+PANEL_FOR_ROLE = PolymorphicProxySerializer(
+    component_name="PanelForRole", serializers=[PanelOrganiserSerializer, PanelSerializer], resource_type_field_name=None
+)
+PANELS_FOR_ROLE = PolymorphicProxySerializer(
+    component_name="PanelForRole", serializers=[PanelOrganiserSerializer, PanelSerializer], resource_type_field_name=None,
+    many=True,
 )
 
 
@@ -109,10 +122,12 @@ class PanelViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         serializer = PanelOrganiserSerializer if can_manage_panel(self.request.user, panel) else PanelSerializer
         return serializer(panel).data
 
+    @extend_schema(responses={200: PANELS_FOR_ROLE})
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response([self._serialize(p) for p in page])
 
+    @extend_schema(responses={200: PANEL_FOR_ROLE})
     def retrieve(self, request, *args, **kwargs):
         return Response(self._serialize(self.get_object()))
 
@@ -166,7 +181,7 @@ class PanelViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         )
         return Response(PanelMemberSerializer(member).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=OrganiserConflictSerializer, responses={201: None})
+    @extend_schema(request=OrganiserConflictSerializer, responses={201: ConflictRecordedSerializer})
     @action(detail=True, methods=["post"])
     def conflicts(self, request, pk=None):
         """Record a conflict for a member (the reason stays private to organisers)."""
@@ -186,8 +201,9 @@ class PanelViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Response({"added": added})
 
     @extend_schema(responses={200: ProgressSerializer(many=True)})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def progress(self, request, pk=None):
+        """Per member: assigned, submitted, left; the whole panel in one list, not paged."""
         return Response(ProgressSerializer(panel_progress(self.get_object()), many=True).data)
 
     @extend_schema(request=None, responses={202: OpenApiTypes.OBJECT})
@@ -278,10 +294,17 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
         assignment = self.get_object()
         payload = ReviewInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        review_save(assignment=assignment, actor=request.user, **payload.validated_data)
-        return Response(AssignmentDetailSerializer(self.get_queryset().get(pk=assignment.pk)).data)
+        # The answer is read while the save still holds the assignment, so a conflict declared at the
+        # same moment comes wholly before (a 409 from review_save) or wholly after: never in between.
+        with transaction.atomic():
+            review_save(assignment=assignment, actor=request.user, **payload.validated_data)
+            saved = self.get_queryset().filter(pk=assignment.pk).first()
+            if saved is None:  # taken out of the member's list meanwhile: the scores go too
+                raise NotOpenToScore(NOT_OPEN_TO_SCORE)
+            body = AssignmentDetailSerializer(saved).data
+        return Response(body)
 
-    @extend_schema(request=ConflictDeclareSerializer, responses={201: None})
+    @extend_schema(request=ConflictDeclareSerializer, responses={201: ConflictRecordedSerializer})
     @action(detail=True, methods=["post"], url_path="declare-conflict")
     def declare_conflict(self, request, pk=None):
         """"I know this young person": the nomination leaves your queue at once."""

@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from awards.enums import Role
 from events.enums import InvitationKind, InvitationStatus
-from events.models import Event, Guest, Invitation, InvitationHistory
-from events.services import finalist_invitations_create, invitation_create
+from events.links import link_create
+from events.models import Event, Guest, Invitation, InvitationHistory, InvitationLink
+from events.services import finalist_invitations_create, invitation_create, invitation_update_details
 from mail.enums import DeliveryStatus, EmailKind
 from mail.models import EmailDelivery
 from nominations.enums import NominationStatus, PublicityLevel
@@ -749,6 +750,23 @@ def test_resend_queues_a_new_email_or_says_why_not(as_user, world, organiser, dj
     assert refused.status_code == 409
     assert error_summary(refused) == ["It cannot be sent: The nomination is withdrawn, not in the final."]
     assert EmailDelivery.objects.filter(invitation=invitation, kind=EmailKind.INVITATION).count() == 2
+
+
+def test_a_resend_after_a_change_of_addressee_says_the_earlier_links_closed(as_user, world, organiser, django_capture_on_commit_callbacks):
+    event, invitation, delivery = world
+    link_create(invitation)  # the link the first e-mail carried
+    earlier = set(InvitationLink.objects.filter(invitation=invitation).values_list("pk", flat=True))
+    invitation_update_details(invitation=invitation, actor=organiser, addressee_email="dana@example.org")
+    client = as_user(organiser)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        resent = client.post(f"/event/invitation/{invitation.pk}/resend/", follow=True)
+
+    assert messages_shown(resent) == [
+        "The invitation is being sent again to dana@example.org, with a new link. Links sent before it was re-addressed no longer work."
+    ]
+    assert set(InvitationLink.objects.filter(invitation=invitation, closed_at__isnull=False).values_list("pk", flat=True)) == earlier
+    assert InvitationLink.objects.filter(invitation=invitation, closed_at__isnull=True).count() == 1  # the new e-mail's
 
 
 def test_the_quote_form_is_only_for_finalists(as_user, presenter, organiser):

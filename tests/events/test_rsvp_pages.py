@@ -13,7 +13,7 @@ from django.test import Client
 from events.enums import InvitationStatus
 from events.links import link_create
 from events.models import Event, Guest, Invitation
-from events.services import invitation_revoke, invitations_expire
+from events.services import invitation_resend, invitation_revoke, invitation_update_details, invitations_expire
 from nominations.private_links import FORM_TOKEN_KEY
 
 pytestmark = pytest.mark.django_db
@@ -71,7 +71,7 @@ def test_the_link_opens_the_page_at_a_clean_address_with_private_headers(client,
     assert invitation.event.venue_name in body
 
 
-@pytest.mark.parametrize("case", ["wrong", "tampered", "revoked", "expired", "after the event", "no session"])
+@pytest.mark.parametrize("case", ["wrong", "tampered", "revoked", "expired", "after the event", "no session", "superseded"])
 def test_every_link_that_does_not_work_gets_the_same_neutral_page(client, sent_invitation, organiser, case):
     invitation, token = sent_invitation
     url = f"/rsvp/{token}/"
@@ -92,6 +92,8 @@ def test_every_link_that_does_not_work_gets_the_same_neutral_page(client, sent_i
         )
     elif case == "no session":
         url = "/rsvp/"
+    elif case == "superseded":
+        readdress_and_resend(invitation, organiser)
 
     response = client.get(url)
 
@@ -107,6 +109,37 @@ def test_the_neutral_page_is_identical_for_a_token_that_never_existed_and_a_revo
     invitation_revoke(invitation=invitation, actor=organiser, reason="Not safe to attend")
     revoked = client.get(f"/rsvp/{token}/").content
     assert never == revoked
+
+
+def readdress_and_resend(invitation, organiser) -> None:
+    invitation_update_details(invitation=invitation, actor=organiser, addressee_name="Dana Newcarer", addressee_email="dana@example.org")
+    invitation_resend(invitation=invitation, actor=organiser)
+
+
+def test_a_superseded_link_gets_the_neutral_page_identical_to_a_bad_one(client, sent_invitation, organiser):
+    invitation, token = sent_invitation
+    never = client.get("/rsvp/never-existed-token/").content
+    readdress_and_resend(invitation, organiser)
+    assert client.get(f"/rsvp/{token}/").content == never
+
+
+def test_a_page_opened_by_a_link_later_superseded_stops_showing_the_party(client, sent_invitation, organiser):
+    """The old holder opened the page before the invitation was re-addressed and resent: the session
+    that link opened ends with it; the party's names and needs are not shown, the answer not changed."""
+    invitation, token = sent_invitation
+    page = opened(client, token)
+    client.post("/rsvp/", accept_form(**{"guest-1-name": "Jo Carer", "guest-1-relationship": "carer"}))
+    assert "Jo Carer" in text(client.get("/rsvp/")) and page.status_code == 200
+
+    readdress_and_resend(invitation, organiser)
+    shown = client.get("/rsvp/")
+    changed = client.post("/rsvp/", {"rsvp-attending": "no"})
+
+    assert shown.status_code == 404 and "<h1>This link is not valid</h1>" in shown.content.decode()
+    assert "Jo Carer" not in text(shown)
+    assert changed.status_code in (403, 404) and "Jo Carer" not in text(changed)
+    assert Invitation.objects.get(pk=invitation.pk).status == InvitationStatus.ACCEPTED
+    assert list(Guest.objects.filter(invitation=invitation).values_list("name", flat=True))[1:] == ["Jo Carer"]
 
 
 def test_opening_links_is_rate_limited_per_address(client, sent_invitation, settings):

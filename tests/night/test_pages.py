@@ -981,6 +981,7 @@ def test_arrivals_for_unknown_guests_or_bad_times_are_refused_per_guest_and_chan
         ('{"arrivals": [{"guest": true}]}', "Each arrival needs the guest's id as a number."),
         ('{"arrivals": [{"guest": 1, "at": 5}]}', "Each arrival's time is text, as ISO 8601."),
         (json.dumps({"arrivals": [{"guest": 1}] * 501}), "Send up to 500 arrivals at once."),
+        ("[" * 1000 + "]" * 1000, "The body is JSON nested too deeply: send {\"arrivals\": [{\"guest\": id, \"at\": time}]}."),
     ],
 )
 def test_arrivals_in_the_wrong_shape_are_refused_as_a_whole(client, event, evening, body, message):

@@ -123,7 +123,14 @@ def test_import_dry_run_reports_every_row_and_writes_nothing(category, organiser
         "total": 2,
         "accepted": 2,
         "refused": 0,
+        # How the file was read: every header to its field (here, each one's own label).
+        "columns": [{"header": header, "field": field, "label": header} for header, field in zip(HEADERS, [
+            "legal_first_name", "legal_last_name", "date_of_birth", "cohort", "category", "nominator_name",
+            "nominator_email", "nominator_relationship", "nominator_known_recently", "achievement", "why_it_matters",
+        ])],
         "ignored_columns": [],
+        "values": [],
+        "categories": [],
         "rows": [
             {"row": 2, "accepted": True, "reference": None, "problems": []},
             {"row": 3, "accepted": True, "reference": None, "problems": []},
@@ -365,7 +372,7 @@ def test_import_missing_columns_are_all_named(category, organiser):
 
     assert refused.value.message == (
         "The file has no column for: Category, Nominator email. Rename those headers, or map your own "
-        'headers to them (for example "First name=legal_first_name").'
+        'headers to them (for example "First name=legal_first_name"), or give a value for every row.'
     )
     assert refused.value.status_code == 400
 
@@ -384,19 +391,18 @@ def test_import_mapping_a_header_the_file_lacks_refused(category, organiser):
     assert refused.value.message == "The mapping names columns the file does not have: 'Forename'."
 
 
-def test_import_two_columns_for_one_field_refused_unless_one_is_mapped_away(category, organiser):
+def test_import_two_columns_for_one_field_the_more_specific_fills_it_unless_mapped(category, organiser):
+    """"Nominator email" says more than "Email": it fills the field, and "Email" is ignored; a
+    mapping still decides."""
     headers = [*HEADERS, "Email"]
     content = csv_bytes([row(Email="other@example.org")], headers=headers)
 
-    with pytest.raises(ImportFileError) as refused:
-        run(content, category.programme, organiser)
-    report = run(content, category.programme, organiser, mapping={"Email": ""})
+    report = run(content, category.programme, organiser, dry_run=False)
+    mapped = run(content, category.programme, organiser, mapping={"Email": "nominator_email", "Nominator email": ""})
 
-    assert refused.value.message == (
-        "Two columns would fill 'Nominator email': 'Nominator email' and 'Email'. "
-        "Map one of them to another field, or to nothing."
-    )
     assert (report.accepted, report.ignored_columns) == (1, ["Email"])
+    assert Nomination.objects.get().nominator_email == "pat@example.org"
+    assert mapped.columns["nominator_email"] == "Email" and mapped.ignored_columns == ["Nominator email"]
 
 
 @pytest.mark.parametrize(
@@ -491,7 +497,7 @@ def test_import_zip_bomb_refused_before_it_is_expanded(category, organiser, sett
     finally:
         tracemalloc.stop()
 
-    assert refused.value.message.startswith("The workbook expands to 64 MB when opened, far more than its data needs")
+    assert "the workbook expands to 64 MB when opened, far more than its data needs" in refused.value.message
     assert peak < 4 * 1024 * 1024
 
 
@@ -501,7 +507,7 @@ def test_import_absurdly_compressed_member_refused(category, organiser):
     with pytest.raises(ImportFileTooLarge) as refused:
         run(bomb, category.programme, organiser, filename="bomb.xlsx")
 
-    assert refused.value.message.startswith("The workbook expands to 16 MB when opened")
+    assert "the workbook expands to 16 MB when opened" in refused.value.message
 
 
 def test_import_by_non_organiser_refused_before_reading(category, staff_user):
@@ -561,7 +567,9 @@ def test_command_without_commit_is_a_dry_run(category, organiser, sheet_path):
                  "--user", "organiser", stdout=out)
 
     assert out.getvalue() == (
-        "Dry run: all 1 row can be imported. Nothing has been written yet.\nRun again with --commit to import them.\n"
+        "Columns read:\n"
+        + "".join(f"  {header}  ->  {header}\n" for header in HEADERS)
+        + "Dry run: all 1 row can be imported. Nothing has been written yet.\nRun again with --commit to import them.\n"
     )
     assert Nomination.objects.count() == 0
 
@@ -673,3 +681,150 @@ def test_import_matches_stored_records_and_earlier_rows(category, organiser):
     assert nominees[2].possible_duplicate_of == nominees[0]
     assert nominees[3].possible_duplicate_of == stored
     assert Nominee.objects.filter(programme=programme).count() == 4
+
+
+# --- the spreadsheets councils really have (issue 16) ------------------------------------------
+
+# An online form's export: its own metadata columns first ("Email" and "Name" are "anonymous" on a
+# form that does not sign people in), then the questions as the form asked them.
+FORM_HEADERS = [
+    "ID", "Start time", "Completion time", "Email", "Name",
+    "Young person's first name", "Young person's last name", "Date of birth", "In care or care leaver",
+    "Award", "Your name", "Your email address", "Your relationship to the young person",
+    "What did they achieve", "Why does it matter",
+]
+
+
+def form_row(**changes) -> dict:
+    values = {
+        "ID": "17", "Start time": "2026-03-02 09:14", "Completion time": "2026-03-02 09:31", "Email": "anonymous",
+        "Name": "anonymous", "Young person's first name": "Kai", "Young person's last name": "Brennan",
+        "Date of birth": "2012-06-01", "In care or care leaver": "Child in care", "Award": "positive-choices",
+        "Your name": "Pat Carer", "Your email address": "pat@example.org", "Your relationship to the young person": "Foster carer",
+        "What did they achieve": "Started a football club.", "Why does it matter": "Other children joined in.",
+    }
+    values.update(changes)
+    return values
+
+
+def test_import_prefers_the_most_specific_header_and_shows_the_mapping(category, organiser):
+    report = run(
+        csv_bytes([form_row()], headers=FORM_HEADERS), category.programme, organiser,
+        values={"known in the last 12 months": "yes"}, dry_run=False,
+    )
+
+    assert (report.accepted, report.committed) == (1, True)
+    assert Nomination.objects.get().nominator_email == "pat@example.org"  # not the form's "anonymous"
+    shown = report.as_dict()
+    assert {c["header"]: c["field"] for c in shown["columns"]}["Your email address"] == "nominator_email"
+    assert "Email" not in {c["header"] for c in shown["columns"]}
+    assert shown["ignored_columns"] == ["ID", "Start time", "Completion time", "Email", "Name"]
+    assert shown["values"] == [{"field": "nominator_known_recently", "label": "Known in last 12 months", "value": "yes"}]
+
+
+def test_import_two_columns_equally_specific_for_one_field_are_still_refused(category, organiser):
+    headers = [*HEADERS, "Nominator e-mail"]
+    content = csv_bytes([row(**{"Nominator e-mail": "other@example.org"})], headers=headers)
+
+    with pytest.raises(ImportFileError) as refused:
+        run(content, category.programme, organiser)
+
+    assert refused.value.message == (
+        "Two columns would fill 'Nominator email': 'Nominator email' and 'Nominator e-mail'. "
+        "Map one of them to another field, or to nothing."
+    )
+
+
+def test_import_gives_a_value_to_every_row_for_a_column_the_form_lacks(category, organiser):
+    headers = [h for h in HEADERS if h != "Known in last 12 months"]
+    content = csv_bytes([row(), second_row()], headers=headers)
+
+    without = None
+    with pytest.raises(ImportFileError) as without:
+        run(content, category.programme, organiser)
+    report = run(content, category.programme, organiser, values={"Known in the last 12 months": "Yes"}, dry_run=False)
+
+    assert "The file has no column for: Known in last 12 months." in without.value.message
+    assert report.committed
+    assert list(Nomination.objects.values_list("nominator_known_recently", flat=True)) == [True, True]
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"shoe size": "9"}, "'shoe size' is not a field to give a value to; use one of:"),
+        ({"Known in the last 12 months": "perhaps"}, "The value for Known in last 12 months: 'perhaps' is not yes or no."),
+        ({"Nominator email": "x@example.org"}, "Nominator email has a column in the file ('Nominator email') and a value"),
+    ],
+    ids=["unknown field", "bad value", "a column too"],
+)
+def test_import_a_value_that_cannot_be_given_is_refused(category, organiser, values, message):
+    headers = [h for h in HEADERS if h != "Known in last 12 months"]
+    with pytest.raises(ImportFileError) as refused:
+        run(csv_bytes([row()], headers=headers), category.programme, organiser, values=values)
+    assert message in refused.value.message
+
+
+def test_import_maps_award_names_by_value(category, organiser):
+    plus = CategoryFactory(programme=category.programme, name="PROUD+", slug="proud-plus", nominee_kind=NomineeKind.ADULT)
+    adult = {"Date of birth": "", "In care or care leaver": "", "Relationship": "A young person in care or care-experienced"}
+    rows = [
+        row(Category="PROUD Plus", **adult),  # the form's own spelling of PROUD+
+        second_row(Category="Carer of the year", **adult),  # a name only the organiser can tell us
+    ]
+
+    unmapped = run(csv_bytes(rows), category.programme, organiser)
+    report = run(csv_bytes(rows), category.programme, organiser, categories={"Carer of the year": "PROUD+"}, dry_run=False)
+
+    assert [r.problems for r in unmapped.rows][0] == []
+    assert unmapped.rows[1].problems == [("Category", f"'Carer of the year' is not a category of {category.programme.name}.")]
+    assert report.committed
+    assert list(Nomination.objects.values_list("category", flat=True)) == [plus.pk, plus.pk]
+    assert report.as_dict()["categories"] == [{"value": "Carer of the year", "category": "proud-plus"}]
+
+
+def test_import_an_award_mapped_to_no_category_is_refused(category, organiser):
+    with pytest.raises(ImportFileError) as refused:
+        run(csv_bytes([row()]), category.programme, organiser, categories={"Carer of the year": "Best Boss"})
+    assert refused.value.message.startswith("'Best Boss' is not a category of ")
+
+
+def test_the_cohort_rule_reads_as_english(programme, organiser, leaving_care):
+    report = run(csv_bytes([row(Category="leaving-care", **{"Date of birth": "2008-01-01"})]), programme, organiser)
+    in_care = CategoryFactory(programme=programme, name="Young Achiever", slug="young-achiever", cohort=Cohort.CHILD_IN_CARE)
+    other = run(csv_bytes([row(Category=in_care.slug, **{"In care or care leaver": "Care leaver", "Date of birth": "2008-01-01"})]), programme, organiser)
+
+    assert report.rows[0].problems == [
+        ("In care or care leaver", "Leaving Care Achievement is for care leavers only; this young person is recorded as a child in care.")
+    ]
+    assert other.rows[0].problems == [
+        ("In care or care leaver", "Young Achiever is for children in care only; this young person is recorded as a care leaver.")
+    ]
+
+
+def test_import_a_zip_bomb_is_refused_in_plain_words(category, organiser, settings):
+    settings.PROUD_IMPORT_MAX_BYTES = 128 * 1024
+    with pytest.raises(ImportFileTooLarge) as refused:
+        run(_zip_with_member("xl/worksheets/sheet1.xml", 64 * 1024 * 1024), category.programme, organiser, filename="bomb.xlsx")
+    assert refused.value.message.startswith("This file was refused, and nothing in it was read or imported: ")
+
+
+def test_command_dry_run_shows_the_mapping_values_and_awards(category, organiser, tmp_path):
+    plus = CategoryFactory(programme=category.programme, name="PROUD+", slug="proud-plus", nominee_kind=NomineeKind.ADULT)
+    path = tmp_path / "form.csv"
+    adult = {"Date of birth": "", "In care or care leaver": "", "Your relationship to the young person": "A young person in care or care-experienced"}
+    path.write_bytes(csv_bytes([form_row(Award="Carer of the year", **adult)], headers=FORM_HEADERS))
+    out = io.StringIO()
+
+    call_command("import_nominations", str(path), "--programme", category.programme.slug, "--user", "organiser",
+                 "--value", "known in the last 12 months=yes", "--category", "Carer of the year=proud-plus", stdout=out)
+
+    printed = out.getvalue()
+    assert "Columns read:\n" in printed
+    assert "  Your email address  ->  Nominator email\n" in printed
+    assert "  Award  ->  Category\n" in printed
+    assert "Value for every row: Known in last 12 months = yes\n" in printed
+    assert "Award 'Carer of the year' -> PROUD+\n" in printed
+    assert "Columns not imported: ID, Start time, Completion time, Email, Name.\n" in printed
+    assert printed.endswith("Dry run: all 1 row can be imported. Nothing has been written yet.\nRun again with --commit to import them.\n")
+    assert plus.nominations.count() == 0

@@ -274,7 +274,7 @@ def test_cohort_mismatch_is_shown_at_the_cohort_question(client, programme):
 
     assert response.status_code == 400
     assert field_error(response, "id_cohort") == (
-        "Moving On is for care leavers only; this young person is recorded as child in care."
+        "Moving On is for care leavers only; this young person is recorded as a child in care."
     )
     assert ("#id_cohort_0", field_error(response, "id_cohort")) in summary_links(response)
     assert Nomination.objects.count() == 0

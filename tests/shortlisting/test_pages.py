@@ -11,8 +11,9 @@ from shortlisting.cards import label_number
 from shortlisting.enums import PanelRole, ReviewStatus, ShortlistState
 from shortlisting.labels import neutral_label
 from shortlisting.models import Assignment, Conflict, Review, Shortlist, ShortlistHistory
-from shortlisting.services import assignment_run, review_save, shortlist_confirm, shortlist_propose
+from shortlisting.services import NOT_OPEN_TO_SCORE, assignment_run, review_save, shortlist_confirm, shortlist_propose
 from tests.conftest import client_for, user_with_role
+from tests.shortlisting.api.test_shortlisting_api import conflict_declared_when
 from tests.factories import (
     CriterionFactory,
     NominationFactory,
@@ -251,6 +252,20 @@ def test_save_draft_then_submit(world, as_user):
     assert review.status == ReviewStatus.SUBMITTED
     assert review.comment == "Lovely"
     assert {s.criterion_id: s.value for s in review.scores.all()} == {world["impact"].pk: 4, world["effort"].pk: 2}
+
+
+def test_a_conflict_declared_while_the_scores_are_saved_sends_the_member_back_to_the_list(world, as_user):
+    member = world["member"]
+    assignment = assignment_of(member, world["nomination"])
+    client = as_user(member.user)
+
+    with conflict_declared_when(r'FROM "shortlisting_shortlist"', member, world["nomination"].nominee) as fired:
+        saved = client.post(score_url(assignment), {f"criterion_{world['impact'].pk}": "4", "action": "save"}, follow=True)
+
+    assert fired["n"] == 1
+    assert saved.redirect_chain == [("/panel/", 302)]
+    assert messages_shown(saved) == [NOT_OPEN_TO_SCORE]
+    assert not Review.objects.filter(assignment=assignment).exists()
 
 
 def test_out_of_range_score_is_refused_and_nothing_saved(world, as_user):

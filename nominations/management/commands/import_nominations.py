@@ -35,16 +35,32 @@ class Command(BaseCommand):
             help="Read the column HEADER into FIELD (repeatable); 'HEADER=' ignores that column. Fields: "
             + ", ".join(c.field for c in COLUMNS),
         )
+        parser.add_argument(
+            "--value",
+            dest="values",
+            action="append",
+            default=[],
+            metavar="FIELD=VALUE",
+            help="Give every row VALUE for FIELD, a field the file has no column for (repeatable), "
+            "e.g. 'known in the last 12 months=yes'.",
+        )
+        parser.add_argument(
+            "--category",
+            dest="awards",
+            action="append",
+            default=[],
+            metavar="AWARD=CATEGORY",
+            help="Read the form's award name AWARD as the category CATEGORY (its name or slug; repeatable). "
+            "Names and slugs however spelt ('PROUD Plus' for 'PROUD+') need none.",
+        )
         parser.add_argument("--commit", action="store_true", help="Write the nominations (default: dry run).")
 
-    def handle(self, *args, file: str, slug: str, username: str, maps: list[str], commit: bool, **options):
-        mapping = {}
-        for item in maps:
-            # Split at the last '=': a header may contain one, a field name never does.
-            header, sep, target = item.rpartition("=")
-            if not sep or not header.strip():
-                raise CommandError(f"--map takes HEADER=FIELD, not '{item}'.")
-            mapping[header.strip()] = target.strip()
+    def handle(
+        self, *args, file: str, slug: str, username: str, maps: list[str], values: list[str], awards: list[str], commit: bool,
+        **options,
+    ):
+        # Split at the last '=': a header or an award name may contain one, a field or category name hardly.
+        mapping = self._pairs(maps, "--map", "HEADER=FIELD", allow_empty=True)
         programme = Programme.objects.filter(slug=slug).first()
         if programme is None:
             raise CommandError(f"There is no programme '{slug}'.")
@@ -60,6 +76,8 @@ class Command(BaseCommand):
                     programme=programme,
                     user=user,
                     mapping=mapping,
+                    values=self._pairs(values, "--value", "FIELD=VALUE"),
+                    categories=self._pairs(awards, "--category", "AWARD=CATEGORY"),
                     dry_run=not commit,
                     progress=self._progress_bar,
                 )
@@ -76,6 +94,17 @@ class Command(BaseCommand):
             for row in refused:
                 for column, message in row.problems:
                     self.stdout.write(f"{row.row:>5}  {column:<{width}}  {message}")
+        if not commit:
+            # How the file was read, to check before committing.
+            self.stdout.write("Columns read:")
+            shown = report.as_dict()
+            for column in shown["columns"]:
+                self.stdout.write(f"  {column['header']}  ->  {column['label']}")
+            for value in shown["values"]:
+                self.stdout.write(f"Value for every row: {value['label']} = {value['value']}")
+            names = {category.slug: category.name for category in programme.categories.all()}
+            for award in shown["categories"]:
+                self.stdout.write(f"Award '{award['value']}' -> {names.get(award['category'], award['category'])}")
         if report.ignored_columns:
             self.stdout.write(f"Columns not imported: {', '.join(report.ignored_columns)}.")
         if commit and report.refused:
@@ -84,6 +113,16 @@ class Command(BaseCommand):
         self.stdout.write(style(report.message))
         if not commit and not report.refused:
             self.stdout.write("Run again with --commit to import them.")
+
+    @staticmethod
+    def _pairs(items: list[str], option: str, form: str, *, allow_empty: bool = False) -> dict[str, str]:
+        pairs = {}
+        for item in items:
+            key, sep, value = item.rpartition("=")
+            if not sep or not key.strip() or not (value.strip() or allow_empty):
+                raise CommandError(f"{option} takes {form}, not '{item}'.")
+            pairs[key.strip()] = value.strip()
+        return pairs
 
     def _progress_bar(self, rows, total):
         # On stderr, so the report on stdout can be redirected; hidden when stderr is not a terminal.

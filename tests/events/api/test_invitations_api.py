@@ -311,6 +311,67 @@ def test_resend_sends_a_new_link_and_the_old_one_keeps_working(world, django_cap
         assert client_for(None).post("/api/v1/rsvp/view/", {"token": token}, format="json").status_code == 200
 
 
+def readdress_and_resend(world, django_capture_on_commit_callbacks, **change) -> str:
+    """Change who the invitation goes to, resend it; the new link's token."""
+    client = client_for(world.organiser)
+    assert client.patch(url(world.sent), change, format="json").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url(world.sent, "resend"))
+    assert response.status_code == 200
+    (message,) = mail.outbox
+    return token_from(message)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"addressee_name": "Dana Newcarer", "addressee_email": "dana@example.org"},
+        {"addressee_email": "dana@example.org"},
+        {"young_person_email": "rowan@example.org"},
+    ],
+    ids=["new addressee", "new address", "the young person's address"],
+)
+def test_a_resend_after_a_change_of_addressee_closes_the_earlier_links(world, django_capture_on_commit_callbacks, change):
+    accept_with_guests(world.sent, "Jo Carer")
+    never = client_for(None).post("/api/v1/rsvp/view/", {"token": "never-existed-token"}, format="json")
+
+    new_token = readdress_and_resend(world, django_capture_on_commit_callbacks, **change)
+
+    old_view = client_for(None).post("/api/v1/rsvp/view/", {"token": world.token}, format="json")
+    old_answer = client_for(None).post("/api/v1/rsvp/respond/", {"token": world.token, "attending": False}, format="json")
+    # The old holder gets what any bad link gets: nothing about the party.
+    assert (old_view.status_code, old_view.json()) == (never.status_code, never.json()) == (404, {"detail": "This link is not valid.", "code": "linknotvalid"})
+    assert (old_answer.status_code, old_answer.json()) == (404, never.json())
+    assert Invitation.objects.get(pk=world.sent.pk).status == InvitationStatus.ACCEPTED  # the answer stands
+    # The new addressee's link opens it, with the party.
+    opened = client_for(None).post("/api/v1/rsvp/view/", {"token": new_token}, format="json")
+    assert opened.status_code == 200
+    assert [guest["name"] for guest in opened.json()["guests"]][1:] == ["Jo Carer"]
+    history = InvitationHistory.objects.filter(invitation=world.sent, action="events.invitation.resent").last()
+    assert history.detail == {"earlier_links_closed": 2}  # the one the first e-mail carried, and world.token
+
+
+def test_a_resend_without_a_change_of_addressee_keeps_the_earlier_links(world, django_capture_on_commit_callbacks):
+    client = client_for(world.organiser)
+    assert client.patch(url(world.sent), {"title": ""}, format="json").status_code == 200  # not who it goes to
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url(world.sent, "resend")).status_code == 200
+
+    assert client_for(None).post("/api/v1/rsvp/view/", {"token": world.token}, format="json").status_code == 200
+    history = InvitationHistory.objects.filter(invitation=world.sent, action="events.invitation.resent").last()
+    assert history.detail == {}
+
+
+def test_links_sent_after_the_change_keep_working_at_the_next_resend(world, django_capture_on_commit_callbacks):
+    second = readdress_and_resend(world, django_capture_on_commit_callbacks, addressee_email="dana@example.org")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client_for(world.organiser).post(url(world.sent, "resend")).status_code == 200
+
+    assert client_for(None).post("/api/v1/rsvp/view/", {"token": second}, format="json").status_code == 200
+    assert client_for(None).post("/api/v1/rsvp/view/", {"token": world.token}, format="json").status_code == 404
+
+
 def test_resend_refuses_a_draft_and_a_finalist_who_lost_consent(world):
     consent_withdraw(nominee=world.sent.nomination.nominee, purpose=ConsentPurpose.ATTENDING, actor=world.organiser)
     before = snapshot()

@@ -792,6 +792,42 @@ def test_a_check_in_with_a_time_that_is_not_one_is_refused(night, people):
     assert Guest.objects.get(pk=night.ash_guest.pk).checked_in_at is None
 
 
+@pytest.mark.parametrize(
+    "at",
+    ["0273-08-17T06:39:37Z", "9999-12-31T23:59:59Z", "far_before", "far_after"],
+    ids=["the year 273", "the year 9999", "two days before the doors open and before now", "two days after the night and after now"],
+)
+def test_a_check_in_time_not_plausibly_on_the_night_is_refused(night, people, at):
+    event = night.event
+    if at == "far_before":
+        at = (min(event.doors_open_at, timezone.now()) - dt.timedelta(days=2)).isoformat()
+    elif at == "far_after":
+        at = (max(event.ends_at, timezone.now()) + dt.timedelta(days=2)).isoformat()
+    before = snapshot()
+
+    response = client_for(people["event_staff"]).post(f"/api/v1/guests/{night.ash_guest.pk}/check-in/", {"at": at}, format="json")
+
+    assert response.status_code == 400
+    body = response.json()
+    assert (body["code"], body["field"]) == ("eventerror", "at")
+    assert "is not on the night" in body["detail"] and "within a day of the event" in body["detail"]
+    assert snapshot() == before
+
+
+def test_an_offline_batch_refuses_an_implausible_time_line_by_line(night, people):
+    response = client_for(people["event_staff"]).post(
+        f"/api/v1/events/{night.event.pk}/arrivals/",
+        {"arrivals": [{"guest": night.ash_guest.pk, "at": "0273-08-17T06:39:37Z"}]},
+        format="json",
+    )
+
+    assert response.status_code == 200
+    (line,) = response.json()["results"]
+    assert (line["outcome"], line["checked_in_at"]) == ("refused", None)
+    assert "is not on the night" in line["detail"]
+    assert Guest.objects.get(pk=night.ash_guest.pk).checked_in_at is None
+
+
 def test_a_guest_whose_invitation_is_over_cannot_be_checked_in(night, people):
     Invitation.objects.filter(pk=night.presenter.pk).update(status=InvitationStatus.REVOKED)
 

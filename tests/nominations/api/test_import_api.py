@@ -33,7 +33,13 @@ def test_import_upload_is_a_dry_run_unless_asked(category, organiser):
         "total": 2,
         "accepted": 2,
         "refused": 0,
+        "columns": [{"header": header, "field": field, "label": header} for header, field in zip(HEADERS, [
+            "legal_first_name", "legal_last_name", "date_of_birth", "cohort", "category", "nominator_name",
+            "nominator_email", "nominator_relationship", "nominator_known_recently", "achievement", "why_it_matters",
+        ])],
         "ignored_columns": [],
+        "values": [],
+        "categories": [],
         "rows": [
             {"row": 2, "accepted": True, "reference": None, "problems": []},
             {"row": 3, "accepted": True, "reference": None, "problems": []},
@@ -140,7 +146,7 @@ def test_import_upload_zip_bomb_is_413(category, organiser):
     response = upload(client_for(organiser), out.getvalue(), category.programme, name="bomb.xlsx")
 
     assert response.status_code == 413
-    assert response.json()["detail"].startswith("The workbook expands to 16 MB when opened")
+    assert response.json()["detail"].startswith("This file was refused, and nothing in it was read or imported: the workbook expands to 16 MB when opened")
 
 
 def test_import_upload_names_with_any_script_kept_exactly(category, organiser):
@@ -194,3 +200,28 @@ def test_import_upload_anonymous_is_401(category, api):
 
     assert response.status_code == 401
     assert response.json() == {"detail": "Authentication credentials were not provided."}
+
+
+def test_import_upload_takes_values_for_every_row_and_award_names(category, organiser):
+    headers = [h for h in HEADERS if h != "Known in last 12 months"]
+    content = csv_bytes([row(Category="Positive Choices Award")], headers=headers)
+
+    response = upload(
+        client_for(organiser), content, category.programme, dry_run="false",
+        values=json.dumps({"known in the last 12 months": "yes"}), categories=json.dumps({"Positive Choices Award": "positive-choices"}),
+    )
+
+    body = response.json()
+    assert response.status_code == 200, body
+    assert body["values"] == [{"field": "nominator_known_recently", "label": "Known in last 12 months", "value": "yes"}]
+    assert body["categories"] == [{"value": "Positive Choices Award", "category": "positive-choices"}]
+    assert Nomination.objects.get().nominator_known_recently is True
+
+
+@pytest.mark.parametrize("name", ["values", "categories"])
+def test_import_upload_values_or_award_names_not_an_object_are_400(category, organiser, name):
+    response = upload(client_for(organiser), csv_bytes([row()]), category.programme, **{name: json.dumps(["yes"])})
+
+    assert response.status_code == 400
+    assert list(response.json()) == [name]
+    assert Nomination.objects.count() == 0

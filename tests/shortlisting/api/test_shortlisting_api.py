@@ -1,13 +1,16 @@
+import contextlib
 import io
+import re
 
 import pytest
+from django.db import connection
 from openpyxl import load_workbook
 
 from awards.enums import Role
 from nominations.enums import NominationStatus, PublicityLevel
 from shortlisting.enums import PanelRole
-from shortlisting.models import Assignment, Conflict
-from shortlisting.services import assignment_run, review_save
+from shortlisting.models import Assignment, Conflict, Review, Score
+from shortlisting.services import NOT_OPEN_TO_SCORE, assignment_run, review_save
 from tests.conftest import client_for, user_with_role
 from tests.factories import (
     CriterionFactory,
@@ -239,3 +242,72 @@ def test_queue_and_ranking_query_counts_are_fixed(programme, organiser, size, dj
     # roles, category, panel membership, ranking SQL, criterion means, assigned counts, criteria, nominations, shortlist.
     with django_assert_num_queries(9):
         assert len(client.get(f"/api/v1/shortlists/{link.category.pk}/").json()["ranking"]) == size
+
+
+# --- scores and a conflict at the same moment (issue 16) --------------------------------------
+
+
+@contextlib.contextmanager
+def conflict_declared_when(pattern: str, member, nominee):
+    """Declare the member's conflict (as another request would, committed a moment earlier) just
+    before the first statement matching `pattern` runs."""
+    fired = {"n": 0}
+
+    def wrapper(execute, sql, params, many, context):
+        if not fired["n"] and re.search(pattern, sql):
+            fired["n"] = 1
+            Conflict.objects.create(member=member, nominee=nominee, source="declared", reason="Knows them")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(wrapper):
+        yield fired
+
+
+def scores_of(assignment) -> list:
+    return list(Score.objects.filter(review__assignment=assignment).values_list("value", flat=True))
+
+
+def test_a_conflict_declared_while_scores_are_being_saved_wins_and_nothing_is_saved(world):
+    member = world["member"]
+    assignment = Assignment.objects.get(member=member, nomination=world["nomination"])
+    body = {"scores": {str(world["impact"].pk): 4}, "submit": True}
+
+    # After the "is it still yours?" check at the door, before anything is written.
+    with conflict_declared_when(r'FROM "shortlisting_shortlist"', member, world["nomination"].nominee) as fired:
+        response = client_for(member.user).post(f"/api/v1/assignments/{assignment.pk}/review/", body, format="json")
+
+    assert fired["n"] == 1
+    assert response.status_code == 409
+    assert response.json()["code"] == "notopentoscore"
+    assert response.json()["detail"] == NOT_OPEN_TO_SCORE
+    assert scores_of(assignment) == [] and not Review.objects.filter(assignment=assignment).exists()
+
+
+def test_a_conflict_declared_just_after_the_scores_are_written_is_a_409_not_a_500(world):
+    member = world["member"]
+    assignment = Assignment.objects.get(member=member, nomination=world["nomination"])
+    body = {"scores": {str(world["impact"].pk): 4}, "submit": True}
+
+    # The scores are written; the answer is read after the conflict went in.
+    with conflict_declared_when(r'^INSERT INTO "shortlisting_score"', member, world["nomination"].nominee) as fired:
+        response = client_for(member.user).post(f"/api/v1/assignments/{assignment.pk}/review/", body, format="json")
+
+    assert fired["n"] == 1
+    assert response.status_code == 409
+    assert response.json()["code"] == "notopentoscore"
+    assert scores_of(assignment) == []  # all or nothing: the scores went with the refused answer
+
+
+def test_scores_then_a_conflict_one_after_the_other_both_go_through(world):
+    """In order, both are what they were: the scores are saved, then the conflict takes the
+    nomination out of the member's list and the ranking leaves those scores aside."""
+    member = world["member"]
+    assignment = Assignment.objects.get(member=member, nomination=world["nomination"])
+    client = client_for(member.user)
+
+    saved = client.post(f"/api/v1/assignments/{assignment.pk}/review/", {"scores": {str(world["impact"].pk): 4}}, format="json")
+    declared = client.post(f"/api/v1/assignments/{assignment.pk}/declare-conflict/", {"reason": "Neighbours"}, format="json")
+
+    assert (saved.status_code, declared.status_code) == (200, 201)
+    assert scores_of(assignment) == [4]
+    assert client.get(f"/api/v1/assignments/{assignment.pk}/").status_code == 404
