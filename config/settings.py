@@ -201,8 +201,15 @@ if os.environ.get("EMAIL_HOST"):
     EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    # Seconds any one step of an SMTP send may take; a mail server that stops answering fails the
+    # attempt (retried later) instead of holding the worker and its claim.
+    EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 else:
     EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+
+# How long a worker's claim on an e-mail it is sending holds (mail.delivery): a message claimed by a
+# worker that died is taken again after this. Longer than the slowest send (8 × EMAIL_TIMEOUT).
+PROUD_MAIL_CLAIM_SECONDS = int(os.environ.get("PROUD_MAIL_CLAIM_SECONDS", "300"))
 
 # The public site's own address, used in links sent by e-mail.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
