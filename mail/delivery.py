@@ -93,6 +93,12 @@ def claimable(now: datetime) -> Q:
     )
 
 
+def deliveries_due(now: datetime | None = None) -> list[int]:
+    """Messages due to be sent: waiting and due, or claimed by a worker whose lease is over."""
+    now = now or timezone.now()
+    return list(EmailDelivery.objects.filter(claimable(now)).order_by("next_attempt_at", "pk").values_list("pk", flat=True))
+
+
 def delivery_claim(delivery_id: int, now: datetime | None = None) -> EmailDelivery | None:
     """Take a due message for sending (or one whose last holder's lease is over), or None when it
     is not due, being sent or sent. Committed before sending, so no second worker sends it too.

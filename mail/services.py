@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 
-from .delivery import STUCK_AFTER, claimable
+from .delivery import STUCK_AFTER
 from .enums import DeliveryStatus
 from .errors import ServiceError
 from .models import EmailDelivery
@@ -65,9 +65,3 @@ def delivery_retry(*, delivery: EmailDelivery) -> EmailDelivery:
         locked.save(update_fields=["status", "attempts", "next_attempt_at", "claim_expires_at", "updated_at"])
         transaction.on_commit(lambda: enqueue_delivery(locked.pk), robust=True)
     return locked
-
-
-def deliveries_due(now: datetime | None = None) -> list[int]:
-    """Messages due to be sent: waiting and due, or claimed by a worker whose lease is over."""
-    now = now or timezone.now()
-    return list(EmailDelivery.objects.filter(claimable(now)).order_by("next_attempt_at", "pk").values_list("pk", flat=True))
