@@ -69,6 +69,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: /health/… answers load balancers before the host check and the redirect to HTTPS.
+    "config.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -119,6 +121,9 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that does not answer fails the request (503) and the health check in seconds.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", int(os.environ.get("DB_CONNECT_TIMEOUT", "5")))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for a lock instead of failing at once when two requests write together.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
@@ -323,6 +328,15 @@ AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "user_agent", "otp_token"
 # cool-off are deleted at the next sign-in.
 AXES_DISABLE_ACCESS_LOG = True
 
+# Health checks (config/health.py): how long without a finished task, and how long a due e-mail may
+# wait, before /health/ reports a failure.
+PROUD_HEALTH_WORKER_SILENCE_SECONDS = int(os.environ.get("PROUD_HEALTH_WORKER_SILENCE_SECONDS", "300"))
+PROUD_HEALTH_MAIL_DELAY_SECONDS = int(os.environ.get("PROUD_HEALTH_MAIL_DELAY_SECONDS", "900"))
+
+# System checks an operator has reviewed and silenced, e.g. "security.W008" behind a proxy that
+# itself redirects to HTTPS (`make serve` runs `check --deploy` and stops on any warning).
+SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS", "")
+
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -330,6 +344,8 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Load balancers probe the health checks over plain HTTP (config/health.py answers them first anyway).
+    SECURE_REDIRECT_EXEMPT = [r"^health/"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
