@@ -12,6 +12,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from config.logging import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -71,6 +73,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: /health/… answers load balancers before the host check and the redirect to HTTPS.
     "config.health.HealthCheckMiddleware",
+    # One log line per request, with its id (config/logging.py).
+    "config.logging.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -351,24 +355,15 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
-# Every handler drops private-link tokens from what it writes (config/logging.py); Django's own
-# loggers ("django" for 404s and errors, "django.server" for runserver's request lines) use them too.
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"redact_private_links": {"()": "config.logging.RedactPrivateLinks"}},
-    "formatters": {"django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"}},
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["redact_private_links"]},
-        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server", "filters": ["redact_private_links"]},
-    },
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO"), "propagate": False},
-        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
-        # django-tasks logs every task's start and end at INFO.
-        "django_tasks": {"level": os.environ.get("TASKS_LOG_LEVEL", "WARNING")},
-        # django-axes: failures and lockouts only (WARNING), with username and address masked.
-        "axes": {"level": "WARNING"},
-    },
-}
+# Logs (config/logging.py): plain text by default; LOG_FORMAT=json writes one JSON object a line (what
+# `make serve` and the container use). Every handler drops private-link tokens; with DEBUG off (or
+# LOG_REQUESTS=1) one line per request and per task, with the request id and the user id.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower()
+LOGGING = logging_config(
+    json=LOG_FORMAT == "json",
+    debug=DEBUG,
+    level=os.environ.get("LOG_LEVEL", "INFO"),
+    # django-tasks logs every task's start and end at INFO (the proud.task line says the same in one).
+    tasks_level=os.environ.get("TASKS_LOG_LEVEL", "WARNING"),
+    requests=env_bool("LOG_REQUESTS", not DEBUG),
+)
