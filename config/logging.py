@@ -14,10 +14,12 @@ task (logger `proud.task`: task, id, status, duration, worker). Plain text is th
 from __future__ import annotations
 
 import logging
+import os
 import re
 import time
 import uuid
 from contextvars import ContextVar
+from datetime import UTC, datetime
 
 from pythonjsonlogger.json import JsonFormatter
 
@@ -65,7 +67,14 @@ class ProudJsonFormatter(JsonFormatter):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("rename_fields", {"asctime": "time", "levelname": "level", "name": "logger"})
+        # Which of the Procfile's processes wrote the line (web, worker, scheduler), when known.
+        if os.environ.get("PROUD_PROCESS"):
+            kwargs.setdefault("static_fields", {"process": os.environ["PROUD_PROCESS"]})
         super().__init__("%(asctime)s %(levelname)s %(name)s %(message)s", *args, **kwargs)
+
+    def formatTime(self, record, datefmt=None):
+        """ISO 8601 in UTC with milliseconds, as log shippers read it."""
+        return datetime.fromtimestamp(record.created, tz=UTC).isoformat(timespec="milliseconds")
 
     def process_log_record(self, log_data):
         cleaned = {}

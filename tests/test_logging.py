@@ -4,6 +4,7 @@ request id and the user id, never a name, a private link's token or a search."""
 import io
 import json
 import logging
+from datetime import datetime, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -52,6 +53,7 @@ def test_one_json_line_per_request_with_its_id_and_the_user_id_only(json_lines, 
         "INFO", "GET", f"/event/{event.pk}/door/", response.status_code, door.pk,
     )
     assert isinstance(line["duration_ms"], float) and line["duration_ms"] > 0
+    assert datetime.fromisoformat(line["time"]).utcoffset() == timedelta(0)  # ISO 8601, UTC
     assert line["message"] == f"GET /event/{event.pk}/door/ {response.status_code} {line['duration_ms']}ms"
     assert set(line) == {"time", "level", "logger", "message", "request_id", "method", "path", "status", "duration_ms", "user_id"}
     written = json.dumps(json_lines())
