@@ -10,7 +10,7 @@ database cache, so each job is enqueued once per slot; and every job is safe to 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from django.utils import timezone
@@ -28,6 +28,7 @@ class Job:
     task: Task
     every: timedelta | None = None  # an interval job
     at: time | None = None  # a daily job, at this time of day (local time)
+    kwargs: dict = field(default_factory=dict)
 
     def slot(self, now: datetime) -> str | None:
         """The slot `now` falls in, or None before a daily job's time of day."""
@@ -47,7 +48,10 @@ def daily_at(variable: str, default: str) -> time:
 def jobs() -> list[Job]:
     return [
         # Messages whose task was lost or whose worker died; also the sign that a worker is alive.
-        Job("outbox", send_due_email, every=timedelta(seconds=int(os.environ.get("PROUD_OUTBOX_SWEEP_SECONDS", "60")))),
+        Job(
+            "outbox", send_due_email, every=timedelta(seconds=int(os.environ.get("PROUD_OUTBOX_SWEEP_SECONDS", "60"))),
+            kwargs={"orphans_only": True},
+        ),
         Job("rsvp-reminders", send_rsvp_reminders, at=daily_at("PROUD_REMINDERS_AT", "07:00")),
         Job("retention", apply_retention, at=daily_at("PROUD_RETENTION_AT", "02:30")),
         Job("prune-task-results", prune_task_results, at=daily_at("PROUD_PRUNE_AT", "03:30")),

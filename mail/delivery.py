@@ -86,17 +86,22 @@ def delivery_send(delivery_id: int) -> tuple[str, EmailDelivery | None]:
     return DeliveryStatus.SENT, delivery
 
 
-def claimable(now: datetime) -> Q:
-    """Due to be sent: waiting and due, or claimed by a worker whose lease is over."""
-    return Q(status=DeliveryStatus.PENDING, next_attempt_at__lte=now) | Q(
+def claimable(now: datetime, waiting: timedelta = timedelta(0)) -> Q:
+    """Due to be sent: waiting and due (for at least `waiting`), or claimed by a worker whose
+    lease is over."""
+    return Q(status=DeliveryStatus.PENDING, next_attempt_at__lte=now - waiting) | Q(
         status=DeliveryStatus.SENDING, claim_expires_at__lt=now
     )
 
 
-def deliveries_due(now: datetime | None = None) -> list[int]:
-    """Messages due to be sent: waiting and due, or claimed by a worker whose lease is over."""
+def deliveries_due(now: datetime | None = None, *, orphans_only: bool = False) -> list[int]:
+    """Messages due to be sent: waiting and due, or claimed by a worker whose lease is over. With
+    `orphans_only`, those due for longer than a lease: a message just queued has a task of its own
+    on the queue, and the scheduler's sweep leaves it to that task."""
     now = now or timezone.now()
-    return list(EmailDelivery.objects.filter(claimable(now)).order_by("next_attempt_at", "pk").values_list("pk", flat=True))
+    waiting = claim_lease() if orphans_only else timedelta(0)
+    due = EmailDelivery.objects.filter(claimable(now, waiting)).order_by("next_attempt_at", "pk")
+    return list(due.values_list("pk", flat=True))
 
 
 def delivery_claim(delivery_id: int, now: datetime | None = None) -> EmailDelivery | None:

@@ -23,12 +23,13 @@ def deliver_email(delivery_id: int) -> str:
 
 
 @task(priority=SWEEP_PRIORITY)
-def send_due_email() -> dict[str, int]:
+def send_due_email(orphans_only: bool = False) -> dict[str, int]:
     """Send every message that is due: first attempts whose task was lost, retries when the backend
     cannot defer, and messages whose worker died holding them once the claim has run out. A message
-    being sent by a live worker is not sent again. Run every minute by the scheduler."""
+    being sent by a live worker is not sent again. Run every minute by the scheduler with
+    `orphans_only` (a message queued less than a lease ago is left to its own task)."""
     outcomes: dict[str, int] = {}
-    for delivery_id in deliveries_due():
+    for delivery_id in deliveries_due(orphans_only=orphans_only):
         outcome, _ = delivery_send(delivery_id)
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
     return outcomes

@@ -15,6 +15,7 @@ from events.services import invitation_create
 from mail.delivery import MAX_ATTEMPTS, delivery_claim, delivery_failed, delivery_send, delivery_sent, message_id, worker_name
 from mail.enums import DeliveryStatus, EmailKind
 from mail.models import EmailDelivery
+from mail.tasks import send_due_email
 from tests.factories import delivery_for
 
 pytestmark = pytest.mark.django_db
@@ -121,3 +122,11 @@ def test_a_claim_shorter_than_a_slow_send_is_warned_about(settings):
     assert [w.id for w in run_checks() if w.id.startswith("mail.")] == []
     settings.EMAIL_TIMEOUT = None
     assert [w.id for w in run_checks() if w.id.startswith("mail.")] == ["mail.W001"]
+
+
+def test_the_scheduler_s_sweep_leaves_a_message_just_queued_to_its_own_task(delivery, settings):
+    settings.PROUD_MAIL_CLAIM_SECONDS = 300
+
+    assert send_due_email.call(orphans_only=True) == {}  # queued a moment ago: its task sends it
+    EmailDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now() - timedelta(seconds=301))
+    assert send_due_email.call(orphans_only=True) == {"sent": 1}  # its task was lost: the sweep sends it

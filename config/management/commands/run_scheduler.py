@@ -53,7 +53,7 @@ class Command(BaseCommand):
         for job, slot in due(schedule, timezone.now(), done):
             # Another scheduler may have taken this slot: then it has enqueued the job.
             if cache.add(f"proud:schedule:{job.name}:{slot}", 1, timeout=SLOT_KEPT_SECONDS):
-                result = job.task.enqueue()
+                result = job.task.enqueue(**job.kwargs)
                 logger.info("Scheduled %s (task %s)", job.name, result.id)
             done[job.name] = slot
 
