@@ -29,6 +29,9 @@ setup: ## Only create .venv and install the pinned dependencies
 bench: ## Benchmark on PostgreSQL at 100,000 nominations; writes benchmarks/report.* and the README table
 	bash scripts/bench $(ARGS)
 
+capacity: ## What one 2-core server holds: the RSVP rush, the door and organisers under make serve; README table
+	bash scripts/capacity $(ARGS)
+
 lock: ## Regenerate constraints.txt from pyproject.toml in a temporary venv
 	@tmp="$$(mktemp -d)"; trap 'rm -rf "$$tmp"' EXIT; \
 	echo "==> Resolving pyproject.toml's dependencies (+ test and bench extras) in a temporary venv"; \
