@@ -22,7 +22,8 @@ keepalive = 5
 max_requests = 2000
 max_requests_jitter = 200
 # Heartbeat files in memory: a container's overlay file system can stall them.
-worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+# nosec B108: gunicorn's own advice for its workers' heartbeat files; nothing secret is written there.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # nosec B108
 accesslog = None
 errorlog = "-"
 logconfig_dict = logging_config(
