@@ -140,6 +140,9 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "proud_cache",
+        # Django's default of 300 entries culls a third of them whenever there are more: in a rush
+        # of carers from many addresses, the rate limit of an address would be forgotten.
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PROUD_CACHE_MAX_ENTRIES", "50000"))},
     }
 }
 
