@@ -72,6 +72,8 @@ def test_a_load_balancer_probing_by_ip_over_http_gets_the_answer_in_production(s
     assert Client().get("/", HTTP_HOST="10.0.3.7:8000").status_code == 400  # the rest of the site checks the host
 
 
+# The worker (and the scheduler) close the database connection as in production: a real transaction.
+@pytest.mark.django_db(transaction=True)
 def test_monitoring_sees_no_worker_until_one_has_run_a_task(database_queue, settings):  # noqa: F811
     status, body = get("/health/")
     assert (status, body["checks"]["task_worker"]["status"]) == (503, "fail")

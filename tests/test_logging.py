@@ -83,6 +83,8 @@ def test_the_proxy_s_request_id_is_kept_when_it_looks_like_one(json_lines):
     assert [line["request_id"] for line in json_lines()] == ["lb-7f3a9c2e-0001", replaced["X-Request-ID"]]
 
 
+# The worker (and the scheduler) close the database connection as in production: a real transaction.
+@pytest.mark.django_db(transaction=True)
 def test_one_json_line_per_task_a_worker_runs(json_lines, database_queue):  # noqa: F811
     result = send_due_email.enqueue()
 

@@ -158,7 +158,9 @@ def cluster(tmp_path):
     sink_file = tmp_path / "smtp.jsonl"
     venv_bin = str(Path(sys.executable).parent)
     env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "PG"))},
+        # Not the test run's own settings (the browser tests allow async-unsafe calls, which
+        # check --deploy rightly refuses).
+        **{k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "PG")) and k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "PATH": venv_bin + os.pathsep + os.environ.get("PATH", ""),
         "DATABASE_URL": database_url(),
         "SECRET_KEY": "scale-out-" + "7q0VbL3kXw9sZp2mJr5tNc8hYd4gFe6u" * 2,

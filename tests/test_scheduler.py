@@ -52,7 +52,8 @@ def test_a_daily_job_is_due_from_its_time_that_day_and_once():
     assert [slot for _, slot in due([reminders], datetime(2026, 11, 21, 15, 0, tzinfo=LONDON), done)] == ["2026-11-21"]
 
 
-@pytest.mark.django_db
+# The worker (and the scheduler) close the database connection as in production: a real transaction.
+@pytest.mark.django_db(transaction=True)
 def test_two_schedulers_enqueue_each_job_once_and_the_sweep_jumps_the_queue(database_queue):
     call_command("run_scheduler", once=True)
     call_command("run_scheduler", once=True)  # a second scheduler at the same moment
@@ -66,7 +67,8 @@ def test_two_schedulers_enqueue_each_job_once_and_the_sweep_jumps_the_queue(data
     assert DBTaskResult.objects.get(task_path="mail.tasks.send_due_email").priority == SWEEP_PRIORITY
 
 
-@pytest.mark.django_db
+# The worker (and the scheduler) close the database connection as in production: a real transaction.
+@pytest.mark.django_db(transaction=True)
 def test_a_worker_runs_what_the_scheduler_enqueued(database_queue, settings, monkeypatch):
     monkeypatch.setenv("PROUD_REMINDERS_AT", "00:00")
     monkeypatch.setenv("PROUD_RETENTION_AT", "00:00")
