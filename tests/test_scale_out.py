@@ -13,7 +13,7 @@ honcho and the Procfile, DEBUG=0, JSON logs), and driven over HTTP like a browse
   sweep), not lost and not doubled. (The window SMTP cannot close, between the server's 250 and the
   database's "sent", is in mail.delivery's docstring and the README.)
 - Ctrl-C (SIGINT) stops every process cleanly.
-The figures are printed (pytest -s shows them)."""
+The figures are printed (pytest -s shows them) and written to test-artifacts/scale-out.txt."""
 
 import json
 import os
@@ -48,6 +48,7 @@ from tests.test_auth import code_for
 pytestmark = [pytest.mark.once, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
 PASSWORD = "a long scale-out password"
 INVITATIONS = 200
 HELD = "invitee080@example.org"  # the SMTP server holds this recipient's first attempt
@@ -359,6 +360,7 @@ def test_two_app_servers_and_two_workers_on_one_database_stay_correct(cluster, p
     assert all(code is not None for code in codes.values()), f"not stopped by Ctrl-C: {codes}"
     figures["stop"] = f"Ctrl-C stopped {len(codes)} scripts/serve process groups in {time.monotonic() - stopping:.1f} s"
 
-    print("\nScale-out figures:")
-    for name, value in figures.items():
-        print(f"  {name}: {value}")
+    report = "Scale-out figures:\n" + "".join(f"  {name}: {value}\n" for name, value in figures.items())
+    print("\n" + report)  # shown with pytest -s; kept for after a run in test-artifacts/scale-out.txt
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "scale-out.txt").write_text(report)
