@@ -6,7 +6,7 @@ SHELL := bash
 # Extra pytest arguments for `make test`, e.g.  make test ARGS="-k invitations -x"
 ARGS ?=
 
-.PHONY: help run test lock setup bench
+.PHONY: help run serve test lock setup bench capacity
 
 help: ## Show this help
 	@echo "PROUD: make targets"
@@ -17,6 +17,9 @@ help: ## Show this help
 run: ## Set up, migrate, load the demo data and serve on http://127.0.0.1:8000/
 	bash scripts/run
 
+serve: ## Production on this machine against DATABASE_URL (PostgreSQL): gunicorn, task workers, scheduler
+	bash scripts/serve
+
 test: ## Set up and run the test suite on SQLite and on PostgreSQL
 	bash scripts/test $(ARGS)
 
@@ -25,6 +28,9 @@ setup: ## Only create .venv and install the pinned dependencies
 
 bench: ## Benchmark on PostgreSQL at 100,000 nominations; writes benchmarks/report.* and the README table
 	bash scripts/bench $(ARGS)
+
+capacity: ## What one 2-core server holds: the RSVP rush, the door and organisers under make serve; README table
+	bash scripts/capacity $(ARGS)
 
 lock: ## Regenerate constraints.txt from pyproject.toml in a temporary venv
 	@tmp="$$(mktemp -d)"; trap 'rm -rf "$$tmp"' EXIT; \

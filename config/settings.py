@@ -12,6 +12,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from config.logging import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -69,6 +71,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: /health/… answers load balancers before the host check and the redirect to HTTPS.
+    "config.health.HealthCheckMiddleware",
+    # One log line per request, with its id (config/logging.py).
+    "config.logging.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -122,6 +128,9 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that does not answer fails the request (503) and the health check in seconds.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", int(os.environ.get("DB_CONNECT_TIMEOUT", "5")))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Two requests writing together take turns, as on PostgreSQL: every transaction takes SQLite's
     # write lock when it begins (BEGIN IMMEDIATE), and a second waits up to 20 seconds for it. With
@@ -138,6 +147,9 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "proud_cache",
+        # Django's default of 300 entries culls a third of them whenever there are more: in a rush
+        # of carers from many addresses, the rate limit of an address would be forgotten.
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PROUD_CACHE_MAX_ENTRIES", "50000"))},
     }
 }
 
@@ -160,7 +172,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `manage.py collectstatic` puts the files whitenoise serves with DEBUG off.
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Served by the app itself (whitenoise): nothing is loaded from outside the site.
 STORAGES = {
@@ -208,8 +221,15 @@ if os.environ.get("EMAIL_HOST"):
     EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    # Seconds any one step of an SMTP send may take; a mail server that stops answering fails the
+    # attempt (retried later) instead of holding the worker and its claim.
+    EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 else:
     EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+
+# How long a worker's claim on an e-mail it is sending holds (mail.delivery): a message claimed by a
+# worker that died is taken again after this. Longer than the slowest send (8 × EMAIL_TIMEOUT).
+PROUD_MAIL_CLAIM_SECONDS = int(os.environ.get("PROUD_MAIL_CLAIM_SECONDS", "300"))
 
 # The public site's own address, used in links sent by e-mail.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -332,6 +352,15 @@ AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "user_agent", "otp_token"
 # cool-off are deleted at the next sign-in.
 AXES_DISABLE_ACCESS_LOG = True
 
+# Health checks (config/health.py): how long without a finished task, and how long a due e-mail may
+# wait, before /health/ reports a failure.
+PROUD_HEALTH_WORKER_SILENCE_SECONDS = int(os.environ.get("PROUD_HEALTH_WORKER_SILENCE_SECONDS", "300"))
+PROUD_HEALTH_MAIL_DELAY_SECONDS = int(os.environ.get("PROUD_HEALTH_MAIL_DELAY_SECONDS", "900"))
+
+# System checks an operator has reviewed and silenced, e.g. "security.W008" behind a proxy that
+# itself redirects to HTTPS (`make serve` runs `check --deploy` and stops on any warning).
+SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS", "")
+
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -339,29 +368,22 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Load balancers probe the health checks over plain HTTP (config/health.py answers them first anyway).
+    SECURE_REDIRECT_EXEMPT = [r"^health/"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
-# Every handler drops private-link tokens from what it writes (config/logging.py); Django's own
-# loggers ("django" for 404s and errors, "django.server" for runserver's request lines) use them too.
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"redact_private_links": {"()": "config.logging.RedactPrivateLinks"}},
-    "formatters": {"django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"}},
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["redact_private_links"]},
-        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server", "filters": ["redact_private_links"]},
-    },
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO"), "propagate": False},
-        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
-        # django-tasks logs every task's start and end at INFO.
-        "django_tasks": {"level": os.environ.get("TASKS_LOG_LEVEL", "WARNING")},
-        # django-axes: failures and lockouts only (WARNING), with username and address masked.
-        "axes": {"level": "WARNING"},
-    },
-}
+# Logs (config/logging.py): plain text by default; LOG_FORMAT=json writes one JSON object a line (what
+# `make serve` and the container use). Every handler drops private-link tokens; with DEBUG off (or
+# LOG_REQUESTS=1) one line per request and per task, with the request id and the user id.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower()
+LOGGING = logging_config(
+    json=LOG_FORMAT == "json",
+    debug=DEBUG,
+    level=os.environ.get("LOG_LEVEL", "INFO"),
+    # django-tasks logs every task's start and end at INFO (the proud.task line says the same in one).
+    tasks_level=os.environ.get("TASKS_LOG_LEVEL", "WARNING"),
+    requests=env_bool("LOG_REQUESTS", not DEBUG),
+)

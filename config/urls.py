@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from config import health
 from config.emails import OutboxPasswordResetForm
 from config.two_factor import TokenLoginView, two_factor
 from events import organiser_urls as event_pages
@@ -20,6 +21,10 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    # Load balancers and monitoring (answered first by config.health.HealthCheckMiddleware).
+    path("health/live/", health.live, name="health-live"),
+    path("health/ready/", health.ready, name="health-ready"),
+    path("health/", health.everything, name="health"),
     path("", include("nominations.urls")),
     path("panel/", include("shortlisting.urls")),
     path("", include("events.urls")),

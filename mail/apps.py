@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.module_loading import autodiscover_modules
 
+from . import checks  # noqa: F401 - registers the outbox's system check
+
 
 class MailConfig(AppConfig):
     name = "mail"

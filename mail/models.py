@@ -14,8 +14,10 @@ from .enums import DeliveryStatus, EmailKind
 
 
 class EmailDelivery(models.Model):
-    """One e-mail to send, kept until it is sent. A failure is retried with back-off; a message is
-    never sent twice (`key` is unique, and `sending` is claimed under a lock before sending)."""
+    """One e-mail to send, kept until it is sent. A failure is retried with back-off; it is queued
+    once (`key` is unique), and claimed under a lock before sending, for a time (the lease): a
+    worker that dies holding it leaves it to be taken again once the lease is over (see
+    mail.delivery for what that means for "sent once")."""
 
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     object_id = models.PositiveBigIntegerField()
@@ -29,6 +31,10 @@ class EmailDelivery(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField()
     last_error = models.CharField(max_length=300, blank=True)
+    # The claim of the worker sending it: who (host:pid, no personal data) and until when. A claim
+    # past its time is its worker's death (or a hung mail server): the message is taken again.
+    claimed_by = models.CharField(max_length=100, blank=True)
+    claim_expires_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -39,6 +45,7 @@ class EmailDelivery(models.Model):
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="delivery_due"),
             models.Index(fields=["content_type", "object_id"], name="delivery_about"),
+            models.Index(fields=["status", "claim_expires_at"], name="delivery_claim"),
         ]
         verbose_name_plural = "e-mail deliveries"
 

@@ -61,13 +61,7 @@ def delivery_retry(*, delivery: EmailDelivery) -> EmailDelivery:
         locked.status = DeliveryStatus.PENDING
         locked.attempts = 0
         locked.next_attempt_at = timezone.now()
-        locked.save(update_fields=["status", "attempts", "next_attempt_at", "updated_at"])
+        locked.claim_expires_at = None
+        locked.save(update_fields=["status", "attempts", "next_attempt_at", "claim_expires_at", "updated_at"])
         transaction.on_commit(lambda: enqueue_delivery(locked.pk), robust=True)
     return locked
-
-
-def deliveries_due(now: datetime | None = None) -> list[int]:
-    now = now or timezone.now()
-    return list(
-        EmailDelivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now).values_list("pk", flat=True)
-    )

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from .delivery import delivery_send
+from .delivery import deliveries_due, delivery_send
 from .enums import DeliveryStatus
+
+# The outbox sweep goes before the messages waiting on the queue: it is how a message whose worker
+# died is recovered, and how the health check sees that a worker is alive (config/health.py).
+SWEEP_PRIORITY = 50
 
 
 @task()
@@ -16,6 +20,19 @@ def deliver_email(delivery_id: int) -> str:
     if outcome == DeliveryStatus.PENDING:
         enqueue_delivery(delivery.pk, run_after=delivery.next_attempt_at)
     return outcome
+
+
+@task(priority=SWEEP_PRIORITY)
+def send_due_email(orphans_only: bool = False) -> dict[str, int]:
+    """Send every message that is due: first attempts whose task was lost, retries when the backend
+    cannot defer, and messages whose worker died holding them once the claim has run out. A message
+    being sent by a live worker is not sent again. Run every minute by the scheduler with
+    `orphans_only` (a message queued less than a lease ago is left to its own task)."""
+    outcomes: dict[str, int] = {}
+    for delivery_id in deliveries_due(orphans_only=orphans_only):
+        outcome, _ = delivery_send(delivery_id)
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return outcomes
 
 
 def enqueue_delivery(delivery_id: int, run_after=None) -> None:

@@ -279,6 +279,10 @@ PAGE_POLICY: dict[str, set | str] = {
     "safeguarding:withdraw": ORG_IDENTITY,
     "event-admin:door-sw": EVERYONE,  # the door page's service worker script: no data
     "schema": EVERYONE,  # the API's description, no data
+    # Load balancers and monitoring (config/health.py): states, counts and seconds, no personal data.
+    "health-live": EVERYONE,
+    "health-ready": EVERYONE,
+    "health": EVERYONE,
     "api-docs": EVERYONE,
 }
 # Event pages: the organiser's, except what the door team uses on the night.
