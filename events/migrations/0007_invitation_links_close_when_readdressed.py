@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0005_emaildelivery_moves_to_mail'),
+        ('events', '0006_finalist_guest_lines_keep_no_name'),
     ]
 
     operations = [
