@@ -41,7 +41,8 @@ from night.services import (
 from nominations.enums import ConsentGiver, ConsentPurpose, NominationStatus, PublicityLevel
 from nominations.models import Nomination, Nominee
 from nominations.services import consent_record, nominee_record_safeguarding
-from shortlisting.services import shortlist_confirm, shortlist_propose
+from shortlisting.selectors import coverage_gaps
+from shortlisting.services import Decision, shortlist_confirm, shortlist_propose
 
 # Categories whose panels have finished: their shortlists are confirmed in the demo. The young
 # people's panel (the `panel`, `chair` and `youngpanel` accounts) is still scoring.
@@ -160,8 +161,16 @@ def _confirm_shortlists(programme: Programme, users: dict, rng: random.Random) -
         )
         if not chosen:
             continue
-        shortlist_propose(category=category, nominations=chosen, actor=chair)
-        shortlist_confirm(category=category, actor=users["organiser"])
+        # Some nominations are not fully scored: the chair proposes knowing it, and the organiser
+        # rejects them with a reason rather than silently (shortlisting.services.shortlist_confirm).
+        shortlist_propose(category=category, nominations=chosen, actor=chair, despite_gaps=True)
+        panel = category.panel_link.panel
+        decisions = {
+            gap.nomination.pk: (Decision.REJECT, "The panel agreed the finalists were clear without more scores.")
+            for gap in coverage_gaps(panel, category)
+            if gap.nomination not in chosen
+        }
+        shortlist_confirm(category=category, actor=users["organiser"], decisions=decisions)
         finalists += chosen
     return finalists
 

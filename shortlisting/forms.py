@@ -5,8 +5,10 @@ from django import forms
 
 from awards.models import Criterion
 from nominations.forms import ErrorSummaryMixin, ParagraphField
+from nominations.validation import validate_multiline
 
 from .models import Review
+from .services import Decision
 
 COMMENT_MAX = 5000
 REASON_MAX = 2000
@@ -87,6 +89,10 @@ class ProposeForm(ErrorSummaryMixin, forms.Form):
             "invalid_choice": "Choose finalists from the ranking on this page.",
         },
     )
+    despite_gaps = forms.BooleanField(
+        label="I know the panel has not finished scoring the nominations listed above; propose now anyway",
+        required=False,
+    )
 
     def __init__(self, *args, choices: list[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)
@@ -94,7 +100,42 @@ class ProposeForm(ErrorSummaryMixin, forms.Form):
 
 
 class ConfirmForm(ErrorSummaryMixin, forms.Form):
-    """No fields: it carries the service's refusal to the error summary."""
+    """One decision (and a reason for a rejection) for each nomination the panel has not fully
+    scored and nobody proposed; whether that covers them all is the service's check."""
+
+    def __init__(self, *args, gaps=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.gaps = list(gaps)
+        for gap in self.gaps:
+            pk = gap.nomination.pk
+            self.fields[f"decision_{pk}"] = forms.ChoiceField(
+                label=f"{gap.label}, {gap.words}: what happens to it?",
+                choices=Decision.CHOICES,
+                widget=forms.RadioSelect,
+                error_messages={"required": f"Choose what happens to {gap.label}: hold it back, or reject it with a reason."},
+            )
+            self.fields[f"reason_{pk}"] = forms.CharField(
+                label=f"Reason for rejecting {gap.label}", required=False, max_length=REASON_MAX, validators=[validate_multiline],
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def clean(self):
+        data = super().clean()
+        for gap in self.gaps:
+            pk = gap.nomination.pk
+            if data.get(f"decision_{pk}") == Decision.REJECT and not (data.get(f"reason_{pk}") or "").strip():
+                self.add_error(f"reason_{pk}", f"Give a reason for rejecting {gap.label}, which the panel has not fully scored.")
+        return data
+
+    def pairs(self):
+        """(decision field, reason field) per nomination, for the page."""
+        return [(self[f"decision_{g.nomination.pk}"], self[f"reason_{g.nomination.pk}"], g) for g in self.gaps]
+
+    def decisions(self) -> dict[int, tuple[str, str]]:
+        return {
+            g.nomination.pk: (self.cleaned_data[f"decision_{g.nomination.pk}"], self.cleaned_data.get(f"reason_{g.nomination.pk}") or "")
+            for g in self.gaps
+        }
 
 
 class ReopenForm(ErrorSummaryMixin, forms.Form):

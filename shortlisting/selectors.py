@@ -235,5 +235,42 @@ def category_ranking(*, panel: Panel, category, normalise: bool = False) -> list
     return rows
 
 
+@dataclass
+class CoverageGap:
+    """A nomination under review that the panel has not fully scored: nobody assigned, or fewer
+    submitted scores than members assigned."""
+
+    nomination: Nomination
+    assigned: int
+    submitted: int
+
+    @property
+    def words(self) -> str:
+        if self.assigned == 0:
+            return "nobody is assigned to score it"
+        if self.submitted == 0:
+            return f"none of the {self.assigned} assigned has scored it yet"
+        return f"scored by {self.submitted} of {self.assigned}"
+
+
+def coverage_gaps(panel: Panel, category) -> list[CoverageGap]:
+    """Every nomination under review in `category` that `panel` has not fully scored, by
+    reference: two queries whatever the size."""
+    counts = {
+        row["nomination_id"]: row
+        for row in active_assignments()
+        .filter(panel=panel, nomination__category=category)
+        .values("nomination_id")
+        .annotate(assigned=Count("id"), submitted=Count("id", filter=Q(review__status=ReviewStatus.SUBMITTED)))
+    }
+    gaps = []
+    for nomination in reviewable_nominations(panel).filter(category=category).select_related("category").order_by("reference"):
+        row = counts.get(nomination.pk, {})
+        assigned, submitted = row.get("assigned", 0), row.get("submitted", 0)
+        if assigned == 0 or submitted < assigned:
+            gaps.append(CoverageGap(nomination, assigned, submitted))
+    return gaps
+
+
 def _round(value, places: int = 2) -> float | None:
     return None if value is None else round(float(value), places)

@@ -24,7 +24,7 @@ from nominations.services import nomination_transition
 from . import rules
 from .enums import AssignmentStrategy, ConflictSource, PanelRole, ReviewStatus, ShortlistState
 from .models import Assignment, Conflict, Panel, PanelCategory, PanelMember, Review, Score, Shortlist, ShortlistHistory
-from .selectors import active_assignments, panel_progress, reviewable_nominations
+from .selectors import CoverageGap, active_assignments, coverage_gaps, panel_progress, reviewable_nominations
 
 
 class ShortlistingError(ServiceError):
@@ -33,6 +33,34 @@ class ShortlistingError(ServiceError):
 
 class Locked(ShortlistingError):
     status_code = 409
+
+
+class CoverageIncomplete(ShortlistingError):
+    """Nominations the panel has not fully scored, about which the person must say what to do
+    before the shortlist moves on: never rejected silently. 409: the state of the scoring does not
+    allow it yet; the answer lists them."""
+
+    status_code = 409
+
+    def __init__(self, message: str, *, gaps: list[CoverageGap], field: str):
+        super().__init__(message, field=field)
+        self.gaps = gaps
+
+    def details(self) -> dict:
+        return {
+            "nominations": [
+                {"nomination": g.nomination.pk, "assigned": g.assigned, "submitted": g.submitted}
+                for g in self.gaps
+            ]
+        }
+
+
+class Decision:
+    """What an organiser chooses, on confirming, for a nomination the panel has not fully scored."""
+
+    HOLD = "hold"  # stays under review, not rejected: for a later look (re-open the shortlist)
+    REJECT = "reject"  # not shortlisted, with the organiser's reason in its history
+    CHOICES = [(HOLD, "Hold it back: not rejected, kept under review"), (REJECT, "Reject it: not shortlisted, with a reason")]
 
 
 class NotOpenToScore(ShortlistingError):
@@ -355,9 +383,14 @@ def _locked_shortlist(category: Category) -> Shortlist:
     return Shortlist.objects.select_for_update().select_related("category", "panel").get(category=category)
 
 
-def shortlist_propose(*, category: Category, nominations: list[Nomination], actor) -> Shortlist:
+def _nominations(count: int) -> str:
+    return f"{count} nomination{'s' if count != 1 else ''}"
+
+
+def shortlist_propose(*, category: Category, nominations: list[Nomination], actor, despite_gaps: bool = False) -> Shortlist:
     """The chair (or an organiser) proposes finalists: up to the category's maximum, all from
-    the category and still under review."""
+    the category and still under review. While the panel has not fully scored every nomination,
+    the proposal needs `despite_gaps` (the person saw the list and proposes anyway)."""
     with transaction.atomic():
         shortlist = _locked_shortlist(category)
         if not (rules.is_chair(actor, shortlist.panel) or rules.can_manage_panel(actor, shortlist.panel)):
@@ -375,18 +408,35 @@ def shortlist_propose(*, category: Category, nominations: list[Nomination], acto
             raise ShortlistingError(
                 f"Not nominations under review in {category.name}: {', '.join(outside)}.", field="nominations"
             )
+        gaps = coverage_gaps(shortlist.panel, category)
+        if gaps and not despite_gaps:
+            raise CoverageIncomplete(
+                f"The panel has not finished scoring {category.name}: {_nominations(len(gaps))} not fully scored "
+                "(listed with this message). Wait for the scores, or propose anyway knowing this.",
+                gaps=gaps,
+                field="despite_gaps",
+            )
         shortlist.finalists.set(nominations)
         shortlist.state = ShortlistState.PROPOSED
         shortlist.proposed_by = actor
         shortlist.proposed_at = timezone.now()
         shortlist.save(update_fields=["state", "proposed_by", "proposed_at"])
-        _history(shortlist, "shortlisting.shortlist.proposed", actor, finalists=[n.reference for n in nominations])
+        _history(
+            shortlist, "shortlisting.shortlist.proposed", actor, finalists=[n.reference for n in nominations],
+            not_fully_scored=[g.nomination.reference for g in gaps],
+        )
     return shortlist
 
 
-def shortlist_confirm(*, category: Category, actor) -> Shortlist:
+def shortlist_confirm(*, category: Category, actor, decisions: dict[int, tuple[str, str]] | None = None) -> Shortlist:
     """An organiser confirms: proposed finalists become shortlisted, the other nominations under
-    review not shortlisted, through the nominations lifecycle (history kept). Then it is locked."""
+    review not shortlisted, through the nominations lifecycle (history kept). Then it is locked.
+
+    A nomination the panel has not fully scored is never rejected silently: each needs a decision
+    in `decisions` (nomination id -> (Decision.HOLD, "") or (Decision.REJECT, reason)); without
+    one for every such nomination nothing changes and the answer lists them. Held back, it stays
+    under review; rejected, its history keeps the organiser's reason."""
+    decisions = decisions or {}
     with transaction.atomic():
         shortlist = _locked_shortlist(category)
         _require_organiser(actor, category.programme_id, "confirm a shortlist")
@@ -395,15 +445,50 @@ def shortlist_confirm(*, category: Category, actor) -> Shortlist:
         if shortlist.state != ShortlistState.PROPOSED:
             raise ShortlistingError("The chair has not proposed a shortlist for this category yet.")
         finalists = set(shortlist.finalists.values_list("pk", flat=True))
+        gaps = {g.nomination.pk: g for g in coverage_gaps(shortlist.panel, category) if g.nomination.pk not in finalists}
+        unknown = sorted(set(decisions) - set(gaps))
+        if unknown:
+            raise ShortlistingError(
+                "Decisions are only for nominations not fully scored and not proposed; these are not: "
+                + ", ".join(str(pk) for pk in unknown) + ".",
+                field="decisions",
+            )
+        for pk, (choice, reason) in decisions.items():
+            if choice not in (Decision.HOLD, Decision.REJECT):
+                raise ShortlistingError(f"'{choice}' is not a decision: hold or reject.", field="decisions")
+            if choice == Decision.REJECT and not reason.strip():
+                raise ShortlistingError(
+                    f"Give a reason for rejecting {gaps[pk].nomination.reference}, which the panel has not fully scored.",
+                    field="decisions",
+                )
+        undecided = [g for pk, g in gaps.items() if pk not in decisions]
+        if undecided:
+            raise CoverageIncomplete(
+                f"The panel has not fully scored {_nominations(len(undecided))} that would not be shortlisted "
+                "(listed with this message). Choose for each: hold it back, or reject it with a reason "
+                "(or assign it and wait for the scores).",
+                gaps=undecided,
+                field="decisions",
+            )
+        held = {pk for pk, (choice, _) in decisions.items() if choice == Decision.HOLD}
         for nomination in reviewable_nominations(shortlist.panel).filter(category=category).order_by("id"):
+            if nomination.pk in held:
+                continue
             target = NominationStatus.SHORTLISTED if nomination.pk in finalists else NominationStatus.NOT_SHORTLISTED
+            reason = "Shortlist confirmed"
+            if nomination.pk in decisions:
+                reason = f"Shortlist confirmed without full scores: {decisions[nomination.pk][1].strip()}"
             if nomination.status != target:
-                nomination_transition(nomination=nomination, to=target, actor=actor, reason="Shortlist confirmed")
+                nomination_transition(nomination=nomination, to=target, actor=actor, reason=reason)
         shortlist.state = ShortlistState.CONFIRMED
         shortlist.confirmed_by = actor
         shortlist.confirmed_at = timezone.now()
         shortlist.save(update_fields=["state", "confirmed_by", "confirmed_at"])
-        _history(shortlist, "shortlisting.shortlist.confirmed", actor)
+        _history(
+            shortlist, "shortlisting.shortlist.confirmed", actor,
+            held_back=sorted(gaps[pk].nomination.reference for pk in held),
+            rejected_without_full_scores=sorted(gaps[pk].nomination.reference for pk in decisions if pk not in held),
+        )
     return shortlist
 
 

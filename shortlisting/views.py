@@ -3,6 +3,7 @@ shortlist of a category, and the organiser's panel page. Pages only shape input 
 every write is a service call, every read goes through a scoped selector (outside it: 404)."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -30,14 +31,16 @@ from .selectors import (
     RankingRow,
     assignments_for_member,
     category_ranking,
+    coverage_gaps,
     other_reviews_visible,
     panel_progress,
     panels_managed_by,
     reviewable_nominations,
 )
 from .services import (
-    NotOpenToScore,
+    Decision,
     Locked,
+    NotOpenToScore,
     assignment_run,
     conflict_declare,
     panel_send_reminders,
@@ -65,6 +68,9 @@ class CategoryQueue:
     is_chair: bool
     to_score: list[QueueItem] = field(default_factory=list)
     scored: list[QueueItem] = field(default_factory=list)
+    # Left unscored when the shortlist was confirmed: no longer anyone's to score.
+    locked: list[QueueItem] = field(default_factory=list)
+    confirmed_at: datetime | None = None
 
     @property
     def total(self) -> int:
@@ -102,6 +108,10 @@ def queue(request: HttpRequest) -> HttpResponse:
         .prefetch_related(None)
         .order_by("panel__name", "nomination__category__display_order", "nomination__category__name", "nomination__reference")
     )
+    confirmed = dict(
+        Shortlist.objects.filter(state=ShortlistState.CONFIRMED, category__panel_link__panel__members__user=request.user)
+        .values_list("category_id", "confirmed_at")
+    )
     panels: dict[int, PanelQueue] = {}
     for assignment in assignments:
         nomination = assignment.nomination
@@ -118,7 +128,13 @@ def queue(request: HttpRequest) -> HttpResponse:
             started=review is not None,
         )
         submitted = review is not None and review.status == ReviewStatus.SUBMITTED
-        (category_queue.scored if submitted else category_queue.to_score).append(item)
+        if submitted:
+            category_queue.scored.append(item)
+        elif nomination.category_id in confirmed:
+            category_queue.locked.append(item)
+            category_queue.confirmed_at = confirmed[nomination.category_id]
+        else:
+            category_queue.to_score.append(item)
     context = {
         "panels": list(panels.values()),
         "managed_panels": panels_managed_by(request.user).order_by("name"),
@@ -286,6 +302,14 @@ def _shortlist_page(
     criteria = list(category.criteria.all())
     labels = {row.nomination.pk: _label(row.nomination) for row in rows}
     propose_form = propose_form or ProposeForm(choices=list(labels.items()), initial={"finalists": sorted(proposed)})
+    gaps = coverage_gaps(panel, category)
+    for gap in gaps:
+        gap.label = labels.get(gap.nomination.pk) or gap.nomination.reference
+        if organiser:
+            gap.label = f"{gap.label} ({gap.nomination.reference})"
+    to_decide = [g for g in gaps if g.nomination.pk not in proposed]
+    if confirm_form is None:
+        confirm_form = ConfirmForm(gaps=to_decide, prefix="confirm")
     can_propose = state != ShortlistState.CONFIRMED
     checkboxes = {str(widget.data["value"]): widget for widget in propose_form["finalists"]} if can_propose else {}
     lines = [
@@ -312,6 +336,9 @@ def _shortlist_page(
         "organiser": organiser,
         "can_propose": can_propose,
         "can_confirm": organiser and state == ShortlistState.PROPOSED,
+        "gaps": gaps,
+        "propose_form": propose_form,
+        "confirm_form": confirm_form,
         "can_reopen": organiser and state == ShortlistState.CONFIRMED,
         "reopen_form": reopen_form or ReopenForm(),
         "error_form": error_form,
@@ -341,7 +368,10 @@ def shortlist_propose_view(request: HttpRequest, category_id: int) -> HttpRespon
     if form.is_valid():
         chosen = set(form.cleaned_data["finalists"])
         try:
-            shortlist_propose(category=category, nominations=[n for n in nominations if n.pk in chosen], actor=request.user)
+            shortlist_propose(
+                category=category, nominations=[n for n in nominations if n.pk in chosen], actor=request.user,
+                despite_gaps=form.cleaned_data["despite_gaps"],
+            )
         except ServiceError as exc:
             put_service_error(form, exc)
             return _shortlist_page(request, category, propose_form=form, status=exc.status_code)
@@ -354,13 +384,27 @@ def shortlist_propose_view(request: HttpRequest, category_id: int) -> HttpRespon
 @require_POST
 def shortlist_confirm_view(request: HttpRequest, category_id: int) -> HttpResponse:
     category = _category_or_404(request, category_id)
-    form = ConfirmForm(request.POST)
+    shortlist = Shortlist.objects.filter(category=category).prefetch_related("finalists").first()
+    proposed = {n.pk for n in shortlist.finalists.all()} if shortlist else set()
+    gaps = [g for g in coverage_gaps(category.panel_link.panel, category) if g.nomination.pk not in proposed]
+    for gap in gaps:
+        gap.label = f"{_label(gap.nomination)} ({gap.nomination.reference})"
+    if not is_organiser(request.user, category.programme_id):
+        gaps = []  # the service refuses the chair below, whatever was posted
+    form = ConfirmForm(request.POST, gaps=gaps, prefix="confirm")
+    if not form.is_valid():
+        return _shortlist_page(request, category, confirm_form=form, status=400)
     try:
-        shortlist_confirm(category=category, actor=request.user)
+        shortlist_confirm(category=category, actor=request.user, decisions=form.decisions())
     except ServiceError as exc:
         put_service_error(form, exc)
         return _shortlist_page(request, category, confirm_form=form, status=exc.status_code)
-    messages.success(request, "Shortlist confirmed. The finalists are now shortlisted and scores are locked.")
+    held = sum(1 for choice, _ in form.decisions().values() if choice == Decision.HOLD)
+    messages.success(
+        request,
+        "Shortlist confirmed. The finalists are now shortlisted and scores are locked."
+        + (f" {held} nomination{'s' if held != 1 else ''} held back, still under review." if held else ""),
+    )
     return _back_to_shortlist(request, category)
 
 

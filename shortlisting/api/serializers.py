@@ -12,6 +12,7 @@ from ..cards import nomination_card
 from ..enums import AssignmentStrategy, PanelRole
 from ..models import Assignment, Panel, PanelMember, Review, Shortlist
 from ..selectors import other_reviews_visible
+from ..services import Decision
 
 
 class PanelMemberSerializer(serializers.ModelSerializer):
@@ -202,6 +203,44 @@ class ShortlistSerializer(serializers.ModelSerializer):
 
 class ProposeSerializer(serializers.Serializer):
     nominations = serializers.ListField(child=serializers.IntegerField(), max_length=100)
+    despite_gaps = serializers.BooleanField(
+        required=False, default=False,
+        help_text="Propose although the panel has not fully scored every nomination (a 409 lists them otherwise)",
+    )
+
+
+class DecisionSerializer(serializers.Serializer):
+    nomination = serializers.IntegerField()
+    decision = serializers.ChoiceField(choices=Decision.CHOICES)
+    reason = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True, validators=[validate_multiline])
+
+
+class ConfirmSerializer(serializers.Serializer):
+    decisions = DecisionSerializer(
+        many=True, required=False, default=list, max_length=500,
+        help_text="For each nomination the panel has not fully scored and nobody proposed: hold it back, or reject it with a reason",
+    )
+
+    def validate_decisions(self, value):
+        seen = [d["nomination"] for d in value]
+        if len(seen) != len(set(seen)):
+            raise serializers.ValidationError("Give one decision per nomination.")
+        return value
+
+
+class GapSerializer(serializers.Serializer):
+    nomination = serializers.IntegerField(help_text="The nomination's id (as in the ranking)")
+    assigned = serializers.IntegerField(help_text="Members assigned to score it (without a conflict)")
+    submitted = serializers.IntegerField(help_text="Of them, how many submitted scores")
+
+
+class CoverageIncompleteSerializer(serializers.Serializer):
+    """409: nominations the panel has not fully scored, which need a decision first."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    field = serializers.CharField(required=False)
+    nominations = GapSerializer(many=True)
 
 
 class ReopenSerializer(serializers.Serializer):

@@ -47,8 +47,10 @@ from ..services import (
 from .serializers import (
     AssignmentDetailSerializer,
     AssignmentSerializer,
+    ConfirmSerializer,
     ConflictDeclareSerializer,
     ConflictRecordedSerializer,
+    CoverageIncompleteSerializer,
     OrganiserConflictSerializer,
     PanelCreateSerializer,
     PanelMemberAddSerializer,
@@ -64,7 +66,6 @@ from .serializers import (
     ReviewInputSerializer,
     ShortlistSerializer,
 )
-
 
 # A panel as its manager (an organiser of its programme) sees it, with its members; or as a member does.
 PANEL_FOR_ROLE = PolymorphicProxySerializer(
@@ -371,7 +372,7 @@ class ShortlistViewSet(viewsets.GenericViewSet):
     def retrieve(self, request, pk=None):
         return Response(self._state(self.get_object()))
 
-    @extend_schema(request=ProposeSerializer, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(request=ProposeSerializer, responses={200: OpenApiTypes.OBJECT, 409: CoverageIncompleteSerializer})
     @action(detail=True, methods=["post"])
     def propose(self, request, pk=None):
         category = self.get_object()
@@ -384,14 +385,22 @@ class ShortlistViewSet(viewsets.GenericViewSet):
                 {"detail": f"Some of those nominations are not in {category.name}.", "field": "nominations"},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        shortlist_propose(category=category, nominations=found, actor=request.user)
+        shortlist_propose(
+            category=category, nominations=found, actor=request.user, despite_gaps=payload.validated_data["despite_gaps"]
+        )
         return Response(self._state(category))
 
-    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(request=ConfirmSerializer, responses={200: OpenApiTypes.OBJECT, 409: CoverageIncompleteSerializer})
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
+        """Confirm the proposed shortlist. A nomination the panel has not fully scored, and nobody
+        proposed, needs a decision (hold or reject with a reason): without one for each, 409 lists
+        them and nothing changes."""
         category = self.get_object()
-        shortlist_confirm(category=category, actor=request.user)
+        payload = ConfirmSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        decisions = {d["nomination"]: (d["decision"], d["reason"]) for d in payload.validated_data["decisions"]}
+        shortlist_confirm(category=category, actor=request.user, decisions=decisions)
         return Response(self._state(category))
 
     @extend_schema(request=ReopenSerializer, responses={200: OpenApiTypes.OBJECT})

@@ -11,9 +11,8 @@ from shortlisting.cards import label_number
 from shortlisting.enums import PanelRole, ReviewStatus, ShortlistState
 from shortlisting.labels import neutral_label
 from shortlisting.models import Assignment, Conflict, Review, Shortlist, ShortlistHistory
-from shortlisting.services import NOT_OPEN_TO_SCORE, assignment_run, review_save, shortlist_confirm, shortlist_propose
+from shortlisting.services import NOT_OPEN_TO_SCORE, Decision, assignment_run, review_save, shortlist_confirm, shortlist_propose
 from tests.conftest import client_for, user_with_role
-from tests.shortlisting.api.test_shortlisting_api import conflict_declared_when
 from tests.factories import (
     CriterionFactory,
     NominationFactory,
@@ -23,6 +22,7 @@ from tests.factories import (
     PanelMemberFactory,
     UserFactory,
 )
+from tests.shortlisting.api.test_shortlisting_api import conflict_declared_when
 
 pytestmark = pytest.mark.django_db
 
@@ -190,8 +190,8 @@ def test_queue_query_count_is_fixed(count, programme, organiser, as_user, django
     client = as_user(member.user)
 
     # Session, user, assignments (one query, labels need no prefetch), the user's roles,
-    # the navigation's panel-membership check.
-    with django_assert_num_queries(5):
+    # the navigation's panel-membership check, the confirmed shortlists (their unscored work is locked).
+    with django_assert_num_queries(6):
         response = client.get("/panel/")
 
     assert text(response).count('class="queue-list__link"') == count
@@ -338,8 +338,10 @@ def test_locked_page_is_read_only(world, as_user):
 
 
 def test_confirmed_shortlist_locks_scoring(world, as_user):
-    shortlist_propose(category=world["category"], nominations=[world["nomination"]], actor=world["chair"].user)
-    shortlist_confirm(category=world["category"], actor=world["organiser"])
+    shortlist_propose(category=world["category"], nominations=[world["nomination"]], actor=world["chair"].user, despite_gaps=True)
+    shortlist_confirm(
+        category=world["category"], actor=world["organiser"], decisions={world["other"].pk: (Decision.REJECT, "Not this year.")}
+    )
 
     body = text(as_user(world["member"].user).get(score_url(assignment_of(world["member"], world["other"]))))
 
@@ -452,11 +454,14 @@ def test_proposing_too_many_is_refused(world, as_user):
 
 
 def test_organiser_sees_identity_confirms_and_reopens(world, as_user):
-    shortlist_propose(category=world["category"], nominations=[world["nomination"]], actor=world["chair"].user)
+    shortlist_propose(category=world["category"], nominations=[world["nomination"]], actor=world["chair"].user, despite_gaps=True)
     client = as_user(world["organiser"])
 
     page = text(client.get(shortlist_url(world)))
-    confirmed = client.post(shortlist_url(world, "confirm"), follow=True)
+    other = world["other"].pk
+    confirmed = client.post(
+        shortlist_url(world, "confirm"), {f"confirm-decision_{other}": "reject", f"confirm-reason_{other}": "Not this year."}, follow=True
+    )
     no_reason = client.post(shortlist_url(world, "reopen"), {"reason": "  "})
     reopened = client.post(shortlist_url(world, "reopen"), {"reason": "A late conflict came to light."}, follow=True)
 
@@ -476,7 +481,7 @@ def test_organiser_sees_identity_confirms_and_reopens(world, as_user):
 
 
 def test_chair_cannot_confirm(world, as_user):
-    shortlist_propose(category=world["category"], nominations=[world["nomination"]], actor=world["chair"].user)
+    shortlist_propose(category=world["category"], nominations=[world["nomination"]], actor=world["chair"].user, despite_gaps=True)
 
     response = as_user(world["chair"].user).post(shortlist_url(world, "confirm"))
 

@@ -17,6 +17,7 @@ from shortlisting.selectors import (
     panel_progress,
 )
 from shortlisting.services import (
+    Decision,
     Locked,
     ShortlistingError,
     assignment_run,
@@ -427,8 +428,8 @@ def test_proposal_outside_category_or_ineligible_refused(setup, programme):
 def test_results_recorded_through_lifecycle(setup):
     n1, n2, n3 = setup["nominations"]
     category = setup["category"]
-    shortlist_propose(category=category, nominations=[n1, n2], actor=setup["organiser"])
-    shortlist_confirm(category=category, actor=setup["organiser"])
+    shortlist_propose(category=category, nominations=[n1, n2], actor=setup["organiser"], despite_gaps=True)
+    shortlist_confirm(category=category, actor=setup["organiser"], decisions={n3.pk: (Decision.REJECT, "Not this year.")})
 
     with pytest.raises(ShortlistingError, match="shortlisted"):
         results_record(category=category, actor=setup["organiser"], winner=n3)

@@ -147,9 +147,12 @@ def test_ranking_and_shortlist_by_role(world):
     assert {r["reference"] for r in organiser_view.json()["ranking"]} == {world["nomination"].reference, world["other"].reference}
 
     too_many = client_for(world["chair"].user).post(f"{url}propose/", {"nominations": [world["nomination"].pk, world["other"].pk]}, format="json")
-    proposed = client_for(world["chair"].user).post(f"{url}propose/", {"nominations": [world["nomination"].pk]}, format="json")
+    proposed = client_for(world["chair"].user).post(
+        f"{url}propose/", {"nominations": [world["nomination"].pk], "despite_gaps": True}, format="json"
+    )
     chair_confirm = client_for(world["chair"].user).post(f"{url}confirm/")
-    confirmed = client_for(world["organiser"]).post(f"{url}confirm/")
+    decisions = {"decisions": [{"nomination": world["other"].pk, "decision": "reject", "reason": "Not this year."}]}
+    confirmed = client_for(world["organiser"]).post(f"{url}confirm/", decisions, format="json")
     twice = client_for(world["organiser"]).post(f"{url}confirm/")
 
     assert too_many.status_code == 400
