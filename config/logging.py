@@ -21,6 +21,7 @@ import uuid
 from contextvars import ContextVar
 from datetime import UTC, datetime
 
+from django.utils.functional import SimpleLazyObject, empty
 from pythonjsonlogger.json import JsonFormatter
 
 PRIVATE_LINK = re.compile(r"/(rsvp|n)/(?!\s|\")[^/\s\"?#]+")
@@ -150,8 +151,7 @@ class RequestLogMiddleware:
         request_id.set(rid)
         response = self.get_response(request)
         duration_ms = round((time.perf_counter() - started) * 1000, 1)
-        user = getattr(request, "user", None)
-        user_id = user.pk if user is not None and user.is_authenticated else None
+        user_id = _user_id_if_read(request)
         path = redact(request.path)
         self.logger.info(
             "%s %s %s %sms",
@@ -163,6 +163,15 @@ class RequestLogMiddleware:
         )
         response["X-Request-ID"] = rid
         return response
+
+
+def _user_id_if_read(request) -> int | None:
+    """The signed-in user's id, if the request already read who it is: the log line never reads the
+    session or the user itself (with the database down that read fails, after the 503 was made)."""
+    user = getattr(request, "user", None)
+    if user is None or (isinstance(user, SimpleLazyObject) and user._wrapped is empty):
+        return None
+    return user.pk if user.is_authenticated else None
 
 
 def request_ended(sender, **kwargs) -> None:

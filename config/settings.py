@@ -209,7 +209,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "nominations:home"
+LOGIN_REDIRECT_URL = "landing"  # dashboard.landing: where each role's work is
 LOGOUT_REDIRECT_URL = "nominations:home"
 
 # E-mail: the console in development, SMTP when EMAIL_HOST is set.
@@ -232,7 +232,8 @@ else:
 PROUD_MAIL_CLAIM_SECONDS = int(os.environ.get("PROUD_MAIL_CLAIM_SECONDS", "300"))
 
 # The public site's own address, used in links sent by e-mail.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The base of links in e-mails: SITE_URL, else the address `make run` serves on (PROUD_ADDR).
+SITE_URL = (os.environ.get("SITE_URL") or "http://" + os.environ.get("PROUD_ADDR", "127.0.0.1:8000")).rstrip("/")
 
 # Upload limits: an import file larger than this is refused before it is read.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from config import health
 from config.emails import OutboxPasswordResetForm
 from config.two_factor import TokenLoginView, two_factor
+from dashboard.landing import landing
 from events import organiser_urls as event_pages
 from night import urls as night_pages
 
@@ -35,6 +36,7 @@ urlpatterns = [
     path("dashboard/", include("dashboard.urls")),
     path("data-protection/", include("data_protection.urls")),
     # Login, logout, and the password reset that invited panel members use to choose a password.
+    path("accounts/start/", landing, name="landing"),  # where sign-in lands each role
     path("accounts/two-factor/", two_factor, name="two-factor"),
     # Django's page, with the e-mail through the outbox.
     path(

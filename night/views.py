@@ -30,8 +30,9 @@ from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from awards.enums import Role
 from awards.models import Category
-from awards.rules import is_organiser
+from awards.rules import is_any_organiser, is_organiser, programme_ids_with_role
 from events.enums import InvitationKind, InvitationStatus, ItemKind
 from events.models import Event, Guest, Invitation, RunningOrderItem, Table
 from events.organiser_forms import ActionForm
@@ -572,7 +573,7 @@ def _door_guest_or_404(event: Event, guest_id: int) -> Guest:
 def door_events(request: HttpRequest) -> HttpResponse:
     """Where event staff start: the events whose door they work."""
     events = list(events_at_the_door(request.user).order_by("-starts_at"))
-    if not events:
+    if not events and not (programme_ids_with_role(request.user, Role.EVENT_STAFF) or is_any_organiser(request.user)):
         raise Http404
     return render(request, "night/door_events.html", {"events": events})
 

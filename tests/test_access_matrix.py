@@ -252,6 +252,7 @@ PAGE_POLICY: dict[str, set | str] = {
     "password_change": AUTHENTICATED,
     "password_change_done": AUTHENTICATED,
     "two-factor": AUTHENTICATED,
+    "landing": AUTHENTICATED,  # a redirect to where each role's work is
     "shortlisting:queue": AUTHENTICATED,
     "shortlisting:score": {"panel_member"},
     "shortlisting:declare-conflict": {"panel_member"},
@@ -268,6 +269,7 @@ PAGE_POLICY: dict[str, set | str] = {
     "organise:nominations": {"organiser", "organiser_other"},
     "dashboard:dashboard": {"organiser", "organiser_other"},
     "event-admin:events": {"organiser", "organiser_other"},
+    "event-admin:door-events": {"organiser", "organiser_other", "event_staff"},
     "data-protection:index": {"organiser", "organiser_other"},
     "data-protection:find": {"organiser", "organiser_other"},
     "data-protection:access-log": {"organiser", "organiser_other"},

@@ -1,7 +1,7 @@
 /* The door page with JavaScript on: check-in that keeps working when the venue's Wi-Fi drops.
 
    Without this script the page works as plain forms. With it:
-   - "Arrived" marks the guest on the page at once and queues the arrival (guest id and the time
+   - "Check in" marks the guest on the page at once and queues the arrival (guest id and the time
      it was marked) in localStorage, so a reload or a flat battery loses nothing;
    - the queue is sent to the server as JSON when online, on the browser's "online" event and
      every few seconds; an arrival the server already has (another volunteer, 409) counts as
@@ -21,6 +21,7 @@
 
   var CACHE = "proud-door-v1";
   var QUEUE_KEY = "proud-door-queue-" + root.getAttribute("data-event");
+  var FRESH_KEY = "proud-door-fresh-" + root.getAttribute("data-event");
   var BATCH = 200; // the server takes up to 500 at once
   var TICK_MS = 5000;
   var PATIENCE_MS = 15000; // a request on patchy Wi-Fi is given up after this (sent again later)
@@ -154,6 +155,35 @@
     statusBox.classList.toggle("door-status--problem", kind === "problem");
   }
 
+  // When the totals on this phone were last fresh from the server: kept across reloads, so a page
+  // opened again from the offline copy can say how old its figures are.
+  function renderedAt() {
+    return Date.parse(root.getAttribute("data-rendered-at") || "") || 0;
+  }
+
+  function freshAt() {
+    var stored = 0;
+    try {
+      stored = Number(localStorage.getItem(FRESH_KEY) || 0);
+    } catch (error) {
+      stored = 0;
+    }
+    return Math.max(stored, renderedAt());
+  }
+
+  function markFresh(when) {
+    try {
+      localStorage.setItem(FRESH_KEY, String(Math.max(when, freshAt())));
+    } catch (error) {
+      // no storage: the page's own time is all there is
+    }
+  }
+
+  function freshness() {
+    var at = freshAt();
+    return at ? " Totals as of " + hhmm(new Date(at)) + "." : "";
+  }
+
   function showQueueState(offline) {
     var waiting = readQueue().length;
     if (problem) {
@@ -161,11 +191,11 @@
     } else if (waiting) {
       var what = waiting === 1 ? "1 arrival is" : waiting + " arrivals are";
       show(
-        offline ? "No connection: " + what + " kept on this phone and will be sent when it returns." : "Sending: " + what + " waiting.",
+        offline ? "No connection: " + what + " kept on this phone and will be sent when it returns." + freshness() : "Sending: " + what + " waiting.",
         offline ? "offline" : ""
       );
     } else if (offline) {
-      show("No connection. Arrived buttons still work; they are sent when it returns.", "offline");
+      show("No connection. Check-in buttons still work; they are sent when it returns." + freshness(), "offline");
     } else {
       show("", "");
     }
@@ -217,7 +247,7 @@
       var row = rowFor(result.guest);
       if (result.status === 201 || result.status === 409) {
         if (row) {
-          markRow(row, true, result.status === 201 ? "Arrived " + (result.time || "") : "Arrived (marked earlier)", false);
+          markRow(row, true, result.status === 201 ? "Checked in at " + (result.time || "") : "Checked in (marked earlier)", false);
         }
       } else {
         // Not on the list, or not at this event: it will not succeed later either.
@@ -297,6 +327,7 @@
 
   function applyTotals(totals) {
     lastRefresh = Date.now();
+    markFresh(lastRefresh);
     var queue = readQueue();
     var arrivedOnServer = {};
     (totals.arrived_guests || []).forEach(function (guest) {
@@ -328,7 +359,7 @@
         return entry.guest === guest;
       });
       if (onServer && !isArrived(row)) {
-        markRow(row, true, "Arrived", false);
+        markRow(row, true, "Checked in", false);
       } else if (!onServer && !onPhone && isArrived(row)) {
         markRow(row, false, "", false);
       }
@@ -387,7 +418,7 @@
     if (!isArrived(row)) {
       countArrival(table, 1);
     }
-    markRow(row, true, "Arrived " + hhmm(new Date()), true);
+    markRow(row, true, "Checked in at " + hhmm(new Date()), true);
     var undo = row.querySelector("[data-undo] button");
     if (undo) {
       undo.focus();
@@ -534,7 +565,7 @@
     var row = rowFor(entry.guest);
     if (row && !isArrived(row)) {
       countArrival(entry.table, 1);
-      markRow(row, true, "Arrived " + hhmm(new Date(entry.at)), true);
+      markRow(row, true, "Checked in at " + hhmm(new Date(entry.at)), true);
     }
   });
 
@@ -555,7 +586,16 @@
     var worker = root.getAttribute("data-sw-url") + "?static=" + encodeURIComponent(root.getAttribute("data-static-url") || "/static/");
     navigator.serviceWorker.register(worker, { scope: root.getAttribute("data-sw-scope") }).catch(function () {});
   }
-  // The page is fresh: send what is queued now, refresh the totals later.
-  lastRefresh = Date.now();
+  // A page just served is fresh: send what is queued now, refresh the totals later. A copy opened
+  // from this phone's offline store is not: say so at once, and try the server now.
+  if (Date.now() - renderedAt() < REFRESH_MS) {
+    markFresh(renderedAt());
+    lastRefresh = Date.now();
+  } else {
+    lastRefresh = 0;
+  }
+  if (navigator.onLine === false) {
+    showQueueState(true);
+  }
   tick();
 })();

@@ -50,17 +50,22 @@ def test_a_volunteer_checks_guests_in_on_a_phone_even_without_signal(journey, ni
     page.get_by_label("Find a guest by name or table number").fill("Jo")
     page.get_by_role("button", name="Find").click()
     volunteer.shot("found jo")
-    page.get_by_role("button", name=re.compile(r"Arrived\W+Jo Carer")).click()
+    page.get_by_role("button", name=re.compile(r"Check in\W+Jo Carer")).click()
     expect(page.get_by_role("button", name=re.compile(r"Undo\W+Jo Carer has not arrived"))).to_be_visible()
     volunteer.check("jo arrived")
 
     # The signal drops: the next arrival is kept on the phone and sent when it comes back.
     page.goto(volunteer.base_url + f"/event/{night_event.pk}/door/?q=Sam")
     volunteer.context.set_offline(True)
-    page.get_by_role("button", name=re.compile(r"Arrived\W+Sam Carer")).click()
+    page.get_by_role("button", name=re.compile(r"Check in\W+Sam Carer")).click()
     expect(page.get_by_role("button", name=re.compile(r"Undo\W+Sam Carer has not arrived"))).to_be_visible()
     volunteer.shot("sam arrived offline")
     assert Guest.objects.get(name="Sam Carer").checked_in_at is None
+    # Opened again with no signal: the phone's copy says it is offline and how old its totals are.
+    page.reload()
+    expect(page.locator("[data-door-status]")).to_contain_text("No connection")
+    expect(page.locator("[data-door-status]")).to_contain_text("Totals as of")
+    volunteer.shot("reloaded offline")
     volunteer.context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
     page.wait_for_function(

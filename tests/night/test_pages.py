@@ -748,7 +748,7 @@ def test_the_door_shows_event_staff_names_tables_and_access_needs_and_nothing_el
         f"Morag Carer Table {carer_table} With Rowan F. Access: Wheelchair space, Needs the ramp by gate C"
     )
     rowan_at = timezone.localtime(evening["rowan_guest"].checked_in_at)
-    assert rows["Rowan F."].startswith(f"Rowan F. Table {carer_table} Finalist Arrived {rowan_at:%H:%M} Undo")
+    assert rows["Rowan F."].startswith(f"Rowan F. Table {carer_table} Finalist Checked in at {rowan_at:%H:%M} Undo")
     # Rowan arrived: the Undo button shows and Arrived is hidden; for Morag the other way round.
     assert re.search(r'<form class="door-guest__arrive"[^>]* hidden>', door_row_html(response, evening["rowan_guest"]))
     assert re.search(r'<div class="door-guest__done" data-arrived>', door_row_html(response, evening["rowan_guest"]))
