@@ -25,7 +25,7 @@ class PersonForm(ErrorSummaryMixin, forms.Form):
     """Needs of one person coming. For a guest the name is asked; a blank guest block is skipped."""
 
     name = forms.CharField(label="Name", max_length=150, required=False)
-    relationship = forms.ChoiceField(label="Who are they to the invitee?", choices=GUEST_RELATIONSHIPS, required=False)
+    relationship = forms.ChoiceField(label="Who are they?", choices=GUEST_RELATIONSHIPS, required=False, widget=forms.RadioSelect)
     dietary = forms.MultipleChoiceField(
         label="Food needs", choices=Dietary.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
@@ -34,14 +34,14 @@ class PersonForm(ErrorSummaryMixin, forms.Form):
         label="Access needs", choices=AccessNeed.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
     access_other = forms.CharField(label="Tell us about any other access need", max_length=FREE_TEXT_MAX, required=False)
+    # Not answered until someone answers: no choice is made for them (events.views asks for it).
     photography_consent = forms.TypedChoiceField(
         label="Can they be photographed on the night?",
         choices=[("yes", "Yes"), ("no", "No")],
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
-        initial="no",
         required=False,
-        empty_value=False,
+        empty_value=None,
     )
     transport_needed = forms.BooleanField(label="They need help with transport to the venue", required=False)
 
@@ -51,6 +51,16 @@ class PersonForm(ErrorSummaryMixin, forms.Form):
         if not ask_name:
             del self.fields["name"]
             del self.fields["relationship"]
+
+    def unanswered(self) -> list[str]:
+        """Questions a person coming must answer: who they are (a guest) and photographs."""
+        data = self.cleaned_data
+        missing = []
+        if self.ask_name and "relationship" in self.fields and not data.get("relationship"):
+            missing.append("relationship")
+        if data.get("photography_consent") is None:
+            missing.append("photography_consent")
+        return missing
 
     def is_blank(self) -> bool:
         """A guest block left empty: nobody in it."""
@@ -81,6 +91,6 @@ class PersonForm(ErrorSummaryMixin, forms.Form):
             "dietary_other": guest.dietary_other,
             "access_needs": guest.access_needs,
             "access_other": guest.access_other,
-            "photography_consent": "yes" if guest.photography_consent else "no",
+            "photography_consent": "yes" if guest.photography_consent else "no",  # an answer given earlier
             "transport_needed": guest.transport_needed,
         }

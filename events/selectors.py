@@ -297,14 +297,28 @@ def guest_name(guest: Guest, audience: str = Audience.EVENT_TEAM, *, with_name: 
     )
 
 
+def needs_in_words(guest: Guest) -> dict[str, str]:
+    """A guest's answers as the carer would say them: "Vegetarian, Nut allergy", never the codes."""
+    dietary, access = dict(Dietary.choices), dict(AccessNeed.choices)
+    food = [dietary.get(code, code) for code in guest.dietary] + ([guest.dietary_other] if guest.dietary_other else [])
+    needs = [access.get(code, code) for code in guest.access_needs if code != AccessNeed.OTHER]
+    needs += [guest.access_other] if guest.access_other else []
+    return {
+        "food": ", ".join(food),
+        "access": ", ".join(needs),
+        "photographs": "may be photographed" if guest.photography_consent else "not to be photographed",
+    }
+
+
 def named_party(invitation: Invitation, audience: str) -> list[Guest]:
-    """An invitation's guests in order, each with `shown`: their name as `audience` sees it (the
-    invitation's nomination and nominee loaded)."""
+    """An invitation's guests in order, each with `shown`: their name as `audience` sees it, and
+    `needs`: their answers in words (the invitation's nomination and nominee loaded)."""
     party = list(invitation.guests.order_by("position"))
     companion = next((g.name for g in party if g.position == 1), "")
     for guest in party:
         guest.invitation = invitation
         guest.shown = guest_name(guest, audience, with_name=companion)
+        guest.needs = needs_in_words(guest)
     return party
 
 

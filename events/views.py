@@ -26,6 +26,10 @@ from .selectors import invitation_for_session, invitation_link_for_token, invite
 from .services import EventError, RsvpAnswer, rsvp_respond
 
 RSVP_SESSION_KEY = "rsvp"
+UNANSWERED = {
+    "relationship": "{who}: say who they are (carer, family, friend …).",
+    "photography_consent": "{who}: say whether they can be photographed on the night.",
+}
 SERVICE_FIELD = re.compile(r"^(invitee|guests)\[(\d+)\]\.(\w+)$")
 
 
@@ -80,6 +84,14 @@ def _forms(invitation: Invitation, data=None):
     return answer, invitee, others
 
 
+def _headings(invitation: Invitation, others: list[PersonForm]) -> list[str]:
+    """The heading of each guest block. A finalist's invitation goes to the adult answering for
+    them: the first block is about that adult ("About you"), before any other guest."""
+    if invitation.kind == InvitationKind.FINALIST and others:
+        return ["About you"] + [f"Guest {number}" for number in range(1, len(others))]
+    return [f"Guest {number}" for number in range(1, len(others) + 1)]
+
+
 def _place_error(error: EventError, answer: AnswerForm, invitee: PersonForm, others: list[PersonForm]) -> None:
     match = SERVICE_FIELD.match(error.field or "")
     if match:
@@ -110,9 +122,16 @@ def rsvp(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and not closed:
         valid = all([answer.is_valid(), invitee.is_valid()] + [form.is_valid() for form in others])
         if valid and answer.cleaned_data["attending"]:
-            for number, form in enumerate(others, start=1):
+            headings = _headings(invitation, others)
+            for form, who in zip(others, headings):
                 if not form.is_blank() and not form.cleaned_data["name"].strip():
-                    form.add_error("name", f"Guest {number}: enter their name, or leave this guest's answers empty.")
+                    form.add_error("name", f"{who}: enter the name, or leave these answers empty.")
+                    valid = False
+            people = [(invitee, invitee_name(invitation, Audience.KNOWN) if invitation.kind == InvitationKind.FINALIST else "About you")]
+            people += [(form, who) for form, who in zip(others, headings) if not form.is_blank()]
+            for form, who in people:
+                for name in form.unanswered():
+                    form.add_error(name, UNANSWERED[name].format(who=who))
                     valid = False
         if valid:
             attending = answer.cleaned_data["attending"]
@@ -141,7 +160,7 @@ def rsvp(request: HttpRequest) -> HttpResponse:
         "guests": named_party(invitation, Audience.KNOWN),
         "answer": answer,
         "invitee": invitee,
-        "others": others,
+        "others": list(zip(others, _headings(invitation, others))),
         "error_summary": _summary(answer, invitee, others),
     }
     status = 400 if context["error_summary"] else 200

@@ -50,7 +50,17 @@ def test_a_carer_answers_the_rsvp_on_a_phone_with_the_keyboard_only(journey, set
     tab_to(page, "form button[type=submit]")
     page.keyboard.press("Enter")
 
+    # Nothing is answered for them: who Jo is and whether Jo may be photographed are asked.
+    expect(page.get_by_text("About you: say who they are (carer, family, friend …).").first).to_be_visible()
+    expect(page.get_by_text("About you: say whether they can be photographed on the night.").first).to_be_visible()
+    carer.check("asked what was missing")
+    choose(page, "guest-1-relationship", "carer")
+    choose(page, "guest-1-photography_consent", "no")
+    tab_to(page, "form button[type=submit]")
+    page.keyboard.press("Enter")
+
     expect(page.get_by_text("Thank you: your answer is saved.")).to_be_visible()
+    expect(page.get_by_text("Access: Wheelchair space. Not to be photographed.")).to_be_visible()
     carer.check("answered")
     invitation = Invitation.objects.get()
     assert invitation.status == InvitationStatus.ACCEPTED

@@ -77,7 +77,7 @@ def test_an_rsvp_that_fails_part_way_keeps_the_seats_and_the_answer_as_they_were
     client.get(f"/rsvp/{token}/")
     form = {
         "private_form": client.session[FORM_TOKEN_KEY], "rsvp-attending": "yes", "invitee-photography_consent": "no",
-        "guest-1-name": "Jo Carer", "guest-1-relationship": "carer",
+        "guest-1-name": "Jo Carer", "guest-1-relationship": "carer", "guest-1-photography_consent": "no",
     }
 
     with database_fails_on(r'INSERT INTO "events_guest"'):

@@ -128,7 +128,7 @@ def test_a_page_opened_by_a_link_later_superseded_stops_showing_the_party(client
     that link opened ends with it; the party's names and needs are not shown, the answer not changed."""
     invitation, token = sent_invitation
     page = opened(client, token)
-    client.post("/rsvp/", accept_form(**{"guest-1-name": "Jo Carer", "guest-1-relationship": "carer"}))
+    client.post("/rsvp/", accept_form(**{"guest-1-name": "Jo Carer", "guest-1-relationship": "carer", "guest-1-photography_consent": "yes"}))
     assert "Jo Carer" in text(client.get("/rsvp/")) and page.status_code == 200
 
     readdress_and_resend(invitation, organiser)
@@ -209,8 +209,34 @@ def test_accepting_with_guests_and_needs_from_the_page(client, sent_invitation):
     assert not guests[1].photography_consent
     page = text(client.get("/rsvp/"))
     assert "Thank you: your answer is saved." in page
-    assert "You are coming." in page and "Jo Carer" in page
+    # A summary of what was recorded, in words.
+    assert "You are coming. This is what we have recorded:" in page
+    assert "Access: Wheelchair space, Needs to sit near an exit. Not to be photographed." in page
+    assert "Food: Vegetarian. May be photographed." in page
     assert len(mail.outbox) == 0 or "Jo Carer" in mail.outbox[-1].body
+
+
+def test_the_page_asks_about_the_adult_answering_first_and_presets_no_answer(client, sent_invitation):
+    _, token = sent_invitation
+    page = opened(client, token).content.decode()
+    headings = re.findall(r"<h3>([^<]*)</h3>", page)
+    assert headings[:3] == ["About Rowan F.", "About you", "Other guests"] or headings[:2] == ["About Rowan F.", "About you"]
+    assert all(h.strip() for h in headings)  # no empty guest heading (axe: empty-heading)
+    assert not re.search(r'name="invitee-photography_consent"[^>]*checked', page)  # nobody answered for them
+    assert not re.search(r'name="guest-1-relationship"[^>]*checked', page)
+
+
+def test_the_confirmation_e_mail_says_needs_in_words(client, sent_invitation, django_capture_on_commit_callbacks):
+    _, token = sent_invitation
+    opened(client, token)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/rsvp/", accept_form(**{
+            "invitee-dietary": ["nut_allergy"], "guest-1-name": "Jo Carer", "guest-1-relationship": "carer",
+            "guest-1-access_needs": ["quiet_space"], "guest-1-photography_consent": "no",
+        }))
+    body = mail.outbox[-1].body
+    assert "food: Nut allergy" in body and "access: Quiet space" in body and "not to be photographed" in body
+    assert "nut_allergy" not in body and "quiet_space" not in body
 
 
 def test_sending_the_same_answer_again_changes_nothing(client, sent_invitation):
@@ -229,7 +255,7 @@ def test_sending_the_same_answer_again_changes_nothing(client, sent_invitation):
 def test_the_page_shows_the_current_answer_in_the_form_to_change_it(client, sent_invitation):
     _, token = sent_invitation
     opened(client, token)
-    client.post("/rsvp/", accept_form(**{"guest-1-name": "Jo Carer", "guest-1-relationship": "carer"}))
+    client.post("/rsvp/", accept_form(**{"guest-1-name": "Jo Carer", "guest-1-relationship": "carer", "guest-1-photography_consent": "yes"}))
     page = client.get("/rsvp/").content.decode()
     assert re.search(r'name="guest-1-name"[^>]*value="Jo Carer"', page)
     assert re.search(r'<input type="radio" name="rsvp-attending" value="yes"[^>]*checked', page)
@@ -240,7 +266,15 @@ def test_the_page_shows_the_current_answer_in_the_form_to_change_it(client, sent
     "form, expected",
     [
         ({}, ["Tell us whether you can come."]),
-        (accept_form(**{"guest-1-dietary": ["vegan"]}), ["Guest 1: enter their name, or leave this guest's answers empty."]),
+        (
+            accept_form(**{"guest-1-dietary": ["vegan"]}),
+            [
+                "About you: enter the name, or leave these answers empty.",
+                "About you: say who they are (carer, family, friend …).",
+                "About you: say whether they can be photographed on the night.",
+            ],
+        ),
+        (accept_form(**{"invitee-photography_consent": ""}), ["Rowan F.: say whether they can be photographed on the night."]),
         (accept_form(**{"invitee-access_needs": ["other"]}), ["The invitee: tell us what the other access need is."]),
         (accept_form(**{"invitee-dietary_other": "x" * 501}), ["Ensure this value has at most 500 characters (it has 501)."]),
         (accept_form(**{"invitee-dietary": ["caviar"]}), ["Select a valid choice. caviar is not one of the available choices."]),
@@ -263,7 +297,7 @@ def test_a_full_event_says_how_many_seats_are_left(client, sent_invitation):
     invitation, token = sent_invitation
     Event.objects.filter(pk=invitation.event_id).update(capacity=1)
     opened(client, token)
-    response = client.post("/rsvp/", accept_form(**{"guest-1-name": "Jo", "guest-1-relationship": "carer"}))
+    response = client.post("/rsvp/", accept_form(**{"guest-1-name": "Jo", "guest-1-relationship": "carer", "guest-1-photography_consent": "no"}))
     assert response.status_code == 400
     assert error_summary(response) == [
         "Sorry, only 1 seat is left at the event; reduce the number of guests or contact the organisers."

@@ -13,8 +13,26 @@ from icalendar import Calendar
 from awards.enums import Role
 from events.enums import AccessNeed, Dietary, InvitationKind, InvitationStatus
 from events.models import Event, Guest, Invitation
-from events.services import (CapacityFull, EventError, GateClosed, GuestInput, LinkNotValid, RsvpAnswer, RsvpClosed, finalist_invitations_create, invitation_change_allowance, invitation_create, invitation_resend, invitation_revoke, invitations_expire, invitations_send, quote_approve, rsvp_reminders_queue, rsvp_respond)
 from events.selectors import gate_problems
+from events.services import (
+    CapacityFull,
+    EventError,
+    GateClosed,
+    GuestInput,
+    LinkNotValid,
+    RsvpAnswer,
+    RsvpClosed,
+    finalist_invitations_create,
+    invitation_change_allowance,
+    invitation_create,
+    invitation_resend,
+    invitation_revoke,
+    invitations_expire,
+    invitations_send,
+    quote_approve,
+    rsvp_reminders_queue,
+    rsvp_respond,
+)
 from mail.delivery import MAX_ATTEMPTS
 from mail.enums import DeliveryStatus, EmailKind
 from mail.models import EmailDelivery
