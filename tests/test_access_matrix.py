@@ -26,10 +26,11 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from awards.enums import Role
-from events.enums import InvitationStatus
+from events.enums import InvitationStatus, ShowView
 from events.models import Guest
 from events.services import GuestInput, RsvpAnswer, finalist_invitations_create, rsvp_respond
 from night.services import running_order_generate, tables_set, winner_set
+from night.show import show_key_create, show_operator_add
 from nominations.enums import NominationStatus, PublicityLevel
 from nominations.models import Nomination
 from shortlisting.enums import PanelRole
@@ -127,6 +128,9 @@ def world(db) -> World:
     Nomination.objects.filter(pk=finalist.pk).update(status=NominationStatus.WINNER)
     tables_set(event=event, actor=users["organiser"], tables=[(1, 10, True)])
 
+    show_key, _ = show_key_create(event=event, actor=users["organiser"], view=ShowView.SCREEN, label="Projector")
+    operator = show_operator_add(event=event, actor=users["organiser"], username=UserFactory(username="show-operator").username)
+
     delivery = delivery_for(invitation, kind="reminder", key="matrix", status="failed", next_attempt_at=timezone.now())
     ids = {
         "programme": programme.slug,
@@ -144,6 +148,8 @@ def world(db) -> World:
         "running_order_item": award.pk,
         "email_delivery": delivery.pk,
         "table": event.tables.first().pk,
+        "show_key": show_key.pk,
+        "show_operator": operator.pk,
     }
     return World(users=users, ids=ids)
 
@@ -377,6 +383,9 @@ PAGE_POLICY: dict[str, set | str] = {
     "data-protection:access-log": {"organiser", "organiser_other"},
     "data-protection:requests": {"organiser", "organiser_other"},
     "event-admin:door-sw": EVERYONE,  # the door page's service worker script: no data
+    # Show mode: where a key link lands (it opens nothing without a key); the controller, the
+    # audience screen and the keys are the organiser's (show operators: tests/night/test_show_pages.py).
+    "event-admin:show-open": EVERYONE,
     "schema": EVERYONE,  # the API's description, no data
     "api-docs": EVERYONE,
 }
@@ -386,11 +395,14 @@ DOOR_PAGES = {
     "event-admin:door-undo", "event-admin:door-remove", "event-admin:door-walk-in", "event-admin:door-arrivals",
     "event-admin:door-totals",
     "event-admin:running-order", "event-admin:compere-script",
+    # Show mode: the compere's and the stage view (and their polls) are for the event team too.
+    "event-admin:show-compere", "event-admin:show-compere-state", "event-admin:show-stage", "event-admin:show-stage-state",
 }
 PAGE_PARAMS = {
     "slug": "programme", "pk": "my_nomination", "assignment_id": "assignment", "category_id": "shortlist",
     "panel_id": "panel", "event_id": "event", "invitation_id": "invitation", "delivery_id": "email_delivery",
-    "item_id": "running_order_item", "guest_id": "guest", "nominee_id": "nominee",
+    "item_id": "running_order_item", "guest_id": "guest", "nominee_id": "nominee", "key_id": "show_key",
+    "operator_id": "show_operator",
 }
 OTHER_PARAMS = {"token": "not-a-real-token", "uidb64": "MQ", "request_id": 999_999}
 
