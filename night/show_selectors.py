@@ -127,7 +127,8 @@ def screen_card(now: ShowNow) -> ScreenCard:
     coming_up = _award_title(now.following) if now.following else ""
     stage = now.stage
     if stage == ShowStage.READY:
-        return ScreenCard(**base, slide="welcome", kicker="Welcome to", title=now.event.name, coming_up=coming_up)
+        first_is_welcome = now.following is not None and now.following.item.kind == ItemKind.WELCOME
+        return ScreenCard(**base, slide="welcome", kicker="Welcome to", title=now.event.name, coming_up="" if first_is_welcome else coming_up)
     if stage == ShowStage.ENDED or line is None:
         return ScreenCard(**base, slide="ended", kicker="Thank you for coming", title=now.event.name)
     item = line.item
@@ -350,14 +351,16 @@ def _stage_item(now: ShowNow, line: ItemLine, people, *, current: bool) -> Stage
         else:
             name = nomination_name(Audience.EVENT_TEAM, nomination)
         safeguarding = photographs_allowed(nomination)
-        consent = bool(guest and guest.photography_consent)
+        # Someone not coming has no guest line, so no consent either way: they are not on stage,
+        # and only their safeguarding check marks them (a photo of the screen, a stand-in).
+        consent = guest is None or guest.photography_consent
         why_not = "; ".join(filter(None, [
             "" if safeguarding else "safeguarding: no photographs",
-            "" if consent or guest is None else "no consent to photographs",
+            "" if consent else "no consent to photographs",
         ]))
         finalists.append(OnStagePerson(
             name=name, role="Finalist", table=str(guest.table.number) if guest and guest.table_id else "",
-            presence=_presence(guest), photographs=safeguarding and consent, why_not=why_not or ("not coming" if guest is None else ""),
+            presence=_presence(guest), photographs=safeguarding and consent, why_not=why_not,
             access=tuple(access_labels(guest.access_needs, guest_text(guest, guest.access_other))) if guest else (),
             walking_on=shown and finalist.is_winner,
         ))

@@ -156,7 +156,8 @@
       data.set("action", button ? button.value : "next");
       var message = root.querySelector("[data-show-message]");
       busy = true;
-      withTimeout(form.action, {
+      // Not form.action: the buttons are named "action", which shadows it.
+      withTimeout(form.getAttribute("action"), {
         method: "POST",
         credentials: "same-origin",
         body: data,
