@@ -32,6 +32,7 @@ FINALISTS = {
     "Octavia": dict(legal_first_name="Octavia", legal_last_name="Quenby", preferred_name="Tavi", say_first_name="TAH-vee"),
 }
 
+
 @pytest.fixture
 def show_world(event, category, organiser):
     nominees = [cleared_nominee(event.programme, **names) for names in FINALISTS.values()]
@@ -40,10 +41,12 @@ def show_world(event, category, organiser):
     award = next(i for i in items if i.kind == ItemKind.AWARD)
     return {"finalists": finalists, "award": award, "items": items}
 
+
 def signed_in(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
 
 def url(event, name: str) -> str:
     paths = {
@@ -56,6 +59,7 @@ def url(event, name: str) -> str:
 
 # --- the controller ---------------------------------------------------------------------------
 
+
 def test_the_controller_shows_where_the_show_is_and_what_go_next_will_do(event, show_world, organiser):
     response = signed_in(organiser).get(url(event, "controller"))
 
@@ -65,6 +69,7 @@ def test_the_controller_shows_where_the_show_is_and_what_go_next_will_do(event, 
     assert "Go to next: Welcome up next" in body
     assert response["Cache-Control"] == "no-store"
 
+
 def test_a_press_without_javascript_moves_the_show_and_returns_to_the_controller(event, show_world, organiser):
     client = signed_in(organiser)
 
@@ -73,6 +78,7 @@ def test_a_press_without_javascript_moves_the_show_and_returns_to_the_controller
     assert (response.status_code, response["Location"]) == (302, url(event, "controller"))
     show = show_on_air(event)
     assert (show.item_id, show.stage, show.cue) == (show_world["items"][0].pk, ShowStage.UP_NEXT, 1)
+
 
 def test_a_press_from_the_script_answers_json_and_a_stale_one_is_refused(event, show_world, organiser):
     client = signed_in(organiser)
@@ -85,11 +91,13 @@ def test_a_press_from_the_script_answers_json_and_a_stale_one_is_refused(event, 
     assert again.json()["message"].startswith("The show had already moved on")
     assert 'data-cue="1"' in again.json()["html"]
 
+
 def test_a_refused_press_without_javascript_shows_why(event, show_world, organiser):
     response = signed_in(organiser).post(url(event, "press"), {"action": "reveal", "cue": 0, "rehearsal": "0"})
 
     assert response.status_code == 409
     assert "There is a problem" in response.content.decode() and "finalists first: its winner is revealed from there" in response.content.decode()
+
 
 @pytest.mark.parametrize("role", [Role.EVENT_STAFF, Role.STAFF])
 def test_people_who_may_not_drive_the_show_get_404(event, show_world, role):
@@ -99,6 +107,7 @@ def test_people_who_may_not_drive_the_show_get_404(event, show_world, role):
     assert client.post(url(event, "press"), {"action": "next"}).status_code == 404
     assert not Show.objects.exists()
 
+
 def test_event_staff_see_the_compere_and_stage_views_but_not_the_screen(event, show_world):
     client = signed_in(user_with_role(event.programme, Role.EVENT_STAFF, "door"))
 
@@ -107,6 +116,7 @@ def test_event_staff_see_the_compere_and_stage_views_but_not_the_screen(event, s
     ]
 
 # --- conditional polls ----------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("view", ["screen", "compere", "stage", "controller"])
 def test_a_poll_is_304_until_the_show_moves_then_the_new_card(event, show_world, organiser, view):
@@ -124,6 +134,7 @@ def test_a_poll_is_304_until_the_show_moves_then_the_new_card(event, show_world,
 
 # --- keys -----------------------------------------------------------------------------------
 
+
 def test_a_screen_key_opens_the_screen_without_signing_in_until_revoked(event, show_world, organiser):
     key, token = show_key_create(event=event, actor=organiser, view=ShowView.SCREEN, label="Projector")
     device = Client()
@@ -138,6 +149,7 @@ def test_a_screen_key_opens_the_screen_without_signing_in_until_revoked(event, s
     assert compere.status_code == 302  # a screen key opens the screen only
     assert (after.status_code, after.content.decode()) == (401, "Switched off: the key was revoked, or you are signed out.")
 
+
 def test_an_organiser_makes_a_key_for_this_device_and_it_opens_the_view(event, show_world, organiser):
     client = signed_in(organiser)
 
@@ -149,6 +161,7 @@ def test_an_organiser_makes_a_key_for_this_device_and_it_opens_the_view(event, s
     device = Client()
     device.cookies["proud_show_compere"] = cookie.value
     assert device.get(url(event, "compere")).status_code == 200
+
 
 def test_a_key_link_is_shown_once_and_opens_the_view_on_another_device(event, show_world, organiser):
     made = signed_in(organiser).post(url(event, "keys"), {"key-view": "stage", "key-label": "Photographer", "key-where": "link"})
@@ -164,6 +177,7 @@ def test_a_key_link_is_shown_once_and_opens_the_view_on_another_device(event, sh
     assert device.get(url(event, "stage")).status_code == 200
     assert wrong.status_code == 400 and "This key opens nothing" in wrong.content.decode()
 
+
 def test_signed_out_without_a_key_the_views_send_to_sign_in_and_polls_answer_401(event, show_world):
     anonymous = Client()
     assert anonymous.get(url(event, "screen")).status_code == 302
@@ -171,6 +185,7 @@ def test_signed_out_without_a_key_the_views_send_to_sign_in_and_polls_answer_401
     assert anonymous.get(url(event, "controller-state")).status_code == 401
 
 # --- the winner never reaches a view before "reveal" ---------------------------------------
+
 
 def _responses_of_the_views(event, clients, etags) -> dict[str, str]:
     """Every response the screen, compere and stage views make now: the page, a first poll, and a
@@ -189,10 +204,12 @@ def _responses_of_the_views(event, clients, etags) -> dict[str, str]:
                 bodies[f"{who} {view} {kind}"] = response.content.decode() + f"\nETag: {response.get('ETag', '')}"
     return bodies
 
+
 def _forbidden(winner: Nomination) -> list[str]:
     nominee = winner.nominee
     words = [nominee.legal_first_name, nominee.legal_last_name, winner.reference, f"nomination-{winner.pk}", f"/{winner.pk}/"]
     return [w for w in words if w]
+
 
 def test_no_response_of_the_screen_compere_or_stage_carries_the_winner_before_the_reveal(event, show_world, organiser):
     """Runs the show to the award's finalists twice, once with each finalist recorded as the
@@ -232,6 +249,7 @@ def test_no_response_of_the_screen_compere_or_stage_carries_the_winner_before_th
     assert "The winner is" in revealed
     assert re.search(r'class="screen__winner">Tavi<', revealed)
 
+
 def test_a_rehearsal_shows_a_placeholder_and_never_the_recorded_winner(event, show_world, organiser):
     winner_set(item=show_world["award"], actor=organiser, nomination=show_world["finalists"][0])
     rehearsal_start(event=event, actor=organiser)
@@ -249,6 +267,7 @@ def test_a_rehearsal_shows_a_placeholder_and_never_the_recorded_winner(event, sh
     assert award.winner_revealed is False
 
 # --- the stage view ---------------------------------------------------------------------------
+
 
 def test_the_stage_view_marks_who_must_not_be_photographed_and_their_access_needs(event, night, organiser):
 
