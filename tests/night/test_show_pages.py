@@ -290,3 +290,68 @@ def test_the_stage_view_marks_who_must_not_be_photographed_and_their_access_need
     assert "No photographs (safeguarding: no photographs)." in finalists[0]
     assert "⊘" not in finalists[1] and finalists[1].endswith("Access: Wheelchair space")
     assert "1 person in this item must not be photographed." in body
+
+
+# --- rehearsal, operators and keys through the pages --------------------------------------------
+
+
+def test_the_rehearsal_is_started_and_ended_from_the_controller(event, show_world, organiser):
+    client = signed_in(organiser)
+
+    started = client.post(url(event, "rehearsal"), {"action": "start"}, follow=True)
+    client.post(url(event, "press"), {"action": "next", "cue": show_on_air(event).cue, "rehearsal": "1"})
+    screen = client.get(url(event, "screen-state")).content.decode()
+    ended = client.post(url(event, "rehearsal"), {"action": "end"}, follow=True)
+
+    assert "Rehearsal on air: every view shows it" in started.content.decode()
+    assert 'class="screen__rehearsal">Rehearsal<' in screen
+    assert "Rehearsal ended" in ended.content.decode()
+    assert show_on_air(event).rehearsal is False and show_on_air(event).item_id is None
+
+
+def test_a_show_operator_named_on_the_access_page_runs_the_show_and_sees_the_views(event, show_world, organiser):
+    operator = user_with_role(event.programme, Role.STAFF, "stage-laptop")
+    organiser_client = signed_in(organiser)
+
+    added = organiser_client.post(f"/event/{event.pk}/show/operators/", {"operator-username": "stage-laptop"}, follow=True)
+    client = signed_in(operator)
+    pressed = client.post(url(event, "press"), {"action": "next", "cue": 0, "rehearsal": "0"})
+
+    assert "stage-laptop can run the show now." in added.content.decode()
+    assert pressed.status_code == 302 and show_on_air(event).cue == 1
+    assert [client.get(url(event, name)).status_code for name in ("controller", "screen", "compere", "stage", "access")] == [
+        200, 200, 200, 200, 404,
+    ]
+
+
+def test_a_key_switched_off_on_the_access_page_opens_nothing(event, show_world, organiser):
+    key, token = show_key_create(event=event, actor=organiser, view=ShowView.SCREEN, label="Projector laptop")
+    client = signed_in(organiser)
+
+    page = client.get(url(event, "access")).content.decode()
+    revoked = client.post(f"/event/{event.pk}/show/keys/{key.pk}/revoke/", follow=True)
+    device = Client()
+    device.cookies["proud_show_screen"] = token
+
+    assert "Projector laptop" in page and token not in page
+    assert "Switched off the key for “Projector laptop”" in revoked.content.decode()
+    assert device.get(url(event, "screen-state")).status_code == 401
+
+
+# --- query budgets ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("finalists", [1, 3])
+@pytest.mark.parametrize("view", ["screen", "compere", "stage", "controller"])
+def test_a_poll_costs_the_same_queries_however_many_finalists(event, category, organiser, django_assert_num_queries, finalists, view):
+    confirmed_finalists(event.programme, category, [cleared_nominee(event.programme) for _ in range(finalists)])
+    items = running_order_generate(event=event, actor=organiser)
+    award = next(i for i in items if i.kind == ItemKind.AWARD)
+    Show.objects.create(event=event, on_air=True, item=award, stage=ShowStage.FINALISTS, cue=6)
+    client = signed_in(organiser)
+    client.get(url(event, f"{view}-state"))  # the session and the roles, read once
+
+    budget = {"screen": 10, "compere": 10, "stage": 11, "controller": 10}[view]
+    with django_assert_num_queries(budget):
+        response = client.get(url(event, f"{view}-state"))
+    assert response.status_code == 200
