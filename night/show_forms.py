@@ -43,7 +43,9 @@ class ShowKeyForm(ErrorSummaryMixin, forms.Form):
         error_messages={"required": "Say which device the key is for.", "max_length": f"Use up to {LABEL_MAX} characters."},
     )
     where = forms.ChoiceField(
+        label="Where will it be opened?",
         choices=[("here", "Open it on this device"), ("link", "Make a link for another device")],
+        widget=forms.RadioSelect,
         error_messages={"required": "Choose where to open it.", "invalid_choice": "Choose where to open it."},
     )
 

@@ -408,6 +408,6 @@ def open_with_key(request: HttpRequest, event_id: int) -> HttpResponse:
         status = 400
     else:
         form = OpenKeyForm()
-    response = render(request, "night/show/open.html", {"event": event, "form": form}, status=status)
-    response["Referrer-Policy"] = "no-referrer"
-    return _private(response)
+    # The site's Referrer-Policy (same-origin) stays: with "no-referrer" Chromium posts the form
+    # with "Origin: null", which CSRF rightly refuses. The key is in the fragment, never in a Referer.
+    return _private(render(request, "night/show/open.html", {"event": event, "form": form}, status=status))
