@@ -335,7 +335,7 @@ def _stage_item(now: ShowNow, line: ItemLine, people, *, current: bool) -> Stage
         allowed = bool(guest and guest.photography_consent)
         presenters.append(OnStagePerson(
             name=str(person), role="Presents", table=str(guest.table.number) if guest and guest.table_id else "",
-            presence=_presence(guest), photographs=allowed, why_not="" if allowed else "no consent to photographs recorded",
+            presence=_presence(guest), photographs=allowed, why_not="" if allowed else "no consent recorded",
             access=tuple(access_labels(guest.access_needs, guest.access_other)) if guest else (), walking_on=True,
         ))
     finalists = []
@@ -355,8 +355,8 @@ def _stage_item(now: ShowNow, line: ItemLine, people, *, current: bool) -> Stage
         # and only their safeguarding check marks them (a photo of the screen, a stand-in).
         consent = guest is None or guest.photography_consent
         why_not = "; ".join(filter(None, [
-            "" if safeguarding else "safeguarding: no photographs",
-            "" if consent else "no consent to photographs",
+            "" if safeguarding else "safeguarding check",
+            "" if consent else "no consent",
         ]))
         finalists.append(OnStagePerson(
             name=name, role="Finalist", table=str(guest.table.number) if guest and guest.table_id else "",

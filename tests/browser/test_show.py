@@ -63,6 +63,12 @@ def show_event():
     return {"event": event, "organiser": organiser, "awards": awards, "winners": winners}
 
 
+def no_axe_violation(page, label: str) -> None:
+    """axe-core with all its rules: not one violation, of any impact."""
+    violations = AXE.run(page).response["violations"]
+    assert violations == [], f"{label}: {[(v['id'], v['impact'], [n['target'] for n in v['nodes']][:3]) for v in violations]}"
+
+
 def cue_of(page) -> int:
     return int(page.locator("[data-show-card] [data-cue]").get_attribute("data-cue"))
 
@@ -134,6 +140,13 @@ def test_the_views_follow_the_controller_within_a_second_through_two_awards(brow
             if number == 0:
                 screen.shot("finalists")
                 compere.check("compere at the finalists")
+                no_axe_violation(compere.page, "compere at the finalists")
+                stage = compere.context.new_page()  # the stage manager's view of the same moment
+                stage.goto(live_server.url + f"/event/{event.pk}/show/stage/")
+                stage.screenshot(path=str(compere.folder / "stage-at-the-finalists.png"), full_page=True)
+                assert stage.get_by_text("Presents").count() + stage.get_by_text("Finalist").count() >= 2
+                no_axe_violation(stage, "stage at the finalists")
+                stage.close()
             no_winner_received_yet(since)
             assert page.locator("button[value=next]").is_disabled()  # "Go to next" never reveals
             press("reveal")
@@ -143,6 +156,7 @@ def test_the_views_follow_the_controller_within_a_second_through_two_awards(brow
             if number == 0:
                 screen.shot("winner")
                 compere.shot("compere at the winner")
+                no_axe_violation(compere.page, "compere at the winner")
             press("next")  # done
             since = len(received)
             no_winner_received_yet(since)
@@ -165,12 +179,11 @@ def test_the_views_follow_the_controller_within_a_second_through_two_awards(brow
         screen.shot("caught up")
         screen.console_errors.clear()  # the asks made while offline failed, as they should
 
-        # axe on the compere's and the stage view: no violation at all.
+        # axe on the compere's and the stage view after the show: no violation at all.
         for path, label in ((f"/event/{event.pk}/show/compere/", "compere"), (f"/event/{event.pk}/show/stage/", "stage")):
             compere.go(path)
             compere.shot(label)
-            results = AXE.run(compere.page)
-            assert results.response["violations"] == [], f"{label}: {[v['id'] for v in results.response['violations']]}"
+            no_axe_violation(compere.page, label)
         assert compere.console_errors == [] and controller.console_errors == []
 
         print(

@@ -287,7 +287,7 @@ def test_the_stage_view_marks_who_must_not_be_photographed_and_their_access_need
     finalists = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", p)).strip() for p in people if "Finalist" in p]
 
     assert finalists[0].startswith("⊘Do not photograph: ")
-    assert "No photographs (safeguarding: no photographs)." in finalists[0]
+    assert "No photographs (safeguarding check)." in finalists[0]
     assert "⊘" not in finalists[1] and finalists[1].endswith("Access: Wheelchair space")
     assert "1 person in this item must not be photographed." in body
 
