@@ -101,7 +101,8 @@ def test_the_views_follow_the_controller_within_a_second_through_two_awards(brow
         compere.go(f"/event/{event.pk}/show/compere/")
         page = controller.go(f"/event/{event.pk}/show/")
         controller.check("controller before the show")
-        screen.shot("screen before the show")
+        screen.check("screen before the show")
+        no_axe_violation(screen.page, "screen before the show")
 
         follow_times: list[float] = []
         revealed: set[int] = set()
@@ -138,7 +139,7 @@ def test_the_views_follow_the_controller_within_a_second_through_two_awards(brow
             press("next")  # the finalists
             assert screen.page.get_by_role("heading", name="The finalists").is_visible()
             if number == 0:
-                screen.shot("finalists")
+                screen.check("finalists")
                 compere.check("compere at the finalists")
                 no_axe_violation(compere.page, "compere at the finalists")
                 stage = compere.context.new_page()  # the stage manager's view of the same moment
