@@ -355,3 +355,41 @@ def test_a_poll_costs_the_same_queries_however_many_finalists(event, category, o
     with django_assert_num_queries(budget):
         response = client.get(url(event, f"{view}-state"))
     assert response.status_code == 200
+
+
+def test_the_screen_walks_through_welcome_award_holding_and_thank_you_slides(event, show_world, organiser):
+    winner_set(item=show_world["award"], actor=organiser, nomination=show_world["finalists"][1])
+    client = signed_in(organiser)
+    slides = []
+
+    def slide():
+        body = client.get(url(event, "screen-state")).content.decode()
+        kind = re.search(r'class="screen screen--(\w+)"', body).group(1)
+        title = re.search(r'<h1 class="screen__title">(.*?)</h1>', body).group(1)
+        slides.append((kind, title))
+
+    slide()
+    for _ in range(6):
+        show_next(event=event, actor=organiser)
+        slide()
+    show_reveal(event=event, actor=organiser)
+    slide()
+    while show_on_air(event).stage != ShowStage.ENDED:
+        show_next(event=event, actor=organiser)
+        slide()
+
+    assert slides == [
+        ("welcome", event.name),
+        ("holding", "Welcome"),
+        ("item", "Welcome"),
+        ("holding", "Positive Choices"),
+        ("holding", "Positive Choices"),
+        ("item", "Positive Choices"),
+        ("finalists", "Positive Choices"),
+        ("winner", "Positive Choices"),
+        ("holding", "Thanks and close"),
+        ("holding", "Thanks and close"),
+        ("item", "Thanks and close"),
+        ("holding", event.name),
+        ("ended", event.name),
+    ]
