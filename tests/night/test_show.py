@@ -11,7 +11,7 @@ from events.enums import ItemKind, ShowStage, ShowView
 from events.models import RunningOrderItem, Show
 from events.services import EventError
 from mail.errors import NotAllowed
-from night.services import running_order_generate, winner_set
+from night.services import running_order_generate, running_order_remove, winner_set
 from night.show import (
     ShowMovedOn,
     ShowStep,
@@ -220,3 +220,14 @@ def test_only_organisers_make_and_revoke_show_keys(event, organiser):
     with pytest.raises(NotAllowed):
         show_key_revoke(key=key, actor=operator)
     assert timezone.now() < event.ends_at + dt.timedelta(hours=12)
+
+
+def test_the_item_the_show_is_on_cannot_be_removed_nor_the_running_order_replaced(event, items, organiser):
+    show_next(event=event, actor=organiser)
+
+    with pytest.raises(EventError, match="The show is on this item now"):
+        running_order_remove(item=items[0], actor=organiser)
+    with pytest.raises(EventError, match="The show is on this item now"):
+        running_order_generate(event=event, actor=organiser, replace=True)
+    running_order_remove(item=items[-1], actor=organiser)  # another item: fine
+    assert where(event) == (items[0].title, ShowStage.UP_NEXT)
