@@ -66,3 +66,24 @@ class ItemKind(models.TextChoices):
     SPEECH = "speech", "Speech"
     BREAK = "break", "Break"
     CLOSE = "close", "Close"
+
+
+class ShowStage(models.TextChoices):
+    """How far the show has got with its current item (night.show): an item is up next, then on
+    stage, then (an award) its finalists are shown and its winner revealed, then it is done."""
+
+    READY = "ready", "Not started"
+    UP_NEXT = "up_next", "Up next"
+    ON_STAGE = "on_stage", "On stage"
+    FINALISTS = "finalists", "Finalists shown"
+    WINNER = "winner", "Winner revealed"
+    DONE = "done", "Done"
+    ENDED = "ended", "Ended"
+
+
+class ShowView(models.TextChoices):
+    """The views that follow the show, each of which a show key can open without signing in."""
+
+    SCREEN = "screen", "Audience screen"
+    COMPERE = "compere", "Compere"
+    STAGE = "stage", "Stage and photographer"

@@ -10,7 +10,16 @@ from django.db.models import F, Q
 from awards.models import Programme
 from nominations.models import Nomination
 
-from .enums import AccessNeed, Dietary, GuestRelationship, InvitationKind, InvitationStatus, ItemKind
+from .enums import (
+    AccessNeed,
+    Dietary,
+    GuestRelationship,
+    InvitationKind,
+    InvitationStatus,
+    ItemKind,
+    ShowStage,
+    ShowView,
+)
 
 FREE_TEXT_MAX = 500
 
@@ -236,3 +245,66 @@ class RunningOrderItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.position}. {self.title}"
+
+
+class Show(models.Model):
+    """The night as it runs (night.show): which running-order item is on and how far it has got.
+    An event has a live show and, apart from it, a rehearsal, in which winners are placeholders;
+    the audience screen, compere and stage views follow the one on air. `cue` counts the presses,
+    so a press made on a stale view (a double tap, a second controller) is refused."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="shows")
+    rehearsal = models.BooleanField(default=False)
+    on_air = models.BooleanField(default=False)
+    item = models.ForeignKey(RunningOrderItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    stage = models.CharField(max_length=10, choices=ShowStage.choices, default=ShowStage.READY)
+    cue = models.PositiveIntegerField(default=0)
+    changed_at = models.DateTimeField(null=True, blank=True)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "rehearsal"], name="show_one_live_one_rehearsal"),
+            models.UniqueConstraint(fields=["event"], condition=Q(on_air=True), name="show_one_on_air"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{'Rehearsal' if self.rehearsal else 'Show'} of event #{self.event_id}"
+
+
+class ShowOperator(models.Model):
+    """Someone an organiser named to drive the show's controller (not an organiser themselves)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="show_operators")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["event", "added_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["event", "user"], name="show_operator_once")]
+
+    def __str__(self) -> str:
+        return f"Show operator #{self.pk}"
+
+
+class ShowKey(models.Model):
+    """Opens one view of the show (the audience screen, the compere's or the stage view) on a
+    device without signing in, until an organiser revokes it or the night is over. The key is
+    `<lookup>.<secret>`: only the lookup and the SHA-256 of the secret are kept (night.show)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="show_keys")
+    view = models.CharField(max_length=8, choices=ShowView.choices)
+    label = models.CharField(max_length=60, help_text='Which device, e.g. "Projector laptop".')
+    lookup = models.CharField(max_length=16, unique=True)
+    secret_hash = models.CharField(max_length=64)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["event", "-created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Show key #{self.pk} ({self.get_view_display()})"

@@ -15,7 +15,7 @@ from django.utils import timezone
 from awards.models import Category
 from awards.rules import is_event_staff, is_organiser
 from events.enums import AccessNeed, InvitationKind, InvitationStatus, ItemKind
-from events.models import Event, Guest, Invitation, RunningOrderItem, Table
+from events.models import Event, Guest, Invitation, RunningOrderItem, Show, Table
 from events.selectors import guest_name, guests_coming
 from events.services import CapacityFull, EventError
 from mail.errors import NotAllowed
@@ -75,6 +75,7 @@ def running_order_generate(*, event: Event, actor, replace: bool = False) -> lis
         if existing.exists():
             if not replace:
                 raise EventError("This event already has a running order; replace it explicitly or edit it.")
+            _refuse_while_on_show(Show.objects.filter(event=event, item__isnull=False))
             existing.delete()
         plan: list[tuple[str, str, Category | None]] = [(ItemKind.WELCOME, "Welcome", None)]
         half = (len(categories) + 1) // 2
@@ -202,10 +203,21 @@ def running_order_reorder(*, event: Event, actor, item_ids: Sequence[int]) -> li
     return list(RunningOrderItem.objects.filter(event=event).order_by("position"))
 
 
+def _refuse_while_on_show(shows) -> None:
+    """The show (night.show) follows an item by its row: removing the one it is on would lose its
+    place in the middle of the night. Called under the event's lock, which a press takes too."""
+    if shows.exists():
+        raise EventError(
+            "The show is on this item now (live or in the rehearsal): move the show on, or end the rehearsal, "
+            "before removing it.",
+        )
+
+
 def running_order_remove(*, item: RunningOrderItem, actor) -> None:
     _require_organiser(actor, item.event)
     with transaction.atomic():
         Event.objects.select_for_update().get(pk=item.event_id)
+        _refuse_while_on_show(Show.objects.filter(item_id=item.pk))
         RunningOrderItem.objects.filter(pk=item.pk).delete()
         _recompute(item.event)
 

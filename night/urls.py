@@ -3,7 +3,7 @@ the same namespace "event-admin"."""
 
 from django.urls import path
 
-from . import views
+from . import show_views, views
 
 urlpatterns = [
     path("door/", views.door_events, name="door-events"),
@@ -30,4 +30,25 @@ urlpatterns = [
     path("<int:event_id>/door/totals/", views.door_totals_json, name="door-totals"),
     path("<int:event_id>/workbook.xlsx", views.workbook, name="workbook"),
     path("<int:event_id>/certificates.xlsx", views.certificates, name="certificates"),
+]
+
+# Show mode (night.show_views): the controller, the audience screen, the compere and stage views,
+# the keys that open a view without signing in, and the show's operators.
+urlpatterns += [
+    path("<int:event_id>/show/", show_views.controller, name="show-controller"),
+    path("<int:event_id>/show/state/", show_views.controller_state, name="show-controller-state"),
+    path("<int:event_id>/show/press/", show_views.press, name="show-press"),
+    path("<int:event_id>/show/rehearsal/", show_views.rehearsal, name="show-rehearsal"),
+    path("<int:event_id>/screen/", show_views.screen, name="show-screen"),
+    path("<int:event_id>/screen/state/", show_views.screen_state, name="show-screen-state"),
+    path("<int:event_id>/show/compere/", show_views.compere, name="show-compere"),
+    path("<int:event_id>/show/compere/state/", show_views.compere_state, name="show-compere-state"),
+    path("<int:event_id>/show/stage/", show_views.stage, name="show-stage"),
+    path("<int:event_id>/show/stage/state/", show_views.stage_state, name="show-stage-state"),
+    path("<int:event_id>/show/access/", show_views.access, name="show-access"),
+    path("<int:event_id>/show/keys/", show_views.key_create, name="show-key-create"),
+    path("<int:event_id>/show/keys/<int:key_id>/revoke/", show_views.key_revoke, name="show-key-revoke"),
+    path("<int:event_id>/show/operators/", show_views.operator_add, name="show-operator-add"),
+    path("<int:event_id>/show/operators/<int:operator_id>/remove/", show_views.operator_remove, name="show-operator-remove"),
+    path("<int:event_id>/show/open/", show_views.open_with_key, name="show-open"),
 ]

@@ -280,6 +280,9 @@ PAGE_POLICY: dict[str, set | str] = {
     "safeguarding:check": ORG_IDENTITY,
     "safeguarding:withdraw": ORG_IDENTITY,
     "event-admin:door-sw": EVERYONE,  # the door page's service worker script: no data
+    # Show mode: where a key link lands (it opens nothing without a key); the controller, the
+    # audience screen and the keys are the organiser's (show operators: tests/night/test_show_pages.py).
+    "event-admin:show-open": EVERYONE,
     "schema": EVERYONE,  # the API's description, no data
     # Load balancers and monitoring (config/health.py): states, counts and seconds, no personal data.
     "health-live": EVERYONE,
@@ -293,11 +296,14 @@ DOOR_PAGES = {
     "event-admin:door-undo", "event-admin:door-remove", "event-admin:door-walk-in", "event-admin:door-arrivals",
     "event-admin:door-totals",
     "event-admin:running-order", "event-admin:compere-script",
+    # Show mode: the compere's and the stage view (and their polls) are for the event team too.
+    "event-admin:show-compere", "event-admin:show-compere-state", "event-admin:show-stage", "event-admin:show-stage-state",
 }
 PAGE_PARAMS = {
     "slug": "programme", "pk": "my_nomination", "assignment_id": "assignment", "category_id": "shortlist",
     "panel_id": "panel", "event_id": "event", "invitation_id": "invitation", "delivery_id": "email_delivery",
-    "item_id": "running_order_item", "guest_id": "guest", "nominee_id": "nominee",
+    "item_id": "running_order_item", "guest_id": "guest", "nominee_id": "nominee", "key_id": "show_key",
+    "operator_id": "show_operator",
 }
 OTHER_PARAMS = {"token": "not-a-real-token", "uidb64": "MQ", "request_id": 999_999, "purpose": "attending"}
 

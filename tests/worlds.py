@@ -10,13 +10,14 @@ from django.utils import timezone
 
 from awards.enums import NomineeKind, Role
 from awards.models import ProgrammeRole
-from events.enums import InvitationStatus
+from events.enums import InvitationStatus, ShowView
 from events.links import link_create
 from events.models import Event, Guest, Invitation, InvitationHistory
 from events.selectors import guest_name
 from events.services import GuestInput, RsvpAnswer, finalist_invitations_create, rsvp_respond
 from mail.models import EmailDelivery
 from night.services import running_order_generate, tables_set, walk_in_add, winner_set
+from night.show import show_key_create, show_operator_add
 from nominations.enums import ConsentPurpose, NominationStatus, PersonKind, PublicityLevel
 from nominations.models import Nomination
 from nominations.services import nomination_link_create
@@ -226,6 +227,9 @@ def access_world() -> AccessWorld:
         status=NominationStatus.DRAFT, submitted_at=None, nominator_user=users["nominator"],
     )
 
+    show_key, _ = show_key_create(event=event, actor=users["organiser"], view=ShowView.SCREEN, label="Projector")
+    operator = show_operator_add(event=event, actor=users["organiser"], username=UserFactory(username="show-operator").username)
+
     delivery = delivery_for(invitation, kind="reminder", key="matrix", status="failed", next_attempt_at=timezone.now())
     ids = {
         "programme": programme.slug,
@@ -243,6 +247,8 @@ def access_world() -> AccessWorld:
         "running_order_item": award.pk,
         "running_order_items": [item.pk for item in items],
         "email_delivery": delivery.pk,
+        "show_key": show_key.pk,
+        "show_operator": operator.pk,
         "table": event.tables.first().pk,
         # More objects of the kinds above, in the states some commands need.
         "other_programme": ProgrammeRole.objects.get(user=users["organiser_other"]).programme.slug,
