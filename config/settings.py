@@ -112,6 +112,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "config.context_processors.site",
                 "shortlisting.context_processors.panel_nav",
                 "events.context_processors.event_nav",
                 "nominations.private_links.context_processor",
@@ -250,6 +251,17 @@ PROUD_RSVP_LINK_RATE = os.environ.get("PROUD_RSVP_LINK_RATE", "30/h")
 PROUD_RSVP_SESSION_MINUTES = int(os.environ.get("PROUD_RSVP_SESSION_MINUTES", "120"))
 # Retention (DESIGN.md rule 7): `manage.py apply_retention` anonymises a programme this many months after its event.
 PROUD_RETENTION_MONTHS = int(os.environ.get("PROUD_RETENTION_MONTHS", "12"))
+
+# Who runs the awards, as the privacy notice, the accessibility statement, the contact page and every
+# page's footer say it (config.context_processors.site). The demo values are made up: set yours.
+PROUD_COUNCIL_NAME = os.environ.get("PROUD_COUNCIL_NAME", "Example County Council")
+PROUD_TEAM_NAME = os.environ.get("PROUD_TEAM_NAME", "the Participation Team")
+PROUD_CONTACT_EMAIL = os.environ.get("PROUD_CONTACT_EMAIL", "awards@example.org")
+PROUD_CONTACT_PHONE = os.environ.get("PROUD_CONTACT_PHONE", "01632 960 000")
+PROUD_CONTACT_ADDRESS = os.environ.get("PROUD_CONTACT_ADDRESS", "County Hall, Example Street, Exampletown, EX1 1AA")
+PROUD_DPO_EMAIL = os.environ.get("PROUD_DPO_EMAIL", "data.protection@example.org")
+# When the accessibility statement was last reviewed (ISO date), as the public-sector template asks.
+PROUD_ACCESSIBILITY_REVIEWED = os.environ.get("PROUD_ACCESSIBILITY_REVIEWED", "2026-12-02")
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
 # Behind a proxy every request comes from the proxy's address: NUM_PROXIES says how many
 # trusted proxies append to X-Forwarded-For, so limits apply to the real client. With none, the

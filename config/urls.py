@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from config import health
+from config import health, views
 from config.emails import OutboxPasswordResetForm
 from config.two_factor import TokenLoginView, two_factor
 from dashboard.landing import landing
@@ -26,6 +26,10 @@ urlpatterns = [
     path("health/live/", health.live, name="health-live"),
     path("health/ready/", health.ready, name="health-ready"),
     path("health/", health.everything, name="health"),
+    # What every page's footer links to.
+    path("privacy/", views.privacy, name="privacy"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("contact/", views.contact, name="contact"),
     path("", include("nominations.urls")),
     path("panel/", include("shortlisting.urls")),
     path("", include("events.urls")),

@@ -235,6 +235,9 @@ LINK = "private link"  # opened with a token: without one, everyone gets the sam
 
 PAGE_POLICY: dict[str, set | str] = {
     "nominations:home": EVERYONE,
+    "privacy": EVERYONE,
+    "accessibility": EVERYONE,
+    "contact": EVERYONE,
     "nominations:nominate": EVERYONE,
     "nominations:nominate-done": EVERYONE,
     "nominations:private-link": LINK,

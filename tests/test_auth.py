@@ -117,7 +117,7 @@ def test_two_factor_others_are_never_asked(two_factor_on, client, request, progr
 
     assert page.status_code == 200
     assert "My nominations" in text(page)
-    assert (two_factor_page.status_code, two_factor_page["Location"]) == (302, "/")
+    assert (two_factor_page.status_code, two_factor_page["Location"]) == (302, "/accounts/start/")
     assert not TOTPDevice.objects.filter(user=user).exists()
 
 
@@ -202,7 +202,7 @@ def test_two_factor_enrolled_person_enters_a_code_at_each_sign_in(two_factor_on,
     assert "<h1>Enter your sign-in code</h1>" in text(asked)
     assert "QR code" not in text(asked)
     assert "That code is not right." in text(wrong)
-    assert (right.status_code, right["Location"]) == (302, "/")
+    assert (right.status_code, right["Location"]) == (302, "/accounts/start/")
     assert client.get("/my-nominations/").status_code == 200
     assert TOTPDevice.objects.filter(user=organiser).count() == 1
 
