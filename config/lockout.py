@@ -6,7 +6,6 @@ from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 
-
 LOCKED_OUT_CODE = "locked_out"
 
 

@@ -79,9 +79,9 @@ class CategorySpec:
 
 # (criterion, guidance for panels, weight)
 RUBRIC = (
-    ("Impact", "The difference it has made to the young person or to others, measured from where they started.", 2),
-    ("Effort and determination", "What it took: setbacks overcome, persistence, the courage to try something new.", 1),
-    ("Inspiring others", "Whether it would encourage other young people in care or leaving care, or already has.", 1),
+    ("Impact", "How much difference it made to them or to other people, compared with where they started.", 2),
+    ("Effort and determination", "How hard it was: keeping going when things went wrong, and being brave enough to try something new.", 1),
+    ("Inspiring others", "Would it make other young people in care, or leaving care, want to have a go? Has it already?", 1),
 )
 PROUD_PLUS_RUBRIC = (
     ("Difference to young people's lives", "What changed for the young person because of this carer or worker.", 2),

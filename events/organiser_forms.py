@@ -279,6 +279,10 @@ class RevokeForm(ErrorSummaryMixin, forms.Form):
         max_length=REASON_MAX,
         error_messages={"required": "Say why the invitation is revoked."},
     )
+    confirm = forms.BooleanField(
+        label="I understand its links stop working, its seats are given back, and this cannot be undone.",
+        error_messages={"required": "Tick the box to confirm the invitation is revoked."},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

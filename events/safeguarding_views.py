@@ -68,10 +68,19 @@ def waiting(request: HttpRequest) -> HttpResponse:
     to put it right."""
     _may_use(request)
     rows = finalists_waiting(request.user)
-    identity_access_record(user=request.user, nominee_ids=[row.nominee.pk for row in rows], context="page.safeguarding_waiting")
+    # A worker's own young people, every one, so their check can be recorded before any shortlist.
+    allocated = list(
+        Nominee.objects.filter(allocated_worker=request.user, programme_id__in=programme_ids_with_role(request.user, Role.STAFF))
+        .select_related("programme")
+        .order_by("legal_first_name", "legal_last_name", "pk")
+    )
+    shown = {row.nominee.pk for row in rows} | {n.pk for n in allocated}
+    identity_access_record(user=request.user, nominee_ids=sorted(shown), context="page.safeguarding_waiting")
     for row in rows:
         row.name = name_for(Audience.IDENTITY, row.nominee)
-    return render(request, "events/safeguarding/waiting.html", {"rows": rows})
+    for nominee in allocated:
+        nominee.name = name_for(Audience.IDENTITY, nominee)
+    return render(request, "events/safeguarding/waiting.html", {"rows": rows, "allocated": allocated})
 
 
 @dataclass
@@ -79,11 +88,19 @@ class CurrentConsent:
     purpose: str
     label: str
     consent: Consent | None
+    withdrawn: Consent | None = None
 
 
 def _consents(nominee: Nominee) -> list[CurrentConsent]:
-    current = {c.purpose: c for c in nominee.consents.filter(withdrawn_at__isnull=True)}
-    return [CurrentConsent(purpose, label, current.get(purpose)) for purpose, label in ConsentPurpose.choices]
+    """Each purpose's current answer, or (when none) the last one withdrawn, so a withdrawal stays
+    visible instead of reading as never asked."""
+    current, withdrawn = {}, {}
+    for consent in nominee.consents.order_by("given_at", "id"):
+        (withdrawn if consent.withdrawn_at else current)[consent.purpose] = consent
+    rows = []
+    for purpose, label in ConsentPurpose.choices:
+        rows.append(CurrentConsent(purpose, label, current.get(purpose), None if purpose in current else withdrawn.get(purpose)))
+    return rows
 
 
 def _check_page(
@@ -150,7 +167,7 @@ def check(request: HttpRequest, nominee_id: int) -> HttpResponse:
         return _check_page(request, nominee, check_form=form, status=error.status_code)
     nominee.refresh_from_db()
     still = nominee_gate_problems(nominee)
-    messages.success(request, "The safeguarding check is recorded." + (f" Still missing: {' '.join(still)}" if still else ""))
+    messages.success(request, "The safeguarding check is recorded." + (f" Still missing: {' '.join(s[:1].upper() + s[1:] for s in still)}" if still else ""))
     back = _back(request)
     return redirect(back if back and not still else check_url(nominee, back))
 
@@ -188,8 +205,10 @@ def withdraw(request: HttpRequest, nominee_id: int, purpose: str) -> HttpRespons
 # What withdrawing each consent does (nominations.services.consent_withdraw), said before it is done.
 WITHDRAWAL_CONSEQUENCES = {
     ConsentPurpose.NOMINATION: "Their nominations are withdrawn: the panels will not consider them.",
-    ConsentPurpose.ATTENDING: "They cannot be invited; an invitation already sent shows as blocked for you to decide on.",
-    ConsentPurpose.NAME_READ_OUT: "Their name will not be read out or shown: the room hears “a young person from our care”.",
-    ConsentPurpose.PHOTOGRAPHED: "They will be marked on the seating and photographer's sheets as not to be photographed.",
+    ConsentPurpose.ATTENDING: "The check's “safe to attend” becomes No, so they cannot be invited; an invitation already "
+    "sent shows as blocked for you to decide on. To undo it, record consent again and then the check.",
+    ConsentPurpose.NAME_READ_OUT: "The check's name level becomes Anonymous: the room hears “a young person from our care”.",
+    ConsentPurpose.PHOTOGRAPHED: "The check's “may be photographed” becomes No, and they are marked on the seating and "
+    "photographer's sheets as not to be photographed.",
     ConsentPurpose.PRESS: "Nothing about them goes to the press or social media.",
 }

@@ -225,7 +225,7 @@ def invitation_resend(*, invitation: Invitation, actor) -> Invitation:
             )
         problems = gate_problems(locked)
         if problems:
-            raise GateClosed("It cannot be sent: " + " ".join(problems))
+            raise GateClosed("It cannot be sent: " + " ".join(p[:1].upper() + p[1:] for p in problems))
         closed = 0
         if locked.readdressed_at is not None:
             closed = locked.links.filter(closed_at__isnull=True, created_at__lt=locked.readdressed_at).update(

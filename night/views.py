@@ -293,6 +293,15 @@ def item_move(request: HttpRequest, event_id: int, item_id: int) -> HttpResponse
 def item_remove(request: HttpRequest, event_id: int, item_id: int) -> HttpResponse:
     event = _organised_event_or_404(request, event_id)
     item = _item_or_404(event, item_id)
+    if request.POST.get("confirm") != "yes":
+        return render(request, "forms/confirm.html", {
+            "title": f"Remove “{item.title}” from the running order?",
+            "consequences": [
+                "It leaves the running order, the compere script, the screens and the workbook.",
+                "The items after it move up; an award's winner recorded on it is forgotten.",
+            ],
+            "action": request.path, "hidden": [], "confirm_label": "Yes, remove it", "cancel_url": _running_order_url(event),
+        })
     try:
         running_order_remove(item=item, actor=request.user)
     except ServiceError as error:
@@ -616,7 +625,17 @@ def door_undo(request: HttpRequest, event_id: int, guest_id: int) -> HttpRespons
 @login_required
 @require_POST
 def door_remove(request: HttpRequest, event_id: int, guest_id: int) -> HttpResponse:
-    """Take back a walk-in added by mistake; their seat is free again."""
+    """Take back a walk-in added by mistake; their seat is free again (after a confirmation)."""
+    if request.POST.get("confirm") != "yes":
+        event = _door_event_or_404(request, event_id)
+        guest = _door_guest_or_404(event, guest_id)
+        q = _posted_search(request)
+        return render(request, "forms/confirm.html", {
+            "title": f"Remove the walk-in {guest_name(guest)}?",
+            "consequences": ["They leave the guest list and the totals, and their seat is free again."],
+            "action": request.path, "hidden": [("q", q)], "confirm_label": "Yes, remove them",
+            "cancel_url": _door_url(event, q, guest.pk),
+        })
     return _door_button(
         request, event_id, guest_id, walk_in_remove,
         lambda guest, _: f"Removed the walk-in {guest.name}; their seat is free again.", stay=False,

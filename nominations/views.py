@@ -20,7 +20,7 @@ from .enums import Source
 from .forms import NominationForm, WithdrawForm, put_service_error
 from .models import Nomination
 from .naming import Audience, nomination_name
-from .outcomes import status_shown_label
+from .outcomes import status_shown_label, what_next
 from .private_links import form_token_issue, private_page
 from .rate_limits import page_rate_limit
 from .selectors import nomination_for_link_session, nomination_for_private_link, nominations_made_by
@@ -135,10 +135,14 @@ def my_nomination(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Nomination {nomination.reference} has been withdrawn.")
         return redirect("nominations:my-nomination")
+    known_name = nomination_name(Audience.KNOWN, nomination)
+    happened, withdraw_effect = what_next(nomination, known_name)
     context = {
         "nomination": nomination,
+        "what_next": happened,
+        "withdraw_effect": withdraw_effect,
         # The nominator knows who they nominated: the known name tells their nominations apart.
-        "known_name": nomination_name(Audience.KNOWN, nomination),
+        "known_name": known_name,
         "announce_name": nomination_name(Audience.ROOM, nomination),
         "status_label": status_shown_label(nomination),
         "can_withdraw": rules.can_withdraw(request.user, nomination, holds_private_link=True),

@@ -77,6 +77,10 @@ class ConflictForm(ErrorSummaryMixin, forms.Form):
         max_length=REASON_MAX,
         required=False,
     )
+    confirm = forms.BooleanField(
+        label="I know them. Take this nomination off my list: I will not score it, and cannot undo this.",
+        error_messages={"required": "Tick the box to say you know them, or go back to scoring."},
+    )
 
 
 class ProposeForm(ErrorSummaryMixin, forms.Form):

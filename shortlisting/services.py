@@ -346,7 +346,7 @@ def review_save(*, assignment: Assignment, actor, scores: dict[int, int], commen
         if submit:
             missing = [criteria[cid].name for cid in criteria if cid not in merged]
             if missing:
-                raise ShortlistingError(f"Score every part before submitting. Missing: {', '.join(missing)}.", field="scores")
+                raise ShortlistingError(f"Give a score for every part before you send your scores. Missing: {', '.join(missing)}.", field="scores")
         for criterion_id, value in scores.items():
             if criterion_id in current:
                 if current[criterion_id].value != value:

@@ -151,6 +151,7 @@ GOOD_POST = {
     "kind": "vip", "invitee_name": "Someone", "addressee_email": "someone@example.org",
     "details-addressee_name": "Someone", "details-addressee_email": "someone@example.org",
     "allowance-guest_allowance": "5", "quote-quote": "Approved words", "revoke-reason": "Because",
+    "revoke-confirm": "on",
 }
 
 
@@ -667,11 +668,11 @@ def test_revoking_needs_a_reason_then_stops_the_invitation(as_user, presenter, o
     refused = client.post(f"/event/invitation/{presenter.pk}/revoke/", {"revoke-reason": "   "})
 
     assert refused.status_code == 400
-    assert error_summary(refused) == ["Say why the invitation is revoked."]
-    assert error_links(refused) == ["id_revoke-reason"]
+    assert error_summary(refused) == ["Say why the invitation is revoked.", "Tick the box to confirm the invitation is revoked."]
+    assert error_links(refused) == ["id_revoke-reason", "id_revoke-confirm"]
     assert Invitation.objects.get(pk=presenter.pk).status == InvitationStatus.ACCEPTED
 
-    revoked = client.post(f"/event/invitation/{presenter.pk}/revoke/", {"revoke-reason": "The date clashes."}, follow=True)
+    revoked = client.post(f"/event/invitation/{presenter.pk}/revoke/", {"revoke-reason": "The date clashes.", "revoke-confirm": "on"}, follow=True)
 
     assert messages_shown(revoked) == ["Invitation revoked. Its links no longer work and any seats are given back."]
     assert Invitation.objects.get(pk=presenter.pk).status == InvitationStatus.REVOKED

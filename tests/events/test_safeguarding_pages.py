@@ -186,3 +186,23 @@ def test_the_waiting_list_takes_a_fixed_number_of_queries(client, organiser, pro
     confirmed_finalists(programme, other, [NomineeFactory(programme=programme, safeguarding_checked_at=None) for _ in range(6)])
     assert queries() == few
     assert Nominee.objects.filter(programme=programme).count() == 8
+
+
+def test_a_worker_finds_every_young_person_allocated_to_them_before_any_shortlist(client, programme, worker, unchecked):
+    someone_elses = NomineeFactory(programme=programme, legal_first_name="Tamsin", safeguarding_checked_at=None)
+    client.force_login(worker)
+    body = client.get(reverse("safeguarding:waiting")).content.decode()
+    assert "Young people allocated to you" in body
+    assert "Oriel Vantongeren" in body and check_url(unchecked) in body and "Not recorded yet" in body
+    assert "Tamsin" not in body and check_url(someone_elses) not in body
+    assert IdentityAccess.objects.filter(nominee=unchecked, user=worker, context="page.safeguarding_waiting").exists()
+
+
+def test_a_withdrawn_consent_shows_as_withdrawn_not_as_never_asked(client, organiser, programme):
+    nominee = cleared_nominee(programme)
+    client.force_login(organiser)
+    client.post(reverse("safeguarding:withdraw", kwargs={"nominee_id": nominee.pk, "purpose": "attending"}), {"purpose": "attending", "confirm": "on"})
+    body = client.get(check_url(nominee)).content.decode()
+    row = body[body.index("Attending the event"):]
+    row = row[: row.index("</tr>")]
+    assert "Withdrawn" in row and "Not recorded" not in row

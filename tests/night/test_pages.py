@@ -238,7 +238,7 @@ def organiser_urls(event, evening) -> list[tuple[str, str, dict]]:
         ("post", f"/event/{e}/running-order/add/", {"add-kind": "speech", "add-title": "Director's words"}),
         ("post", f"/event/{e}/running-order/{item}/", {"kind": "award", "category": evening["categories"][0].pk, "title": "X", "duration_minutes": "9"}),
         ("post", f"/event/{e}/running-order/{item}/move/", {"direction": "down"}),
-        ("post", f"/event/{e}/running-order/{item}/remove/", {}),
+        ("post", f"/event/{e}/running-order/{item}/remove/", {"confirm": "yes"}),
         ("post", f"/event/{e}/running-order/{item}/winner/", {"winner": winner}),
         ("post", f"/event/{e}/running-order/{item}/reveal/", {}),
         ("post", f"/event/{e}/tables/set/", {"tables-first": "3", "tables-capacity": "8"}),
@@ -529,8 +529,14 @@ def test_moving_items_up_and_down_uses_buttons_and_recomputes_the_times(as_user,
     assert snapshot(event) == before
 
 
-def test_removing_an_item_moves_the_rest_up(as_user, event, evening, organiser):
-    response = as_user(organiser).post(f"/event/{event.pk}/running-order/{evening['items']['welcome'].pk}/remove/")
+def test_removing_an_item_asks_first_then_moves_the_rest_up(as_user, event, evening, organiser):
+    url = f"/event/{event.pk}/running-order/{evening['items']['welcome'].pk}/remove/"
+    asked = as_user(organiser).post(url)
+    assert asked.status_code == 200 and "You cannot undo this." in asked.content.decode()
+    assert "The items after it move up" in asked.content.decode()
+    assert RunningOrderItem.objects.filter(event=event).count() == 4  # nothing removed yet
+
+    response = as_user(organiser).post(url, {"confirm": "yes"})
 
     assert response.status_code == 302
     items = list(RunningOrderItem.objects.filter(event=event).order_by("position"))
@@ -544,7 +550,7 @@ def test_an_item_of_another_event_is_not_found(as_user, event, evening, organise
     client = as_user(organiser)
 
     assert client.get(f"/event/{event.pk}/running-order/{foreign.pk}/").status_code == 404
-    assert client.post(f"/event/{event.pk}/running-order/{foreign.pk}/remove/").status_code == 404
+    assert client.post(f"/event/{event.pk}/running-order/{foreign.pk}/remove/", {"confirm": "yes"}).status_code == 404
     assert RunningOrderItem.objects.filter(pk=foreign.pk).exists()
 
 
@@ -868,9 +874,12 @@ def test_a_walk_in_added_by_mistake_is_removed_from_the_door_page(client, event,
     page = client.get(f"/event/{event.pk}/door/")
     remove_forms = re.findall(r'action="/event/\d+/door/(\d+)/remove/"', page.content.decode())
 
-    removed = client.post(f"/event/{event.pk}/door/{walk_in.pk}/remove/", {"q": ""})
+    asked = client.post(f"/event/{event.pk}/door/{walk_in.pk}/remove/", {"q": ""})
+    assert asked.status_code == 200 and "Remove the walk-in Sam Twice?" in asked.content.decode()
+    assert Guest.objects.filter(pk=walk_in.pk).exists()  # not until confirmed
+    removed = client.post(f"/event/{event.pk}/door/{walk_in.pk}/remove/", {"q": "", "confirm": "yes"})
     after = client.get(removed["Location"])
-    refused = client.post(f"/event/{event.pk}/door/{invited.pk}/remove/", {"q": ""})
+    refused = client.post(f"/event/{event.pk}/door/{invited.pk}/remove/", {"q": "", "confirm": "yes"})
 
     assert remove_forms == [str(walk_in.pk)]  # offered for the walk-in only
     assert removed.status_code == 302

@@ -504,7 +504,7 @@ def test_private_link_moves_to_a_clean_address_without_caching_or_referrer(clien
     assert token not in body
     assert f"Your nomination {nomination.reference}" in body
     assert "<dd>Positive Choices</dd>" in body
-    assert "<dd>Submitted</dd>" in body
+    assert "<dd>Submitted<span class=\"hint block\">Thank you for sending it." in body
     assert "<dd>Alfie F.<span class=\"hint block\">Named in public as “Alfie”</span></dd>" in body
     assert "Joined the youth council." in body
     assert LEGAL_LAST_NAME not in body
@@ -517,6 +517,33 @@ def test_private_link_page_shows_the_known_name_and_that_the_public_name_is_anon
 
     assert "<dd>Alfie F.<span class=\"hint block\">Named in public as “A young person from our care”</span></dd>" in body
     assert LEGAL_LAST_NAME not in body
+
+
+@pytest.mark.parametrize(
+    "status, says, withdrawing",
+    [
+        (NominationStatus.SUBMITTED, "The awards team checks every nomination", "The panel will not consider it."),
+        (
+            NominationStatus.NOT_SHORTLISTED,
+            "Alfie F. is not one of this year's finalists. Being nominated matters: every young person nominated is recognised",
+            "It is removed from the awards, and Alfie F. will not receive the certificate and letter every nominee gets.",
+        ),
+        (NominationStatus.SHORTLISTED, "Alfie F. is a finalist.", "Alfie F. will no longer be a finalist"),
+        # A winner shows as a finalist until the night, to the nominator too.
+        (NominationStatus.WINNER, "Alfie F. is a finalist.", "Alfie F. will no longer be a finalist"),
+    ],
+)
+def test_after_a_decision_the_page_says_kindly_what_happened_and_what_withdrawing_would_do(client, category, status, says, withdrawing):
+    nomination, token = make_nomination(category)
+    type(nomination).objects.filter(pk=nomination.pk).update(status=status)
+
+    body = unescape(text(client.get(f"/n/{token}/", follow=True)))
+
+    assert says in body
+    assert withdrawing in body
+    if status != NominationStatus.SUBMITTED:
+        assert "The panel will not consider it" not in body
+    assert "won" not in body
 
 
 def test_withdraw_through_private_link_is_recorded(client, category):
@@ -537,7 +564,7 @@ def test_withdraw_through_private_link_is_recorded(client, category):
     )
     body = text(response)
     assert f"Nomination {nomination.reference} has been withdrawn." in body
-    assert "<dd>Withdrawn</dd>" in body
+    assert "<dd>Withdrawn<span class=\"hint block\">This nomination was withdrawn.</span></dd>" in body
     assert "Withdraw nomination" not in body
     assert response.redirect_chain[-1] == ("/my-nomination/", 302)
 

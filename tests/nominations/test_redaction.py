@@ -264,13 +264,13 @@ def test_a_connective_inside_a_multi_word_name_is_not_hidden_on_its_own():
 @pytest.mark.parametrize(
     ("category", "number", "expected"),
     [
-        ("Education", 7, "Education · N7"),
-        ("Positive Choices", 42, "Positive · N42"),
-        ("The Award for Sport", 3, "Sport · N3"),
-        ("Outstanding Achievement in Education", 12, "Achievement · N12"),
-        ("  creativity ", 1, "Creativity · N1"),
-        ("The Award", 5, "The · N5"),
-        ("", 9, "Nomination · N9"),
+        ("Education", 7, "Education 7"),
+        ("Positive Choices", 42, "Positive 42"),
+        ("The Award for Sport", 3, "Sport 3"),
+        ("Outstanding Achievement in Education", 12, "Achievement 12"),
+        ("  creativity ", 1, "Creativity 1"),
+        ("The Award", 5, "The 5"),
+        ("", 9, "Nomination 9"),
     ],
 )
 def test_neutral_label(category, number, expected):

@@ -154,8 +154,8 @@ def test_queue_shows_deadline_in_plain_words(world, as_user):
 
     body = text(as_user(world["member"].user).get("/panel/"))
 
-    # 5 p.m. UTC is 6 p.m. in London in June.
-    assert "Please send your scores by <strong>Friday 13 June 2031 at 6 p.m.</strong>." in body
+    # 17:00 UTC is 18:00 in London in June; 24-hour time, so no "p.m.." at the end of a sentence.
+    assert "Please send your scores by <strong>Friday 13 June 2031 at 18:00</strong>," in body
 
 
 def test_queue_links_chair_to_ranking(world, as_user):
@@ -288,7 +288,7 @@ def test_submit_without_every_part_is_refused(world, as_user):
     )
 
     assert response.status_code == 400
-    assert error_summary(response) == ["Score every part before submitting. Missing: Effort."]
+    assert error_summary(response) == ["Give a score for every part before you send your scores. Missing: Effort."]
     assert not Review.objects.filter(assignment=assignment).exists()
     # The choice made is shown again, so nothing is lost.
     assert 'value="3" id="id_criterion_{}_3" checked'.format(world["impact"].pk) in text(response)
@@ -360,12 +360,21 @@ def test_another_members_assignment_is_404(world, as_user):
     assert not Conflict.objects.exists()
 
 
+def test_declaring_a_conflict_asks_the_member_to_confirm_first(world, as_user):
+    member = world["member"]
+    assignment = assignment_of(member, world["nomination"])
+    response = as_user(member.user).post(f"/panel/score/{assignment.pk}/conflict/", {"reason": "My cousin"})
+    assert response.status_code == 400
+    assert error_summary(response) == ["Tick the box to say you know them, or go back to scoring."]
+    assert not Conflict.objects.exists()
+
+
 def test_declaring_a_conflict_takes_the_nomination_away(world, as_user):
     member = world["member"]
     assignment = assignment_of(member, world["nomination"])
     client = as_user(member.user)
 
-    response = client.post(f"/panel/score/{assignment.pk}/conflict/", {"reason": "My cousin"}, follow=True)
+    response = client.post(f"/panel/score/{assignment.pk}/conflict/", {"reason": "My cousin", "confirm": "on"}, follow=True)
 
     assert response.redirect_chain == [("/panel/", 302)]
     assert messages_shown(response) == [

@@ -384,7 +384,7 @@ def test_resend_refuses_a_draft_and_a_finalist_who_lost_consent(world):
     assert draft.json()["detail"] == "This invitation is draft; only a sent or answered invitation is resent."
     assert no_consent.status_code == 409
     assert no_consent.json()["code"] == "gateclosed"
-    assert "no consent to attend the event is recorded." in no_consent.json()["detail"]
+    assert "No consent to attend the event is recorded." in no_consent.json()["detail"]
     assert snapshot() == before
 
 
