@@ -6,7 +6,7 @@ with its weaker safeguarding answers. Real concurrent transactions: PostgreSQL o
 import threading
 
 import pytest
-from django.db import connections, transaction  # connection: for the skipif
+from django.db import connection, connections, transaction  # noqa: F401 (connection: for the skipif)
 
 from nominations.services import nominee_merge
 from nominations.services.intake import _reserve_references
