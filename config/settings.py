@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -208,6 +209,9 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     },
 }
+
+# Widgets may have templates in templates/forms/widgets/ (the date of birth as day, month, year).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "landing"  # dashboard.landing: where each role's work is

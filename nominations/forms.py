@@ -1,6 +1,8 @@
 """Forms of the nomination pages. They check shape and which fields a category needs;
 the rules (window, age, cohort, duplicates) stay with nominations.services."""
 
+from datetime import date
+
 from django import forms
 
 from awards.enums import Cohort, NomineeKind
@@ -54,13 +56,94 @@ def line(
     )
 
 
+class DatePartsWidget(forms.MultiWidget):
+    """A date people know by heart as three boxes, day, month and year, as GOV.UK advises for
+    memorable dates (templates/forms/widgets/date_parts.html). A single value posted under the
+    field's own name (an ISO date, as older forms and tests send) is taken as it is."""
+
+    template_name = "forms/widgets/date_parts.html"
+    use_fieldset = True
+
+    def __init__(self, attrs=None):
+        box = {"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}
+        super().__init__(
+            [
+                forms.TextInput({**box, "maxlength": 2, "class": "date-input__input date-input__input--2"}),
+                forms.TextInput({**box, "maxlength": 2, "class": "date-input__input date-input__input--2"}),
+                forms.TextInput({**box, "maxlength": 4, "class": "date-input__input date-input__input--4"}),
+            ],
+            attrs,
+        )
+
+    def decompress(self, value):
+        if value and hasattr(value, "day"):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+    def value_from_datadict(self, data, files, name):
+        if name in data:
+            return data.get(name)
+        parts = [str(data.get(f"{name}_{i}") or "").strip() for i in range(3)]
+        if not any(parts):
+            return ""
+        return DateParts(*parts)
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data and not any(f"{name}_{i}" in data for i in range(3))
+
+    def format_value(self, value):
+        if isinstance(value, DateParts):
+            return [value.day, value.month, value.year]
+        return super().format_value(value)
+
+    def get_context(self, name, value, attrs):
+        if isinstance(value, DateParts):
+            value = [value.day, value.month, value.year]
+        context = super().get_context(name, value, attrs)
+        for part, label in zip(context["widget"]["subwidgets"], ("Day", "Month", "Year")):
+            part["label"] = label
+        return context
+
+
+class DateParts(tuple):
+    """What was typed in the three boxes, kept to show again with the error."""
+
+    def __new__(cls, day, month, year):
+        return super().__new__(cls, (day, month, year))
+
+    day = property(lambda self: self[0])
+    month = property(lambda self: self[1])
+    year = property(lambda self: self[2])
+
+
+class DatePartsField(forms.DateField):
+    """A date from three boxes, with an error that says what is wrong: a part missing, a year not
+    of four digits, or a date that does not exist ("31 2 2011")."""
+
+    widget = DatePartsWidget
+
+    def to_python(self, value):
+        if isinstance(value, DateParts):
+            if not all(value):
+                raise forms.ValidationError("Enter the day, the month and the year, for example 17 5 2010.", code="incomplete")
+            if not all(part.isdigit() for part in value):
+                raise forms.ValidationError("Use numbers only, for example 17 5 2010.", code="invalid")
+            if len(value.year) != 4:
+                raise forms.ValidationError("Enter the year with 4 digits, for example 2010.", code="invalid")
+            try:
+                return date(int(value.year), int(value.month), int(value.day))
+            except ValueError:
+                raise forms.ValidationError(
+                    f"There is no {value.day}/{value.month}/{value.year}: check the day and the month.", code="impossible"
+                ) from None
+        return super().to_python(value)
+
+
 def date_field(label: str, **kwargs) -> forms.DateField:
-    return forms.DateField(
+    return DatePartsField(
         label=label,
         required=False,
-        # ISO format so a date typed before an error is shown again in the date picker.
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": "Enter a real date, for example 17/05/2010."},
+        error_messages={"invalid": "Enter a real date, for example 17 5 2010."},
         **kwargs,
     )
 
@@ -90,8 +173,9 @@ class ErrorSummaryMixin:
         items = [("", str(message)) for message in self.non_field_errors()]
         for name in self.fields:
             field = self[name]
-            # A group of radios is reached through its first button.
-            anchor = f"{field.auto_id}_0" if isinstance(field.field.widget, forms.RadioSelect) else field.auto_id
+            # A group of radios, or a date's three boxes, is reached through its first one.
+            first_of_many = isinstance(field.field.widget, (forms.RadioSelect, DatePartsWidget))
+            anchor = f"{field.auto_id}_0" if first_of_many else field.auto_id
             items += [(anchor, str(message)) for message in field.errors]
         return items
 
@@ -108,7 +192,7 @@ class NominationForm(ErrorSummaryMixin, forms.Form):
     legal_last_name = line("Last name", 100)
     preferred_name = line("The name they like to be called (optional)", 100)
     date_of_birth = date_field(
-        "Date of birth", help_text="For example, 17/05/2010. Not needed for an award for a carer or member of staff."
+        "Date of birth", help_text="For example, 17 5 2010. Not needed for an award for a carer or member of staff."
     )
     cohort = forms.ChoiceField(
         label="Are they in care or a care leaver?",
@@ -145,9 +229,15 @@ class NominationForm(ErrorSummaryMixin, forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose how you know them."},
     )
-    # Not required here: the service refuses it with the rule in words.
-    nominator_known_recently = forms.BooleanField(
-        label="I have worked with or known them in the last 12 months", required=False
+    # Asked as a question, answered with the rest of the form: "No" is refused at once, with the rule
+    # in words, rather than after the form is otherwise right (the service checks it too).
+    nominator_known_recently = forms.TypedChoiceField(
+        label="Have you worked with them, or known them, in the last 12 months?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        help_text="Only someone who knows them now can nominate them.",
+        error_messages={"required": "Say whether you have worked with them, or known them, in the last 12 months."},
     )
 
     achievement = ParagraphField(
@@ -198,6 +288,12 @@ class NominationForm(ErrorSummaryMixin, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("nominator_known_recently") is False:
+            self.add_error(
+                "nominator_known_recently",
+                "You can nominate someone only if you have worked with them, or known them, in the last 12 months. "
+                "Ask someone who knows them now to nominate them.",
+            )
         category = self.chosen_category
         if category is None:
             return cleaned

@@ -80,7 +80,10 @@ def nominate(request: HttpRequest, slug: str) -> HttpResponse:
         except ServiceError as exc:
             put_service_error(form, exc, field=_form_field(form, exc.field) or "")
         else:
-            request.session[DONE_SESSION_KEY] = {"programme": programme.slug, "reference": nomination.reference}
+            request.session[DONE_SESSION_KEY] = {
+                "programme": programme.slug, "reference": nomination.reference,
+                "adult": nomination.category.nominee_kind == NomineeKind.ADULT,
+            }
             return redirect("nominations:nominate-done", slug=programme.slug)
     context = {"programme": programme, "form": form}
     return render(request, "nominations/nominate.html", context, status=400 if form.errors else 200)
@@ -92,7 +95,8 @@ def nominate_done(request: HttpRequest, slug: str) -> HttpResponse:
     done = request.session.get(DONE_SESSION_KEY)
     if not done or done["programme"] != programme.slug:
         return redirect("nominations:nominate", slug=programme.slug)
-    return render(request, "nominations/nominate_done.html", {"programme": programme, "reference": done["reference"]})
+    context = {"programme": programme, "reference": done["reference"], "adult": done.get("adult", False)}
+    return render(request, "nominations/nominate_done.html", context)
 
 
 def _link_not_valid(request: HttpRequest) -> HttpResponse:

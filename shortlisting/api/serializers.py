@@ -235,12 +235,13 @@ class GapSerializer(serializers.Serializer):
 
 
 class CoverageIncompleteSerializer(serializers.Serializer):
-    """409: nominations the panel has not fully scored, which need a decision first."""
+    """409: the shortlist's state does not allow it: already confirmed (`locked`), or nominations
+    the panel has not fully scored, which need a decision first (`coverageincomplete`, listed)."""
 
     detail = serializers.CharField()
     code = serializers.CharField()
     field = serializers.CharField(required=False)
-    nominations = GapSerializer(many=True)
+    nominations = GapSerializer(many=True, required=False, help_text="With coverageincomplete: the nominations not fully scored")
 
 
 class ReopenSerializer(serializers.Serializer):

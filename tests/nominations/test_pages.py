@@ -32,7 +32,7 @@ def form_data(chosen, **overrides) -> dict:
         "nominator_phone": "",
         "nominator_organisation": "",
         "nominator_relationship": Relationship.FOSTER_CARER,
-        "nominator_known_recently": "on",
+        "nominator_known_recently": "yes",
         "achievement": "Joined the youth council.",
         "why_it_matters": "Found their voice.",
         "anything_else": "",
@@ -119,7 +119,8 @@ def test_base_page_has_landmarks_skip_link_and_local_stylesheet(client, programm
     assert '<a class="skip-link" href="#main">Skip to main content</a>' in body
     assert '<main id="main"' in body
     assert '<link rel="stylesheet" href="/static/css/proud.css">' in body
-    assert "<script" not in body
+    # One small script of our own, deferred, that only enhances (focus, showing the right section).
+    assert re.findall(r"<script[^>]*>", body) == ['<script src="/static/js/forms.js" defer>']
 
 
 # --- the form ---------------------------------------------------------------------
@@ -145,14 +146,14 @@ def test_form_lists_categories_with_description_and_eligibility_text(client, pro
     assert "Care leavers aged 16 to 25." in body
     assert "For a care leaver who has built a life of their own." in body
     assert re.search(
-        r'<input type="radio" name="category" value="moving-on" id="id_category_0" aria-describedby="id_category_0_hint">\s*'
+        r'<input type="radio" name="category" value="moving-on" data-nominee-kind="individual" id="id_category_0" aria-describedby="id_category_0_hint">\s*'
         r'<label for="id_category_0">Moving On</label>',
         body,
     )
     assert "Retired award" not in body
     assert "Up to 3,000 characters." in body
     assert 'maxlength="3000"' in body
-    assert "<script" not in body
+    assert re.findall(r"<script[^>]*>", body) == ['<script src="/static/js/forms.js" defer>']
 
 
 def test_form_every_input_has_a_label(client, category):
@@ -234,7 +235,7 @@ def test_missing_fields_show_errors_next_to_fields_and_in_summary(client, catego
     assert "<title>Error: " in body
     assert summary_links(response) == [
         ("#id_legal_first_name", "Enter the young person's first name."),
-        ("#id_date_of_birth", "Enter the young person's date of birth."),
+        ("#id_date_of_birth_0", "Enter the young person's date of birth."),
         ("#id_cohort_0", "Say whether the young person is in care or a care leaver."),
         ("#id_nominator_name", "Enter your name."),
         ("#id_achievement", "Tell us what they have achieved."),
@@ -280,13 +281,34 @@ def test_cohort_mismatch_is_shown_at_the_cohort_question(client, programme):
     assert Nomination.objects.count() == 0
 
 
-def test_not_known_recently_is_refused_at_the_checkbox(client, category):
-    response = client.post(form_url(category.programme), form_data(category, nominator_known_recently=None))
+def test_the_12_month_rule_is_a_question_answered_with_the_rest_of_the_form(client, category):
+    unanswered = client.post(form_url(category.programme), form_data(category, nominator_known_recently=None))
+    # "No" is refused at once, in the same submit as any other problem (here a missing first name).
+    no = client.post(form_url(category.programme), form_data(category, nominator_known_recently="no", legal_first_name=""))
+
+    assert unanswered.status_code == 400
+    assert field_error(unanswered, "id_nominator_known_recently") == (
+        "Say whether you have worked with them, or known them, in the last 12 months."
+    )
+    assert no.status_code == 400
+    assert field_error(no, "id_nominator_known_recently").startswith(
+        "You can nominate someone only if you have worked with them, or known them, in the last 12 months."
+    )
+    assert field_error(no, "id_legal_first_name")
+    assert Nomination.objects.count() == 0
+
+
+def test_an_impossible_date_of_birth_is_called_impossible_not_missing(client, category):
+    data = form_data(category)
+    del data["date_of_birth"]
+    data.update({"date_of_birth_0": "31", "date_of_birth_1": "2", "date_of_birth_2": "2011"})
+    response = client.post(form_url(category.programme), data)
 
     assert response.status_code == 400
-    assert field_error(response, "id_nominator_known_recently") == (
-        "Nominators must have worked with or known the young person in the last 12 months."
-    )
+    assert field_error(response, "id_date_of_birth") == "There is no 31/2/2011: check the day and the month."
+    body = response.content.decode()
+    assert 'href="#id_date_of_birth_0"' in body  # the summary leads to the day box
+    assert 'value="31"' in body and 'value="2011"' in body  # what was typed is kept
     assert Nomination.objects.count() == 0
 
 
