@@ -26,7 +26,7 @@ WHOSE = frozenset({"nominee", "nominator", "carer", "guest", "invitee", "panel_m
 KINDS = frozenset({"name", "email", "phone", "organisation", "place", "birth_date", "detail", "account", "secret", "link"})
 TREATMENTS = frozenset({"about", "mentions", "private"})
 KEEP = "keep"
-_UNSET = object()
+UNSET = object()
 
 
 @dataclass(frozen=True)
@@ -35,8 +35,8 @@ class PersonalField:
     whose: str
     kind: str
     label: str
-    # The value it gets when erased: _UNSET for the field's empty value, KEEP to keep it.
-    erased: Any = _UNSET
+    # The value it gets when erased: UNSET for the field's empty value, KEEP to keep it.
+    erased: Any = UNSET
 
     @property
     def kept(self) -> bool:
@@ -63,6 +63,8 @@ class Declaration:
     context: dict[str, str] = field(default_factory=dict)
     internal: tuple[str, ...] = ()
     released_values: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Rows of the person's own that erasure deletes rather than changes (a filter; {} for all).
+    erase_rows: dict | None = None
 
     def declared(self) -> list[str]:
         """Every field name this declaration places, once per place (duplicates are a fault)."""
@@ -81,7 +83,7 @@ def _parse(model: type[models.Model], raw: dict) -> Declaration:
     fields = {}
     for name, spec in raw.get("fields", {}).items():
         whose, kind, label, *rest = spec
-        fields[name] = PersonalField(name, whose, kind, label, rest[0] if rest else _UNSET)
+        fields[name] = PersonalField(name, whose, kind, label, rest[0] if rest else UNSET)
     texts = {name: FreeText(name, treatment, label) for name, (treatment, label) in raw.get("texts", {}).items()}
     return Declaration(
         model=model,
@@ -95,6 +97,7 @@ def _parse(model: type[models.Model], raw: dict) -> Declaration:
         context=dict(raw.get("context", {})),
         internal=tuple(raw.get("internal", ())),
         released_values=dict(raw.get("released_values", {})),
+        erase_rows=raw.get("erase_rows"),
     )
 
 

@@ -55,6 +55,7 @@ from nominations.services import identity_access_record, nomination_transition
 from shortlisting.models import Conflict, PanelMember, Review, ShortlistHistory
 
 from .enums import RequesterRelationship, SubjectAccessStatus
+from .erasure import ChangeLine, person_plan
 from .export import WITHHOLDABLE_PARTS, person_records, release_data, subject_access_gather
 from .models import SubjectAccessRequest, SubjectAccessRequestHistory
 
@@ -409,38 +410,6 @@ def _plan_shared(plan: Plan, *, nominees, consents, nominations, invitations, gu
         plan.scrub(entry, "reason", "detail", own=True)
 
 
-def _plan_person(family: list[Nominee]) -> Plan:
-    ids = [n.pk for n in family]
-    nominees = list(Nominee.objects.filter(pk__in=ids).order_by("pk"))
-    consents = list(Consent.objects.filter(nominee_id__in=ids))
-    nominations = list(Nomination.objects.filter(nominee_id__in=ids).order_by("pk"))
-    invitations = list(Invitation.objects.filter(nomination__in=nominations).order_by("pk"))
-    guests = list(Guest.objects.filter(invitation__in=invitations))
-    names, literals = _identifying(nominees, consents, nominations, invitations, guests)
-    own = [name for nominee in nominees for name in _person_names(nominee)]
-    plan = Plan(Scrubber(names, literals), own=Scrubber(own))
-    _plan_shared(
-        plan,
-        nominees=nominees,
-        consents=consents,
-        nominations=nominations,
-        invitations=invitations,
-        guests=guests,
-        nominee_ids=ids,
-        nomination_ids=[n.pk for n in nominations],
-        invitation_ids=[i.pk for i in invitations],
-    )
-    # Group nominations are other young people's too: only this person's names leave them.
-    for nomination in Nomination.objects.filter(group__members__in=ids).distinct().select_related("group"):
-        plan.scrub(nomination, "achievement", "why_it_matters", "anything_else", own=True)
-        plan.scrub(nomination.group, "name", own=True)
-    programme_ids = {n.programme_id for n in nominees}
-    for item in RunningOrderItem.objects.filter(event__programme_id__in=programme_ids):
-        # An award's title is its category's name, a result that stays.
-        plan.scrub(item, *(("notes",) if item.kind == ItemKind.AWARD else ("title", "notes")), own=True)
-    return plan
-
-
 def _plan_programme(programme: Programme) -> Plan:
     nominees = list(Nominee.objects.filter(programme=programme).order_by("pk"))
     ids = [n.pk for n in nominees]
@@ -513,7 +482,15 @@ class ErasureResult:
 
 def nominee_erasure_preview(*, nominee: Nominee) -> dict[str, int]:
     """What erasing this person would change (counted, nothing written)."""
-    return _plan_person(person_records(nominee)).counts()
+    plan, _ = person_plan(person_records(nominee))
+    return plan.counts(CHANGE_LABELS)
+
+
+def nominee_erasure_changes(*, nominee: Nominee) -> list[ChangeLine]:
+    """Every record and field erasing this person would change, with the value before and after
+    (nothing written): what the organiser checks before they erase."""
+    plan, _ = person_plan(person_records(nominee))
+    return plan.lines()
 
 
 def nominee_erase(*, nominee: Nominee, actor, reason: str) -> ErasureResult:
@@ -547,12 +524,12 @@ def nominee_erase(*, nominee: Nominee, actor, reason: str) -> ErasureResult:
             if _revocable(invitation, now):
                 invitation_revoke(invitation=invitation, actor=actor, reason=ERASURE_WITHDRAW_REASON)
                 revoked += 1
-        plan = _plan_person(family)
+        plan, eraser = person_plan(family)
         if plan.is_empty() and not (withdrawn or revoked):
             return ErasureResult(changed=False)
         # The reason stays in the history: it must not name them either.
-        kept_reason = plan.scrubber.text(reason)
-        counts = plan.counts()
+        kept_reason = eraser.text(reason, linked=True, own=True)
+        counts = plan.counts(CHANGE_LABELS)
         plan.save()
         _write_history(plan, actor=actor, action="erased", reason=kept_reason)
         if not plan.changed(Nominee):

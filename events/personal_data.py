@@ -54,6 +54,8 @@ PERSONAL_DATA = {
         "texts": {},
         "context": {"created_at": "Made"},
         "internal": ("invitation",),
+        # A private link of an erased person's invitation is deleted: nothing can open it again.
+        "erase_rows": {},
     },
     "Guest": {
         "label": "Guests",

@@ -16,6 +16,10 @@ How to read a declaration (the same in every app's `personal_data` module):
   names are taken out, the rest stays), "private" (never released; goes like "about").
 - `context`: not personal, shown beside the row in an export, `field: label`.
 - `internal`: not personal and not shown (ids, counters, positions, keys).
+- `whose_row`: the row is that person's when its name field of that whose holds their full name
+  (an invitation to a performer, a guest), however it was made.
+- `erase_rows`: a filter of the person's own rows that erasure deletes instead of changing.
+- `released_values`: how a code is given in a subject access export, in words.
 
 Every field of every model is in exactly one of fields, texts, context or internal: a test fails
 on a field nobody declared.
@@ -36,5 +40,7 @@ PERSONAL_DATA = {
             "created_at": "Written",
         },
         "internal": ("content_type", "object_id", "programme_id", "key", "next_attempt_at", "updated_at"),
+        # An e-mail not yet sent about an erased person is never sent: it is deleted.
+        "erase_rows": {"status": "pending"},
     },
 }

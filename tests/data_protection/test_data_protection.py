@@ -281,7 +281,7 @@ def test_erase_after_the_event_leaves_nothing_that_identifies_them_and_keeps_the
     # The history stays, with one "erased" entry per record, nomination and invitation, saying who and why.
     erased = NomineeHistory.objects.get(nominee=zeb, action="data_protection.nominee.erased")
     assert erased.actor == organiser
-    assert erased.detail == {"reason": "[erased] [erased] asked by e-mail on 3 May."}
+    assert erased.detail == {"reason": "[erased] asked by e-mail on 3 May."}
     assert NominationHistory.objects.filter(nomination=nomination, action="data_protection.nomination.erased").count() == 1
     history_after = NominationHistory.objects.count() + NomineeHistory.objects.count() + InvitationHistory.objects.count()
     assert history_after == history_before + 3
