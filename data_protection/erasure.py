@@ -135,8 +135,8 @@ class Plan:
                             what=what,
                             record=f"{model._meta.verbose_name.capitalize()} #{pk}",
                             field=_field_label(declaration, model, model._meta.get_field(name).name),
-                            before=_shown(self._before[(model, pk)].get(name)),
-                            after=_shown(getattr(obj, name)),
+                            before=_shown(model._meta.get_field(name), self._before[(model, pk)].get(name)),
+                            after=_shown(model._meta.get_field(name), getattr(obj, name)) or "(removed)",
                         )
                     )
         for (one, many), queryset, count in self._deletes:
@@ -181,9 +181,12 @@ def _field_label(declaration: Declaration | None, model, name: str) -> str:
     return str(model._meta.get_field(name).verbose_name).capitalize()
 
 
-def _shown(value) -> str:
+def _shown(model_field, value) -> str:
+    """A value as a person reads it: a code as its words."""
     if value is None:
         return ""
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, (list, dict)):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
@@ -202,6 +205,8 @@ def erased_value(model_field: models.Field, obj: models.Model, declared=UNSET):
         return declared
     if model_field.null:
         return None
+    if model_field.choices:  # a code, never a word the choices do not hold
+        return model_field.get_default() if model_field.has_default() else model_field.choices[0][0]
     if isinstance(model_field, (models.CharField, models.TextField)):
         return "" if model_field.blank else ERASED_NAME
     if model_field.has_default():

@@ -39,6 +39,7 @@ from .services import (
     identity_accesses_visible_to,
     is_erased,
     nominee_erase,
+    nominee_erasure_changes,
     nominee_erasure_preview,
     nominees_for_data_protection,
     organised_programme_ids,
@@ -239,6 +240,9 @@ def erase(request: HttpRequest, nominee_id: int) -> HttpResponse:
     if request.POST.get("step") != "confirm":
         context["holdings"] = person_holdings(family)
         context["counts"] = nominee_erasure_preview(nominee=nominee)
+        context["lines"] = nominee_erasure_changes(nominee=nominee)
+        # The preview shows what is held, names and all: a read of their identity.
+        identity_access_record(user=request.user, nominee_ids=[n.pk for n in family], context="data_protection.erase.preview")
         return _private(render(request, "data_protection/erase_confirm.html", context))
     try:
         result = nominee_erase(nominee=nominee, actor=request.user, reason=form.cleaned_data["reason"])

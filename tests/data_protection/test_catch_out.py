@@ -5,8 +5,11 @@ merged record. The checks read a dump of every table, not the API, and the last 
 group-text rule and the namesake rule to show the checks catch it."""
 
 import datetime as dt
+import re
+from html import unescape
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from awards.enums import NomineeKind
@@ -14,7 +17,7 @@ from data_protection import erasure
 from data_protection.services import nominee_erase, nominee_erasure_changes
 from events.enums import InvitationKind, ItemKind
 from events.models import Invitation, RunningOrderItem
-from nominations.models import Nomination, NominationHistory, NomineeGroup
+from nominations.models import IdentityAccess, Nomination, NominationHistory, NomineeGroup
 from nominations.services import nominee_merge
 from shortlisting.enums import ReviewStatus
 from shortlisting.models import Assignment, Review, Shortlist, ShortlistHistory
@@ -214,3 +217,16 @@ def test_the_group_check_fails_when_group_text_is_treated_as_theirs_alone(world,
         "group: '[erased]'",
         "nominator: 'Erased'",
     ]
+
+
+def test_erase_page_lists_every_record_with_before_and_after(world, organiser, client):
+    client.force_login(organiser)
+
+    check = client.post(reverse("data-protection:erase", args=[world["zeph"].pk]), {"step": "check", "reason": "Asked on 3 May."})
+
+    page = re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", check.content.decode())))
+    assert "Every record that will change" in page
+    assert "Notes Maria Lopez waits at the side of the stage with the drums. [erased] waits at the side of the stage with the drums." in page
+    assert "Reason Late nomination for Zephyrine Quillfeather (Zeph) to be scored Late nomination for [erased] ([erased]) to be scored" in page
+    assert KAYA_NOTE not in page and CONNOR_NOTE not in page
+    assert IdentityAccess.objects.filter(user=organiser, context="data_protection.erase.preview").count() == 2  # both records
