@@ -524,3 +524,43 @@ def _scrub(plan: Plan, eraser: TextEraser, declaration: Declaration, row, *, nam
         attname = _attname(declaration.model, name)
         values[attname] = eraser.json(getattr(row, attname), linked=linked, own=own)
     plan.set(row, **values)
+
+
+# --- what subject access reads from the same machinery -----------------------------------------
+
+
+def person_scope(family: list[Nominee]) -> tuple[Scope, list[str], list[int]]:
+    """The rows that are the person's own or shared with them (as erasure finds them), their name
+    forms and their programmes."""
+    ids = [n.pk for n in family]
+    nominees = list(Nominee._base_manager.filter(pk__in=ids))
+    programme_ids = sorted({n.programme_id for n in nominees})
+    forms = _clean(form for n in nominees for form in name_forms(n))
+    scope = _rows_about(ids)
+    _whose_rows(scope, _full(forms), programme_ids)
+    _own_children(scope)
+    _about_objects(scope)
+    return scope, forms, programme_ids
+
+
+def rows_naming(forms: list[str], programme_ids, skip: Scope) -> list[tuple[Declaration, models.Model, list[str]]]:
+    """Rows of their programmes, not theirs, whose free text names them written whole (a
+    running-order note, a shortlist history entry): (declaration, row, the text fields)."""
+    full = _full(forms)
+    found = []
+    if not full:
+        return found
+    for model, declaration in declarations().items():
+        if not declaration.texts or not declaration.programme:
+            continue
+        handled = set(skip.own.get(model, {})) | set(skip.shared.get(model, {}))
+        for row in _in_programmes(declaration, programme_ids).exclude(pk__in=handled):
+            names = []
+            for text in declaration.texts:
+                value = getattr(row, _attname(model, text))
+                value = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+                if name_spans(value, full, whole=True):
+                    names.append(text)
+            if names:
+                found.append((declaration, row, names))
+    return found

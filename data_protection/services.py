@@ -34,13 +34,24 @@ from awards.enums import Role
 from awards.models import Programme
 from awards.rules import is_organiser, programme_ids_with_role
 from events.enums import GuestRelationship, InvitationKind, InvitationStatus, ItemKind
-from events.models import Guest, Invitation, InvitationHistory, InvitationLink, RunningOrderItem
+from events.models import (
+    Guest,
+    Invitation,
+    InvitationHistory,
+    InvitationLink,
+    RunningOrderItem,
+)
 from events.services import invitation_revoke
 from mail.enums import DeliveryStatus, EmailKind
 from mail.errors import NotAllowed, ServiceError
 from mail.models import EmailDelivery
 from mail.services import email_queue
-from nominations.enums import ALLOWED_TRANSITIONS, NominationStatus, PersonKind, PublicityLevel
+from nominations.enums import (
+    ALLOWED_TRANSITIONS,
+    NominationStatus,
+    PersonKind,
+    PublicityLevel,
+)
 from nominations.models import (
     Consent,
     IdentityAccess,
@@ -56,7 +67,12 @@ from shortlisting.models import Conflict, PanelMember, Review, ShortlistHistory
 
 from .enums import RequesterRelationship, SubjectAccessStatus
 from .erasure import ChangeLine, person_plan
-from .export import WITHHOLDABLE_PARTS, person_records, release_data, subject_access_gather
+from .export import (
+    WITHHOLDABLE_PARTS,
+    person_records,
+    release_data,
+    subject_access_gather,
+)
 from .models import SubjectAccessRequest, SubjectAccessRequestHistory
 
 ERASED_NAME = "Erased"
@@ -650,7 +666,7 @@ def subject_access_request_create(
             requester_name=requester_name.strip(),
             requester_relationship=requester_relationship,
             notes=notes.strip(),
-            data=subject_access_gather(root),
+            data=subject_access_gather(root, requester_relationship),
             gathered_at=timezone.now(),
             created_by=_user_or_none(actor),
             created_by_label=_actor_label(actor),

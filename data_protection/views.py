@@ -31,8 +31,20 @@ from nominations.naming import announce_name
 from nominations.services import identity_access_record
 
 from .enums import SubjectAccessStatus
-from .export import WITHHOLDABLE_PARTS, SubjectAccessExporter, person_records, release_data, release_sheets
-from .forms import AccessLogFilterForm, ErasureForm, FindForm, ReviewForm, SubjectAccessRequestForm
+from .export import (
+    WITHHOLDABLE_PARTS,
+    SubjectAccessExporter,
+    person_records,
+    release_data,
+    release_sheets,
+)
+from .forms import (
+    AccessLogFilterForm,
+    ErasureForm,
+    FindForm,
+    ReviewForm,
+    SubjectAccessRequestForm,
+)
 from .models import SubjectAccessRequest
 from .services import (
     DataProtectionError,
@@ -52,28 +64,9 @@ from .services import (
     subject_access_request_review,
     subject_access_requests_visible_to,
 )
+from .words import code_words
 
 PAGE_SIZE = 50
-
-# Where a read happened, in words; anything else shows its code.
-CONTEXT_LABELS = {
-    "page.nomination": "Nomination page",
-    "pages.event.invitation": "Invitation page",
-    "api.nominations.list": "API: list of nominations",
-    "api.nominations.retrieve": "API: one nomination",
-    "api.nominations.transition": "API: decision on a nomination",
-    "api.nominations.export": "Nominations spreadsheet",
-    "api.nominees.list": "API: list of young people",
-    "admin.nominee.changelist": "Admin: list of nominees",
-    "admin.nominee.change": "Admin: one nominee",
-    "admin.nomination.changelist": "Admin: list of nominations",
-    "admin.nomination.change": "Admin: one nomination",
-    "data_protection.find": "Data protection: finding a young person",
-    "data_protection.person": "Data protection: a young person's page",
-    "data_protection.request.review": "Subject access request: review",
-    "data_protection.request.json": "Subject access export downloaded (JSON)",
-    "data_protection.request.xlsx": "Subject access export downloaded (spreadsheet)",
-}
 
 REQUEST_HISTORY_LABELS = {
     "data_protection.request.created": "Request recorded and data gathered",
@@ -295,7 +288,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
             access=a,
             announce_name=announce_name(a.nominee),
             references=[n.reference for n in a.nominee.nominations.all()],
-            where=CONTEXT_LABELS.get(a.context, a.context),
+            where=code_words(a.context),
         )
         for a in page.object_list
     ]

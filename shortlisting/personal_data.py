@@ -48,8 +48,7 @@ PERSONAL_DATA = {
         "context": {"source": "How it was found", "created_at": "Recorded"},
         "released_values": {
             "source": {
-                "declared": "Declared by the panel member",
-                "recorded": "Recorded by an organiser",
+                "declared": "Declared (by the panel member, or recorded by an organiser)",
                 "*": "Found from the records",
             },
         },

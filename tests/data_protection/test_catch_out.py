@@ -5,6 +5,7 @@ merged record. The checks read a dump of every table, not the API, and the last 
 group-text rule and the namesake rule to show the checks catch it."""
 
 import datetime as dt
+import json
 import re
 from html import unescape
 
@@ -14,13 +15,34 @@ from django.utils import timezone
 
 from awards.enums import NomineeKind
 from data_protection import erasure
-from data_protection.services import nominee_erase, nominee_erasure_changes
+from data_protection.enums import RequesterRelationship
+from data_protection.services import (
+    nominee_erase,
+    nominee_erasure_changes,
+    subject_access_release,
+    subject_access_request_create,
+    subject_access_request_review,
+)
 from events.enums import InvitationKind, ItemKind
 from events.models import Invitation, RunningOrderItem
-from nominations.models import IdentityAccess, Nomination, NominationHistory, NomineeGroup
+from mail.enums import EmailKind
+from nominations.enums import Relationship
+from nominations.models import (
+    IdentityAccess,
+    Nomination,
+    NominationHistory,
+    Nominee,
+    NomineeGroup,
+)
 from nominations.services import nominee_merge
-from shortlisting.enums import ReviewStatus
-from shortlisting.models import Assignment, Review, Shortlist, ShortlistHistory
+from shortlisting.enums import ConflictSource, ReviewStatus
+from shortlisting.models import (
+    Assignment,
+    Conflict,
+    Review,
+    Shortlist,
+    ShortlistHistory,
+)
 from tests.data_protection.test_data_protection import occurrences, text_values
 from tests.factories import (
     CategoryFactory,
@@ -32,6 +54,7 @@ from tests.factories import (
     PanelFactory,
     PanelMemberFactory,
     UserFactory,
+    delivery_for,
 )
 
 pytestmark = pytest.mark.django_db
@@ -230,3 +253,105 @@ def test_erase_page_lists_every_record_with_before_and_after(world, organiser, c
     assert "Reason Late nomination for Zephyrine Quillfeather (Zeph) to be scored Late nomination for [erased] ([erased]) to be scored" in page
     assert KAYA_NOTE not in page and CONNOR_NOTE not in page
     assert IdentityAccess.objects.filter(user=organiser, context="data_protection.erase.preview").count() == 2  # both records
+
+
+# --- subject access ------------------------------------------------------------------------------
+
+OTHER_CHILDREN = ["Avalon", "Ava", "Nevaeh", "Kaya", "Russo", "Connor", "Wright"]
+PANEL = ["Marek", "Nowak", "Pat", "Okoro"]
+
+
+def words_in(body: str, words) -> list[str]:
+    return [w for w in words if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", body)]
+
+
+@pytest.fixture
+def sar_world(world, programme):
+    """More that the export must hold: a draft review, a conflict found from the records, an
+    e-mail sent about their invitation, and a nomination Zeph made of another child."""
+    solo = Nomination.objects.get(achievement__startswith="Zephyrine won")
+    panel = world["together"].assignments.first().panel
+    marek = panel.members.get(user__username="marek")
+    Review.objects.create(
+        assignment=Assignment.objects.create(panel=panel, member=marek, nomination=solo),
+        status=ReviewStatus.DRAFT, comment="Zephyrine played well, and Ava helped. Marek",
+    )  # fmt: skip
+    Conflict.objects.create(member=marek, nominee=world["zeph"], source=ConflictSource.SHARED_CARER)
+    delivery_for(world["performer"], kind=EmailKind.INVITATION, key="invitation:perf", status="sent", next_attempt_at=timezone.now())
+    kaya = Nominee.objects.get(legal_last_name="Kaya")
+    NominationFactory(
+        programme=programme, category=solo.category, nominee=kaya, nominator_name="Zephyrine Quillfeather",
+        nominator_relationship=Relationship.PEER, achievement="Nevaeh Kaya helped me with maths every week.",
+    )  # fmt: skip
+    return world
+
+
+def zeph_release(world, organiser, relationship=RequesterRelationship.BIRTH_PARENT) -> dict:
+    request = subject_access_request_create(
+        nominee=world["zeph"], actor=organiser, requester_name="A parent", requester_relationship=relationship
+    )
+    subject_access_request_review(request=request, actor=organiser)
+    return subject_access_release(request=request, actor=organiser, file_format="json")
+
+
+def test_subject_access_for_one_member_of_a_group_holds_no_other_childs_name(sar_world, organiser):
+    release = zeph_release(sar_world, organiser)
+
+    body = json.dumps(release, ensure_ascii=False)
+    assert words_in(body, OTHER_CHILDREN) == []
+    assert words_in(body, ["Zephyrine", "Quillfeather", "Zeph"]) == ["Zephyrine", "Quillfeather", "Zeph"]  # their own stay
+    together = next(n for n in release["nominations"] if n["group"])
+    assert together["group"] == "Zeph and [someone else]'s Drumline"
+    assert together["statements"]["achievement"] == (
+        "Zeph and [someone else] set up a drumming group; both in care, they now teach younger children."
+    )
+    assert together["history"][0]["reason"] == "Checked with Zeph's and [someone else]'s workers."
+    assert {r["part"] for r in release["redacted"]} >= {"Group names", "What the nominators wrote", "Panel members' comments"}
+
+
+def test_subject_access_panel_comments_never_carry_a_members_name(sar_world, organiser):
+    release = zeph_release(sar_world, organiser)
+
+    comments = [c for n in release["nominations"] for c in n["panel"]["comments"] + n["panel"]["draft_comments"]]
+    assert sorted(comments) == [
+        "Strong teamwork. Signed [someone else].",
+        "Zeph and [someone else] are inspiring. - [someone else]",
+        "Zephyrine played well, and [someone else] helped. [someone else]",
+    ]
+    assert words_in(json.dumps(release), PANEL) == []
+
+
+def test_subject_access_conflicts_point_at_nobody_and_labels_are_words(sar_world, organiser):
+    release = zeph_release(sar_world, organiser)
+
+    assert [c["kind"] for c in release["panel_conflicts"]] == ["Found from the records"]
+    body = json.dumps(release, ensure_ascii=False)
+    assert "carer" not in json.dumps(release["panel_conflicts"])
+    assert re.findall(r"\b(?:api|admin|pages?|nominations|events|shortlisting|data_protection)\.[a-z_.]+", body) == []
+
+
+def test_subject_access_holds_what_was_missing(sar_world, organiser):
+    release = zeph_release(sar_world, organiser)
+
+    solo = next(n for n in release["nominations"] if not n["group"])
+    assert (solo["panel"]["draft_reviews"], solo["source"], solo["nominator"]["known_recently"]) == (1, solo["source"], "Yes")
+    assert solo["source"] and solo["source"] == Nomination.objects.get(reference=solo["reference"]).get_source_display()
+    assert release["young_person"]["merged_records"] == [f"Nominee #{sar_world['old'].pk} (Zephyrine Quillfeather, born 15 March 2009)"]
+    elsewhere = {(e["what"], label): value for e in release["named_elsewhere"] for label, value in e["details"]}
+    assert elsewhere[("Shortlist history", "Reason")] == "Late nomination for Zephyrine Quillfeather (Zeph) to be scored"
+    assert elsewhere[("Invitations", "Who is invited")] == "Zephyrine Quillfeather"
+    assert elsewhere[("Invitations", "Invited as")] == "Performer"
+    assert elsewhere[("E-mails sent", "What it was")] == "Invitation"
+    assert elsewhere[("E-mails sent", "State")] == "Sent"
+    assert release["nominations_made"] == [
+        {
+            "reference": release["nominations_made"][0]["reference"],
+            "award": "Outstanding Achievement",
+            "submitted_at": release["nominations_made"][0]["submitted_at"],
+            "statements": {
+                "achievement": "[someone else] helped me with maths every week.",
+                "why_it_matters": "It changed how they see themselves.",
+                "anything_else": "",
+            },
+        }
+    ]

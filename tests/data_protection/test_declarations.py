@@ -5,7 +5,13 @@ saying whose it is and how subject access, erasure and retention treat it."""
 from django.db import models
 from django.test.utils import isolate_apps
 
-from data_protection.declarations import PROJECT_APPS, coverage_problems, declarations, project_models, raw_declarations
+from data_protection.declarations import (
+    PROJECT_APPS,
+    coverage_problems,
+    declarations,
+    project_models,
+    raw_declarations,
+)
 from events.models import Guest, Invitation
 from nominations.models import Nominee
 
