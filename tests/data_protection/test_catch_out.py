@@ -80,7 +80,9 @@ def world(programme, organiser):
     ava = NomineeFactory(programme=programme, legal_first_name="Avalon", legal_last_name="Brightwater", preferred_name="Ava", area="Fernleigh")
     # A second record of Zeph's, with its own date of birth, merged into the first.
     old = NomineeFactory(programme=programme, legal_first_name="Zephyrine", legal_last_name="Quillfeather", date_of_birth=dt.date(2009, 3, 15))
-    NominationFactory(programme=programme, category=solo, nominee=old, achievement="Zephyrine won the county chess cup.")
+    NominationFactory(
+        programme=programme, category=solo, nominee=old, nominator_name="Priya Shah", achievement="Zephyrine won the county chess cup."
+    )
     nominee_merge(keep=zeph, merge=old, actor=organiser, reason="Same young person")
 
     group = NomineeGroupFactory(programme=programme, name="Zeph and Ava's Drumline")
@@ -281,7 +283,8 @@ def sar_world(world, programme):
     kaya = Nominee.objects.get(legal_last_name="Kaya")
     NominationFactory(
         programme=programme, category=solo.category, nominee=kaya, nominator_name="Zephyrine Quillfeather",
-        nominator_relationship=Relationship.PEER, achievement="Nevaeh Kaya helped me with maths every week.",
+        nominator_relationship=Relationship.PEER, nominator_email="zeph.q@young.example",
+        achievement="Nevaeh Kaya helped me with maths every week.",
     )  # fmt: skip
     return world
 
