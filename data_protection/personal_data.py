@@ -35,4 +35,13 @@ PERSONAL_DATA = {
         "context": {"request": "Request", "action": "What", "at": "When"},
         "internal": (),
     },
+    "ErasureRecord": {
+        "label": "Erasure register",
+        "programme": "",
+        "fields": {},
+        "texts": {},
+        "context": {"erased_at": "Erased"},
+        # A record's id and a keyed one-way hash: no personal data, kept after erasure and retention.
+        "internal": ("nominee_id", "fingerprint"),
+    },
 }

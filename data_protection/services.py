@@ -19,6 +19,10 @@ phone numbers out of the free text that stays (history reasons and details), so
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
+import os
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -73,7 +77,7 @@ from .export import (
     release_data,
     subject_access_gather,
 )
-from .models import SubjectAccessRequest, SubjectAccessRequestHistory
+from .models import ErasureRecord, SubjectAccessRequest, SubjectAccessRequestHistory
 
 ERASED_NAME = "Erased"
 ERASED_TEXT = "[erased]"
@@ -85,16 +89,18 @@ ERASED_KEY_PREFIX = "erased:"
 ERASED_EMAIL_DOMAIN = "erased.invalid"
 ERASURE_WITHDRAW_REASON = "The young person's personal data was erased on request."
 RETENTION_ACTOR = "retention"
+RESTORE_ACTOR = "restore"
+REAPPLY_REASON = "An erasure recorded in the erasure register, applied again after the database was restored."
 
 
 class DataProtectionError(ServiceError):
     status_code = 409
 
 
-def _actor_label(actor) -> str:
+def _actor_label(actor, default: str = RETENTION_ACTOR) -> str:
     if actor is not None and getattr(actor, "is_authenticated", False):
         return actor.get_username()
-    return RETENTION_ACTOR if actor is None else "system"
+    return default if actor is None else "system"
 
 
 def _user_or_none(actor):
@@ -461,9 +467,9 @@ def _plan_programme(programme: Programme) -> Plan:
     return plan
 
 
-def _write_history(plan: Plan, *, actor, action: str, reason: str) -> None:
+def _write_history(plan: Plan, *, actor, action: str, reason: str, label: str = "") -> None:
     """One entry on each record, nomination and invitation the plan changed."""
-    user, label = _user_or_none(actor), _actor_label(actor)
+    user, label = _user_or_none(actor), label or _actor_label(actor)
     NomineeHistory.objects.bulk_create(
         NomineeHistory(nominee=n, action=f"data_protection.nominee.{action}", actor=user, actor_label=label, detail={"reason": reason})
         for n in plan.changed(Nominee)
@@ -525,11 +531,16 @@ def nominee_erase(*, nominee: Nominee, actor, reason: str) -> ErasureResult:
     if not reason:
         raise DataProtectionError("Say why the data is being erased, for example who asked and when.", field="reason")
     with transaction.atomic():
-        family = person_records(nominee)
-        ids = [n.pk for n in family]
-        list(Nominee.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
-        today, now = timezone.localdate(), timezone.now()
-        withdrawn = revoked = 0
+        return _erase_family(person_records(nominee), actor=actor, reason=reason)
+
+
+def _erase_family(family: list[Nominee], *, actor, reason: str, label: str = "") -> ErasureResult:
+    ids = [n.pk for n in family]
+    list(Nominee.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    _register(family)
+    today, now = timezone.localdate(), timezone.now()
+    withdrawn = revoked = 0
+    if actor is not None:  # a re-applied erasure leaves statuses as they were (its links and e-mails go)
         for nomination in Nomination.objects.filter(nominee_id__in=ids).select_related("programme").order_by("pk"):
             if _withdrawable(nomination, today):
                 nomination_transition(
@@ -540,24 +551,119 @@ def nominee_erase(*, nominee: Nominee, actor, reason: str) -> ErasureResult:
             if _revocable(invitation, now):
                 invitation_revoke(invitation=invitation, actor=actor, reason=ERASURE_WITHDRAW_REASON)
                 revoked += 1
-        plan, eraser = person_plan(family)
-        if plan.is_empty() and not (withdrawn or revoked):
-            return ErasureResult(changed=False)
-        # The reason stays in the history: it must not name them either.
-        kept_reason = eraser.text(reason, linked=True, own=True)
-        counts = plan.counts(CHANGE_LABELS)
-        plan.save()
-        _write_history(plan, actor=actor, action="erased", reason=kept_reason)
-        if not plan.changed(Nominee):
-            # Something new was erased from a record erased before: still say who and why.
-            NomineeHistory.objects.create(
-                nominee_id=family[0].pk,
-                action="data_protection.nominee.erased",
-                actor=_user_or_none(actor),
-                actor_label=_actor_label(actor),
-                detail={"reason": kept_reason},
-            )
+    plan, eraser = person_plan(family)
+    if plan.is_empty() and not (withdrawn or revoked):
+        return ErasureResult(changed=False)
+    # The reason stays in the history: it must not name them either.
+    kept_reason = eraser.text(reason, linked=True, own=True)
+    counts = plan.counts(CHANGE_LABELS)
+    plan.save()
+    _write_history(plan, actor=actor, action="erased", reason=kept_reason, label=label)
+    if not plan.changed(Nominee):
+        # Something new was erased from a record erased before: still say who and why.
+        NomineeHistory.objects.create(
+            nominee_id=family[0].pk,
+            action="data_protection.nominee.erased",
+            actor=_user_or_none(actor),
+            actor_label=label or _actor_label(actor),
+            detail={"reason": kept_reason},
+        )
     return ErasureResult(changed=True, counts=counts, withdrawn=withdrawn, revoked=revoked)
+
+
+# --- the erasure register ----------------------------------------------------------------------
+
+
+def nominee_fingerprint(nominee: Nominee) -> str:
+    """A one-way fingerprint of who a record is: a keyed hash (HMAC-SHA256 with
+    PROUD_ERASURE_KEY, else SECRET_KEY) of its id, legal names and date of birth. Names and dates
+    are few enough to guess, so a plain hash would be personal data; a keyed one is not."""
+    key = (getattr(settings, "PROUD_ERASURE_KEY", "") or settings.SECRET_KEY).encode()
+    born = nominee.date_of_birth.isoformat() if nominee.date_of_birth else ""
+    message = "|".join((str(nominee.pk), nominee.legal_first_name.strip().casefold(), nominee.legal_last_name.strip().casefold(), born))
+    return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
+
+
+def _register(family: list[Nominee]) -> None:
+    """Record the erasure of each record not erased yet, in the table and, when
+    PROUD_ERASURE_REGISTER names a file, in that file too (outside the database, so a restore of
+    the database cannot lose it)."""
+    now = timezone.now()
+    entries = [
+        ErasureRecord(nominee_id=n.pk, fingerprint=nominee_fingerprint(n), erased_at=now)
+        for n in Nominee.objects.filter(pk__in=[n.pk for n in family]).order_by("pk")
+        if not is_erased(n)
+    ]
+    ErasureRecord.objects.bulk_create(entries, ignore_conflicts=True)
+    path = getattr(settings, "PROUD_ERASURE_REGISTER", "")
+    if path and entries:
+        lines = "".join(
+            json.dumps({"nominee_id": e.nominee_id, "fingerprint": e.fingerprint, "erased_at": e.erased_at.isoformat()}) + "\n"
+            for e in entries
+        )
+        transaction.on_commit(lambda: _append(path, lines))
+
+
+def _append(path: str, lines: str) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    with os.fdopen(fd, "a") as register:
+        register.write(lines)
+
+
+def erasure_register_file_entries() -> list[dict]:
+    """The erasures recorded in the register file (PROUD_ERASURE_REGISTER), if one is set."""
+    path = getattr(settings, "PROUD_ERASURE_REGISTER", "")
+    if not path:
+        return []
+    try:
+        with open(path) as register:
+            return [json.loads(line) for line in register if line.strip()]
+    except FileNotFoundError:
+        return []
+
+
+def erasure_register_entries() -> list[dict]:
+    """Every erasure recorded: the table's and the register file's (when one is set)."""
+    entries = {
+        (e.nominee_id, e.fingerprint): {"nominee_id": e.nominee_id, "fingerprint": e.fingerprint, "erased_at": e.erased_at.isoformat()}
+        for e in ErasureRecord.objects.all()
+    }
+    for entry in erasure_register_file_entries():
+        entries.setdefault((entry["nominee_id"], entry["fingerprint"]), entry)
+    return sorted(entries.values(), key=lambda e: (e["erased_at"], e["nominee_id"]))
+
+
+@dataclass
+class ReapplyReport:
+    reapplied: int = 0  # erased again
+    already: int = 0  # still erased in the restored data
+    absent: int = 0  # no such record in the restored data (made after the backup)
+    different: int = 0  # the id now holds someone else: left alone
+
+
+def erasures_reapply(entries: Iterable[dict]) -> ReapplyReport:
+    """Apply again every erasure in `entries` (from the register) to the data as it is now, after
+    a restore: each record that is still the person the fingerprint was taken of is erased again;
+    the entries go back into the register. All or nothing."""
+    report = ReapplyReport()
+    with transaction.atomic():
+        for entry in entries:
+            ErasureRecord.objects.get_or_create(
+                nominee_id=entry["nominee_id"],
+                fingerprint=entry["fingerprint"],
+                defaults={"erased_at": datetime.fromisoformat(entry["erased_at"])},
+            )
+            nominee = Nominee.objects.filter(pk=entry["nominee_id"]).first()
+            if nominee is None:
+                report.absent += 1
+            elif is_erased(nominee):
+                report.already += 1
+            elif not hmac.compare_digest(nominee_fingerprint(nominee), entry["fingerprint"]):
+                report.different += 1
+            else:
+                _erase_family(person_records(nominee), actor=None, reason=REAPPLY_REASON, label=RESTORE_ACTOR)
+                report.reapplied += 1
+    return report
 
 
 # --- retention ---------------------------------------------------------------------------------
