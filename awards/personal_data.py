@@ -35,7 +35,7 @@ PERSONAL_DATA = {
     "ProgrammeRole": {
         "label": "Roles",
         "programme": "programme",
-        "fields": {"user": ("staff", "account", "Who")},
+        "fields": {"user": ("staff", "account", "Who", "keep")},
         "texts": {},
         "context": {"role": "Role"},
         "internal": ("programme",),

@@ -564,3 +564,50 @@ def rows_naming(forms: list[str], programme_ids, skip: Scope) -> list[tuple[Decl
             if names:
                 found.append((declaration, row, names))
     return found
+
+
+# --- retention: every person of a programme, on the same machinery -----------------------------
+
+
+def programme_plan(programme_ids: list[int]) -> tuple[Plan, TextEraser]:
+    """Everything anonymising whole programmes changes: every row of theirs is treated as erasure
+    treats a person's own rows, keeping what the declarations mark "keep" (counts and results).
+    Free text loses every young person's names and every other name written whole, and e-mail
+    addresses and phone numbers; never a word on its own that is not a young person's name (the
+    "care" of "Children in Care Council", the "will" of a sentence)."""
+    nominees = list(Nominee._base_manager.filter(programme_id__in=programme_ids))
+    forms = _clean(form for n in nominees for form in name_forms(n))
+    rows: dict[type, list[models.Model]] = {}
+    names: list[str] = []
+    literals: list[str] = []
+    for model, declaration in declarations().items():
+        if not declaration.programme:
+            continue
+        rows[model] = list(_in_programmes(declaration, programme_ids).order_by("pk"))
+        names += _person_text_values(rows[model], declaration, ("name",))
+        literals += _person_text_values(rows[model], declaration, _LITERAL_KINDS)
+    traces = Traces(
+        forms=forms,
+        full=_full(forms),
+        around_full=_full(names),
+        around=[],
+        literals=[v for v in _clean(literals) if not v.endswith("@" + ERASED_EMAIL_DOMAIN)],
+        namesakes=[],
+    )
+    eraser = TextEraser(traces)
+    plan = Plan()
+    now = timezone.now()
+    for model, found in rows.items():
+        declaration = declarations()[model]
+        if declaration.erase_rows is not None:
+            doomed = model._base_manager.filter(pk__in=[r.pk for r in found], **declaration.erase_rows)
+            plan.delete(_model_labels(model), doomed)
+            gone = set(doomed.values_list("pk", flat=True))
+            found = [r for r in found if r.pk not in gone]
+        for row in found:
+            _erase_own(plan, eraser, declaration, row)
+            if model is SubjectAccessRequest and row.data_erased_at is None:
+                plan.set(row, data_erased_at=now)
+    ids = [n.pk for n in nominees]
+    plan.update_others(Nominee.objects.filter(possible_duplicate_of_id__in=ids).exclude(pk__in=ids), possible_duplicate_of=None)
+    return plan, eraser

@@ -23,38 +23,33 @@ import hashlib
 import hmac
 import json
 import os
-import re
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from awards.enums import Role
 from awards.models import Programme
 from awards.rules import is_organiser, programme_ids_with_role
-from events.enums import GuestRelationship, InvitationKind, InvitationStatus, ItemKind
+from events.enums import InvitationStatus
 from events.models import (
     Guest,
     Invitation,
     InvitationHistory,
-    InvitationLink,
     RunningOrderItem,
 )
 from events.services import invitation_revoke
-from mail.enums import DeliveryStatus, EmailKind
+from mail.enums import EmailKind
 from mail.errors import NotAllowed, ServiceError
 from mail.models import EmailDelivery
 from mail.services import email_queue
 from nominations.enums import (
     ALLOWED_TRANSITIONS,
     NominationStatus,
-    PersonKind,
-    PublicityLevel,
 )
 from nominations.models import (
     Consent,
@@ -65,12 +60,11 @@ from nominations.models import (
     NomineeGroup,
     NomineeHistory,
 )
-from nominations.redaction import redact
 from nominations.services import identity_access_record, nomination_transition
 from shortlisting.models import Conflict, PanelMember, Review, ShortlistHistory
 
 from .enums import RequesterRelationship, SubjectAccessStatus
-from .erasure import ChangeLine, person_plan
+from .erasure import ChangeLine, Plan, person_plan, programme_plan
 from .export import (
     WITHHOLDABLE_PARTS,
     person_records,
@@ -198,273 +192,6 @@ OUTBOX_LABEL = ("unsent e-mail (deleted)", "unsent e-mails (deleted)")
 
 def _label(labels: tuple[str, str], count: int) -> str:
     return labels[0] if count == 1 else labels[1]
-
-
-_PLACEHOLDER_NAMES = {ERASED_NAME.casefold(), ERASED_TEXT.casefold(), "erased"}
-
-
-class Scrubber:
-    """Hides the given names (every form, as blind review does) and literal strings (e-mail
-    addresses, phone numbers) in free text. Results are remembered: history reasons repeat."""
-
-    def __init__(self, names: Iterable[str] = (), literals: Iterable[str] = ()):
-        self.names = sorted({n.strip() for n in names if n and n.strip() and n.strip().casefold() not in _PLACEHOLDER_NAMES})
-        wanted = {s.strip() for s in literals if s and len(s.strip()) >= 5 and not s.strip().endswith("@" + ERASED_EMAIL_DOMAIN)}
-        alternatives = "|".join(re.escape(s) for s in sorted(wanted, key=len, reverse=True))
-        # Whole words only: an area called "North" must not eat the start of "Northtown".
-        self.literals = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE) if wanted else None
-        self._seen: dict[str, str] = {}
-
-    def text(self, value: str) -> str:
-        if not value or (not self.names and self.literals is None):
-            return value
-        if value not in self._seen:
-            scrubbed = self.literals.sub(ERASED_TEXT, value) if self.literals is not None else value
-            self._seen[value] = redact(scrubbed, self.names, placeholder=ERASED_TEXT) if self.names else scrubbed
-        return self._seen[value]
-
-    def json(self, value):
-        if isinstance(value, str):
-            return self.text(value)
-        if isinstance(value, list):
-            return [self.json(item) for item in value]
-        if isinstance(value, dict):
-            return {key: self.json(item) for key, item in value.items()}
-        return value
-
-
-class Plan:
-    """The changes an anonymisation would make, in memory until `save()`."""
-
-    def __init__(self, scrubber: Scrubber, own: Scrubber | None = None):
-        self.scrubber = scrubber
-        # For text shared with other young people (group statements, running order): only the
-        # person's own names are hidden there.
-        self.own = own or scrubber
-        self._changed: dict[type, dict[int, tuple[models.Model, set[str]]]] = defaultdict(dict)
-        self._deletes: list[tuple[tuple[str, str], QuerySet, int]] = []
-        self._side_updates: list[tuple[QuerySet, dict]] = []
-
-    def set(self, obj: models.Model, **values) -> None:
-        fields = [name for name, value in values.items() if getattr(obj, name) != value]
-        for name in fields:
-            setattr(obj, name, values[name])
-        if fields:
-            entry = self._changed[type(obj)].setdefault(obj.pk, (obj, set()))
-            entry[1].update(fields)
-
-    def scrub(self, obj: models.Model, *names: str, own: bool = False) -> None:
-        scrubber = self.own if own else self.scrubber
-        values = {}
-        for name in names:
-            value = getattr(obj, name)
-            values[name] = scrubber.text(value) if isinstance(value, str) else scrubber.json(value)
-        self.set(obj, **values)
-
-    def delete(self, label: tuple[str, str], queryset: QuerySet) -> None:
-        count = queryset.count()
-        if count:
-            self._deletes.append((label, queryset, count))
-
-    def update_others(self, queryset: QuerySet, **values) -> None:
-        """A change to rows outside the scope that follows from it (not counted, no history)."""
-        self._side_updates.append((queryset, values))
-
-    def changed(self, model: type) -> list[models.Model]:
-        return [obj for obj, _ in self._changed.get(model, {}).values()]
-
-    def counts(self) -> dict[str, int]:
-        result = {}
-        for model, entries in self._changed.items():
-            if entries:
-                result[_label(CHANGE_LABELS[model], len(entries))] = len(entries)
-        for labels, _, count in self._deletes:
-            result[_label(labels, count)] = count
-        return result
-
-    def is_empty(self) -> bool:
-        return not any(self._changed.values()) and not self._deletes
-
-    def save(self) -> None:
-        now = timezone.now()
-        for model, entries in self._changed.items():
-            by_fields: dict[frozenset[str], list[models.Model]] = defaultdict(list)
-            for obj, names in entries.values():
-                if any(f.name == "updated_at" for f in model._meta.concrete_fields):
-                    obj.updated_at = now
-                    names = names | {"updated_at"}
-                by_fields[frozenset(names)].append(obj)
-            for names, objs in by_fields.items():
-                model.objects.bulk_update(objs, sorted(names), batch_size=500)
-        for _, queryset, _ in self._deletes:
-            queryset.delete()
-        for queryset, values in self._side_updates:
-            queryset.update(**values)
-
-
-def _person_names(nominee: Nominee) -> list[str]:
-    return [nominee.legal_first_name, nominee.legal_last_name, nominee.preferred_name]
-
-
-def _erase_nominee(plan: Plan, nominee: Nominee) -> None:
-    plan.set(
-        nominee,
-        legal_first_name=ERASED_NAME,
-        legal_last_name=ERASED_NAME,
-        preferred_name="",
-        say_first_name="",
-        say_last_name="",
-        chosen_name="",
-        date_of_birth=ERASED_BIRTH_DATE if nominee.kind == PersonKind.YOUNG_PERSON else None,
-        area="",
-        allocated_worker_id=None,
-        allocated_worker_name="",
-        publicity_level=PublicityLevel.ANONYMOUS,
-        photography_allowed=False,
-        safeguarding_notes="",
-        match_key=f"{ERASED_KEY_PREFIX}{nominee.pk}",
-        alias_key=f"{ERASED_KEY_PREFIX}{nominee.pk}",
-        possible_duplicate_of_id=None,
-    )
-
-
-def _erase_nomination(plan: Plan, nomination: Nomination) -> None:
-    plan.set(
-        nomination,
-        nominator_name=ERASED_NAME,
-        nominator_email=f"nomination-{nomination.pk}@{ERASED_EMAIL_DOMAIN}",
-        nominator_phone="",
-        nominator_organisation="",
-        nominator_user_id=None,
-        achievement=ERASED_TEXT,
-        why_it_matters=ERASED_TEXT,
-        anything_else="",
-        access_token_hash="",
-    )
-
-
-def _erase_invitation(plan: Plan, invitation: Invitation) -> None:
-    plan.set(
-        invitation,
-        addressee_name=ERASED_NAME,
-        addressee_email=f"invitation-{invitation.pk}@{ERASED_EMAIL_DOMAIN}",
-        young_person_email="",
-        invitee_name=ERASED_NAME if invitation.kind != InvitationKind.FINALIST else "",
-        title="",
-        quote="",
-        quote_approved_at=None,
-        quote_approved_by_id=None,
-    )
-
-
-def _erase_guest(plan: Plan, guest: Guest) -> None:
-    # Food and access needs can reveal health and religion: they go with the name.
-    plan.set(guest, name=ERASED_NAME, dietary=[], dietary_other="", access_needs=[], access_other="")
-
-
-def _erase_request(plan: Plan, request: SubjectAccessRequest, now) -> None:
-    # The request stays (who asked in what capacity, who reviewed and released it, when); the
-    # copy of the data and the requester's name and notes go.
-    if request.data_erased_at is None:
-        plan.set(request, data={}, requester_name="", notes="", data_erased_at=now)
-    plan.scrub(request, "withheld_reason")
-
-
-def _identifying(nominees, consents, nominations, invitations, guests) -> tuple[list[str], list[str]]:
-    names: list[str] = []
-    literals: list[str] = []
-    for nominee in nominees:
-        names += _person_names(nominee)
-        names.append(nominee.allocated_worker_name)
-        literals.append(nominee.area)
-    names += [c.given_by_name for c in consents]
-    for nomination in nominations:
-        names.append(nomination.nominator_name)
-        literals += [nomination.nominator_email, nomination.nominator_phone, nomination.nominator_organisation]
-    for invitation in invitations:
-        names += [invitation.addressee_name, invitation.invitee_name]
-        literals += [invitation.addressee_email, invitation.young_person_email]
-    # The finalist's own line carries their announce name, which comes from the names above (or is
-    # "A young person from our care", whose words must not be hidden everywhere).
-    names += [g.name for g in guests if g.relationship != GuestRelationship.FINALIST]
-    return names, literals
-
-
-def _plan_shared(plan: Plan, *, nominees, consents, nominations, invitations, guests, nominee_ids, nomination_ids, invitation_ids) -> None:
-    """What erasure and retention both do, given the rows in scope."""
-    now = timezone.now()
-    for nominee in nominees:
-        _erase_nominee(plan, nominee)
-    for consent in consents:
-        plan.set(consent, given_by_name="")
-    for nomination in nominations:
-        _erase_nomination(plan, nomination)
-    for invitation in invitations:
-        _erase_invitation(plan, invitation)
-    for guest in guests:
-        _erase_guest(plan, guest)
-    # Another record flagged as a look-alike of an erased one has nothing left to compare with.
-    plan.update_others(
-        Nominee.objects.filter(possible_duplicate_of_id__in=nominee_ids).exclude(pk__in=nominee_ids), possible_duplicate_of=None
-    )
-    for conflict in Conflict.objects.filter(nominee_id__in=nominee_ids).exclude(reason=""):
-        plan.set(conflict, reason="")
-    for review in Review.objects.filter(assignment__nomination_id__in=nomination_ids).exclude(comment=""):
-        plan.set(review, comment="")
-    for request in SubjectAccessRequest.objects.filter(nominee_id__in=nominee_ids):
-        _erase_request(plan, request, now)
-    for delivery in EmailDelivery.objects.filter(invitation__in=invitation_ids).exclude(last_error=""):
-        plan.set(delivery, last_error="")
-    plan.delete(LINKS_LABEL, InvitationLink.objects.filter(invitation_id__in=invitation_ids))
-    plan.delete(OUTBOX_LABEL, EmailDelivery.objects.filter(invitation__in=invitation_ids, status=DeliveryStatus.PENDING))
-
-    # The audit trail stays: only names and addresses are taken out of its free text.
-    for entry in NominationHistory.objects.filter(nomination_id__in=nomination_ids).exclude(reason=""):
-        plan.scrub(entry, "reason")
-    for entry in NomineeHistory.objects.filter(nominee_id__in=nominee_ids):
-        plan.scrub(entry, "detail")
-    for entry in InvitationHistory.objects.filter(invitation_id__in=invitation_ids):
-        plan.scrub(entry, "detail")
-    for entry in SubjectAccessRequestHistory.objects.filter(request__nominee_id__in=nominee_ids):
-        plan.scrub(entry, "detail")
-    categories = {n.category_id for n in nominations}
-    for entry in ShortlistHistory.objects.filter(shortlist__category_id__in=categories):
-        plan.scrub(entry, "reason", "detail", own=True)
-
-
-def _plan_programme(programme: Programme) -> Plan:
-    nominees = list(Nominee.objects.filter(programme=programme).order_by("pk"))
-    ids = [n.pk for n in nominees]
-    consents = list(Consent.objects.filter(nominee_id__in=ids))
-    nominations = list(Nomination.objects.filter(programme=programme).order_by("pk"))
-    invitations = list(Invitation.objects.filter(event__programme=programme).order_by("pk"))
-    # Walk-ins at the door have no invitation: every guest of the event goes.
-    guests = list(Guest.objects.filter(event__programme=programme))
-    groups = list(NomineeGroup.objects.filter(programme=programme))
-    members = list(PanelMember.objects.filter(panel__programme=programme))
-    names, literals = _identifying(nominees, consents, nominations, invitations, guests)
-    names += [m.carer_name for m in members]
-    plan = Plan(Scrubber(names, literals))
-    _plan_shared(
-        plan,
-        nominees=nominees,
-        consents=consents,
-        nominations=nominations,
-        invitations=invitations,
-        guests=guests,
-        nominee_ids=ids,
-        nomination_ids=[n.pk for n in nominations],
-        invitation_ids=[i.pk for i in invitations],
-    )
-    for group in groups:
-        plan.set(group, name=ERASED_NAME)
-    for member in members:
-        plan.set(member, carer_name="", area="", allocated_worker_id=None)
-    for item in RunningOrderItem.objects.filter(event__programme=programme):
-        plan.set(item, notes="")
-        if item.kind != ItemKind.AWARD:  # an award's title is its category's name, a result that stays
-            plan.scrub(item, "title")
-    return plan
 
 
 def _write_history(plan: Plan, *, actor, action: str, reason: str, label: str = "") -> None:
@@ -730,8 +457,8 @@ def retention_apply(*, months: int | None = None, dry_run: bool = False, today: 
     reports = []
     for programme in programmes_due_for_retention(months=months, today=today):
         with transaction.atomic():
-            plan = _plan_programme(programme)
-            counts = plan.counts()
+            plan, _ = programme_plan([programme.pk])
+            counts = plan.counts(CHANGE_LABELS)
             if not dry_run and not plan.is_empty():
                 plan.save()
                 reason = f"Retention: personal data anonymised {months} months after the event on {retention_date(programme):%-d %B %Y}."

@@ -12,7 +12,12 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from data_protection.models import ErasureRecord
-from data_protection.services import ERASED_NAME, erasures_reapply, nominee_erase, nominee_fingerprint
+from data_protection.services import (
+    ERASED_NAME,
+    erasures_reapply,
+    nominee_erase,
+    nominee_fingerprint,
+)
 from nominations.models import Nomination, Nominee
 from tests.data_protection.test_data_protection import occurrences
 from tests.factories import NominationFactory, NomineeFactory
@@ -22,7 +27,7 @@ pytestmark = pytest.mark.django_db
 # A backup and a restore run outside the test's transaction (the online backup API waits for an
 # open write transaction to end), so these tests commit and Django empties the tables after them.
 sqlite_only = [
-    pytest.mark.skipif("connection.vendor != 'sqlite'", reason="restores the test database in place (SQLite)"),
+    pytest.mark.skipif(connection.vendor != "sqlite", reason="restores the test database in place (SQLite)"),
     pytest.mark.django_db(transaction=True),
 ]
 

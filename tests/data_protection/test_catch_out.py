@@ -18,6 +18,7 @@ from data_protection import erasure
 from data_protection.enums import RequesterRelationship
 from data_protection.services import (
     nominee_erase,
+    retention_apply,
     nominee_erasure_changes,
     subject_access_release,
     subject_access_request_create,
@@ -358,3 +359,20 @@ def test_subject_access_holds_what_was_missing(sar_world, organiser):
             },
         }
     ]
+
+
+# --- retention -----------------------------------------------------------------------------------
+
+
+def test_retention_reaches_every_trace_and_never_scrubs_an_ordinary_word(world, programme):
+    programme.event_date = timezone.localdate() - dt.timedelta(days=500)
+    programme.save(update_fields=["event_date"])
+    council = item(world["drums"].event, 5, "Children in Care Council choir", "South stand doors will open; bring care packs.")
+
+    retention_apply(months=12)
+
+    assert occurrences(ZEPH + ["Avalon", "Brightwater", "Nevaeh", "Kaya", "Russo", "Connor", "Wright", "Marek Nowak", "Pat Okoro"]) == []
+    council.refresh_from_db()
+    assert (council.title, council.notes) == ("Children in Care Council choir", "South stand doors will open; bring care packs.")
+    assert ShortlistHistory.objects.get().reason == "Late nomination for [erased] ([erased]) to be scored"
+    assert RunningOrderItem.objects.get(pk=world["connor_item"].pk).notes == "[erased] from the film crew sets up the camera at 6."

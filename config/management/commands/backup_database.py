@@ -16,7 +16,6 @@ import tempfile
 from pathlib import Path
 
 import pyrage
-
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 

@@ -21,7 +21,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connections
 
 from data_protection.models import ErasureRecord
-from data_protection.services import erasure_register_entries, erasure_register_file_entries, erasures_reapply
+from data_protection.services import (
+    erasure_register_entries,
+    erasure_register_file_entries,
+    erasures_reapply,
+)
 
 from .backup_database import is_encrypted, pg_env, pg_tool, private_temp, run, vendor_of
 
