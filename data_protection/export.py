@@ -449,6 +449,32 @@ def _nominations_made(family: list[Nominee], others: OthersRedactor) -> list[dic
     return made
 
 
+def _detail_words(detail) -> Any:
+    """A history entry's detail in words: each key as its field's name, each code as its choice's
+    words ("publicity_level: first_name" -> "How their name may be used: First name only")."""
+    if not isinstance(detail, dict):
+        return detail
+    fields, labels = {}, {}
+    for model in (Nominee, Consent):
+        for f in model._meta.concrete_fields:
+            fields.setdefault(f.name, f)
+        declaration = declarations()[model]
+        for name, spec in declaration.fields.items():
+            labels.setdefault(name, spec.label)
+        for name, label in declaration.context.items():
+            labels.setdefault(name, label)
+    out = {}
+    for key, value in detail.items():
+        f = fields.get(key)
+        label = labels.get(key) or (str(f.verbose_name).capitalize() if f is not None else key.replace("_", " ").capitalize())
+        if isinstance(value, bool):
+            value = "Yes" if value else "No"
+        elif f is not None and f.choices and isinstance(value, str):
+            value = str(dict(f.flatchoices).get(value, value))
+        out[label] = value
+    return out
+
+
 REDACTION_PARTS = {
     "group": "Group names",
     "statements": "What the nominators wrote",
@@ -572,7 +598,7 @@ def subject_access_gather(nominee: Nominee, requester_relationship: str = "") ->
         ],
         "access_log": [{"at": _when(a.at), "by": a.username, "where": code_words(a.context)} for a in accesses],
         "record_history": [
-            {"at": _when(h.at), "action": code_words(h.action), "by": h.actor_label, "detail": others.json(h.detail, "history")}
+            {"at": _when(h.at), "action": code_words(h.action), "by": h.actor_label, "detail": others.json(_detail_words(h.detail), "history")}
             for h in history
         ],
         "named_elsewhere": _named_elsewhere(family, others),

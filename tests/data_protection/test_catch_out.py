@@ -32,6 +32,7 @@ from nominations.models import (
     IdentityAccess,
     Nomination,
     NominationHistory,
+    NomineeHistory,
     Nominee,
     NomineeGroup,
 )
@@ -376,3 +377,16 @@ def test_retention_reaches_every_trace_and_never_scrubs_an_ordinary_word(world, 
     assert (council.title, council.notes) == ("Children in Care Council choir", "South stand doors will open; bring care packs.")
     assert ShortlistHistory.objects.get().reason == "Late nomination for [erased] ([erased]) to be scored"
     assert RunningOrderItem.objects.get(pk=world["connor_item"].pk).notes == "[erased] from the film crew sets up the camera at 6."
+
+
+def test_subject_access_history_detail_is_in_words(sar_world, organiser):
+    NomineeHistory.objects.create(
+        nominee=sar_world["zeph"], action="nominations.nominee.safeguarding_checked", actor_label="organiser",
+        detail={"publicity_level": "first_name", "photography_allowed": True},
+    )  # fmt: skip
+
+    release = zeph_release(sar_world, organiser)
+
+    [entry] = [h for h in release["record_history"] if "safeguarding" in h["action"]]
+    assert entry["action"] == "Nominee: safeguarding checked"
+    assert entry["detail"] == {"How their name may be used": "First name only", "Photographs allowed": "Yes"}
