@@ -183,11 +183,49 @@ def _withhold_path(node: Any, path: tuple[str, ...]) -> Any:
     return node
 
 
+def _values_at(node: Any, path: tuple[str, ...]) -> list[str]:
+    """The strings at `path` (and under it) in the gathered data."""
+    if not path:
+        if isinstance(node, str):
+            return [node]
+        if isinstance(node, list):
+            return [v for item in node for v in _values_at(item, ())]
+        if isinstance(node, dict):
+            return [v for item in node.values() for v in _values_at(item, ())]
+        return []
+    head, rest = path[0], path[1:]
+    if head == "*":
+        return [v for item in node for v in _values_at(item, rest)] if isinstance(node, list) else []
+    return _values_at(node[head], rest) if isinstance(node, dict) and head in node else []
+
+
+def _sweep(node: Any, pattern: re.Pattern) -> Any:
+    if isinstance(node, str):
+        return pattern.sub(WITHHELD, node)
+    if isinstance(node, list):
+        return [_sweep(item, pattern) for item in node]
+    if isinstance(node, dict):
+        return {key: _sweep(item, pattern) for key, item in node.items()}
+    return node
+
+
+# Values too short or too common to chase through the rest of the export (a relationship, "Yes").
+_NOT_SWEPT = re.compile(r"^(?:\W*|yes|no|none|\d{1,4})$", re.IGNORECASE)
+
+
 def withhold(data: dict, parts: Iterable[str]) -> dict:
-    """The data with each named part replaced by WITHHELD (a new dict; `data` is not changed)."""
+    """The data with each named part replaced by WITHHELD (a new dict; `data` is not changed), and
+    each of the part's values withheld wherever else it appears (the carer withheld as an addressee
+    is withheld as a nominator too; a withheld area inside a group's name)."""
+    values: set[str] = set()
     for key in parts:
         for path in WITHHOLDABLE_PARTS[key].paths:
+            values |= {v.strip() for v in _values_at(data, path) if len(v.strip()) >= 3 and not _NOT_SWEPT.match(v.strip())}
             data = _withhold_path(data, path)
+    values.discard(WITHHELD)
+    if values:
+        alternatives = "|".join(re.escape(v) for v in sorted(values, key=len, reverse=True))
+        data = _sweep(data, re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE))
     return data
 
 

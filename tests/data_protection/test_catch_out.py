@@ -390,3 +390,19 @@ def test_subject_access_history_detail_is_in_words(sar_world, organiser):
     [entry] = [h for h in release["record_history"] if "safeguarding" in h["action"]]
     assert entry["action"] == "Nominee: safeguarding checked"
     assert entry["detail"] == {"How their name may be used": "First name only", "Photographs allowed": "Yes"}
+
+
+def test_withholding_a_part_withholds_its_values_wherever_else_they_appear(sar_world, organiser):
+    Nomination.objects.filter(pk=sar_world["together"].pk).update(nominator_name="Maria Lopez", nominator_email="maria.lopez@carers.example")
+    NomineeGroup.objects.filter(pk=sar_world["group"].pk).update(name="The Marshbrook Drumline")
+    request = subject_access_request_create(
+        nominee=sar_world["zeph"], actor=organiser, requester_name="A parent", requester_relationship=RequesterRelationship.YOUNG_PERSON
+    )
+    subject_access_request_review(request=request, actor=organiser, withheld_parts=["area", "nominators"], reason="Third parties.")
+
+    release = subject_access_release(request=request, actor=organiser, file_format="json")
+
+    body = json.dumps(release, ensure_ascii=False)
+    assert words_in(body, ["Marshbrook", "Maria Lopez", "Lopez"]) == []
+    assert "maria.lopez@carers.example" not in body
+    assert next(n for n in release["nominations"] if n["group"])["group"] == "The [withheld] Drumline"
