@@ -229,6 +229,67 @@ def withhold(data: dict, parts: Iterable[str]) -> dict:
     return data
 
 
+# --- withholding line by line ---------------------------------------------------------------
+
+# Where the free text of an export is, and what the reviewer sees it as. "*" is every item of a
+# list or every value of a dict.
+TEXT_LINES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("nominations", "*", "group"), "Group name"),
+    (("nominations", "*", "statements", "*"), "What the nominator wrote"),
+    (("nominations", "*", "history", "*", "reason"), "Nomination history"),
+    (("nominations", "*", "panel", "comments", "*"), "Panel comment"),
+    (("nominations", "*", "panel", "draft_comments", "*"), "Panel comment still being written"),
+    (("invitations", "*", "quote"), "Quote"),
+    (("record_history", "*", "detail", "*"), "Record history"),
+    (("named_elsewhere", "*", "details", "*", "1"), "Other records"),
+    (("nominations_made", "*", "statements", "*"), "A nomination they made"),
+)
+
+
+def _expand(node: Any, path: tuple[str, ...], done: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
+    if not path:
+        yield done, node
+        return
+    head, rest = path[0], path[1:]
+    if isinstance(node, list):
+        keys = [str(i) for i in range(len(node))] if head == "*" else [head] if head.isdigit() and int(head) < len(node) else []
+        for key in keys:
+            yield from _expand(node[int(key)], rest, (*done, key))
+    elif isinstance(node, dict):
+        for key in (list(node) if head == "*" else [head] if head in node else []):
+            yield from _expand(node[key], rest, (*done, key))
+
+
+def text_lines(data: dict) -> list[tuple[str, str, str]]:
+    """Every line of free text in the gathered data: (key, where, text), for the reviewer to
+    withhold one by one."""
+    found = []
+    for pattern, where in TEXT_LINES:
+        for path, value in _expand(data, pattern):
+            if isinstance(value, str) and value.strip() and value != WITHHELD:
+                found.append(("/".join(path), where, value))
+    return found
+
+
+def _set_path(node: Any, path: list[str], value: Any) -> Any:
+    if not path:
+        return value
+    head, rest = path[0], path[1:]
+    if isinstance(node, list) and head.isdigit() and int(head) < len(node):
+        copy = list(node)
+        copy[int(head)] = _set_path(node[int(head)], rest, value)
+        return copy
+    if isinstance(node, dict) and head in node:
+        return {**node, head: _set_path(node[head], rest, value)}
+    return node
+
+
+def withhold_lines(data: dict, keys: Iterable[str]) -> dict:
+    for key in keys:
+        data = _set_path(data, key.split("/"), WITHHELD)
+    return data
+
+
 # --- gathering --------------------------------------------------------------------------------
 
 
@@ -659,6 +720,11 @@ def release_data(request: SubjectAccessRequest) -> dict:
     """What the requester gets: the gathered data with the withheld parts replaced, and a note
     of what was withheld and why at the top."""
     withheld = [{"part": WITHHOLDABLE_PARTS[key].label, "reason": request.withheld_reason} for key in request.withheld_parts]
+    lines = list(request.withheld_lines or [])
+    if lines:
+        withheld.append(
+            {"part": f"{len(lines)} line{'s' if len(lines) != 1 else ''} of text chosen by the reviewer", "reason": request.withheld_reason}
+        )
     return {
         "request": {
             "number": request.pk,
@@ -668,7 +734,7 @@ def release_data(request: SubjectAccessRequest) -> dict:
             "reviewed_at": _when(request.reviewed_at),
         },
         "withheld": withheld,
-        **withhold(request.data, request.withheld_parts),
+        **withhold(withhold_lines(request.data, lines), request.withheld_parts),
     }
 
 

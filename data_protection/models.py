@@ -24,6 +24,8 @@ class SubjectAccessRequest(models.Model):
     data = models.JSONField(default=dict, blank=True, help_text="What was held when the request was made.")
     gathered_at = models.DateTimeField()
     withheld_parts = models.JSONField(default=list, blank=True)
+    # Single lines of free text the reviewer withheld as well (their places in `data`).
+    withheld_lines = models.JSONField(default=list, blank=True)
     withheld_reason = models.TextField(blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_by_label = models.CharField(max_length=150)

@@ -24,7 +24,7 @@ PERSONAL_DATA = {
             "created_at": "Asked",
             "reviewed_at": "Reviewed",
         },
-        "internal": ("programme", "withheld_parts", "data_erased_at"),
+        "internal": ("programme", "withheld_parts", "withheld_lines", "data_erased_at"),
     },
     "SubjectAccessRequestHistory": {
         "label": "Subject access request history",

@@ -70,6 +70,7 @@ from .export import (
     person_records,
     release_data,
     subject_access_gather,
+    text_lines,
 )
 from .models import ErasureRecord, SubjectAccessRequest, SubjectAccessRequestHistory
 
@@ -513,7 +514,7 @@ def subject_access_request_create(
 
 
 def subject_access_request_review(
-    *, request: SubjectAccessRequest, actor, withheld_parts: Iterable[str] = (), reason: str = ""
+    *, request: SubjectAccessRequest, actor, withheld_parts: Iterable[str] = (), reason: str = "", withheld_lines: Iterable[str] = ()
 ) -> SubjectAccessRequest:
     """An organiser has read what was gathered and marks it reviewed, withholding the parts named
     (with the reason, which the requester is told). Only then can it be released. Final: to
@@ -524,8 +525,12 @@ def subject_access_request_review(
     unknown = [p for p in parts if p not in WITHHOLDABLE_PARTS]
     if unknown:
         raise DataProtectionError(f"'{unknown[0]}' is not a part that can be withheld.", field="withheld_parts")
+    lines = list(dict.fromkeys(withheld_lines))
+    known = {key for key, _, _ in text_lines(request.data)}
+    if any(line not in known for line in lines):
+        raise DataProtectionError("One of the lines chosen is not in this export.", field="withheld_lines")
     reason = reason.strip()
-    if parts and not reason:
+    if (parts or lines) and not reason:
         raise DataProtectionError("Say why these parts are withheld; the person who asked is told.", field="reason")
     with transaction.atomic():
         locked = SubjectAccessRequest.objects.select_for_update().get(pk=request.pk)
@@ -535,14 +540,17 @@ def subject_access_request_review(
             raise DataProtectionError("This request has already been reviewed.")
         locked.status = SubjectAccessStatus.REVIEWED
         locked.withheld_parts = parts
-        locked.withheld_reason = reason if parts else ""
+        locked.withheld_lines = lines
+        locked.withheld_reason = reason if parts or lines else ""
         locked.reviewed_by = _user_or_none(actor)
         locked.reviewed_by_label = _actor_label(actor)
         locked.reviewed_at = timezone.now()
         locked.save(
-            update_fields=["status", "withheld_parts", "withheld_reason", "reviewed_by", "reviewed_by_label", "reviewed_at"]
-        )
-        _request_history(locked, "reviewed", actor, withheld=parts)
+            update_fields=[
+                "status", "withheld_parts", "withheld_lines", "withheld_reason", "reviewed_by", "reviewed_by_label", "reviewed_at"
+            ]
+        )  # fmt: skip
+        _request_history(locked, "reviewed", actor, withheld=parts, withheld_lines=len(lines))
     return locked
 
 

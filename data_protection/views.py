@@ -37,6 +37,7 @@ from .export import (
     person_records,
     release_data,
     release_sheets,
+    text_lines,
 )
 from .forms import (
     AccessLogFilterForm,
@@ -356,7 +357,7 @@ def _request_page(request: HttpRequest, sar: SubjectAccessRequest, *, form: Revi
         "announce_name": announce_name(sar.nominee),
         "awaiting": awaiting,
         "has_data": has_data,
-        "form": form if form is not None else (ReviewForm() if awaiting and has_data else None),
+        "form": form if form is not None else (ReviewForm(lines=text_lines(sar.data)) if awaiting and has_data else None),
         "withheld": [WITHHOLDABLE_PARTS[key].label for key in sar.withheld_parts],
         "sheets": _preview(sar) if has_data else [],
         "history": history,
@@ -376,12 +377,16 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
 @require_POST
 def request_review(request: HttpRequest, request_id: int) -> HttpResponse:
     sar = _request_or_404(request, request_id)
-    form = ReviewForm(request.POST)
+    form = ReviewForm(request.POST, lines=text_lines(sar.data) if sar.data_erased_at is None else ())
     if not form.is_valid():
         return _request_page(request, sar, form=form, status=400)
     try:
         subject_access_request_review(
-            request=sar, actor=request.user, withheld_parts=form.cleaned_data["withheld_parts"], reason=form.cleaned_data["reason"]
+            request=sar,
+            actor=request.user,
+            withheld_parts=form.cleaned_data["withheld_parts"],
+            withheld_lines=form.cleaned_data.get("withheld_lines", []),
+            reason=form.cleaned_data["reason"],
         )
     except ServiceError as error:
         put_service_error(form, error)

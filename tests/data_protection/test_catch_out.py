@@ -16,7 +16,10 @@ from django.utils import timezone
 from awards.enums import NomineeKind
 from data_protection import erasure
 from data_protection.enums import RequesterRelationship
+from data_protection.export import text_lines
+from data_protection.models import SubjectAccessRequest
 from data_protection.services import (
+    DataProtectionError,
     nominee_erase,
     retention_apply,
     nominee_erasure_changes,
@@ -406,3 +409,33 @@ def test_withholding_a_part_withholds_its_values_wherever_else_they_appear(sar_w
     assert words_in(body, ["Marshbrook", "Maria Lopez", "Lopez"]) == []
     assert "maria.lopez@carers.example" not in body
     assert next(n for n in release["nominations"] if n["group"])["group"] == "The [withheld] Drumline"
+
+
+def test_the_reviewer_withholds_single_lines_and_the_export_says_so(sar_world, organiser, client):
+    request = subject_access_request_create(
+        nominee=sar_world["zeph"], actor=organiser, requester_name="A parent", requester_relationship=RequesterRelationship.BIRTH_PARENT
+    )
+    lines = {text: key for key, _, text in text_lines(request.data)}
+    key = lines["Zeph and [someone else] set up a drumming group; both in care, they now teach younger children."]
+    client.force_login(organiser)
+    page = client.get(reverse("data-protection:request", args=[request.pk])).content.decode()
+    assert f'value="{key}"' in page  # each line can be ticked
+
+    response = client.post(
+        reverse("data-protection:request-review", args=[request.pk]), {"withheld_lines": [key], "reason": "It says they are in care."}
+    )
+
+    assert response.status_code == 302
+    release = subject_access_release(request=SubjectAccessRequest.objects.get(pk=request.pk), actor=organiser, file_format="json")
+    together = next(n for n in release["nominations"] if n["group"])
+    assert together["statements"]["achievement"] == "[withheld]"
+    assert together["statements"]["why_it_matters"] == "[someone else] says Zeph never gives up."
+    assert {"part": "1 line of text chosen by the reviewer", "reason": "It says they are in care."} in release["withheld"]
+
+
+def test_a_line_not_in_the_export_cannot_be_withheld(sar_world, organiser):
+    request = subject_access_request_create(
+        nominee=sar_world["zeph"], actor=organiser, requester_name="A parent", requester_relationship=RequesterRelationship.BIRTH_PARENT
+    )
+    with pytest.raises(DataProtectionError):
+        subject_access_request_review(request=request, actor=organiser, withheld_lines=["nominations/99/statements/achievement"], reason="x")
