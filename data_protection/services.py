@@ -1,20 +1,25 @@
 """Data protection: the access log for organisers, subject access requests, erasure of one young
 person on request, and retention (DESIGN.md rules 6 and 7).
 
-Everything about one young person spans every app (nominee, consents, nominations, panel
-conflicts and reviews, invitations, guests), so these services live in events, the app that may
-read them all. Reads that decide who sees what are the selectors at the top; every write is a
-service below that checks who acts, runs in one transaction and leaves history.
+Everything about one young person spans every app, so these services live in data_protection,
+which may read them all; what each app holds is declared next to its models (`<app>.personal_data`,
+found by data_protection.declarations). Reads that decide who sees what are the selectors at the
+top; every write is a service below that checks who acts, runs in one transaction and leaves
+history.
 
-Erasure and retention share one anonymisation, built as a plan before anything is written: the
-plan sets each identifying field to its erased value and scrubs the names, e-mail addresses and
-phone numbers out of the free text that stays (history reasons and details), so
+Erasure and retention share one anonymisation (data_protection.erasure), built from the
+declarations as a plan before anything is written: the plan sets each personal field to its erased
+value and takes the names, e-mail addresses and phone numbers out of the free text that stays
+(history reasons and details) with the name matcher, so
 
 - a dry run is the same plan, counted and not saved;
 - running again finds nothing left to change, and writes nothing (no new history either);
 - what stays is what the reports and the audit trail need: records and their ids, programme,
   category, statuses, cohort and kind, consent purposes and answers, scores, seats, who did what
   and when.
+
+Every erasure is recorded in the erasure register (ErasureRecord: an id and a keyed fingerprint),
+which `restore_database` applies again after a restore.
 """
 
 from __future__ import annotations

@@ -21,8 +21,8 @@ from data_protection.models import SubjectAccessRequest
 from data_protection.services import (
     DataProtectionError,
     nominee_erase,
-    retention_apply,
     nominee_erasure_changes,
+    retention_apply,
     subject_access_release,
     subject_access_request_create,
     subject_access_request_review,
@@ -35,9 +35,9 @@ from nominations.models import (
     IdentityAccess,
     Nomination,
     NominationHistory,
-    NomineeHistory,
     Nominee,
     NomineeGroup,
+    NomineeHistory,
 )
 from nominations.services import nominee_merge
 from shortlisting.enums import ConflictSource, ReviewStatus
