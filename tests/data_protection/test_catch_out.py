@@ -10,6 +10,7 @@ import re
 from html import unescape
 
 import pytest
+from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 
@@ -439,3 +440,25 @@ def test_a_line_not_in_the_export_cannot_be_withheld(sar_world, organiser):
     )
     with pytest.raises(DataProtectionError):
         subject_access_request_review(request=request, actor=organiser, withheld_lines=["nominations/99/statements/achievement"], reason="x")
+
+
+def test_after_erasure_no_admin_list_or_record_page_shows_them(world, organiser, client, django_user_model):
+    nominee_erase(nominee=world["zeph"], actor=organiser, reason="They asked.")
+    admin_user = django_user_model.objects.create_superuser("root", "root@example.org", "correct horse battery staple")
+    client.force_login(admin_user)
+
+    shown = []
+    for model in admin.site._registry:
+        if model._meta.app_label not in ("nominations", "shortlisting", "events", "mail", "data_protection", "awards"):
+            continue
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        body = client.get(url).content.decode()
+        shown += [f"{url}: {w}" for w in words_in(body, ["Zephyrine", "Quillfeather", "Zeph", "Maria Lopez"])]
+    for obj in (world["zeph"], world["together"], world["performer"], world["drums"]):
+        if type(obj) not in admin.site._registry:
+            continue
+        url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+        body = client.get(url).content.decode()
+        shown += [f"{url}: {w}" for w in words_in(body, ["Zephyrine", "Quillfeather", "Zeph", "Maria Lopez"])]
+
+    assert shown == []
