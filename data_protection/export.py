@@ -38,18 +38,37 @@ from events.enums import AccessNeed, Dietary, GuestRelationship
 from events.models import Guest, Invitation, InvitationHistory
 from events.selectors import guest_name
 from nominations.enums import NominationStatus
-from nominations.models import Consent, IdentityAccess, Nomination, NominationHistory, Nominee, NomineeHistory
-from nominations.naming import Audience, announce_name
+from nominations.models import (
+    Consent,
+    IdentityAccess,
+    Nomination,
+    NominationHistory,
+    Nominee,
+    NomineeHistory,
+)
+from nominations.naming import Audience, announce_name, name_forms
 from nominations.outcomes import SEALED, outcomes_announced, status_shown_label
-from nominations.spreadsheets import Column, MultiSheetExporter, SheetSpec, safe_filename
+from nominations.redaction import name_spans, redact
+from nominations.spreadsheets import (
+    Column,
+    MultiSheetExporter,
+    SheetSpec,
+    safe_filename,
+)
 from shortlisting.enums import ReviewStatus
-from shortlisting.models import Conflict, Review
+from shortlisting.models import Conflict, PanelMember, Review
 
+from .declarations import declarations
+from .enums import RequesterRelationship
+from .erasure import person_scope, rows_naming
 from .models import SubjectAccessRequest
+from .words import code_words
 
 EXPORT_FORMAT = "PROUD subject access export"
-EXPORT_VERSION = 1
+EXPORT_VERSION = 2
 WITHHELD = "[withheld]"
+# Another person's name in free text: a group member, a guest, a carer, a panel member.
+SOMEONE_ELSE = "[someone else]"
 
 
 # --- the parts a reviewer may withhold --------------------------------------------------------
@@ -83,7 +102,74 @@ WITHHOLDABLE_PARTS: dict[str, Part] = {
         "History of their record, nominations and invitations",
         (("record_history",), ("nominations", "*", "history"), ("invitations", "*", "history")),
     ),
+    "named_elsewhere": Part("Other records that name them (running order, shortlists, e-mails, invitations)", (("named_elsewhere",),)),
+    "nominations_made": Part("Nominations they made of other young people", (("nominations_made",),)),
 }
+
+
+class OthersRedactor:
+    """Every other person the system knows of, taken out of free text with the name matcher; the
+    person's own names stay. Counts what it changed, by part, for the record of the request."""
+
+    def __init__(self, own: list[str], close: list[str], known: list[str]):
+        own_keys = {o.casefold() for o in own}
+        self.own = tuple(own)
+        self.close = tuple(sorted({c.strip() for c in close if c and c.strip() and c.strip().casefold() not in own_keys}))
+        self.known = tuple(sorted({k for k in known if k.casefold() not in own_keys and len(re.findall(r"\w+", k)) > 1}))
+        self.own_full = tuple(o for o in own if len(re.findall(r"\w+", o)) > 1)
+        self.counts: dict[str, int] = defaultdict(int)
+
+    def text(self, value, part: str, *, extra: Iterable[str] = ()):
+        if not value or not isinstance(value, str):
+            return value
+        names = (*self.close, *extra)
+        out = redact(value, names, placeholder=SOMEONE_ELSE, keep=self.own) if names else value
+        if self.known:
+            own_spans = name_spans(out, self.own_full, whole=True) if self.own_full else []
+            spans = [
+                s for s in name_spans(out, self.known, whole=True)
+                if not any(s[0] < e and b < s[1] for b, e in own_spans)
+            ]  # fmt: skip
+            for start, end in sorted(spans, reverse=True):
+                out = out[:start] + SOMEONE_ELSE + out[end:]
+        if out != value:
+            self.counts[part] += 1
+        return out
+
+    def json(self, value, part: str):
+        if isinstance(value, str):
+            return self.text(value, part)
+        if isinstance(value, list):
+            return [self.json(item, part) for item in value]
+        if isinstance(value, dict):
+            return {key: self.json(item, part) for key, item in value.items()}
+        return value
+
+
+def _others(family: list[Nominee], nominations, invitations, requester_relationship: str) -> OthersRedactor:
+    ids = {n.pk for n in family}
+    own = [form for n in family for form in name_forms(n)]
+    programme_ids = {n.programme_id for n in family}
+    close: list[str] = []
+    for nomination in nominations:
+        if nomination.group_id is not None:
+            for member in nomination.group.members.all():
+                if member.pk not in ids:
+                    close += name_forms(member)
+        if requester_relationship != RequesterRelationship.YOUNG_PERSON:
+            close.append(nomination.nominator_name)
+    for invitation in invitations:
+        close.append(invitation.addressee_name)
+        close += [g.name for g in invitation.guests.all() if g.relationship != GuestRelationship.FINALIST]
+    close += list(Consent.objects.filter(nominee_id__in=ids).values_list("given_by_name", flat=True))
+    for member in PanelMember.objects.filter(panel__programme_id__in=programme_ids).select_related("user"):
+        close += [member.user.first_name, member.user.last_name, member.user.get_full_name(), member.carer_name]
+    known = [
+        form
+        for other in Nominee.objects.filter(programme_id__in=programme_ids).exclude(pk__in=ids)
+        for form in name_forms(other)
+    ]
+    return OthersRedactor(own, close, known)
 
 
 def _withhold_path(node: Any, path: tuple[str, ...]) -> Any:
@@ -97,11 +183,110 @@ def _withhold_path(node: Any, path: tuple[str, ...]) -> Any:
     return node
 
 
+def _values_at(node: Any, path: tuple[str, ...]) -> list[str]:
+    """The strings at `path` (and under it) in the gathered data."""
+    if not path:
+        if isinstance(node, str):
+            return [node]
+        if isinstance(node, list):
+            return [v for item in node for v in _values_at(item, ())]
+        if isinstance(node, dict):
+            return [v for item in node.values() for v in _values_at(item, ())]
+        return []
+    head, rest = path[0], path[1:]
+    if head == "*":
+        return [v for item in node for v in _values_at(item, rest)] if isinstance(node, list) else []
+    return _values_at(node[head], rest) if isinstance(node, dict) and head in node else []
+
+
+def _sweep(node: Any, pattern: re.Pattern) -> Any:
+    if isinstance(node, str):
+        return pattern.sub(WITHHELD, node)
+    if isinstance(node, list):
+        return [_sweep(item, pattern) for item in node]
+    if isinstance(node, dict):
+        return {key: _sweep(item, pattern) for key, item in node.items()}
+    return node
+
+
+# Values too short or too common to chase through the rest of the export (a relationship, "Yes").
+_NOT_SWEPT = re.compile(r"^(?:\W*|yes|no|none|\d{1,4})$", re.IGNORECASE)
+
+
 def withhold(data: dict, parts: Iterable[str]) -> dict:
-    """The data with each named part replaced by WITHHELD (a new dict; `data` is not changed)."""
+    """The data with each named part replaced by WITHHELD (a new dict; `data` is not changed), and
+    each of the part's values withheld wherever else it appears (the carer withheld as an addressee
+    is withheld as a nominator too; a withheld area inside a group's name)."""
+    values: set[str] = set()
     for key in parts:
         for path in WITHHOLDABLE_PARTS[key].paths:
+            values |= {v.strip() for v in _values_at(data, path) if len(v.strip()) >= 3 and not _NOT_SWEPT.match(v.strip())}
             data = _withhold_path(data, path)
+    values.discard(WITHHELD)
+    if values:
+        alternatives = "|".join(re.escape(v) for v in sorted(values, key=len, reverse=True))
+        data = _sweep(data, re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE))
+    return data
+
+
+# --- withholding line by line ---------------------------------------------------------------
+
+# Where the free text of an export is, and what the reviewer sees it as. "*" is every item of a
+# list or every value of a dict.
+TEXT_LINES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("nominations", "*", "group"), "Group name"),
+    (("nominations", "*", "statements", "*"), "What the nominator wrote"),
+    (("nominations", "*", "history", "*", "reason"), "Nomination history"),
+    (("nominations", "*", "panel", "comments", "*"), "Panel comment"),
+    (("nominations", "*", "panel", "draft_comments", "*"), "Panel comment still being written"),
+    (("invitations", "*", "quote"), "Quote"),
+    (("record_history", "*", "detail", "*"), "Record history"),
+    (("named_elsewhere", "*", "details", "*", "1"), "Other records"),
+    (("nominations_made", "*", "statements", "*"), "A nomination they made"),
+)
+
+
+def _expand(node: Any, path: tuple[str, ...], done: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
+    if not path:
+        yield done, node
+        return
+    head, rest = path[0], path[1:]
+    if isinstance(node, list):
+        keys = [str(i) for i in range(len(node))] if head == "*" else [head] if head.isdigit() and int(head) < len(node) else []
+        for key in keys:
+            yield from _expand(node[int(key)], rest, (*done, key))
+    elif isinstance(node, dict):
+        for key in (list(node) if head == "*" else [head] if head in node else []):
+            yield from _expand(node[key], rest, (*done, key))
+
+
+def text_lines(data: dict) -> list[tuple[str, str, str]]:
+    """Every line of free text in the gathered data: (key, where, text), for the reviewer to
+    withhold one by one."""
+    found = []
+    for pattern, where in TEXT_LINES:
+        for path, value in _expand(data, pattern):
+            if isinstance(value, str) and value.strip() and value != WITHHELD:
+                found.append(("/".join(path), where, value))
+    return found
+
+
+def _set_path(node: Any, path: list[str], value: Any) -> Any:
+    if not path:
+        return value
+    head, rest = path[0], path[1:]
+    if isinstance(node, list) and head.isdigit() and int(head) < len(node):
+        copy = list(node)
+        copy[int(head)] = _set_path(node[int(head)], rest, value)
+        return copy
+    if isinstance(node, dict) and head in node:
+        return {**node, head: _set_path(node[head], rest, value)}
+    return node
+
+
+def withhold_lines(data: dict, keys: Iterable[str]) -> dict:
+    for key in keys:
+        data = _set_path(data, key.split("/"), WITHHELD)
     return data
 
 
@@ -165,13 +350,18 @@ def _number(value: Decimal) -> float:
     return float(round(value, 2))
 
 
+def _merged_record(n: Nominee) -> str:
+    born = f", born {n.date_of_birth:%-d %B %Y}" if n.date_of_birth else ""
+    return f"Nominee #{n.pk} ({' '.join(filter(None, (n.legal_first_name, n.legal_last_name)))}{born})"
+
+
 def _nominee_section(record: Nominee, family: list[Nominee]) -> dict:
     worker = record.allocated_worker_name or (
         (record.allocated_worker.get_full_name() or record.allocated_worker.get_username()) if record.allocated_worker else ""
     )
     return {
         "record": f"Nominee #{record.pk}",
-        "merged_records": [f"Nominee #{n.pk}" for n in family[1:]],
+        "merged_records": [_merged_record(n) for n in family[1:]],
         "programme": record.programme.name,
         "kind": record.get_kind_display(),
         "legal_first_name": record.legal_first_name,
@@ -204,19 +394,33 @@ def _panel_by_nomination(nomination_ids: list[int]) -> dict[int, dict]:
     """Per nomination: each submitted review's weighted total (Σ score × weight), and the
     comments, in no particular member's order (sorted), never with who gave them."""
     reviews = (
-        Review.objects.filter(assignment__nomination_id__in=nomination_ids, status=ReviewStatus.SUBMITTED)
+        Review.objects.filter(assignment__nomination_id__in=nomination_ids)
         .select_related("assignment")
         .prefetch_related("scores__criterion")
     )
     totals: dict[int, list[float]] = defaultdict(list)
     comments: dict[int, list[str]] = defaultdict(list)
+    drafts: dict[int, list[str]] = defaultdict(list)
+    draft_count: dict[int, int] = defaultdict(int)
     for review in reviews:
         nomination_id = review.assignment.nomination_id
+        if review.status != ReviewStatus.SUBMITTED:
+            # A review still being written is held too (and so is what it says so far).
+            draft_count[nomination_id] += 1
+            if review.comment.strip():
+                drafts[nomination_id].append(review.comment.strip())
+            continue
         totals[nomination_id].append(_number(sum((s.value * s.criterion.weight for s in review.scores.all()), Decimal(0))))
         if review.comment.strip():
             comments[nomination_id].append(review.comment.strip())
     return {
-        pk: {"reviews": len(totals[pk]), "totals": sorted(totals[pk], reverse=True), "comments": sorted(comments[pk])}
+        pk: {
+            "reviews": len(totals[pk]),
+            "totals": sorted(totals[pk], reverse=True),
+            "comments": sorted(comments[pk]),
+            "draft_reviews": draft_count[pk],
+            "draft_comments": sorted(drafts[pk]),
+        }
         for pk in nomination_ids
     }
 
@@ -238,8 +442,154 @@ def _guest_section(guest: Guest) -> dict:
     }
 
 
-def subject_access_gather(nominee: Nominee) -> dict:
-    """Everything held about the person whose record `nominee` is, as JSON-ready data."""
+def _conflict_kind(conflict: Conflict) -> str:
+    """How a conflict was found, in words that point at nobody: "a young member shares a carer
+    with the nominee" next to the carer's name would point at another child of the same home."""
+    words = declarations()[Conflict].released_values["source"]
+    return words.get(conflict.source, words["*"])
+
+
+_CODE = re.compile(r"^[a-z_]+(?:\.[a-z_]+)+$")
+
+
+def _words_of(model_field, value) -> Any:
+    if value is None or value == "":
+        return ""
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if hasattr(value, "isoformat"):
+        return _when(value)
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, str) and _CODE.match(value):
+        return code_words(value)
+    if hasattr(value, "pk"):
+        return str(value)
+    return value if isinstance(value, (int, float, str)) else str(value)
+
+
+def _named_elsewhere(family: list[Nominee], others: OthersRedactor) -> list[dict]:
+    """Records held about or naming them that the parts above do not show, read from the apps'
+    declarations: invitations that name them however they were made, running-order and shortlist
+    notes, e-mails sent about them, draft reviews. Only context and text: never who else is on the
+    row (a panel member behind a review, the addressee of someone else's invitation)."""
+    scope, forms, programme_ids = person_scope(family)
+    shown_elsewhere = {
+        "nominations.Nominee", "nominations.Nomination", "nominations.Consent", "nominations.NominationHistory",
+        "nominations.IdentityAccess", "nominations.NomineeHistory", "nominations.NomineeGroup", "shortlisting.Conflict",
+        "shortlisting.Review", "shortlisting.Score", "shortlisting.Assignment", "events.Guest", "events.InvitationHistory",
+        "events.InvitationLink", "data_protection.SubjectAccessRequest", "data_protection.SubjectAccessRequestHistory",
+    }  # fmt: skip
+    finalist_invitations = set(
+        Invitation.objects.filter(Q(nomination__nominee__in=family) | Q(nomination__group__members__in=family)).values_list("pk", flat=True)
+    )
+    entries: list[tuple[Any, Any, list[str]]] = []
+    for rows in (scope.own, scope.shared):
+        for model, by_pk in rows.items():
+            if model._meta.label in shown_elsewhere:
+                continue
+            declaration = declarations()[model]
+            for row in by_pk.values():
+                if model is Invitation and row.pk in finalist_invitations:
+                    continue
+                entries.append((declaration, row, list(declaration.texts)))
+    entries += rows_naming(forms, programme_ids, scope)
+    found = []
+    for declaration, row, texts in sorted(entries, key=lambda e: (e[0].label, e[1].pk)):
+        model = declaration.model
+        details = []
+        for name, label in declaration.context.items():
+            value = getattr(row, name, None)
+            details.append([label, _words_of(model._meta.get_field(name), value)])
+        if declaration.whose_row:
+            for spec in declaration.fields.values():
+                if spec.whose == declaration.whose_row and spec.kind in ("name", "detail", "email"):
+                    value = getattr(row, spec.name)
+                    details.append([spec.label, others.text(value, "named_elsewhere") if isinstance(value, str) else _words_of(model._meta.get_field(spec.name), value)])
+        for name in texts:
+            label = declaration.texts[name].label
+            value = getattr(row, name)
+            if value in ("", None, {}, []):
+                continue
+            text = value if isinstance(value, str) else "; ".join(f"{k}: {v}" for k, v in value.items()) if isinstance(value, dict) else str(value)
+            details.append([label, others.text(text, "named_elsewhere")])
+        found.append({"what": declaration.label, "record": f"{str(model._meta.verbose_name).capitalize()} #{row.pk}", "details": details})
+    return found
+
+
+def _nominations_made(family: list[Nominee], others: OthersRedactor) -> list[dict]:
+    """Nominations the young person made themselves, as a peer nominator: their own words, with the
+    young person they nominated (another child) taken out."""
+    full = [f for n in family for f in name_forms(n) if len(re.findall(r"\w+", f)) > 1]
+    if not full:
+        return []
+    made = []
+    candidates = (
+        Nomination.objects.filter(programme_id__in={n.programme_id for n in family})
+        .exclude(nominee__in=family)
+        .select_related("category", "nominee", "group")
+        .order_by("submitted_at", "id")
+    )
+    for n in candidates:
+        if not name_spans(n.nominator_name, full, whole=True):
+            continue
+        about = name_forms(n.nominee) if n.nominee_id else [n.group.name]
+        made.append(
+            {
+                "reference": n.reference,
+                "award": n.category.name,
+                "submitted_at": _when(n.submitted_at),
+                "statements": {
+                    key: others.text(getattr(n, key), "nominations_made", extra=about)
+                    for key in ("achievement", "why_it_matters", "anything_else")
+                },
+            }
+        )
+    return made
+
+
+def _detail_words(detail) -> Any:
+    """A history entry's detail in words: each key as its field's name, each code as its choice's
+    words ("publicity_level: first_name" -> "How their name may be used: First name only")."""
+    if not isinstance(detail, dict):
+        return detail
+    fields, labels = {}, {}
+    for model in (Nominee, Consent):
+        for f in model._meta.concrete_fields:
+            fields.setdefault(f.name, f)
+        declaration = declarations()[model]
+        for name, spec in declaration.fields.items():
+            labels.setdefault(name, spec.label)
+        for name, label in declaration.context.items():
+            labels.setdefault(name, label)
+    out = {}
+    for key, value in detail.items():
+        f = fields.get(key)
+        label = labels.get(key) or (str(f.verbose_name).capitalize() if f is not None else key.replace("_", " ").capitalize())
+        if isinstance(value, bool):
+            value = "Yes" if value else "No"
+        elif f is not None and f.choices and isinstance(value, str):
+            value = str(dict(f.flatchoices).get(value, value))
+        out[label] = value
+    return out
+
+
+REDACTION_PARTS = {
+    "group": "Group names",
+    "statements": "What the nominators wrote",
+    "history": "History of their nominations and record",
+    "panel_comments": "Panel members' comments",
+    "quotes": "Quotes",
+    "named_elsewhere": "Other records that name them",
+    "nominations_made": "Nominations they made",
+}
+
+
+def subject_access_gather(nominee: Nominee, requester_relationship: str = "") -> dict:
+    """Everything held about the person whose record `nominee` is, as JSON-ready data. Every other
+    person the system knows of (another member of their group, guests, carers, panel members, other
+    young people; the nominators too unless the young person asks) is taken out of free text, and
+    what was taken out is counted by part."""
     family = person_records(nominee)
     ids = [n.pk for n in family]
     records = {
@@ -253,12 +603,12 @@ def subject_access_gather(nominee: Nominee) -> dict:
         Nomination.objects.filter(Q(nominee_id__in=ids) | Q(group__members__in=ids))
         .distinct()
         .select_related("programme", "category", "group")
-        .prefetch_related(Prefetch("history", queryset=NominationHistory.objects.order_by("at", "id")))
+        .prefetch_related(Prefetch("history", queryset=NominationHistory.objects.order_by("at", "id")), "group__members")
         .order_by("submitted_at", "id")
     )
     panel = _panel_by_nomination([n.pk for n in nominations])
     conflicts = Conflict.objects.filter(nominee_id__in=ids).select_related("member__panel").order_by("created_at", "id")
-    invitations = (
+    invitations = list(
         Invitation.objects.filter(nomination__in=[n.pk for n in nominations])
         .select_related("event", "nomination")
         .prefetch_related(
@@ -269,8 +619,15 @@ def subject_access_gather(nominee: Nominee) -> dict:
     )
     accesses = IdentityAccess.objects.filter(nominee_id__in=ids).order_by("at", "id")
     history = NomineeHistory.objects.filter(nominee_id__in=ids).order_by("at", "id")
+    others = _others(family, nominations, invitations, requester_relationship)
 
-    return {
+    def panel_part(n):
+        p = dict(panel[n.pk])
+        p["comments"] = sorted(others.text(c, "panel_comments") for c in p["comments"])
+        p["draft_comments"] = sorted(others.text(c, "panel_comments") for c in p["draft_comments"])
+        return p
+
+    data = {
         "format": EXPORT_FORMAT,
         "version": EXPORT_VERSION,
         "gathered_at": _when(timezone.now()),
@@ -293,27 +650,32 @@ def subject_access_gather(nominee: Nominee) -> dict:
                 "programme": n.programme.name,
                 "award": n.category.name,
                 "status": status_shown_label(n),
+                "source": n.get_source_display(),
                 "submitted_at": _when(n.submitted_at),
-                "group": n.group.name if n.group_id else "",
+                "group": others.text(n.group.name, "group") if n.group_id else "",
                 "nominator": {
                     "name": n.nominator_name,
                     "relationship": n.get_nominator_relationship_display(),
+                    "known_recently": _yes_no(n.nominator_known_recently),
                     "email": n.nominator_email,
                     "phone": n.nominator_phone,
                     "organisation": n.nominator_organisation,
                 },
                 "statements": {
-                    "achievement": n.achievement,
-                    "why_it_matters": n.why_it_matters,
-                    "anything_else": n.anything_else,
+                    "achievement": others.text(n.achievement, "statements"),
+                    "why_it_matters": others.text(n.why_it_matters, "statements"),
+                    "anything_else": others.text(n.anything_else, "statements"),
                 },
-                "panel": panel[n.pk],
-                "history": [_history_entry(h, sealed=not outcomes_announced(n.programme)) for h in n.history.all()],
+                "panel": panel_part(n),
+                "history": [
+                    {**_history_entry(h, sealed=not outcomes_announced(n.programme)), "reason": others.text(h.reason, "history")}
+                    for h in n.history.all()
+                ],
             }
             for n in nominations
         ],
         "panel_conflicts": [
-            {"panel": c.member.panel.name, "kind": c.get_source_display(), "recorded_at": _when(c.created_at)} for c in conflicts
+            {"panel": c.member.panel.name, "kind": _conflict_kind(c), "recorded_at": _when(c.created_at)} for c in conflicts
         ],
         "invitations": [
             {
@@ -324,19 +686,31 @@ def subject_access_gather(nominee: Nominee) -> dict:
                 "addressee_email": i.addressee_email,
                 "young_person_email": i.young_person_email,
                 "guest_allowance": i.guest_allowance,
-                "quote": i.quote if i.quote_approved_at else "",
+                "quote": others.text(i.quote, "quotes") if i.quote_approved_at else "",
                 "sent_at": _when(i.sent_at),
                 "responded_at": _when(i.responded_at),
-                "guests": [_guest_section(g) for g in i.guests.all()],
-                "history": [{"at": _when(h.at), "action": h.action, "by": h.actor_label} for h in i.history.all()],
+                # A group's invitation is the other members' too: their guests are theirs, not given here.
+                "guests": [_guest_section(g) for g in i.guests.all()] if not i.nomination.group_id else [],
+                "history": [{"at": _when(h.at), "action": code_words(h.action), "by": h.actor_label} for h in i.history.all()],
             }
             for i in invitations
         ],
-        "access_log": [{"at": _when(a.at), "by": a.username, "where": a.context} for a in accesses],
+        "access_log": [{"at": _when(a.at), "by": a.username, "where": code_words(a.context)} for a in accesses],
         "record_history": [
-            {"at": _when(h.at), "action": h.action, "by": h.actor_label, "detail": h.detail} for h in history
+            {"at": _when(h.at), "action": code_words(h.action), "by": h.actor_label, "detail": others.json(_detail_words(h.detail), "history")}
+            for h in history
         ],
+        "named_elsewhere": _named_elsewhere(family, others),
+        "nominations_made": _nominations_made(family, others),
     }
+    for n in data["nominations"]:
+        for h in n["history"]:
+            h["action"] = code_words(h["action"])
+    data["redacted"] = [
+        {"part": REDACTION_PARTS[key], "texts": count, "why": "Names of other people (other young people, guests, carers, panel members) taken out"}
+        for key, count in sorted(others.counts.items())
+    ]
+    return data
 
 
 # --- releasing --------------------------------------------------------------------------------
@@ -346,6 +720,11 @@ def release_data(request: SubjectAccessRequest) -> dict:
     """What the requester gets: the gathered data with the withheld parts replaced, and a note
     of what was withheld and why at the top."""
     withheld = [{"part": WITHHOLDABLE_PARTS[key].label, "reason": request.withheld_reason} for key in request.withheld_parts]
+    lines = list(request.withheld_lines or [])
+    if lines:
+        withheld.append(
+            {"part": f"{len(lines)} line{'s' if len(lines) != 1 else ''} of text chosen by the reviewer", "reason": request.withheld_reason}
+        )
     return {
         "request": {
             "number": request.pk,
@@ -355,7 +734,7 @@ def release_data(request: SubjectAccessRequest) -> dict:
             "reviewed_at": _when(request.reviewed_at),
         },
         "withheld": withheld,
-        **withhold(request.data, request.withheld_parts),
+        **withhold(withhold_lines(request.data, lines), request.withheld_parts),
     }
 
 
@@ -441,6 +820,10 @@ def _release_sheets(release: dict) -> Iterator[SheetSpec]:
         ("Reviewed on", request["reviewed_at"] or "Not yet reviewed"),
     ]
     about += [(f"Withheld: {item['part']}", item["reason"]) for item in release["withheld"]]
+    about += [
+        (f"Names taken out: {item['part']}", f"{item['why']} ({item['texts']} text{'s' if item['texts'] != 1 else ''})")
+        for item in release.get("redacted", [])
+    ]
     yield SheetSpec("About this export", FIELD_VALUE, about)
 
     person = release["young_person"]
@@ -472,15 +855,17 @@ def _release_sheets(release: dict) -> Iterator[SheetSpec]:
     yield SheetSpec(
         "Nominations",
         [
-            Column("Reference", 16), Column("Award", 24), Column("Status"), Column("Sent", 20), Column("Group", 20),
-            Column("Nominator", 22), Column("Relationship", 20), Column("E-mail", 26), Column("Phone"), Column("Organisation", 22),
+            Column("Reference", 16), Column("Award", 24), Column("Status"), Column("How it came in", 18), Column("Sent", 20), Column("Group", 20),
+            Column("Nominator", 22), Column("Relationship", 20), Column("Knew them in the last 12 months", 14), Column("E-mail", 26),
+            Column("Phone"), Column("Organisation", 22),
             Column("What they achieved", 50), Column("Why it matters", 50), Column("Anything else", 40),
             Column("Panel reviews"), Column("Review totals", 20),
         ],
         [
             (
-                n["reference"], n["award"], n["status"], n["submitted_at"] or "", n["group"],
-                _get(n["nominator"], "name"), _get(n["nominator"], "relationship"), _get(n["nominator"], "email"),
+                n["reference"], n["award"], n["status"], n.get("source", ""), n["submitted_at"] or "", n["group"],
+                _get(n["nominator"], "name"), _get(n["nominator"], "relationship"), _get(n["nominator"], "known_recently"),
+                _get(n["nominator"], "email"),
                 _get(n["nominator"], "phone"), _get(n["nominator"], "organisation"),
                 _get(n["statements"], "achievement"), _get(n["statements"], "why_it_matters"), _get(n["statements"], "anything_else"),
                 n["panel"]["reviews"], n["panel"]["totals"],
@@ -501,8 +886,12 @@ def _release_sheets(release: dict) -> Iterator[SheetSpec]:
 
     rows = []
     for n in nominations:
-        rows += [[n["reference"], comment] for comment in _items(n["panel"]["comments"])]
-    yield SheetSpec("Panel comments", [Column("Reference", 16), Column("Comment (who wrote it is not given)", 80)], rows)
+        rows += [[n["reference"], "Submitted", comment] for comment in _items(n["panel"]["comments"])]
+        drafts = n["panel"].get("draft_comments", []) if n["panel"]["comments"] != WITHHELD else []
+        rows += [[n["reference"], "Still being written", comment] for comment in drafts]
+    yield SheetSpec(
+        "Panel comments", [Column("Reference", 16), Column("Review"), Column("Comment (who wrote it is not given)", 80)], rows
+    )
 
     columns = [Column("Panel", 24), Column("Kind of conflict", 40), Column("Recorded", 20)]
     conflicts = release["panel_conflicts"]
@@ -562,6 +951,27 @@ def _release_sheets(release: dict) -> Iterator[SheetSpec]:
         else [(h["at"], h["action"], h["by"], ", ".join(f"{k}: {v}" for k, v in sorted(h["detail"].items()))) for h in history]
     )
     yield SheetSpec("Record history", columns, rows)
+    yield from _elsewhere_sheets(release)
+
+
+def _elsewhere_sheets(release: dict) -> Iterator[SheetSpec]:
+    named = release.get("named_elsewhere", [])
+    columns = [Column("Where", 24), Column("Record", 22), Column("What", 26), Column("Held", 60)]
+    if named == WITHHELD:
+        rows = [_withheld_row(4)]
+    else:
+        rows = [[entry["what"], entry["record"], label, value] for entry in named for label, value in entry["details"]]
+    yield SheetSpec("Other records", columns, rows)
+    made = release.get("nominations_made", [])
+    columns = [Column("Reference", 16), Column("Award", 24), Column("Sent", 20), Column("What they wrote", 60), Column("Why it matters", 50), Column("Anything else", 40)]
+    if made == WITHHELD:
+        rows = [_withheld_row(6)]
+    else:
+        rows = [
+            [m["reference"], m["award"], m["submitted_at"] or "", m["statements"]["achievement"], m["statements"]["why_it_matters"], m["statements"]["anything_else"]]
+            for m in made
+        ]
+    yield SheetSpec("Nominations they made", columns, rows)
 
 
 class SubjectAccessExporter(MultiSheetExporter):

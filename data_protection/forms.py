@@ -79,16 +79,26 @@ class ReviewForm(ErrorSummaryMixin, forms.Form):
         required=False,
         help_text="For example where they live and their carer's details when a birth parent asks.",
     )
+    withheld_lines = forms.MultipleChoiceField(
+        label="Lines of text to withhold (optional)",
+        choices=[],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Other people's names are already taken out. Tick any line that still says what the person who asked must not read.",
+    )
     reason = ParagraphField(label="Why are they withheld?", max_length=REASON_MAX, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, lines=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["withheld_lines"].choices = [(key, f"{where}: {text}") for key, where, text in lines]
+        if not lines:
+            del self.fields["withheld_lines"]
         self.fields["reason"].widget.attrs["rows"] = 3
         self.fields["reason"].help_text = "The export tells the person who asked what was withheld and why."
 
     def clean(self):
         data = super().clean()
-        if data.get("withheld_parts") and not (data.get("reason") or "").strip():
+        if (data.get("withheld_parts") or data.get("withheld_lines")) and not (data.get("reason") or "").strip():
             self.add_error("reason", "Say why these parts are withheld; the person who asked is told.")
         return data
 

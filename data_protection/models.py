@@ -24,6 +24,8 @@ class SubjectAccessRequest(models.Model):
     data = models.JSONField(default=dict, blank=True, help_text="What was held when the request was made.")
     gathered_at = models.DateTimeField()
     withheld_parts = models.JSONField(default=list, blank=True)
+    # Single lines of free text the reviewer withheld as well (their places in `data`).
+    withheld_lines = models.JSONField(default=list, blank=True)
     withheld_reason = models.TextField(blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_by_label = models.CharField(max_length=150)
@@ -65,3 +67,21 @@ class SubjectAccessRequestHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} by {self.actor_label}"
+
+
+class ErasureRecord(models.Model):
+    """One record of the erasure register: a young person's record was erased. It holds no personal
+    data: the record's id and a one-way fingerprint of who it was (a keyed hash of the names and
+    date of birth it held), so that after a restore from a backup made before the erasure,
+    `restore_database` erases the same person again, and never someone else who now has the id."""
+
+    nominee_id = models.BigIntegerField(db_index=True)
+    fingerprint = models.CharField(max_length=64)
+    erased_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["erased_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["nominee_id", "fingerprint"], name="erasure_record_once")]
+
+    def __str__(self) -> str:
+        return f"Erasure of record #{self.nominee_id}"

@@ -1,46 +1,61 @@
 """Data protection: the access log for organisers, subject access requests, erasure of one young
 person on request, and retention (DESIGN.md rules 6 and 7).
 
-Everything about one young person spans every app (nominee, consents, nominations, panel
-conflicts and reviews, invitations, guests), so these services live in events, the app that may
-read them all. Reads that decide who sees what are the selectors at the top; every write is a
-service below that checks who acts, runs in one transaction and leaves history.
+Everything about one young person spans every app, so these services live in data_protection,
+which may read them all; what each app holds is declared next to its models (`<app>.personal_data`,
+found by data_protection.declarations). Reads that decide who sees what are the selectors at the
+top; every write is a service below that checks who acts, runs in one transaction and leaves
+history.
 
-Erasure and retention share one anonymisation, built as a plan before anything is written: the
-plan sets each identifying field to its erased value and scrubs the names, e-mail addresses and
-phone numbers out of the free text that stays (history reasons and details), so
+Erasure and retention share one anonymisation (data_protection.erasure), built from the
+declarations as a plan before anything is written: the plan sets each personal field to its erased
+value and takes the names, e-mail addresses and phone numbers out of the free text that stays
+(history reasons and details) with the name matcher, so
 
 - a dry run is the same plan, counted and not saved;
 - running again finds nothing left to change, and writes nothing (no new history either);
 - what stays is what the reports and the audit trail need: records and their ids, programme,
   category, statuses, cohort and kind, consent purposes and answers, scores, seats, who did what
   and when.
+
+Every erasure is recorded in the erasure register (ErasureRecord: an id and a keyed fingerprint),
+which `restore_database` applies again after a restore.
 """
 
 from __future__ import annotations
 
-import re
-from collections import defaultdict
+import hashlib
+import hmac
+import json
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from awards.enums import Role
 from awards.models import Programme
 from awards.rules import is_organiser, programme_ids_with_role
-from events.enums import GuestRelationship, InvitationKind, InvitationStatus, ItemKind
-from events.models import Guest, Invitation, InvitationHistory, InvitationLink, RunningOrderItem
+from events.enums import InvitationStatus
+from events.models import (
+    Guest,
+    Invitation,
+    InvitationHistory,
+    RunningOrderItem,
+)
 from events.services import invitation_revoke
-from mail.enums import DeliveryStatus, EmailKind
+from mail.enums import EmailKind
 from mail.errors import NotAllowed, ServiceError
 from mail.models import EmailDelivery
 from mail.services import email_queue
-from nominations.enums import ALLOWED_TRANSITIONS, NominationStatus, PersonKind, PublicityLevel
+from nominations.enums import (
+    ALLOWED_TRANSITIONS,
+    NominationStatus,
+)
 from nominations.models import (
     Consent,
     IdentityAccess,
@@ -50,13 +65,19 @@ from nominations.models import (
     NomineeGroup,
     NomineeHistory,
 )
-from nominations.redaction import redact
 from nominations.services import identity_access_record, nomination_transition
 from shortlisting.models import Conflict, PanelMember, Review, ShortlistHistory
 
 from .enums import RequesterRelationship, SubjectAccessStatus
-from .export import WITHHOLDABLE_PARTS, person_records, release_data, subject_access_gather
-from .models import SubjectAccessRequest, SubjectAccessRequestHistory
+from .erasure import ChangeLine, Plan, person_plan, programme_plan
+from .export import (
+    WITHHOLDABLE_PARTS,
+    person_records,
+    release_data,
+    subject_access_gather,
+    text_lines,
+)
+from .models import ErasureRecord, SubjectAccessRequest, SubjectAccessRequestHistory
 
 ERASED_NAME = "Erased"
 ERASED_TEXT = "[erased]"
@@ -68,16 +89,18 @@ ERASED_KEY_PREFIX = "erased:"
 ERASED_EMAIL_DOMAIN = "erased.invalid"
 ERASURE_WITHDRAW_REASON = "The young person's personal data was erased on request."
 RETENTION_ACTOR = "retention"
+RESTORE_ACTOR = "restore"
+REAPPLY_REASON = "An erasure recorded in the erasure register, applied again after the database was restored."
 
 
 class DataProtectionError(ServiceError):
     status_code = 409
 
 
-def _actor_label(actor) -> str:
+def _actor_label(actor, default: str = RETENTION_ACTOR) -> str:
     if actor is not None and getattr(actor, "is_authenticated", False):
         return actor.get_username()
-    return RETENTION_ACTOR if actor is None else "system"
+    return default if actor is None else "system"
 
 
 def _user_or_none(actor):
@@ -177,308 +200,9 @@ def _label(labels: tuple[str, str], count: int) -> str:
     return labels[0] if count == 1 else labels[1]
 
 
-_PLACEHOLDER_NAMES = {ERASED_NAME.casefold(), ERASED_TEXT.casefold(), "erased"}
-
-
-class Scrubber:
-    """Hides the given names (every form, as blind review does) and literal strings (e-mail
-    addresses, phone numbers) in free text. Results are remembered: history reasons repeat."""
-
-    def __init__(self, names: Iterable[str] = (), literals: Iterable[str] = ()):
-        self.names = sorted({n.strip() for n in names if n and n.strip() and n.strip().casefold() not in _PLACEHOLDER_NAMES})
-        wanted = {s.strip() for s in literals if s and len(s.strip()) >= 5 and not s.strip().endswith("@" + ERASED_EMAIL_DOMAIN)}
-        alternatives = "|".join(re.escape(s) for s in sorted(wanted, key=len, reverse=True))
-        # Whole words only: an area called "North" must not eat the start of "Northtown".
-        self.literals = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE) if wanted else None
-        self._seen: dict[str, str] = {}
-
-    def text(self, value: str) -> str:
-        if not value or (not self.names and self.literals is None):
-            return value
-        if value not in self._seen:
-            scrubbed = self.literals.sub(ERASED_TEXT, value) if self.literals is not None else value
-            self._seen[value] = redact(scrubbed, self.names, placeholder=ERASED_TEXT) if self.names else scrubbed
-        return self._seen[value]
-
-    def json(self, value):
-        if isinstance(value, str):
-            return self.text(value)
-        if isinstance(value, list):
-            return [self.json(item) for item in value]
-        if isinstance(value, dict):
-            return {key: self.json(item) for key, item in value.items()}
-        return value
-
-
-class Plan:
-    """The changes an anonymisation would make, in memory until `save()`."""
-
-    def __init__(self, scrubber: Scrubber, own: Scrubber | None = None):
-        self.scrubber = scrubber
-        # For text shared with other young people (group statements, running order): only the
-        # person's own names are hidden there.
-        self.own = own or scrubber
-        self._changed: dict[type, dict[int, tuple[models.Model, set[str]]]] = defaultdict(dict)
-        self._deletes: list[tuple[tuple[str, str], QuerySet, int]] = []
-        self._side_updates: list[tuple[QuerySet, dict]] = []
-
-    def set(self, obj: models.Model, **values) -> None:
-        fields = [name for name, value in values.items() if getattr(obj, name) != value]
-        for name in fields:
-            setattr(obj, name, values[name])
-        if fields:
-            entry = self._changed[type(obj)].setdefault(obj.pk, (obj, set()))
-            entry[1].update(fields)
-
-    def scrub(self, obj: models.Model, *names: str, own: bool = False) -> None:
-        scrubber = self.own if own else self.scrubber
-        values = {}
-        for name in names:
-            value = getattr(obj, name)
-            values[name] = scrubber.text(value) if isinstance(value, str) else scrubber.json(value)
-        self.set(obj, **values)
-
-    def delete(self, label: tuple[str, str], queryset: QuerySet) -> None:
-        count = queryset.count()
-        if count:
-            self._deletes.append((label, queryset, count))
-
-    def update_others(self, queryset: QuerySet, **values) -> None:
-        """A change to rows outside the scope that follows from it (not counted, no history)."""
-        self._side_updates.append((queryset, values))
-
-    def changed(self, model: type) -> list[models.Model]:
-        return [obj for obj, _ in self._changed.get(model, {}).values()]
-
-    def counts(self) -> dict[str, int]:
-        result = {}
-        for model, entries in self._changed.items():
-            if entries:
-                result[_label(CHANGE_LABELS[model], len(entries))] = len(entries)
-        for labels, _, count in self._deletes:
-            result[_label(labels, count)] = count
-        return result
-
-    def is_empty(self) -> bool:
-        return not any(self._changed.values()) and not self._deletes
-
-    def save(self) -> None:
-        now = timezone.now()
-        for model, entries in self._changed.items():
-            by_fields: dict[frozenset[str], list[models.Model]] = defaultdict(list)
-            for obj, names in entries.values():
-                if any(f.name == "updated_at" for f in model._meta.concrete_fields):
-                    obj.updated_at = now
-                    names = names | {"updated_at"}
-                by_fields[frozenset(names)].append(obj)
-            for names, objs in by_fields.items():
-                model.objects.bulk_update(objs, sorted(names), batch_size=500)
-        for _, queryset, _ in self._deletes:
-            queryset.delete()
-        for queryset, values in self._side_updates:
-            queryset.update(**values)
-
-
-def _person_names(nominee: Nominee) -> list[str]:
-    return [nominee.legal_first_name, nominee.legal_last_name, nominee.preferred_name]
-
-
-def _erase_nominee(plan: Plan, nominee: Nominee) -> None:
-    plan.set(
-        nominee,
-        legal_first_name=ERASED_NAME,
-        legal_last_name=ERASED_NAME,
-        preferred_name="",
-        say_first_name="",
-        say_last_name="",
-        chosen_name="",
-        date_of_birth=ERASED_BIRTH_DATE if nominee.kind == PersonKind.YOUNG_PERSON else None,
-        area="",
-        allocated_worker_id=None,
-        allocated_worker_name="",
-        publicity_level=PublicityLevel.ANONYMOUS,
-        photography_allowed=False,
-        safeguarding_notes="",
-        match_key=f"{ERASED_KEY_PREFIX}{nominee.pk}",
-        alias_key=f"{ERASED_KEY_PREFIX}{nominee.pk}",
-        possible_duplicate_of_id=None,
-    )
-
-
-def _erase_nomination(plan: Plan, nomination: Nomination) -> None:
-    plan.set(
-        nomination,
-        nominator_name=ERASED_NAME,
-        nominator_email=f"nomination-{nomination.pk}@{ERASED_EMAIL_DOMAIN}",
-        nominator_phone="",
-        nominator_organisation="",
-        nominator_user_id=None,
-        achievement=ERASED_TEXT,
-        why_it_matters=ERASED_TEXT,
-        anything_else="",
-        access_token_hash="",
-    )
-
-
-def _erase_invitation(plan: Plan, invitation: Invitation) -> None:
-    plan.set(
-        invitation,
-        addressee_name=ERASED_NAME,
-        addressee_email=f"invitation-{invitation.pk}@{ERASED_EMAIL_DOMAIN}",
-        young_person_email="",
-        invitee_name=ERASED_NAME if invitation.kind != InvitationKind.FINALIST else "",
-        title="",
-        quote="",
-        quote_approved_at=None,
-        quote_approved_by_id=None,
-    )
-
-
-def _erase_guest(plan: Plan, guest: Guest) -> None:
-    # Food and access needs can reveal health and religion: they go with the name.
-    plan.set(guest, name=ERASED_NAME, dietary=[], dietary_other="", access_needs=[], access_other="")
-
-
-def _erase_request(plan: Plan, request: SubjectAccessRequest, now) -> None:
-    # The request stays (who asked in what capacity, who reviewed and released it, when); the
-    # copy of the data and the requester's name and notes go.
-    if request.data_erased_at is None:
-        plan.set(request, data={}, requester_name="", notes="", data_erased_at=now)
-    plan.scrub(request, "withheld_reason")
-
-
-def _identifying(nominees, consents, nominations, invitations, guests) -> tuple[list[str], list[str]]:
-    names: list[str] = []
-    literals: list[str] = []
-    for nominee in nominees:
-        names += _person_names(nominee)
-        names.append(nominee.allocated_worker_name)
-        literals.append(nominee.area)
-    names += [c.given_by_name for c in consents]
-    for nomination in nominations:
-        names.append(nomination.nominator_name)
-        literals += [nomination.nominator_email, nomination.nominator_phone, nomination.nominator_organisation]
-    for invitation in invitations:
-        names += [invitation.addressee_name, invitation.invitee_name]
-        literals += [invitation.addressee_email, invitation.young_person_email]
-    # The finalist's own line carries their announce name, which comes from the names above (or is
-    # "A young person from our care", whose words must not be hidden everywhere).
-    names += [g.name for g in guests if g.relationship != GuestRelationship.FINALIST]
-    return names, literals
-
-
-def _plan_shared(plan: Plan, *, nominees, consents, nominations, invitations, guests, nominee_ids, nomination_ids, invitation_ids) -> None:
-    """What erasure and retention both do, given the rows in scope."""
-    now = timezone.now()
-    for nominee in nominees:
-        _erase_nominee(plan, nominee)
-    for consent in consents:
-        plan.set(consent, given_by_name="")
-    for nomination in nominations:
-        _erase_nomination(plan, nomination)
-    for invitation in invitations:
-        _erase_invitation(plan, invitation)
-    for guest in guests:
-        _erase_guest(plan, guest)
-    # Another record flagged as a look-alike of an erased one has nothing left to compare with.
-    plan.update_others(
-        Nominee.objects.filter(possible_duplicate_of_id__in=nominee_ids).exclude(pk__in=nominee_ids), possible_duplicate_of=None
-    )
-    for conflict in Conflict.objects.filter(nominee_id__in=nominee_ids).exclude(reason=""):
-        plan.set(conflict, reason="")
-    for review in Review.objects.filter(assignment__nomination_id__in=nomination_ids).exclude(comment=""):
-        plan.set(review, comment="")
-    for request in SubjectAccessRequest.objects.filter(nominee_id__in=nominee_ids):
-        _erase_request(plan, request, now)
-    for delivery in EmailDelivery.objects.filter(invitation__in=invitation_ids).exclude(last_error=""):
-        plan.set(delivery, last_error="")
-    plan.delete(LINKS_LABEL, InvitationLink.objects.filter(invitation_id__in=invitation_ids))
-    plan.delete(OUTBOX_LABEL, EmailDelivery.objects.filter(invitation__in=invitation_ids, status=DeliveryStatus.PENDING))
-
-    # The audit trail stays: only names and addresses are taken out of its free text.
-    for entry in NominationHistory.objects.filter(nomination_id__in=nomination_ids).exclude(reason=""):
-        plan.scrub(entry, "reason")
-    for entry in NomineeHistory.objects.filter(nominee_id__in=nominee_ids):
-        plan.scrub(entry, "detail")
-    for entry in InvitationHistory.objects.filter(invitation_id__in=invitation_ids):
-        plan.scrub(entry, "detail")
-    for entry in SubjectAccessRequestHistory.objects.filter(request__nominee_id__in=nominee_ids):
-        plan.scrub(entry, "detail")
-    categories = {n.category_id for n in nominations}
-    for entry in ShortlistHistory.objects.filter(shortlist__category_id__in=categories):
-        plan.scrub(entry, "reason", "detail", own=True)
-
-
-def _plan_person(family: list[Nominee]) -> Plan:
-    ids = [n.pk for n in family]
-    nominees = list(Nominee.objects.filter(pk__in=ids).order_by("pk"))
-    consents = list(Consent.objects.filter(nominee_id__in=ids))
-    nominations = list(Nomination.objects.filter(nominee_id__in=ids).order_by("pk"))
-    invitations = list(Invitation.objects.filter(nomination__in=nominations).order_by("pk"))
-    guests = list(Guest.objects.filter(invitation__in=invitations))
-    names, literals = _identifying(nominees, consents, nominations, invitations, guests)
-    own = [name for nominee in nominees for name in _person_names(nominee)]
-    plan = Plan(Scrubber(names, literals), own=Scrubber(own))
-    _plan_shared(
-        plan,
-        nominees=nominees,
-        consents=consents,
-        nominations=nominations,
-        invitations=invitations,
-        guests=guests,
-        nominee_ids=ids,
-        nomination_ids=[n.pk for n in nominations],
-        invitation_ids=[i.pk for i in invitations],
-    )
-    # Group nominations are other young people's too: only this person's names leave them.
-    for nomination in Nomination.objects.filter(group__members__in=ids).distinct().select_related("group"):
-        plan.scrub(nomination, "achievement", "why_it_matters", "anything_else", own=True)
-        plan.scrub(nomination.group, "name", own=True)
-    programme_ids = {n.programme_id for n in nominees}
-    for item in RunningOrderItem.objects.filter(event__programme_id__in=programme_ids):
-        # An award's title is its category's name, a result that stays.
-        plan.scrub(item, *(("notes",) if item.kind == ItemKind.AWARD else ("title", "notes")), own=True)
-    return plan
-
-
-def _plan_programme(programme: Programme) -> Plan:
-    nominees = list(Nominee.objects.filter(programme=programme).order_by("pk"))
-    ids = [n.pk for n in nominees]
-    consents = list(Consent.objects.filter(nominee_id__in=ids))
-    nominations = list(Nomination.objects.filter(programme=programme).order_by("pk"))
-    invitations = list(Invitation.objects.filter(event__programme=programme).order_by("pk"))
-    # Walk-ins at the door have no invitation: every guest of the event goes.
-    guests = list(Guest.objects.filter(event__programme=programme))
-    groups = list(NomineeGroup.objects.filter(programme=programme))
-    members = list(PanelMember.objects.filter(panel__programme=programme))
-    names, literals = _identifying(nominees, consents, nominations, invitations, guests)
-    names += [m.carer_name for m in members]
-    plan = Plan(Scrubber(names, literals))
-    _plan_shared(
-        plan,
-        nominees=nominees,
-        consents=consents,
-        nominations=nominations,
-        invitations=invitations,
-        guests=guests,
-        nominee_ids=ids,
-        nomination_ids=[n.pk for n in nominations],
-        invitation_ids=[i.pk for i in invitations],
-    )
-    for group in groups:
-        plan.set(group, name=ERASED_NAME)
-    for member in members:
-        plan.set(member, carer_name="", area="", allocated_worker_id=None)
-    for item in RunningOrderItem.objects.filter(event__programme=programme):
-        plan.set(item, notes="")
-        if item.kind != ItemKind.AWARD:  # an award's title is its category's name, a result that stays
-            plan.scrub(item, "title")
-    return plan
-
-
-def _write_history(plan: Plan, *, actor, action: str, reason: str) -> None:
+def _write_history(plan: Plan, *, actor, action: str, reason: str, label: str = "") -> None:
     """One entry on each record, nomination and invitation the plan changed."""
-    user, label = _user_or_none(actor), _actor_label(actor)
+    user, label = _user_or_none(actor), label or _actor_label(actor)
     NomineeHistory.objects.bulk_create(
         NomineeHistory(nominee=n, action=f"data_protection.nominee.{action}", actor=user, actor_label=label, detail={"reason": reason})
         for n in plan.changed(Nominee)
@@ -513,7 +237,15 @@ class ErasureResult:
 
 def nominee_erasure_preview(*, nominee: Nominee) -> dict[str, int]:
     """What erasing this person would change (counted, nothing written)."""
-    return _plan_person(person_records(nominee)).counts()
+    plan, _ = person_plan(person_records(nominee))
+    return plan.counts(CHANGE_LABELS)
+
+
+def nominee_erasure_changes(*, nominee: Nominee) -> list[ChangeLine]:
+    """Every record and field erasing this person would change, with the value before and after
+    (nothing written): what the organiser checks before they erase."""
+    plan, _ = person_plan(person_records(nominee))
+    return plan.lines()
 
 
 def nominee_erase(*, nominee: Nominee, actor, reason: str) -> ErasureResult:
@@ -532,11 +264,16 @@ def nominee_erase(*, nominee: Nominee, actor, reason: str) -> ErasureResult:
     if not reason:
         raise DataProtectionError("Say why the data is being erased, for example who asked and when.", field="reason")
     with transaction.atomic():
-        family = person_records(nominee)
-        ids = [n.pk for n in family]
-        list(Nominee.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
-        today, now = timezone.localdate(), timezone.now()
-        withdrawn = revoked = 0
+        return _erase_family(person_records(nominee), actor=actor, reason=reason)
+
+
+def _erase_family(family: list[Nominee], *, actor, reason: str, label: str = "") -> ErasureResult:
+    ids = [n.pk for n in family]
+    list(Nominee.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    _register(family)
+    today, now = timezone.localdate(), timezone.now()
+    withdrawn = revoked = 0
+    if actor is not None:  # a re-applied erasure leaves statuses as they were (its links and e-mails go)
         for nomination in Nomination.objects.filter(nominee_id__in=ids).select_related("programme").order_by("pk"):
             if _withdrawable(nomination, today):
                 nomination_transition(
@@ -547,24 +284,119 @@ def nominee_erase(*, nominee: Nominee, actor, reason: str) -> ErasureResult:
             if _revocable(invitation, now):
                 invitation_revoke(invitation=invitation, actor=actor, reason=ERASURE_WITHDRAW_REASON)
                 revoked += 1
-        plan = _plan_person(family)
-        if plan.is_empty() and not (withdrawn or revoked):
-            return ErasureResult(changed=False)
-        # The reason stays in the history: it must not name them either.
-        kept_reason = plan.scrubber.text(reason)
-        counts = plan.counts()
-        plan.save()
-        _write_history(plan, actor=actor, action="erased", reason=kept_reason)
-        if not plan.changed(Nominee):
-            # Something new was erased from a record erased before: still say who and why.
-            NomineeHistory.objects.create(
-                nominee_id=family[0].pk,
-                action="data_protection.nominee.erased",
-                actor=_user_or_none(actor),
-                actor_label=_actor_label(actor),
-                detail={"reason": kept_reason},
-            )
+    plan, eraser = person_plan(family)
+    if plan.is_empty() and not (withdrawn or revoked):
+        return ErasureResult(changed=False)
+    # The reason stays in the history: it must not name them either.
+    kept_reason = eraser.text(reason, linked=True, own=True)
+    counts = plan.counts(CHANGE_LABELS)
+    plan.save()
+    _write_history(plan, actor=actor, action="erased", reason=kept_reason, label=label)
+    if not plan.changed(Nominee):
+        # Something new was erased from a record erased before: still say who and why.
+        NomineeHistory.objects.create(
+            nominee_id=family[0].pk,
+            action="data_protection.nominee.erased",
+            actor=_user_or_none(actor),
+            actor_label=label or _actor_label(actor),
+            detail={"reason": kept_reason},
+        )
     return ErasureResult(changed=True, counts=counts, withdrawn=withdrawn, revoked=revoked)
+
+
+# --- the erasure register ----------------------------------------------------------------------
+
+
+def nominee_fingerprint(nominee: Nominee) -> str:
+    """A one-way fingerprint of who a record is: a keyed hash (HMAC-SHA256 with
+    PROUD_ERASURE_KEY, else SECRET_KEY) of its id, legal names and date of birth. Names and dates
+    are few enough to guess, so a plain hash would be personal data; a keyed one is not."""
+    key = (getattr(settings, "PROUD_ERASURE_KEY", "") or settings.SECRET_KEY).encode()
+    born = nominee.date_of_birth.isoformat() if nominee.date_of_birth else ""
+    message = "|".join((str(nominee.pk), nominee.legal_first_name.strip().casefold(), nominee.legal_last_name.strip().casefold(), born))
+    return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
+
+
+def _register(family: list[Nominee]) -> None:
+    """Record the erasure of each record not erased yet, in the table and, when
+    PROUD_ERASURE_REGISTER names a file, in that file too (outside the database, so a restore of
+    the database cannot lose it)."""
+    now = timezone.now()
+    entries = [
+        ErasureRecord(nominee_id=n.pk, fingerprint=nominee_fingerprint(n), erased_at=now)
+        for n in Nominee.objects.filter(pk__in=[n.pk for n in family]).order_by("pk")
+        if not is_erased(n)
+    ]
+    ErasureRecord.objects.bulk_create(entries, ignore_conflicts=True)
+    path = getattr(settings, "PROUD_ERASURE_REGISTER", "")
+    if path and entries:
+        lines = "".join(
+            json.dumps({"nominee_id": e.nominee_id, "fingerprint": e.fingerprint, "erased_at": e.erased_at.isoformat()}) + "\n"
+            for e in entries
+        )
+        transaction.on_commit(lambda: _append(path, lines))
+
+
+def _append(path: str, lines: str) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    with os.fdopen(fd, "a") as register:
+        register.write(lines)
+
+
+def erasure_register_file_entries() -> list[dict]:
+    """The erasures recorded in the register file (PROUD_ERASURE_REGISTER), if one is set."""
+    path = getattr(settings, "PROUD_ERASURE_REGISTER", "")
+    if not path:
+        return []
+    try:
+        with open(path) as register:
+            return [json.loads(line) for line in register if line.strip()]
+    except FileNotFoundError:
+        return []
+
+
+def erasure_register_entries() -> list[dict]:
+    """Every erasure recorded: the table's and the register file's (when one is set)."""
+    entries = {
+        (e.nominee_id, e.fingerprint): {"nominee_id": e.nominee_id, "fingerprint": e.fingerprint, "erased_at": e.erased_at.isoformat()}
+        for e in ErasureRecord.objects.all()
+    }
+    for entry in erasure_register_file_entries():
+        entries.setdefault((entry["nominee_id"], entry["fingerprint"]), entry)
+    return sorted(entries.values(), key=lambda e: (e["erased_at"], e["nominee_id"]))
+
+
+@dataclass
+class ReapplyReport:
+    reapplied: int = 0  # erased again
+    already: int = 0  # still erased in the restored data
+    absent: int = 0  # no such record in the restored data (made after the backup)
+    different: int = 0  # the id now holds someone else: left alone
+
+
+def erasures_reapply(entries: Iterable[dict]) -> ReapplyReport:
+    """Apply again every erasure in `entries` (from the register) to the data as it is now, after
+    a restore: each record that is still the person the fingerprint was taken of is erased again;
+    the entries go back into the register. All or nothing."""
+    report = ReapplyReport()
+    with transaction.atomic():
+        for entry in entries:
+            ErasureRecord.objects.get_or_create(
+                nominee_id=entry["nominee_id"],
+                fingerprint=entry["fingerprint"],
+                defaults={"erased_at": datetime.fromisoformat(entry["erased_at"])},
+            )
+            nominee = Nominee.objects.filter(pk=entry["nominee_id"]).first()
+            if nominee is None:
+                report.absent += 1
+            elif is_erased(nominee):
+                report.already += 1
+            elif not hmac.compare_digest(nominee_fingerprint(nominee), entry["fingerprint"]):
+                report.different += 1
+            else:
+                _erase_family(person_records(nominee), actor=None, reason=REAPPLY_REASON, label=RESTORE_ACTOR)
+                report.reapplied += 1
+    return report
 
 
 # --- retention ---------------------------------------------------------------------------------
@@ -631,8 +463,8 @@ def retention_apply(*, months: int | None = None, dry_run: bool = False, today: 
     reports = []
     for programme in programmes_due_for_retention(months=months, today=today):
         with transaction.atomic():
-            plan = _plan_programme(programme)
-            counts = plan.counts()
+            plan, _ = programme_plan([programme.pk])
+            counts = plan.counts(CHANGE_LABELS)
             if not dry_run and not plan.is_empty():
                 plan.save()
                 reason = f"Retention: personal data anonymised {months} months after the event on {retention_date(programme):%-d %B %Y}."
@@ -673,7 +505,7 @@ def subject_access_request_create(
             requester_name=requester_name.strip(),
             requester_relationship=requester_relationship,
             notes=notes.strip(),
-            data=subject_access_gather(root),
+            data=subject_access_gather(root, requester_relationship),
             gathered_at=timezone.now(),
             created_by=_user_or_none(actor),
             created_by_label=_actor_label(actor),
@@ -687,7 +519,7 @@ def subject_access_request_create(
 
 
 def subject_access_request_review(
-    *, request: SubjectAccessRequest, actor, withheld_parts: Iterable[str] = (), reason: str = ""
+    *, request: SubjectAccessRequest, actor, withheld_parts: Iterable[str] = (), reason: str = "", withheld_lines: Iterable[str] = ()
 ) -> SubjectAccessRequest:
     """An organiser has read what was gathered and marks it reviewed, withholding the parts named
     (with the reason, which the requester is told). Only then can it be released. Final: to
@@ -698,8 +530,12 @@ def subject_access_request_review(
     unknown = [p for p in parts if p not in WITHHOLDABLE_PARTS]
     if unknown:
         raise DataProtectionError(f"'{unknown[0]}' is not a part that can be withheld.", field="withheld_parts")
+    lines = list(dict.fromkeys(withheld_lines))
+    known = {key for key, _, _ in text_lines(request.data)}
+    if any(line not in known for line in lines):
+        raise DataProtectionError("One of the lines chosen is not in this export.", field="withheld_lines")
     reason = reason.strip()
-    if parts and not reason:
+    if (parts or lines) and not reason:
         raise DataProtectionError("Say why these parts are withheld; the person who asked is told.", field="reason")
     with transaction.atomic():
         locked = SubjectAccessRequest.objects.select_for_update().get(pk=request.pk)
@@ -709,14 +545,17 @@ def subject_access_request_review(
             raise DataProtectionError("This request has already been reviewed.")
         locked.status = SubjectAccessStatus.REVIEWED
         locked.withheld_parts = parts
-        locked.withheld_reason = reason if parts else ""
+        locked.withheld_lines = lines
+        locked.withheld_reason = reason if parts or lines else ""
         locked.reviewed_by = _user_or_none(actor)
         locked.reviewed_by_label = _actor_label(actor)
         locked.reviewed_at = timezone.now()
         locked.save(
-            update_fields=["status", "withheld_parts", "withheld_reason", "reviewed_by", "reviewed_by_label", "reviewed_at"]
-        )
-        _request_history(locked, "reviewed", actor, withheld=parts)
+            update_fields=[
+                "status", "withheld_parts", "withheld_lines", "withheld_reason", "reviewed_by", "reviewed_by_label", "reviewed_at"
+            ]
+        )  # fmt: skip
+        _request_history(locked, "reviewed", actor, withheld=parts, withheld_lines=len(lines))
     return locked
 
 

@@ -31,14 +31,28 @@ from nominations.naming import announce_name
 from nominations.services import identity_access_record
 
 from .enums import SubjectAccessStatus
-from .export import WITHHOLDABLE_PARTS, SubjectAccessExporter, person_records, release_data, release_sheets
-from .forms import AccessLogFilterForm, ErasureForm, FindForm, ReviewForm, SubjectAccessRequestForm
+from .export import (
+    WITHHOLDABLE_PARTS,
+    SubjectAccessExporter,
+    person_records,
+    release_data,
+    release_sheets,
+    text_lines,
+)
+from .forms import (
+    AccessLogFilterForm,
+    ErasureForm,
+    FindForm,
+    ReviewForm,
+    SubjectAccessRequestForm,
+)
 from .models import SubjectAccessRequest
 from .services import (
     DataProtectionError,
     identity_accesses_visible_to,
     is_erased,
     nominee_erase,
+    nominee_erasure_changes,
     nominee_erasure_preview,
     nominees_for_data_protection,
     organised_programme_ids,
@@ -51,28 +65,9 @@ from .services import (
     subject_access_request_review,
     subject_access_requests_visible_to,
 )
+from .words import code_words
 
 PAGE_SIZE = 50
-
-# Where a read happened, in words; anything else shows its code.
-CONTEXT_LABELS = {
-    "page.nomination": "Nomination page",
-    "pages.event.invitation": "Invitation page",
-    "api.nominations.list": "API: list of nominations",
-    "api.nominations.retrieve": "API: one nomination",
-    "api.nominations.transition": "API: decision on a nomination",
-    "api.nominations.export": "Nominations spreadsheet",
-    "api.nominees.list": "API: list of young people",
-    "admin.nominee.changelist": "Admin: list of nominees",
-    "admin.nominee.change": "Admin: one nominee",
-    "admin.nomination.changelist": "Admin: list of nominations",
-    "admin.nomination.change": "Admin: one nomination",
-    "data_protection.find": "Data protection: finding a young person",
-    "data_protection.person": "Data protection: a young person's page",
-    "data_protection.request.review": "Subject access request: review",
-    "data_protection.request.json": "Subject access export downloaded (JSON)",
-    "data_protection.request.xlsx": "Subject access export downloaded (spreadsheet)",
-}
 
 REQUEST_HISTORY_LABELS = {
     "data_protection.request.created": "Request recorded and data gathered",
@@ -239,6 +234,9 @@ def erase(request: HttpRequest, nominee_id: int) -> HttpResponse:
     if request.POST.get("step") != "confirm":
         context["holdings"] = person_holdings(family)
         context["counts"] = nominee_erasure_preview(nominee=nominee)
+        context["lines"] = nominee_erasure_changes(nominee=nominee)
+        # The preview shows what is held, names and all: a read of their identity.
+        identity_access_record(user=request.user, nominee_ids=[n.pk for n in family], context="data_protection.erase.preview")
         return _private(render(request, "data_protection/erase_confirm.html", context))
     try:
         result = nominee_erase(nominee=nominee, actor=request.user, reason=form.cleaned_data["reason"])
@@ -291,7 +289,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
             access=a,
             announce_name=announce_name(a.nominee),
             references=[n.reference for n in a.nominee.nominations.all()],
-            where=CONTEXT_LABELS.get(a.context, a.context),
+            where=code_words(a.context),
         )
         for a in page.object_list
     ]
@@ -359,7 +357,7 @@ def _request_page(request: HttpRequest, sar: SubjectAccessRequest, *, form: Revi
         "announce_name": announce_name(sar.nominee),
         "awaiting": awaiting,
         "has_data": has_data,
-        "form": form if form is not None else (ReviewForm() if awaiting and has_data else None),
+        "form": form if form is not None else (ReviewForm(lines=text_lines(sar.data)) if awaiting and has_data else None),
         "withheld": [WITHHOLDABLE_PARTS[key].label for key in sar.withheld_parts],
         "sheets": _preview(sar) if has_data else [],
         "history": history,
@@ -379,12 +377,16 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
 @require_POST
 def request_review(request: HttpRequest, request_id: int) -> HttpResponse:
     sar = _request_or_404(request, request_id)
-    form = ReviewForm(request.POST)
+    form = ReviewForm(request.POST, lines=text_lines(sar.data) if sar.data_erased_at is None else ())
     if not form.is_valid():
         return _request_page(request, sar, form=form, status=400)
     try:
         subject_access_request_review(
-            request=sar, actor=request.user, withheld_parts=form.cleaned_data["withheld_parts"], reason=form.cleaned_data["reason"]
+            request=sar,
+            actor=request.user,
+            withheld_parts=form.cleaned_data["withheld_parts"],
+            withheld_lines=form.cleaned_data.get("withheld_lines", []),
+            reason=form.cleaned_data["reason"],
         )
     except ServiceError as error:
         put_service_error(form, error)

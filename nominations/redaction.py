@@ -130,11 +130,12 @@ def _words_re() -> re.Pattern[str]:
     return re.compile(f"{_word_class()}+")
 
 
-def _candidates(names: Iterable[str]) -> dict[str, tuple[str, bool]]:
+def _candidates(names: Iterable[str], whole: bool = False) -> dict[str, tuple[str, bool]]:
     """Variants to hide, keyed by their case-folded form: (form, derived).
 
     ``derived`` is True when the variant only came from a name group (not from the names
-    given); such a variant that is an everyday word is hidden only when capitalised."""
+    given); such a variant that is an everyday word is hidden only when capitalised. With
+    ``whole``, a name of several words is matched only whole (its words alone are not)."""
     given: list[str] = []
     for name in names:
         if not name:
@@ -143,6 +144,8 @@ def _candidates(names: Iterable[str]) -> dict[str, tuple[str, bool]]:
         if not name:
             continue
         given.append(name)
+        if whole and len(_words_re().findall(name)) > 1:
+            continue
         tokens = [token.strip("()[]{}\"'’‘,.;:!?") for token in name.split(" ")]
         # Each part of a double-barrelled name, apostrophe kept: "O'Neill-Hughes" -> "O'Neill", "Hughes".
         barrels = [part for token in tokens for part in re.split(r"[-‐‑–]", token) if part != token]
@@ -269,15 +272,15 @@ def _matches(text: str, pattern: re.Pattern[str]):
 
 
 @functools.lru_cache(maxsize=256)
-def _address_keys(names: tuple[str, ...]) -> tuple[str, ...]:
+def _address_keys(names: tuple[str, ...], whole: bool = False) -> tuple[str, ...]:
     """The forms of `names` to look for inside an address, letters and digits only (3 or more)."""
-    keys = {re.sub(r"[\W_]+", "", _fold(form).casefold()) for form, _ in _candidates(names).values()}
+    keys = {re.sub(r"[\W_]+", "", _fold(form).casefold()) for form, _ in _candidates(names, whole).values()}
     return tuple(key for key in keys if len(key) >= 3)
 
 
-def _names_an_address(address: str, names: tuple[str, ...]) -> bool:
+def _names_an_address(address: str, names: tuple[str, ...], whole: bool = False) -> bool:
     local = re.sub(r"[\W_]+", "", _fold(address.partition("@")[0] or address).casefold())
-    return any(key in local for key in _address_keys(names))
+    return any(key in local for key in _address_keys(names, whole))
 
 
 def _redact_addresses(text: str, names: tuple[str, ...], placeholder: str) -> str:
@@ -294,13 +297,40 @@ def _redact_addresses(text: str, names: tuple[str, ...], placeholder: str) -> st
     return _ADDRESS_RE.sub(replace, text)
 
 
+def name_spans(text: str, names: Iterable[str], *, whole: bool = False) -> list[tuple[int, int]]:
+    """Where in `text` (start, end) a form of `names` stands, as redact would replace it; with
+    `whole`, a name of several words only where it is written whole ("Nevaeh Kaya", not "Nevaeh"):
+    how data protection tells one person from a namesake. E-mail addresses and handles with a
+    name in them are spans too."""
+    if not text:
+        return []
+    names = (names,) if isinstance(names, str) else tuple(names)
+    pattern = _pattern_for(names, (), whole)
+    if pattern is None:
+        return []
+    spans = [m.span() for m in _ADDRESS_RE.finditer(text) if _names_an_address(m.group(0), names, whole)]
+    masked = text
+    if spans:
+        # Keep offsets: blank each address out character for character instead.
+        chars = list(text)
+        for start, end in spans:
+            chars[start:end] = " " * (end - start)
+        masked = "".join(chars)
+    matches, original = _matches(masked, pattern)
+    for match in matches:
+        start, end = original(match.start()), original(match.end())
+        if start >= 0 and end >= 0:
+            spans.append((start, end))
+    return sorted(spans)
+
+
 @functools.lru_cache(maxsize=256)
-def _pattern_for(names: tuple[str, ...], keep: tuple[str, ...] = ()) -> re.Pattern[str] | None:
+def _pattern_for(names: tuple[str, ...], keep: tuple[str, ...] = (), whole: bool = False) -> re.Pattern[str] | None:
     """The pattern hiding `names` (but not the forms of `keep`), worked out once for the several
     texts of one nomination (a page of 50 cards redacts 300 texts)."""
     kept = set(_candidates(keep)) if keep else set()
     entries: dict[str, bool] = {}
-    for key, (form, derived) in _candidates(names).items():
+    for key, (form, derived) in _candidates(names, whole).items():
         if key in kept:
             continue
         folded = _fold(form)

@@ -202,5 +202,5 @@ def test_subject_access_export_shows_a_sealed_result_as_a_finalist(winner, progr
     before = exported()
     _night_is_over(programme)
 
-    assert before == ("Finalist", "nominations.nomination.finalist", "Finalist")
-    assert exported() == ("Winner", "nominations.nomination.winner", "Winner")
+    assert before == ("Finalist", "Nomination: finalist", "Finalist")
+    assert exported() == ("Winner", "Nomination: winner", "Winner")
