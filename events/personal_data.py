@@ -41,6 +41,7 @@ PERSONAL_DATA = {
             "guest_allowance": "Guests allowed",
             "sent_at": "Sent",
             "responded_at": "Answered",
+            "readdressed_at": "Re-addressed",
             "created_at": "Made",
             "updated_at": "Last changed",
         },
@@ -52,7 +53,7 @@ PERSONAL_DATA = {
         "programme": "invitation__event__programme",
         "fields": {"token_hash": ("invitee", "secret", "Private link (kept only as a hash)")},
         "texts": {},
-        "context": {"created_at": "Made"},
+        "context": {"created_at": "Made", "closed_at": "Closed (re-addressed)"},
         "internal": ("invitation",),
         # A private link of an erased person's invitation is deleted: nothing can open it again.
         "erase_rows": {},
@@ -110,5 +111,34 @@ PERSONAL_DATA = {
         },
         "context": {"event": "Event", "kind": "Kind", "starts_at": "Planned start", "category": "Award"},
         "internal": ("position", "duration_minutes", "slide", "winner_revealed"),
+    },
+    # Show mode (night.show): the state of the night's show, the people who may drive it and the
+    # devices that may show it. Staff accounts only; no young person's data is stored here.
+    "Show": {
+        "label": "Show mode",
+        "programme": "event__programme",
+        "fields": {"changed_by": ("staff", "account", "Last moved by", "keep")},
+        "texts": {},
+        "context": {"event": "Event", "stage": "Stage", "changed_at": "Last moved"},
+        "internal": ("rehearsal", "on_air", "item", "cue"),
+    },
+    "ShowOperator": {
+        "label": "Show operators",
+        "programme": "event__programme",
+        "fields": {"user": ("staff", "account", "Operator", "keep"), "added_by": ("staff", "account", "Added by", "keep")},
+        "texts": {},
+        "context": {"event": "Event", "added_at": "Added"},
+        "internal": (),
+    },
+    "ShowKey": {
+        "label": "Show screen keys",
+        "programme": "event__programme",
+        "fields": {
+            "created_by": ("staff", "account", "Made by", "keep"),
+            "revoked_by": ("staff", "account", "Switched off by", "keep"),
+        },
+        "texts": {"label": ("mentions", "Device")},
+        "context": {"event": "Event", "view": "View", "created_at": "Made", "revoked_at": "Switched off"},
+        "internal": ("lookup", "secret_hash"),
     },
 }

@@ -39,7 +39,10 @@ PERSONAL_DATA = {
             "sent_at": "Sent",
             "created_at": "Written",
         },
-        "internal": ("content_type", "object_id", "programme_id", "key", "next_attempt_at", "updated_at"),
+        # claimed_by is the worker's host:pid while it sends (issue 19's lease): no one's data.
+        "internal": (
+            "content_type", "object_id", "programme_id", "key", "next_attempt_at", "updated_at", "claimed_by", "claim_expires_at",
+        ),
         # An e-mail not yet sent about an erased person is never sent: it is deleted.
         "erase_rows": {"status": "pending"},
     },
