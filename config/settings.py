@@ -234,6 +234,23 @@ TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks.ba
 
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "proud-demo")
 
+# The council's own on its certificates and letters: its name, its logo (a path under the static
+# folders, or an absolute path to an SVG or PNG file) and who signs, as "Name|Title|signature image"
+# separated by ";" (at most three). The defaults are made-up demo ones: set your own.
+PROUD_COUNCIL_NAME = os.environ.get("PROUD_COUNCIL_NAME", "Exampleshire County Council")
+PROUD_LOGO = os.environ.get("PROUD_LOGO", "pdf/demo-logo.svg")
+PROUD_SIGNATORIES = [
+    dict(zip(("name", "title", "signature"), (part.strip() for part in entry.split("|")), strict=False))
+    for entry in os.environ.get(
+        "PROUD_SIGNATORIES",
+        "Jo Example|Director of Children's Social Care (demo)|pdf/demo-signature-1.svg;"
+        "Sam Sample|Chair, Children in Care Council (demo)|pdf/demo-signature-2.svg",
+    ).split(";")
+    if entry.strip()
+][:3]
+# How long a private link to a young person's certificate and letter works, in days.
+PROUD_RECOGNITION_LINK_DAYS = int(os.environ.get("PROUD_RECOGNITION_LINK_DAYS", "90"))
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
@@ -347,5 +364,7 @@ LOGGING = {
         "django_tasks": {"level": os.environ.get("TASKS_LOG_LEVEL", "WARNING")},
         # django-axes: failures and lockouts only (WARNING), with username and address masked.
         "axes": {"level": "WARNING"},
+        # WeasyPrint logs each step of every PDF at INFO (night.pdf).
+        "weasyprint": {"level": "WARNING"},
     },
 }

@@ -26,6 +26,7 @@ urlpatterns = [
     # The event's pages and the night's share one namespace: the night is part of the event to organisers.
     path("event/", include((event_pages.urlpatterns + night_pages.urlpatterns, event_pages.app_name))),
     path("organise/", include("nominations.organiser_urls")),
+    path("recognition/", include("night.public_urls")),
     path("dashboard/", include("dashboard.urls")),
     path("data-protection/", include("data_protection.urls")),
     # Login, logout, and the password reset that invited panel members use to choose a password.

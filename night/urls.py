@@ -3,7 +3,7 @@ the same namespace "event-admin"."""
 
 from django.urls import path
 
-from . import views
+from . import document_views, views
 
 urlpatterns = [
     path("door/", views.door_events, name="door-events"),
@@ -30,4 +30,12 @@ urlpatterns = [
     path("<int:event_id>/door/totals/", views.door_totals_json, name="door-totals"),
     path("<int:event_id>/workbook.xlsx", views.workbook, name="workbook"),
     path("<int:event_id>/certificates.xlsx", views.certificates, name="certificates"),
+    path("<int:event_id>/documents/", document_views.documents, name="documents"),
+    path("<int:event_id>/documents/certificates.pdf", document_views.certificates_pdf, name="certificates-pdf"),
+    path("<int:event_id>/documents/certificates/send/", document_views.certificates_send_view, name="certificates-send"),
+    path("<int:event_id>/documents/certificates/<int:nomination_id>.pdf", document_views.certificate_pdf, name="certificate-pdf"),
+    path(
+        "<int:event_id>/documents/certificates/<int:nomination_id>/preview.pdf",
+        document_views.certificate_preview, name="certificate-preview",
+    ),
 ]

@@ -347,6 +347,8 @@ PAGE_POLICY: dict[str, set | str] = {
     "nominations:my-nomination-withdraw": {"nominator"},
     "events:rsvp": LINK,
     "events:rsvp-link": LINK,
+    "recognition:link": LINK,
+    "recognition:certificate": LINK,
     "login": EVERYONE,
     "logout": EVERYONE,
     "password_reset": EVERYONE,
@@ -391,6 +393,7 @@ PAGE_PARAMS = {
     "slug": "programme", "pk": "my_nomination", "assignment_id": "assignment", "category_id": "shortlist",
     "panel_id": "panel", "event_id": "event", "invitation_id": "invitation", "delivery_id": "email_delivery",
     "item_id": "running_order_item", "guest_id": "guest", "nominee_id": "nominee",
+    "nomination_id": "nomination",
 }
 OTHER_PARAMS = {"token": "not-a-real-token", "uidb64": "MQ", "request_id": 999_999}
 
@@ -489,4 +492,6 @@ def test_every_page_answers_each_role_as_the_policy_says(world):
                     failures.append(f"{where} leaks {leaked}")
     assert failures == [], "\n".join(failures)
     # The subject-access downloads need a reviewed request: tests/test_downloads.py checks those.
-    assert downloads == {"event-admin:workbook", "event-admin:certificates"}
+    assert downloads == {
+        "event-admin:workbook", "event-admin:certificates", "event-admin:certificates-pdf", "event-admin:certificate-pdf",
+    }

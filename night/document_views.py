@@ -1,0 +1,158 @@
+"""The night's documents, as PDF: certificates (organisers: preview one, download one or all, send
+them home), and the private link a responsible adult opens to download a young person's own.
+
+Every PDF goes out through nominations.downloads (private, no-store)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from events.models import Event
+from events.selectors import events_organised_by, responsible_adult
+from mail.enums import EmailKind
+from mail.errors import ServiceError
+from mail.models import EmailDelivery
+from nominations.downloads import pdf_response
+from nominations.models import Nomination
+from nominations.naming import Audience, nomination_name
+
+from .certificates import (
+    WORDING,
+    certificate_for,
+    certificate_kind,
+    certificate_nominations,
+    certificates_title,
+    certificates_write,
+    no_contact_nominations,
+)
+from .recognition import certificate_held_back, certificates_send, nomination_for_recognition_link
+
+
+def _organised_event_or_404(request: HttpRequest, event_id: int) -> Event:
+    return get_object_or_404(events_organised_by(request.user).select_related("programme"), pk=event_id)
+
+
+def _certificate_nomination_or_404(event: Event, nomination_id: int) -> Nomination:
+    return get_object_or_404(certificate_nominations(event), pk=nomination_id)
+
+
+@login_required
+@require_GET
+def documents(request: HttpRequest, event_id: int) -> HttpResponse:
+    event = _organised_event_or_404(request, event_id)
+    sent = set(
+        EmailDelivery.objects.filter(kind=EmailKind.CERTIFICATE, programme_id=event.programme_id).values_list("object_id", flat=True)
+    )
+    rows = []
+    for nomination in certificate_nominations(event).select_related("nominee__allocated_worker"):
+        kind = certificate_kind(nomination)
+        rows.append({
+            "nomination": nomination,
+            "name": nomination_name(Audience.YOUNG_PERSON, nomination),
+            "kind": WORDING[kind][0],
+            "to": responsible_adult(nomination)[0],
+            "sent": nomination.pk in sent,
+            "held_back": certificate_held_back(nomination, event),
+        })
+    return render(request, "night/documents.html", {
+        "event": event, "can_edit": True, "rows": rows, "no_contact": list(no_contact_nominations(event)),
+    })
+
+
+def _write(event: Event, nominations, title: str):
+    return lambda out: certificates_write(out, event=event, nominations=nominations, title=title)
+
+
+@login_required
+@require_GET
+def certificates_pdf(request: HttpRequest, event_id: int) -> FileResponse:
+    event = _organised_event_or_404(request, event_id)
+    nominations = certificate_nominations(event)
+    if not nominations.exists():
+        raise Http404("No certificates yet: no nomination has been found eligible.")
+    title = certificates_title(event)
+    return pdf_response(_write(event, nominations.iterator(chunk_size=200), title), filename="certificates")
+
+
+@login_required
+@require_GET
+def certificate_pdf(request: HttpRequest, event_id: int, nomination_id: int) -> FileResponse:
+    event = _organised_event_or_404(request, event_id)
+    nomination = _certificate_nomination_or_404(event, nomination_id)
+    title = f"Certificate, {nomination.category.name}, {nomination.programme.name}"
+    return pdf_response(_write(event, [nomination], title), filename=f"certificate-{nomination.reference}")
+
+
+@login_required
+@require_GET
+def certificate_preview(request: HttpRequest, event_id: int, nomination_id: int) -> FileResponse:
+    """One certificate shown in the browser rather than saved."""
+    event = _organised_event_or_404(request, event_id)
+    nomination = _certificate_nomination_or_404(event, nomination_id)
+    title = f"Certificate, {nomination.category.name}, {nomination.programme.name}"
+    return pdf_response(_write(event, [nomination], title), filename=f"certificate-{nomination.reference}", inline=True)
+
+
+@login_required
+@require_POST
+def certificates_send_view(request: HttpRequest, event_id: int) -> HttpResponse:
+    event = _organised_event_or_404(request, event_id)
+    try:
+        result = certificates_send(event=event, actor=request.user)
+    except ServiceError as error:
+        messages.error(request, error.message)
+        return redirect("event-admin:documents", event_id=event.pk)
+    said = [f"{result.queued} certificate{'s' if result.queued != 1 else ''} put in the outbox to the responsible adults."]
+    if result.already:
+        said.append(f"{result.already} had been sent before.")
+    if result.held_back:
+        said.append(f"{len(result.held_back)} winners' and highly commended certificates wait for the night, so no result is out before it is announced.")
+    if result.no_address:
+        said.append(f"{len(result.no_address)} have no e-mail address for a responsible adult.")
+    messages.success(request, " ".join(said))
+    return redirect("event-admin:documents", event_id=event.pk)
+
+
+# --- the private link --------------------------------------------------------------------------
+
+
+def _recognition_or_404(token: str) -> tuple[Nomination, Event]:
+    nomination = nomination_for_recognition_link(token)
+    if nomination is None:
+        raise Http404
+    return nomination, Event.objects.get(programme_id=nomination.programme_id)
+
+
+@require_GET
+def recognition_link(request: HttpRequest, token: str) -> HttpResponse:
+    nomination = nomination_for_recognition_link(token)
+    if nomination is None:
+        response = render(request, "night/recognition_not_valid.html", status=404)
+        response["Cache-Control"] = "private, no-store"
+        return response
+    event = Event.objects.get(programme_id=nomination.programme_id)
+    response = render(request, "night/recognition.html", {
+        "token": token,
+        "name": nomination_name(Audience.KNOWN, nomination),
+        "category": nomination.category.name,
+        "programme": nomination.programme.name,
+        "held_back": certificate_held_back(nomination, event),
+        "event": event,
+    })
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@require_GET
+def recognition_certificate(request: HttpRequest, token: str) -> FileResponse:
+    nomination, event = _recognition_or_404(token)
+    if certificate_held_back(nomination, event):
+        raise Http404
+    certificate = certificate_for(nomination, event)
+    title = f"{certificate.heading}, {nomination.programme.name}"
+    return pdf_response(_write(event, [nomination], title), filename="certificate")
