@@ -29,6 +29,9 @@ from .certificates import (
     certificates_write,
     no_contact_nominations,
 )
+from .models import PrintKind, PrintRun
+from .print_pack import pack_cards, pack_write, photographer_sheet_write, print_run_record
+from .selectors import NightData
 from .recognition import certificate_held_back, certificates_send, nomination_for_recognition_link
 
 
@@ -60,6 +63,7 @@ def documents(request: HttpRequest, event_id: int) -> HttpResponse:
         })
     return render(request, "night/documents.html", {
         "event": event, "can_edit": True, "rows": rows, "no_contact": list(no_contact_nominations(event)),
+        "pack": _pack_counts(event),
     })
 
 
@@ -156,3 +160,57 @@ def recognition_certificate(request: HttpRequest, token: str) -> FileResponse:
     certificate = certificate_for(nomination, event)
     title = f"{certificate.heading}, {nomination.programme.name}"
     return pdf_response(_write(event, [nomination], title), filename="certificate")
+
+
+# --- the print pack ----------------------------------------------------------------------------
+
+
+def _pack_counts(event: Event) -> list[dict]:
+    data = NightData.load(event)
+    rows = []
+    for kind, url in ((PrintKind.BADGES, "event-admin:print-badges"), (PrintKind.PLACE_CARDS, "event-admin:print-place-cards"), (PrintKind.TABLE_CARDS, "event-admin:print-table-cards")):
+        last = PrintRun.objects.filter(event=event, kind=kind).first()
+        rows.append({
+            "kind": kind, "label": PrintKind(kind).label, "url": url,
+            "all": len(pack_cards(event=event, kind=kind, data=data).cards),
+            "changed": len(pack_cards(event=event, kind=kind, only_changes=True, data=data).cards) if last else None,
+            "last": last,
+        })
+    return rows
+
+
+def _print(request: HttpRequest, event_id: int, kind: str) -> HttpResponse:
+    event = _organised_event_or_404(request, event_id)
+    only_changes = request.POST.get("only_changes") == "1"
+    pack = pack_cards(event=event, kind=kind, only_changes=only_changes)
+    if not pack.cards:
+        messages.info(request, f"{PrintKind(kind).label}: nothing {'has changed since the last print' if only_changes else 'to print yet'}.")
+        return redirect("event-admin:documents", event_id=event.pk)
+    print_run_record(event=event, pack=pack, actor=request.user)
+    stem = kind.replace("_", "-") + ("-changes" if only_changes else "")
+    return pdf_response(lambda out: pack_write(out, pack, event), filename=stem)
+
+
+@login_required
+@require_POST
+def print_badges(request: HttpRequest, event_id: int) -> HttpResponse:
+    return _print(request, event_id, PrintKind.BADGES)
+
+
+@login_required
+@require_POST
+def print_place_cards(request: HttpRequest, event_id: int) -> HttpResponse:
+    return _print(request, event_id, PrintKind.PLACE_CARDS)
+
+
+@login_required
+@require_POST
+def print_table_cards(request: HttpRequest, event_id: int) -> HttpResponse:
+    return _print(request, event_id, PrintKind.TABLE_CARDS)
+
+
+@login_required
+@require_GET
+def photographer_sheet(request: HttpRequest, event_id: int) -> FileResponse:
+    event = _organised_event_or_404(request, event_id)
+    return pdf_response(lambda out: photographer_sheet_write(out, event), filename="photographer-sheet")

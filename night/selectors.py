@@ -214,7 +214,7 @@ _PERSON = (
 )
 GUEST_FIELDS = (
     "id", "event_id", "invitation_id", "position", "name", "relationship", "dietary", "dietary_other", "access_needs",
-    "access_other", "photography_consent", "transport_needed", "table_id", "checked_in_at",
+    "access_other", "photography_consent", "transport_needed", "table_id", "checked_in_at", "access_on_place_card",
 )
 INVITATION_FIELDS = (
     "id", "event_id", "kind", "status", "nomination_id", "invitee_name", "addressee_name", "title", "quote",

@@ -34,6 +34,10 @@ urlpatterns = [
     path("<int:event_id>/documents/certificates.pdf", document_views.certificates_pdf, name="certificates-pdf"),
     path("<int:event_id>/documents/certificates/send/", document_views.certificates_send_view, name="certificates-send"),
     path("<int:event_id>/documents/certificates/<int:nomination_id>.pdf", document_views.certificate_pdf, name="certificate-pdf"),
+    path("<int:event_id>/documents/badges.pdf", document_views.print_badges, name="print-badges"),
+    path("<int:event_id>/documents/place-cards.pdf", document_views.print_place_cards, name="print-place-cards"),
+    path("<int:event_id>/documents/table-cards.pdf", document_views.print_table_cards, name="print-table-cards"),
+    path("<int:event_id>/documents/photographer-sheet.pdf", document_views.photographer_sheet, name="photographer-sheet"),
     path(
         "<int:event_id>/documents/certificates/<int:nomination_id>/preview.pdf",
         document_views.certificate_preview, name="certificate-preview",

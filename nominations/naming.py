@@ -231,3 +231,15 @@ def words_for(audience: str, text: str, nomination) -> str:
 def words_naming_too_much(audience: str, text: str, nomination) -> list[str]:
     """The words of `text` that name whoever a nomination is for more than `audience` may hear."""
     return names_found(text, names_withheld(audience, nomination), keep=_heard(audience, nomination))
+
+
+def party_guest_name(audience: str, name: str, nomination) -> str:
+    """A guest in a finalist's party, as `audience` reads them (a badge or place card is read by
+    the room): their own name, or only its first word when the rest would name the young person
+    more than the audience may hear (a carer or brother who shares their surname)."""
+    if nomination is None or not words_naming_too_much(audience, name, nomination):
+        return name
+    first = name.split()[0] if name.split() else ""
+    if not first or words_naming_too_much(audience, first, nomination):
+        return "Guest"
+    return first

@@ -494,4 +494,6 @@ def test_every_page_answers_each_role_as_the_policy_says(world):
     # The subject-access downloads need a reviewed request: tests/test_downloads.py checks those.
     assert downloads == {
         "event-admin:workbook", "event-admin:certificates", "event-admin:certificates-pdf", "event-admin:certificate-pdf",
+        "event-admin:print-badges", "event-admin:print-place-cards", "event-admin:print-table-cards",
+        "event-admin:photographer-sheet",
     }
