@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from events.models import Event
 from events.selectors import events_organised_by, responsible_adult
@@ -17,6 +17,7 @@ from mail.enums import EmailKind
 from mail.errors import ServiceError
 from mail.models import EmailDelivery
 from nominations.downloads import pdf_response
+from nominations.forms import put_service_error
 from nominations.models import Nomination
 from nominations.naming import Audience, nomination_name
 
@@ -29,7 +30,9 @@ from .certificates import (
     certificates_write,
     no_contact_nominations,
 )
-from .models import PrintKind, PrintRun
+from .forms import LetterForm
+from .letters import BY_ROLE, letter_approve, letter_nominations, letter_ready, letter_suggestion, letters_send, letters_write
+from .models import Letter, PrintKind, PrintRun
 from .print_pack import pack_cards, pack_write, photographer_sheet_write, print_run_record
 from .selectors import NightData
 from .recognition import certificate_held_back, certificates_send, nomination_for_recognition_link
@@ -50,8 +53,11 @@ def documents(request: HttpRequest, event_id: int) -> HttpResponse:
     sent = set(
         EmailDelivery.objects.filter(kind=EmailKind.CERTIFICATE, programme_id=event.programme_id).values_list("object_id", flat=True)
     )
+    letters_sent = set(
+        EmailDelivery.objects.filter(kind=EmailKind.LETTER, programme_id=event.programme_id).values_list("object_id", flat=True)
+    )
     rows = []
-    for nomination in certificate_nominations(event).select_related("nominee__allocated_worker"):
+    for nomination in letter_nominations(event).select_related("nominee__allocated_worker"):
         kind = certificate_kind(nomination)
         rows.append({
             "nomination": nomination,
@@ -60,10 +66,13 @@ def documents(request: HttpRequest, event_id: int) -> HttpResponse:
             "to": responsible_adult(nomination)[0],
             "sent": nomination.pk in sent,
             "held_back": certificate_held_back(nomination, event),
+            "letter_ready": letter_ready(nomination),
+            "letter_sent": nomination.pk in letters_sent,
         })
     return render(request, "night/documents.html", {
         "event": event, "can_edit": True, "rows": rows, "no_contact": list(no_contact_nominations(event)),
         "pack": _pack_counts(event),
+        "letters_ready": sum(row["letter_ready"] for row in rows),
     })
 
 
@@ -145,6 +154,7 @@ def recognition_link(request: HttpRequest, token: str) -> HttpResponse:
         "category": nomination.category.name,
         "programme": nomination.programme.name,
         "held_back": certificate_held_back(nomination, event),
+        "letter": letter_ready(nomination),
         "event": event,
     })
     response["Cache-Control"] = "private, no-store"
@@ -214,3 +224,100 @@ def print_table_cards(request: HttpRequest, event_id: int) -> HttpResponse:
 def photographer_sheet(request: HttpRequest, event_id: int) -> FileResponse:
     event = _organised_event_or_404(request, event_id)
     return pdf_response(lambda out: photographer_sheet_write(out, event), filename="photographer-sheet")
+
+
+# --- letters -----------------------------------------------------------------------------------
+
+
+def _letter_page(request, event, nomination, form, status=200):
+    letter = getattr(nomination, "letter", None) if hasattr(nomination, "letter") else None
+    return render(request, "night/letter.html", {
+        "event": event, "can_edit": True, "nomination": nomination, "form": form, "letter": letter,
+        "name": nomination_name(Audience.YOUNG_PERSON, nomination),
+        "by_role": BY_ROLE.get(nomination.nominator_relationship, "someone who knows you"),
+        "achievement": nomination.achievement,
+    }, status=status)
+
+
+def _letter_nomination_or_404(event: Event, nomination_id: int) -> Nomination:
+    return get_object_or_404(letter_nominations(event), pk=nomination_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def letter_edit(request: HttpRequest, event_id: int, nomination_id: int) -> HttpResponse:
+    event = _organised_event_or_404(request, event_id)
+    nomination = _letter_nomination_or_404(event, nomination_id)
+    if request.method == "GET":
+        letter = Letter.objects.filter(nomination=nomination).first()
+        initial = (
+            {"quote": letter.quote, "nominator_named": letter.nominator_named}
+            if letter is not None and letter.quote_approved_at else {"quote": letter_suggestion(nomination)}
+        )
+        return _letter_page(request, event, nomination, LetterForm(initial=initial, prefix="letter"))
+    form = LetterForm(request.POST, prefix="letter")
+    if not form.is_valid():
+        return _letter_page(request, event, nomination, form, status=400)
+    try:
+        letter_approve(
+            nomination=nomination, actor=request.user, quote=form.cleaned_data["quote"],
+            nominator_named=form.cleaned_data["nominator_named"],
+        )
+    except ServiceError as error:
+        put_service_error(form, error)
+        return _letter_page(request, event, nomination, form, status=error.status_code)
+    messages.success(request, f"Letter for {nomination.reference}: " + ("words approved." if form.cleaned_data["quote"].strip() else "no words, so no letter is sent."))
+    return redirect("event-admin:documents", event_id=event.pk)
+
+
+@login_required
+@require_GET
+def letter_preview(request: HttpRequest, event_id: int, nomination_id: int) -> FileResponse:
+    event = _organised_event_or_404(request, event_id)
+    nomination = _letter_nomination_or_404(event, nomination_id)
+    return pdf_response(
+        lambda out: letters_write(out, nominations=[nomination], title=f"Letter, {nomination.programme.name}"),
+        filename=f"letter-{nomination.reference}", inline=True,
+    )
+
+
+@login_required
+@require_GET
+def letters_pdf(request: HttpRequest, event_id: int) -> FileResponse:
+    """Every letter whose words are approved, one a page, to print and post."""
+    event = _organised_event_or_404(request, event_id)
+    ready = [n for n in letter_nominations(event) if letter_ready(n)]
+    if not ready:
+        raise Http404("No letter has approved words yet.")
+    return pdf_response(
+        lambda out: letters_write(out, nominations=ready, title=f"Letters, {event.programme.name}"), filename="letters"
+    )
+
+
+@login_required
+@require_POST
+def letters_send_view(request: HttpRequest, event_id: int) -> HttpResponse:
+    event = _organised_event_or_404(request, event_id)
+    try:
+        result = letters_send(event=event, actor=request.user)
+    except ServiceError as error:
+        messages.error(request, error.message)
+        return redirect("event-admin:documents", event_id=event.pk)
+    said = [f"{result.queued} letter{'s' if result.queued != 1 else ''} put in the outbox to the responsible adults."]
+    if result.already:
+        said.append(f"{result.already} had been sent before.")
+    if result.waiting:
+        said.append(f"{result.waiting} wait for approved words.")
+    messages.success(request, " ".join(said))
+    return redirect("event-admin:documents", event_id=event.pk)
+
+
+@require_GET
+def recognition_letter(request: HttpRequest, token: str) -> FileResponse:
+    nomination, _event = _recognition_or_404(token)
+    if not letter_ready(nomination):
+        raise Http404
+    return pdf_response(
+        lambda out: letters_write(out, nominations=[nomination], title=f"A letter from the {nomination.programme.name}"),
+        filename="letter",
+    )

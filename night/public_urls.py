@@ -9,4 +9,5 @@ app_name = "recognition"
 urlpatterns = [
     path("<str:token>/", document_views.recognition_link, name="link"),
     path("<str:token>/certificate.pdf", document_views.recognition_certificate, name="certificate"),
+    path("<str:token>/letter.pdf", document_views.recognition_letter, name="letter"),
 ]

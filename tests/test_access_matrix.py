@@ -29,6 +29,7 @@ from awards.enums import Role
 from events.enums import InvitationStatus
 from events.models import Guest
 from events.services import GuestInput, RsvpAnswer, finalist_invitations_create, rsvp_respond
+from night.letters import letter_approve
 from night.services import running_order_generate, tables_set, winner_set
 from nominations.enums import NominationStatus, PublicityLevel
 from nominations.models import Nomination
@@ -126,6 +127,7 @@ def world(db) -> World:
     # The panel's result too, with the night still to come: a finalist to all but the organiser.
     Nomination.objects.filter(pk=finalist.pk).update(status=NominationStatus.WINNER)
     tables_set(event=event, actor=users["organiser"], tables=[(1, 10, True)])
+    letter_approve(nomination=finalist, actor=users["organiser"], quote="Never gave up.", nominator_named=False)
 
     delivery = delivery_for(invitation, kind="reminder", key="matrix", status="failed", next_attempt_at=timezone.now())
     ids = {
@@ -349,6 +351,7 @@ PAGE_POLICY: dict[str, set | str] = {
     "events:rsvp-link": LINK,
     "recognition:link": LINK,
     "recognition:certificate": LINK,
+    "recognition:letter": LINK,
     "login": EVERYONE,
     "logout": EVERYONE,
     "password_reset": EVERYONE,
@@ -496,4 +499,5 @@ def test_every_page_answers_each_role_as_the_policy_says(world):
         "event-admin:workbook", "event-admin:certificates", "event-admin:certificates-pdf", "event-admin:certificate-pdf",
         "event-admin:print-badges", "event-admin:print-place-cards", "event-admin:print-table-cards",
         "event-admin:photographer-sheet",
+        "event-admin:letters-pdf",
     }
