@@ -7,8 +7,12 @@ itself: only the event's door staff, signed in, find the party by it (night.view
 
 from __future__ import annotations
 
+import hashlib
+import io
 import re
 import secrets
+
+import segno
 
 from nominations.selectors import hash_token
 
@@ -35,6 +39,12 @@ def door_code_read(text: str) -> str | None:
     return match.group(1) if match else None
 
 
+def door_code_hash(code: str) -> str:
+    """What the door page keeps of a party's code: its SHA-256, which the page's script compares
+    with the SHA-256 of what the camera read (Web Crypto), so the list itself holds no codes."""
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
 def door_code_text(code: str) -> str:
     """How a door code is printed for people: in two halves ("K7QM4 TXPAB")."""
     return f"{code[:5]} {code[5:]}"
@@ -45,3 +55,23 @@ def link_create(invitation: Invitation) -> str:
     token = secrets.token_urlsafe(32)
     InvitationLink.objects.create(invitation=invitation, token_hash=hash_token(token))
     return token
+
+
+def door_code_payload(code: str) -> str:
+    """What the party's QR code holds: the door code with its prefix, nothing else."""
+    return DOOR_CODE_PREFIX + code
+
+
+def door_qr_svg(code: str) -> str:
+    """The party's QR code as inline SVG for the RSVP page (no image fetched from anywhere)."""
+    svg = segno.make_qr(door_code_payload(code), error="m").svg_inline(
+        scale=5, border=3, title="QR code for the door", svgclass="door-qr", lineclass=None
+    )
+    return svg.replace("<svg ", '<svg role="img" aria-label="QR code for the door" ', 1)
+
+
+def door_qr_png(code: str) -> bytes:
+    """The party's QR code as a PNG, attached to the confirmation e-mail."""
+    out = io.BytesIO()
+    segno.make_qr(door_code_payload(code), error="m").save(out, kind="png", scale=8, border=4)
+    return out.getvalue()

@@ -26,6 +26,7 @@ urlpatterns = [
     path("<int:event_id>/door/<int:guest_id>/undo/", views.door_undo, name="door-undo"),
     path("<int:event_id>/door/<int:guest_id>/remove/", views.door_remove, name="door-remove"),
     path("<int:event_id>/door/walk-in/", views.door_walk_in, name="door-walk-in"),
+    path("<int:event_id>/door/party/", views.door_party_arrive, name="door-party-arrive"),
     path("<int:event_id>/door/arrivals/", views.door_arrivals, name="door-arrivals"),
     path("<int:event_id>/door/totals/", views.door_totals_json, name="door-totals"),
     path("<int:event_id>/workbook.xlsx", views.workbook, name="workbook"),
