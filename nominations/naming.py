@@ -202,6 +202,8 @@ def names_withheld(audience: str, nomination) -> list[str]:
     """The forms of the names of whoever a nomination is for that `audience` may not read: those
     with a word beyond the name the audience sees (a group's members, to anyone but identity)."""
     heard = _words(nomination_name(audience, nomination)) if audience != Audience.BLIND_PANEL else set()
+    # Who hears a double-barrelled surname whole hears each of its parts ("O'Neill" of "O'Neill-Hughes").
+    heard |= {part for word in heard for part in re.split(r"[-‐‑–]", word) if part}
     withheld = []
     for person in _people(nomination):
         withheld += [form for form in name_forms(person) if not _words(form) <= heard]
