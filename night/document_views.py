@@ -5,11 +5,13 @@ Every PDF goes out through nominations.downloads (private, no-store)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
 
 from events.models import Event
 from events.selectors import events_organised_by, responsible_adult
@@ -18,6 +20,7 @@ from mail.errors import ServiceError
 from mail.models import EmailDelivery
 from nominations.downloads import pdf_response
 from nominations.forms import put_service_error
+from nominations.private_links import private_page
 from nominations.models import Nomination
 from nominations.naming import Audience, nomination_name
 
@@ -133,20 +136,30 @@ def certificates_send_view(request: HttpRequest, event_id: int) -> HttpResponse:
 # --- the private link --------------------------------------------------------------------------
 
 
-def _recognition_or_404(token: str) -> tuple[Nomination, Event]:
+def _recognition_or_404(request: HttpRequest, token: str) -> tuple[Nomination, Event]:
+    if getattr(request, "limited", False):
+        raise Http404
     nomination = nomination_for_recognition_link(token)
     if nomination is None:
         raise Http404
     return nomination, Event.objects.get(programme_id=nomination.programme_id)
 
 
+def _link_rate(group: str, request: HttpRequest) -> str:
+    return settings.PROUD_RSVP_LINK_RATE
+
+
+@private_page
 @require_GET
+@ratelimit(key="ip", rate=_link_rate, block=False)
 def recognition_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The responsible adult's page of a young person's certificate and letter (rate-limited per
+    address as the RSVP links are; one neutral page for any link that does not work)."""
+    if getattr(request, "limited", False):
+        return render(request, "429.html", status=429)
     nomination = nomination_for_recognition_link(token)
     if nomination is None:
-        response = render(request, "night/recognition_not_valid.html", status=404)
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return render(request, "night/recognition_not_valid.html", status=404)
     event = Event.objects.get(programme_id=nomination.programme_id)
     response = render(request, "night/recognition.html", {
         "token": token,
@@ -157,14 +170,13 @@ def recognition_link(request: HttpRequest, token: str) -> HttpResponse:
         "letter": letter_ready(nomination),
         "event": event,
     })
-    response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
     return response
 
 
 @require_GET
+@ratelimit(key="ip", rate=_link_rate, block=False)
 def recognition_certificate(request: HttpRequest, token: str) -> FileResponse:
-    nomination, event = _recognition_or_404(token)
+    nomination, event = _recognition_or_404(request, token)
     if certificate_held_back(nomination, event):
         raise Http404
     certificate = certificate_for(nomination, event)
@@ -313,8 +325,9 @@ def letters_send_view(request: HttpRequest, event_id: int) -> HttpResponse:
 
 
 @require_GET
+@ratelimit(key="ip", rate=_link_rate, block=False)
 def recognition_letter(request: HttpRequest, token: str) -> FileResponse:
-    nomination, _event = _recognition_or_404(token)
+    nomination, _event = _recognition_or_404(request, token)
     if not letter_ready(nomination):
         raise Http404
     return pdf_response(

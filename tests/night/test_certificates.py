@@ -161,7 +161,8 @@ def test_sending_puts_each_certificate_in_the_outbox_to_the_responsible_adult_an
     anonymous = client.__class__()
     page = anonymous.get(f"/recognition/{token}/")
     assert page.status_code == 200 and "Recognition for Rowan F." in page.content.decode()
-    assert page["Cache-Control"] == "private, no-store"
+    assert {"private", "no-store"} <= {d.strip() for d in page["Cache-Control"].split(",")}
+    assert page["Referrer-Policy"] == "no-referrer"
     pdf = anonymous.get(f"/recognition/{token}/certificate.pdf")
     assert pdf["Cache-Control"] == "private, no-store"
     assert ["RowanFeatherstonehaugh" in p and "FinalistCertificate" in p for p in pages(body(pdf))] == [True]
@@ -190,3 +191,9 @@ def test_a_link_that_is_not_one_or_has_expired_opens_nothing(client, settings, a
     settings.PROUD_RECOGNITION_LINK_DAYS = 0
     assert client.get(f"/recognition/{token}/").status_code == 404
     assert client.get(f"/recognition/{token}/certificate.pdf").status_code == 404
+
+
+def test_a_recognition_link_s_token_never_reaches_the_logs():
+    from config.logging import redact
+
+    assert redact("Not Found: /recognition/Zm9vYmFyYmF6/certificate.pdf") == "Not Found: /recognition/[redacted]/certificate.pdf"
