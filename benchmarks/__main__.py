@@ -162,6 +162,7 @@ def _documents_only(args, base_url, big, seed_env, measure_env, started, timings
     """Measure the PDFs alone on a fresh seed of the largest size; every other result is the one
     benchmarks/report.json holds from the last whole run."""
     previous = json.loads(report.JSON.read_text())
+    previous["by_size"] = {int(size): value for size, value in previous["by_size"].items()}  # JSON keys are text
     url = _database_url(base_url, f"bench_{big}")
     template = urlsplit(base_url).path.lstrip("/")
     _create_database(base_url, f"bench_{big}", template)
@@ -171,6 +172,7 @@ def _documents_only(args, base_url, big, seed_env, measure_env, started, timings
     say(f"certificates ({args.certificates:,}) and the print pack of the {big:,}-nomination event, as PDF")
     clock = time.monotonic()
     previous["documents"] = _suite(_env(measure_env, url), "documents", "--certificates", str(args.certificates))["documents"]
+    print(json.dumps(previous["documents"]), flush=True)  # kept in the log whatever happens next
     previous["timings_seconds"]["documents"] = round(time.monotonic() - clock, 1)
     date = previous.pop("report", {}).get("date")
     paths = report.write(previous, previous_date=date)

@@ -22,7 +22,7 @@ from typing import IO
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.template.loader import render_to_string
+from django.template.loader import get_template
 from pypdf import PdfReader
 from pypdf.generic import (
     ArrayObject,
@@ -55,14 +55,15 @@ class Batches:
     per_batch: int = BATCH_SIZE
 
     def html(self) -> Iterator[str]:
+        template = get_template(self.template)  # once, not once a batch (no cached loader in development)
         batch = []
         for item in self.items:
             batch.append(item)
             if len(batch) >= self.per_batch:
-                yield render_to_string(self.template, {**self.context, "items": batch})
+                yield template.render({**self.context, "items": batch})
                 batch = []
         if batch:
-            yield render_to_string(self.template, {**self.context, "items": batch})
+            yield template.render({**self.context, "items": batch})
 
 
 def _configured_files() -> set[str]:
