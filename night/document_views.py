@@ -242,9 +242,8 @@ def photographer_sheet(request: HttpRequest, event_id: int) -> FileResponse:
 
 
 def _letter_page(request, event, nomination, form, status=200):
-    letter = getattr(nomination, "letter", None) if hasattr(nomination, "letter") else None
     return render(request, "night/letter.html", {
-        "event": event, "can_edit": True, "nomination": nomination, "form": form, "letter": letter,
+        "event": event, "can_edit": True, "nomination": nomination, "form": form,
         "name": nomination_name(Audience.YOUNG_PERSON, nomination),
         "by_role": BY_ROLE.get(nomination.nominator_relationship, "someone who knows you"),
         "achievement": nomination.achievement,

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO
@@ -114,14 +115,17 @@ class _Merger:
     def __init__(self, out: IO[bytes], title: str):
         self.out = out
         self.title = title
-        self.offsets: dict[int, int] = {}
+        # What the end of the file needs, kept as machine integers (8 bytes each, not a Python object
+        # each): memory for 5,000 badges is then a few megabytes, not tens.
+        self.offsets = array("q", [0])  # by object number
         self.count = 0
         self.pages_num = self._reserve()
         self.struct_num = self._reserve()
         self.document_num = self._reserve()
-        self.page_refs: list[int] = []
-        self.document_kids: list[PdfObject] = []
-        self.parent_tree: list[tuple[int, int]] = []
+        self.page_refs = array("q")
+        self.document_kids = array("q")  # object numbers of the Document element's kids
+        self.parent_tree_keys = array("q")
+        self.parent_tree_objects = array("q")
         self.next_key = 0
         self.catalog_extras: dict = {}
         self.role_map = None
@@ -130,6 +134,7 @@ class _Merger:
 
     def _reserve(self) -> int:
         self.count += 1
+        self.offsets.append(0)
         return self.count
 
     def _write(self, number: int, obj: PdfObject) -> None:
@@ -137,6 +142,19 @@ class _Merger:
         self.out.write(b"%d 0 obj\n" % number)
         obj.write_to_stream(self.out)
         self.out.write(b"\nendobj\n")
+
+    def _numbered(self, obj, new_number, remap) -> int:
+        """The object number of a structure element in the output: its own, renumbered, or a new
+        one for an element the batch held directly."""
+        if isinstance(obj, IndirectObject):
+            return new_number(obj.idnum)
+        number = self._reserve()
+        self._write(number, remap(obj))
+        return number
+
+    def _parent(self, key: int, number: int) -> None:
+        self.parent_tree_keys.append(key)
+        self.parent_tree_objects.append(number)
 
     def add(self, data: bytes) -> None:
         reader = PdfReader(io.BytesIO(data))
@@ -171,9 +189,10 @@ class _Merger:
             if element.get("/S") == "/Document":
                 mapping[element_ref.idnum] = self.document_num
                 kids = element.raw_get("/K")
-                self.document_kids += [remap(kid) for kid in (kids if isinstance(kids, ArrayObject) else [kids])]
+                for kid in kids if isinstance(kids, ArrayObject) else [kids]:
+                    self.document_kids.append(self._numbered(kid, new_number, remap))
             else:
-                self.document_kids.append(remap(element_ref))
+                self.document_kids.append(self._numbered(element_ref, new_number, remap))
         if self.role_map is None and "/RoleMap" in struct:
             self.role_map = remap(struct.raw_get("/RoleMap"))
         # The parent tree: each key moved up past the keys of the batches before.
@@ -182,11 +201,11 @@ class _Merger:
         for key, value in _number_tree(struct["/ParentTree"]):
             highest = max(highest, key)
             if isinstance(value, IndirectObject):
-                self.parent_tree.append((key + offset, new_number(value.idnum)))
+                self._parent(key + offset, new_number(value.idnum))
             else:
                 number = self._reserve()
                 self._write(number, remap(value))
-                self.parent_tree.append((key + offset, number))
+                self._parent(key + offset, number)
         self.next_key = offset + max(highest + 1, int(struct.get("/ParentTreeNextKey", 0)))
         if not self.catalog_extras:
             for key in ("/Lang", "/MarkInfo", "/ViewerPreferences"):
@@ -216,7 +235,7 @@ class _Merger:
         }))
         parent_tree = self._reserve()
         nums = ArrayObject()
-        for key, number in sorted(self.parent_tree):
+        for key, number in sorted(zip(self.parent_tree_keys, self.parent_tree_objects, strict=True)):
             nums += [NumberObject(key), _ref(number)]
         self._write(parent_tree, DictionaryObject({NameObject("/Nums"): nums}))
         struct = DictionaryObject({
@@ -232,7 +251,7 @@ class _Merger:
             NameObject("/Type"): NameObject("/StructElem"),
             NameObject("/S"): NameObject("/Document"),
             NameObject("/P"): _ref(self.struct_num),
-            NameObject("/K"): ArrayObject(self.document_kids),
+            NameObject("/K"): ArrayObject(_ref(n) for n in self.document_kids),
         }))
         catalog = self._reserve()
         self._write(catalog, DictionaryObject({
