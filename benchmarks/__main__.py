@@ -64,6 +64,12 @@ def main(argv=None) -> None:
     parser.add_argument("--repeat", type=int, default=2, help="Best of how many runs for the workbook and small exports.")
     parser.add_argument("--rank-nominations", type=int, default=10_000)
     parser.add_argument("--import-rows", type=int, default=10_000)
+    parser.add_argument("--certificates", type=int, default=1_000, help="Certificates in the PDF measured.")
+    parser.add_argument(
+        "--only-documents", action="store_true",
+        help="Seed the largest size only and measure the certificates and print pack, keeping the other "
+        "results of benchmarks/report.json (a quick way to measure the PDFs again).",
+    )
     args = parser.parse_args(argv)
     sizes = sorted(int(size) for size in args.sizes.split(","))
     big = sizes[-1]
@@ -90,6 +96,9 @@ def main(argv=None) -> None:
     subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"], env=measure_env, cwd=ROOT, check=True)
     timings["migrate"] = time.monotonic() - clock
 
+    if args.only_documents:
+        _documents_only(args, base_url, big, seed_env, measure_env, started, timings)
+        return
     urls = {size: _database_url(base_url, f"bench_{size}") for size in sizes}
     say(f"seeding {', '.join(f'{size:,}' for size in sizes)} nominations (the small ones alongside the large one)")
     clock = time.monotonic()
@@ -132,6 +141,11 @@ def main(argv=None) -> None:
     )["ranking"]
     timings["ranking"] = time.monotonic() - clock
 
+    say(f"certificates ({args.certificates:,}) and the print pack of the {big:,}-nomination event, as PDF")
+    clock = time.monotonic()
+    results["documents"] = _suite(_env(measure_env, urls[big]), "documents", "--certificates", str(args.certificates))["documents"]
+    timings["documents"] = time.monotonic() - clock
+
     say(f"importing a {args.import_rows:,}-row spreadsheet (dry run, then for real)")
     clock = time.monotonic()
     results["import"] = _suite(_env(measure_env, urls[big]), "import", "--import-rows", str(args.import_rows))["import"]
@@ -142,6 +156,28 @@ def main(argv=None) -> None:
     paths = report.write(results)
     say(f"done in {timings['total'] / 60:.1f} minutes; wrote {', '.join(str(p.relative_to(ROOT)) for p in paths)}")
     print(report.markdown_table(results["report"]))
+
+
+def _documents_only(args, base_url, big, seed_env, measure_env, started, timings) -> None:
+    """Measure the PDFs alone on a fresh seed of the largest size; every other result is the one
+    benchmarks/report.json holds from the last whole run."""
+    previous = json.loads(report.JSON.read_text())
+    previous["by_size"] = {int(size): value for size, value in previous["by_size"].items()}  # JSON keys are text
+    url = _database_url(base_url, f"bench_{big}")
+    template = urlsplit(base_url).path.lstrip("/")
+    _create_database(base_url, f"bench_{big}", template)
+    say(f"seeding {big:,} nominations")
+    subprocess.run([PYTHON, "manage.py", "seed_demo", "--nominations", str(big), "--bulk"], env=_env(seed_env, url), cwd=ROOT,
+                   check=True, stdout=subprocess.DEVNULL)
+    say(f"certificates ({args.certificates:,}) and the print pack of the {big:,}-nomination event, as PDF")
+    clock = time.monotonic()
+    previous["documents"] = _suite(_env(measure_env, url), "documents", "--certificates", str(args.certificates))["documents"]
+    print(json.dumps(previous["documents"]), flush=True)  # kept in the log whatever happens next
+    previous["timings_seconds"]["documents"] = round(time.monotonic() - clock, 1)
+    date = previous.pop("report", {}).get("date")
+    paths = report.write(previous, previous_date=date)
+    say(f"done in {(time.monotonic() - started) / 60:.1f} minutes; wrote {', '.join(str(p.relative_to(ROOT)) for p in paths)}")
+    print(report.markdown_table(previous["report"]))
 
 
 if __name__ == "__main__":

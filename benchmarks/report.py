@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+JSON = HERE / "report.json"
 README = HERE.parent / "README.md"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 COMMAND = "make bench"
@@ -127,6 +128,34 @@ def rows(results: dict) -> list[dict]:
         out.append(_row("Ranking", f"{ranking['nominations']:,} nominations × {ranking['members']} members × "
                         f"{ranking['criteria']} criteria ({ranking['scores']:,} scores), {label}",
                         f"{_ms(r['seconds'])}, {r['queries']} queries, {_mb(r['peak_bytes'])}"))
+    docs = results.get("documents")
+    if docs:
+        certificates = docs["certificates"]
+        small_count, big_count = sorted(certificates, key=int)
+        c = certificates[big_count]
+        out.append(_row("Certificates (PDF)", f"{int(big_count):,} certificates as one tagged PDF, A4 landscape",
+                        f"{_ms(c['seconds'])}, {c['pages']:,} pages, {_mb(c['bytes'])} file, peak memory +{_mb(c['peak_rss_bytes'])}",
+                        "", "< 60 s", c["seconds"] < 60))
+        if c["peak_rss_bytes"] and certificates[small_count]["peak_rss_bytes"]:
+            memory = c["peak_rss_bytes"] / certificates[small_count]["peak_rss_bytes"]
+            out.append(_row("Certificates (PDF)", f"peak memory (resident growth) at {int(big_count):,} ÷ at {int(small_count):,}",
+                            f"{memory:.2f}×", "", "< 1.5×", memory < 1.5))
+        pack = docs["pack"]
+        total = sum(pack[kind]["seconds"] for kind in ("badges", "place_cards", "table_cards"))
+        for kind, label in (("badges", "name badges, 8 an A4 sheet"), ("place_cards", "place cards, 4 an A4 sheet"),
+                            ("table_cards", "table cards, one an A4 sheet")):
+            item = pack[kind]
+            out.append(_row("Print pack (PDF)", f"{item['cards']:,} {label}",
+                            f"{_ms(item['seconds'])}, {item['pages']:,} pages, {_mb(item['bytes'])} file, "
+                            f"peak memory +{_mb(item['peak_rss_bytes'])}"))
+        out.append(_row("Print pack (PDF)", f"the whole pack of the event of {docs['guests']:,} guests at {docs['tables']:,} tables",
+                        _ms(total), "", "< 60 s", total < 60))
+        quarter = pack["badges_quarter"]
+        if quarter["peak_rss_bytes"] and pack["badges"]["peak_rss_bytes"]:
+            memory = pack["badges"]["peak_rss_bytes"] / quarter["peak_rss_bytes"]
+            out.append(_row("Print pack (PDF)", f"peak memory (resident growth): {pack['badges']['cards']:,} badges ÷ {quarter['cards']:,}",
+                            f"{memory:.2f}×", "", "< 1.5×", memory < 1.5))
+
     imp = results["import"]
     for key, label in (("dry_run", "dry run"), ("commit", "real (all or nothing)")):
         seconds = imp[key]["seconds"]
@@ -139,7 +168,9 @@ def markdown_table(report: dict) -> str:
     m = report["machine"]
     lines = [
         f"Measured {report['date']} on {m['cpu']} ({m['cores']} cores, {m['memory']}), {m['os']}, Python {m['python']}, "
-        f"PostgreSQL {m['postgresql']}; the whole run took {report['minutes']:.1f} minutes. Reproduce with `{COMMAND}`.",
+        f"PostgreSQL {m['postgresql']}; the whole run took {report['minutes']:.1f} minutes. Reproduce with `{COMMAND}`."
+        + (f" The certificate and print-pack rows were measured on {report['documents_date']} on their own "
+           f"(`make bench ARGS=--only-documents`, on a fresh seed of the largest size)." if report.get("documents_date") else ""),
         "",
         "| area | measurement | result | compared with | target | met |",
         "|---|---|---|---|---|---|",
@@ -150,9 +181,11 @@ def markdown_table(report: dict) -> str:
     return "\n".join(lines)
 
 
-def write(results: dict) -> list[Path]:
+def write(results: dict, *, previous_date: str | None = None) -> list[Path]:
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     report = {
-        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": previous_date or now,
+        "documents_date": now if previous_date else None,
         "machine": machine(),
         "command": COMMAND,
         "minutes": results["timings_seconds"]["total"] / 60,

@@ -261,7 +261,64 @@ def part_import(args) -> dict:
     return out
 
 
+# --- documents: certificates and the night's print pack (PDF) -------------------------------------
+
+
+def part_documents(args) -> dict:
+    from events.models import Event
+    from night.certificates import certificate_nominations, certificates_title, certificates_write
+    from night.models import PrintKind
+    from night.print_pack import pack_cards, pack_write
+    from night.selectors import NightData
+
+    from .measure import timed_with_peak_rss
+
+    event = Event.objects.select_related("programme").get(programme__slug="proud-2026")
+    ids = list(certificate_nominations(event).values_list("pk", flat=True)[: args.certificates])
+    out: dict = {"certificates": {}, "pack": {}}
+    for count in (args.certificates // 4, args.certificates):
+        nominations = certificate_nominations(event).filter(pk__in=ids[:count])
+        pages = []
+
+        def certificates(nominations=nominations, pages=pages):
+            with tempfile.TemporaryFile() as spool:
+                pages.append(certificates_write(spool, event=event, nominations=nominations.iterator(chunk_size=200),
+                                                title=certificates_title(event)))
+                pages.append(spool.tell())
+
+        seconds, peak = timed_with_peak_rss(certificates)
+        out["certificates"][count] = {"seconds": seconds, "peak_rss_bytes": peak, "pages": pages[0], "bytes": pages[1]}
+
+    data = NightData.load(event)
+    out["guests"] = len(data.guests)
+    out["tables"] = len(data.tables)
+    # Memory against the count: a quarter of the badges first, then all of them (below), as the
+    # certificates are measured small first: a high-water mark is measured from where it stands.
+    quarter = pack_cards(event=event, kind=PrintKind.BADGES, data=data)
+    quarter.cards = quarter.cards[: len(quarter.cards) // 4]
+
+    def write_quarter():
+        with tempfile.TemporaryFile() as spool:
+            pack_write(spool, quarter, event)
+
+    seconds, peak = timed_with_peak_rss(write_quarter)
+    out["pack"]["badges_quarter"] = {"cards": len(quarter.cards), "seconds": seconds, "peak_rss_bytes": peak}
+    for kind in (PrintKind.BADGES, PrintKind.PLACE_CARDS, PrintKind.TABLE_CARDS):
+        pack = pack_cards(event=event, kind=kind, data=data)
+        made = []
+
+        def write(pack=pack, made=made):
+            with tempfile.TemporaryFile() as spool:
+                made.append(pack_write(spool, pack, event))
+                made.append(spool.tell())
+
+        seconds, peak = timed_with_peak_rss(write)
+        out["pack"][kind] = {"cards": len(pack.cards), "seconds": seconds, "peak_rss_bytes": peak, "pages": made[0], "bytes": made[1]}
+    return out
+
+
 PARTS = {
+    "documents": part_documents,
     "workbook": part_workbook,
     "export": part_export,
     "lists": part_lists,
@@ -277,6 +334,7 @@ def main(argv=None) -> None:
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--rank-nominations", type=int, default=10_000)
     parser.add_argument("--import-rows", type=int, default=10_000)
+    parser.add_argument("--certificates", type=int, default=1_000)
     args = parser.parse_args(argv)
     _setup()
     random.seed(2026)

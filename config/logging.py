@@ -1,6 +1,7 @@
 """Logs an operator can ship, and that keep private links out.
 
-A private link's token is a bearer credential (the RSVP link, the nominator's link). Django logs
+A private link's token is a bearer credential (the RSVP link, the nominator's link, the link to a
+young person's certificate and letter). Django logs
 the path of a 404 ("Not Found: /rsvp/<token>/") and the development server every request line;
 the RedactPrivateLinks filter replaces the token in any record before a handler writes it.
 
@@ -24,7 +25,7 @@ from datetime import UTC, datetime
 from django.utils.functional import SimpleLazyObject, empty
 from pythonjsonlogger.json import JsonFormatter
 
-PRIVATE_LINK = re.compile(r"/(rsvp|n)/(?!\s|\")[^/\s\"?#]+")
+PRIVATE_LINK = re.compile(r"/(rsvp|n|recognition)/(?!\s|\")[^/\s\"?#]+")
 # A request id from the proxy in front is kept when it looks like one; anything else is replaced.
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -126,6 +127,8 @@ def logging_config(*, json: bool, debug: bool, level: str, tasks_level: str, req
             "django_tasks": {"level": tasks_level},
             # django-axes: failures and lockouts only (WARNING), with username and address masked.
             "axes": {"level": "WARNING"},
+            # WeasyPrint logs each step of every PDF at INFO (night.pdf).
+            "weasyprint": {"level": "WARNING"},
             # gunicorn's own lines (workers starting, timeouts), in the same format; no access log.
             "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False},
             "gunicorn.access": {"handlers": [], "level": "CRITICAL", "propagate": False},

@@ -281,6 +281,22 @@ TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks.ba
 
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "proud-demo")
 
+# The council's own on its certificates and letters: its name (PROUD_COUNCIL_NAME, above), its logo
+# (a path under the static folders, or an absolute path to an SVG or PNG file) and who signs, as
+# "Name|Title|signature image" separated by ";" (at most three). The defaults are made-up demo ones.
+PROUD_LOGO = os.environ.get("PROUD_LOGO", "pdf/demo-logo.svg")
+PROUD_SIGNATORIES = [
+    dict(zip(("name", "title", "signature"), (part.strip() for part in entry.split("|")), strict=False))
+    for entry in os.environ.get(
+        "PROUD_SIGNATORIES",
+        "Jo Example|Director of Children's Social Care (demo)|pdf/demo-signature-1.svg;"
+        "Sam Sample|Chair, Children in Care Council (demo)|pdf/demo-signature-2.svg",
+    ).split(";")
+    if entry.strip()
+][:3]
+# How long a private link to a young person's certificate and letter works, in days.
+PROUD_RECOGNITION_LINK_DAYS = int(os.environ.get("PROUD_RECOGNITION_LINK_DAYS", "90"))
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",

@@ -37,6 +37,7 @@ urlpatterns = [
     path("event/", include((event_pages.urlpatterns + night_pages.urlpatterns, event_pages.app_name))),
     path("organise/", include("nominations.organiser_urls")),
     path("safeguarding/", include("events.safeguarding_urls")),
+    path("recognition/", include("night.public_urls")),
     path("dashboard/", include("dashboard.urls")),
     path("data-protection/", include("data_protection.urls")),
     # Login, logout, and the password reset that invited panel members use to choose a password.

@@ -21,8 +21,8 @@ from mail.models import EmailDelivery
 from mail.registry import registered
 from nominations.naming import Audience
 
-from .enums import InvitationKind
-from .links import link_create
+from .enums import InvitationKind, InvitationStatus
+from .links import door_code_text, door_qr_png, link_create
 from .models import Event, Invitation
 from .selectors import approved_words, invitee_name, named_party
 from .services import invitation_mark_sent
@@ -89,6 +89,7 @@ def build_message(delivery: EmailDelivery) -> EmailMultiAlternatives:
         "quote": approved_words(invitation),
         "guests": named_party(invitation, Audience.KNOWN),
         "site_url": settings.SITE_URL,
+        "door_code": door_code_text(invitation.door_code) if invitation.door_code else "",
     }
     if delivery.kind in (EmailKind.INVITATION, EmailKind.REMINDER):
         context["link"] = rsvp_link(link_create(invitation))
@@ -101,4 +102,7 @@ def build_message(delivery: EmailDelivery) -> EmailMultiAlternatives:
     )
     if delivery.kind == EmailKind.INVITATION:
         message.attach("proud-awards.ics", calendar_file(event), "text/calendar")
+    if delivery.kind == EmailKind.CONFIRMATION and invitation.status == InvitationStatus.ACCEPTED and invitation.door_code:
+        # The party's QR code for the door: it holds the door code, never the RSVP link.
+        message.attach("door-qr-code.png", door_qr_png(invitation.door_code), "image/png")
     return message

@@ -43,6 +43,11 @@ class PersonForm(ErrorSummaryMixin, forms.Form):
         required=False,
         empty_value=None,
     )
+    access_on_place_card = forms.BooleanField(
+        label="Mark their access needs on their place card, so staff on the night can help",
+        help_text="Only the needs ticked above are marked (not what you write), and only on their own place card.",
+        required=False,
+    )
     transport_needed = forms.BooleanField(label="They need help with transport to the venue", required=False)
 
     def __init__(self, *args, ask_name: bool, **kwargs):
@@ -66,7 +71,8 @@ class PersonForm(ErrorSummaryMixin, forms.Form):
         """A guest block left empty: nobody in it."""
         data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
         return self.ask_name and not any(
-            data.get(name) for name in ("name", "dietary", "dietary_other", "access_needs", "access_other", "transport_needed")
+            data.get(name)
+            for name in ("name", "dietary", "dietary_other", "access_needs", "access_other", "transport_needed", "access_on_place_card")
         )
 
     def person(self) -> GuestInput:
@@ -80,6 +86,7 @@ class PersonForm(ErrorSummaryMixin, forms.Form):
             access_other=data["access_other"],
             photography_consent=bool(data["photography_consent"]),
             transport_needed=data["transport_needed"],
+            access_on_place_card=data["access_on_place_card"],
         )
 
     @classmethod
@@ -93,4 +100,5 @@ class PersonForm(ErrorSummaryMixin, forms.Form):
             "access_other": guest.access_other,
             "photography_consent": "yes" if guest.photography_consent else "no",  # an answer given earlier
             "transport_needed": guest.transport_needed,
+            "access_on_place_card": guest.access_on_place_card,
         }

@@ -90,6 +90,9 @@ class Invitation(models.Model):
     quote_approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # What the party's QR code holds for the door (not the RSVP token): made when the invitation
+    # is accepted, unique, and only of use to the event's own door staff, who find the party by it.
+    door_code = models.CharField(max_length=16, null=True, blank=True, unique=True, editable=False)
     responded_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     # When who it goes to (addressee or young person's address) last changed: the links made before
@@ -147,6 +150,8 @@ class Guest(models.Model):
     access_needs = models.JSONField(default=list, blank=True, help_text=f"Codes from {[c for c in AccessNeed.values]}.")
     access_other = models.CharField(max_length=FREE_TEXT_MAX, blank=True)
     photography_consent = models.BooleanField(default=False)
+    # They agreed to their access needs being marked on their place card, so floor staff can help.
+    access_on_place_card = models.BooleanField(default=False)
     transport_needed = models.BooleanField(default=False)
     table = models.ForeignKey("Table", null=True, blank=True, on_delete=models.SET_NULL, related_name="guests")
     checked_in_at = models.DateTimeField(null=True, blank=True)

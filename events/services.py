@@ -33,6 +33,7 @@ from .enums import (
     InvitationKind,
     InvitationStatus,
 )
+from .links import door_code_new
 from .models import FREE_TEXT_MAX, Event, Guest, Invitation, InvitationHistory
 from .rules import FINALIST_STATUSES, link_is_open
 from .selectors import gate_problems, invitee_name, responsible_adult
@@ -326,6 +327,7 @@ class GuestInput:
     access_other: str = ""
     photography_consent: bool = False
     transport_needed: bool = False
+    access_on_place_card: bool = False
 
     def normalised(self) -> tuple:
         return (
@@ -337,6 +339,7 @@ class GuestInput:
             self.access_other.strip(),
             bool(self.photography_consent),
             bool(self.transport_needed),
+            bool(self.access_on_place_card),
         )
 
 
@@ -400,6 +403,7 @@ def _principal(invitation: Invitation, given: GuestInput) -> GuestInput:
         access_other=given.access_other,
         photography_consent=given.photography_consent,
         transport_needed=given.transport_needed,
+        access_on_place_card=given.access_on_place_card,
     )
 
 
@@ -414,6 +418,7 @@ def _current_party(invitation: Invitation) -> tuple:
             access_other=g.access_other,
             photography_consent=g.photography_consent,
             transport_needed=g.transport_needed,
+            access_on_place_card=g.access_on_place_card,
         ).normalised()
         for g in invitation.guests.order_by("position")
     )
@@ -469,13 +474,18 @@ def rsvp_respond(*, invitation: Invitation, answer: RsvpAnswer, now: datetime | 
                 access_other=person.access_other.strip(),
                 photography_consent=person.photography_consent,
                 transport_needed=person.transport_needed,
+                access_on_place_card=person.access_on_place_card,
             )
             for position, person in enumerate(party)
         )
         before = locked.status
         locked.status = new_status
         locked.responded_at = now
-        locked.save(update_fields=["status", "responded_at", "updated_at"])
+        fields = ["status", "responded_at", "updated_at"]
+        if answer.attending and not locked.door_code:
+            locked.door_code = door_code_new()
+            fields.append("door_code")
+        locked.save(update_fields=fields)
         entry = _history(locked, "events.invitation.answered", None, from_status=before, party_size=len(party))
         _queue_email(locked, EmailKind.CONFIRMATION, f"confirmation:{locked.pk}:{entry.pk}")
     return RsvpResult(invitation=locked, changed=True)

@@ -21,6 +21,7 @@ from nominations.rate_limits import page_rate_limit
 
 from .enums import InvitationKind, InvitationStatus
 from .forms import AnswerForm, PersonForm
+from .links import door_code_text, door_qr_svg
 from .models import Invitation
 from .selectors import invitation_for_session, invitation_link_for_token, invitee_name, named_party
 from .services import EventError, RsvpAnswer, rsvp_respond
@@ -148,7 +149,7 @@ def rsvp(request: HttpRequest) -> HttpResponse:
                 else:
                     messages.success(request, "Thank you for letting us know. We have sent you an e-mail to confirm it.")
                 return redirect("events:rsvp")
-    invitation.refresh_from_db(fields=["status"])
+    invitation.refresh_from_db(fields=["status", "door_code"])
     context = {
         "invitation": invitation,
         "event": event,
@@ -162,6 +163,9 @@ def rsvp(request: HttpRequest) -> HttpResponse:
         "invitee": invitee,
         "others": list(zip(others, _headings(invitation, others))),
         "error_summary": _summary(answer, invitee, others),
+        # The party's QR code for the door: it holds the door code, never this page's link.
+        "door_qr": door_qr_svg(invitation.door_code) if invitation.status == InvitationStatus.ACCEPTED and invitation.door_code else "",
+        "door_code": door_code_text(invitation.door_code) if invitation.door_code else "",
     }
     status = 400 if context["error_summary"] else 200
     return render(request, "events/rsvp.html", context, status=status)

@@ -15,6 +15,8 @@ class EmailKind(models.TextChoices):
     CONFIRMATION = "confirmation", "Confirmation of an answer"
     PASSWORD_RESET = "password_reset", "Password reset"
     SUBJECT_ACCESS = "subject_access", "Subject access request to review"
+    CERTIFICATE = "certificate", "A nominee's certificate, by private link"
+    LETTER = "letter", "A letter to a nominee, by private link"
 
 
 class DeliveryStatus(models.TextChoices):

@@ -228,3 +228,23 @@ class WalkInForm(ErrorSummaryMixin, forms.Form):
     table = number_field(
         "Table number (optional)", min_value=1, max_value=MAX_TABLE_NUMBER, what="the table number", required=False,
     )
+
+
+class LetterForm(ErrorSummaryMixin, forms.Form):
+    quote = ParagraphField(
+        label="Words to quote in the letter",
+        max_length=1200,
+        required=False,
+    )
+    nominator_named = forms.BooleanField(
+        label="The nominator agreed to be named in the letter",
+        help_text="Otherwise the letter says who they are by their role, such as “your foster carer”.",
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["quote"].widget.attrs["rows"] = 7
+        self.fields["quote"].help_text = (
+            "Up to 1,200 characters. The young person reads them: use the name they go by. Leave empty to send no letter yet."
+        )

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from awards.models import Category
 from events.enums import AccessNeed, InvitationKind, InvitationStatus, ItemKind
+from events.links import door_code_hash, door_code_read
 from events.models import Event, Guest, Invitation, RunningOrderItem, Table
 from events.rules import FINALIST_STATUSES
 from events.selectors import (
@@ -214,7 +215,7 @@ _PERSON = (
 )
 GUEST_FIELDS = (
     "id", "event_id", "invitation_id", "position", "name", "relationship", "dietary", "dietary_other", "access_needs",
-    "access_other", "photography_consent", "transport_needed", "table_id", "checked_in_at",
+    "access_other", "photography_consent", "transport_needed", "table_id", "checked_in_at", "access_on_place_card",
 )
 INVITATION_FIELDS = (
     "id", "event_id", "kind", "status", "nomination_id", "invitee_name", "addressee_name", "title", "quote",
@@ -320,6 +321,9 @@ class DoorGuest:
     access: list[str]
     arrived_at: datetime | None
     walk_in: bool = False
+    # The SHA-256 of the party's door code (events.links), so a phone finds a scanned party in its
+    # own copy of the list, offline too, without the page holding the codes themselves.
+    door: str = ""
 
 
 def access_labels(codes: list[str], other: str) -> list[str]:
@@ -343,7 +347,10 @@ def door_guests(event: Event, q: str = "") -> list[DoorGuest]:
     team sees), by name. A finalist's name is composed from their record when read: a lowered
     publicity level or a changed preferred name shows at once. A fixed number of queries."""
     guests = guests_coming(event).annotate(shown=guest_name_expression())
-    if q.isdigit():
+    code = door_code_read(q)
+    if code:
+        guests = guests.filter(invitation__door_code=code)
+    elif q.isdigit():
         guests = guests.filter(table__number=int(q))
     elif q:
         guests = guests.filter(shown__icontains=q)
@@ -365,6 +372,7 @@ def door_guests(event: Event, q: str = "") -> list[DoorGuest]:
             access=access_labels(guest.access_needs, guest_text(guest, guest.access_other)),
             arrived_at=guest.checked_in_at,
             walk_in=guest.invitation_id is None,
+            door=door_code_hash(guest.invitation.door_code) if guest.invitation_id and guest.invitation.door_code else "",
         )
         for guest in rows
     ]

@@ -521,3 +521,25 @@ def door_totals(event: Event) -> dict:
         "arrived": totals["arrived"],
         "tables": [{"table": row["table__number"], "expected": row["expected"], "arrived": row["arrived"]} for row in per_table],
     }
+
+
+def party_check_in(*, event: Event, code: str, actor) -> tuple[list[Guest], int]:
+    """Mark every guest of the party with this door code arrived (those already arrived stay as
+    they were): the guests of the party and how many were marked now."""
+    if not can_work_the_door(actor, event):
+        raise NotAllowed("Only the event's staff and organisers can check guests in.")
+    party = list(
+        Guest.objects.filter(event=event, invitation__door_code=code, invitation__status=InvitationStatus.ACCEPTED)
+        .select_related("event", "invitation__nomination__nominee", "invitation__nomination__group", "table")
+        .order_by("position")
+    )
+    if not party:
+        raise EventError("No party has this door code: check it, or find them by name.")
+    marked = 0
+    for guest in party:
+        try:
+            guest_check_in(guest=guest, actor=actor)
+            marked += 1
+        except AlreadyArrived:
+            pass
+    return party, marked

@@ -3,7 +3,7 @@ the same namespace "event-admin"."""
 
 from django.urls import path
 
-from . import show_views, views
+from . import document_views, show_views, views
 
 urlpatterns = [
     path("door/", views.door_events, name="door-events"),
@@ -26,10 +26,27 @@ urlpatterns = [
     path("<int:event_id>/door/<int:guest_id>/undo/", views.door_undo, name="door-undo"),
     path("<int:event_id>/door/<int:guest_id>/remove/", views.door_remove, name="door-remove"),
     path("<int:event_id>/door/walk-in/", views.door_walk_in, name="door-walk-in"),
+    path("<int:event_id>/door/party/", views.door_party_arrive, name="door-party-arrive"),
     path("<int:event_id>/door/arrivals/", views.door_arrivals, name="door-arrivals"),
     path("<int:event_id>/door/totals/", views.door_totals_json, name="door-totals"),
     path("<int:event_id>/workbook.xlsx", views.workbook, name="workbook"),
     path("<int:event_id>/certificates.xlsx", views.certificates, name="certificates"),
+    path("<int:event_id>/documents/", document_views.documents, name="documents"),
+    path("<int:event_id>/documents/certificates.pdf", document_views.certificates_pdf, name="certificates-pdf"),
+    path("<int:event_id>/documents/certificates/send/", document_views.certificates_send_view, name="certificates-send"),
+    path("<int:event_id>/documents/certificates/<int:nomination_id>.pdf", document_views.certificate_pdf, name="certificate-pdf"),
+    path("<int:event_id>/documents/letters.pdf", document_views.letters_pdf, name="letters-pdf"),
+    path("<int:event_id>/documents/letters/send/", document_views.letters_send_view, name="letters-send"),
+    path("<int:event_id>/documents/letters/<int:nomination_id>/", document_views.letter_edit, name="letter"),
+    path("<int:event_id>/documents/letters/<int:nomination_id>/preview.pdf", document_views.letter_preview, name="letter-preview"),
+    path("<int:event_id>/documents/badges.pdf", document_views.print_badges, name="print-badges"),
+    path("<int:event_id>/documents/place-cards.pdf", document_views.print_place_cards, name="print-place-cards"),
+    path("<int:event_id>/documents/table-cards.pdf", document_views.print_table_cards, name="print-table-cards"),
+    path("<int:event_id>/documents/photographer-sheet.pdf", document_views.photographer_sheet, name="photographer-sheet"),
+    path(
+        "<int:event_id>/documents/certificates/<int:nomination_id>/preview.pdf",
+        document_views.certificate_preview, name="certificate-preview",
+    ),
 ]
 
 # Show mode (night.show_views): the controller, the audience screen, the compere and stage views,

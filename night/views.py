@@ -34,6 +34,7 @@ from awards.enums import Role
 from awards.models import Category
 from awards.rules import is_any_organiser, is_organiser, programme_ids_with_role
 from events.enums import InvitationKind, InvitationStatus, ItemKind
+from events.links import DOOR_CODE_PREFIX, door_code_read
 from events.models import Event, Guest, Invitation, RunningOrderItem, Table
 from events.organiser_forms import ActionForm
 from events.selectors import (
@@ -67,6 +68,7 @@ from .services import (
     guest_check_in,
     guest_check_in_undo,
     guest_move,
+    party_check_in,
     running_order_add,
     running_order_generate,
     running_order_remove,
@@ -539,6 +541,7 @@ def _door_page(
     context = {
         "event": event,
         "q": q,
+        "door_code": door_code_read(q) or "",
         "guests": door_guests(event, q),
         "totals": totals,
         "waiting": totals["expected"] - totals["arrived"],
@@ -799,3 +802,19 @@ def workbook(request: HttpRequest, event_id: int) -> FileResponse:
 @require_GET
 def certificates(request: HttpRequest, event_id: int) -> FileResponse:
     return xlsx_response(CertificatesExporter(_organised_event_or_404(request, event_id).programme))
+
+
+@login_required
+@require_POST
+def door_party_arrive(request: HttpRequest, event_id: int) -> HttpResponse:
+    """Check in a whole party found by its door code (the QR code, scanned or typed)."""
+    event = _door_event_or_404(request, event_id)
+    code = door_code_read(request.POST.get("code", ""))
+    if code is None:
+        return _door_page(request, event, error_form=_refusal(request, "That is not a door code: check it, or find them by name."), status=400)
+    try:
+        party, marked = party_check_in(event=event, code=code, actor=request.user)
+    except ServiceError as error:
+        return _door_page(request, event, error_form=_refusal(request, error.message), q=DOOR_CODE_PREFIX + code, status=error.status_code)
+    messages.success(request, f"{_plural(marked, 'guest')} of the party checked in; {len(party) - marked} had arrived already.")
+    return redirect(_door_url(event, DOOR_CODE_PREFIX + code))

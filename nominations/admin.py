@@ -17,6 +17,7 @@ SAFEGUARDING_FIELDS = [
     "publicity_level",
     "photography_allowed",
     "named_to_event_staff",
+    "contact_allowed",
     "attendance_safe",
     "safeguarding_checked_at",
     "safeguarding_checked_by",

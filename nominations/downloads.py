@@ -36,3 +36,15 @@ def file_response(content: str | bytes, *, stem: str, extension: str, content_ty
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{safe_filename(stem, extension=extension)}"'
     return _private(response)
+
+
+PDF = "application/pdf"
+
+
+def pdf_response(write, *, filename: str, inline: bool = False) -> FileResponse:
+    """A PDF written by `write(file)` into a temporary file (memory does not grow with pages), as a
+    download, or `inline` to be shown in the browser (a preview): private and not stored either way."""
+    spool = tempfile.TemporaryFile()
+    write(spool)
+    spool.seek(0)
+    return _private(FileResponse(spool, as_attachment=not inline, filename=safe_filename(filename, extension="pdf"), content_type=PDF))

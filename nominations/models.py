@@ -64,6 +64,10 @@ class Nominee(models.Model):
         default=True, help_text="The door and floor staff may know their name (else a neutral label)."
     )
     attendance_safe = models.BooleanField(null=True, blank=True)
+    contact_allowed = models.BooleanField(
+        default=True,
+        help_text="Certificates and letters may be sent (through the responsible adult); no: nothing is sent or printed for them.",
+    )
     safeguarding_checked_at = models.DateTimeField(null=True, blank=True)
     safeguarding_checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

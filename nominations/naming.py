@@ -202,6 +202,8 @@ def names_withheld(audience: str, nomination) -> list[str]:
     """The forms of the names of whoever a nomination is for that `audience` may not read: those
     with a word beyond the name the audience sees (a group's members, to anyone but identity)."""
     heard = _words(nomination_name(audience, nomination)) if audience != Audience.BLIND_PANEL else set()
+    # Who hears a double-barrelled surname whole hears each of its parts ("O'Neill" of "O'Neill-Hughes").
+    heard |= {part for word in heard for part in re.split(r"[-‐‑–]", word) if part}
     withheld = []
     for person in _people(nomination):
         withheld += [form for form in name_forms(person) if not _words(form) <= heard]
@@ -231,3 +233,15 @@ def words_for(audience: str, text: str, nomination) -> str:
 def words_naming_too_much(audience: str, text: str, nomination) -> list[str]:
     """The words of `text` that name whoever a nomination is for more than `audience` may hear."""
     return names_found(text, names_withheld(audience, nomination), keep=_heard(audience, nomination))
+
+
+def party_guest_name(audience: str, name: str, nomination) -> str:
+    """A guest in a finalist's party, as `audience` reads them (a badge or place card is read by
+    the room): their own name, or only its first word when the rest would name the young person
+    more than the audience may hear (a carer or brother who shares their surname)."""
+    if nomination is None or not words_naming_too_much(audience, name, nomination):
+        return name
+    first = name.split()[0] if name.split() else ""
+    if not first or words_naming_too_much(audience, first, nomination):
+        return "Guest"
+    return first

@@ -21,6 +21,7 @@ PERSONAL_DATA = {
             "publicity_level": ("nominee", "detail", "How their name may be used"),
             "photography_allowed": ("nominee", "detail", "Photographs allowed"),
             "named_to_event_staff": ("nominee", "detail", "Door staff may know their name"),
+            "contact_allowed": ("nominee", "detail", "May be sent certificates and letters"),
             "attendance_safe": ("nominee", "detail", "Safe to attend the event", "keep"),
             "safeguarding_checked_at": ("nominee", "detail", "Safeguarding check on", "keep"),
             "safeguarding_checked_by": ("staff", "account", "Safeguarding check by", "keep"),

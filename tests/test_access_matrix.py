@@ -246,6 +246,9 @@ PAGE_POLICY: dict[str, set | str] = {
     "nominations:my-nomination-withdraw": {"nominator"},
     "events:rsvp": LINK,
     "events:rsvp-link": LINK,
+    "recognition:link": LINK,
+    "recognition:certificate": LINK,
+    "recognition:letter": LINK,
     "login": EVERYONE,
     "logout": EVERYONE,
     "password_reset": EVERYONE,
@@ -297,7 +300,7 @@ PAGE_POLICY: dict[str, set | str] = {
 DOOR_PAGES = {
     "event-admin:door-events", "event-admin:door-sw", "event-admin:door", "event-admin:door-arrive",
     "event-admin:door-undo", "event-admin:door-remove", "event-admin:door-walk-in", "event-admin:door-arrivals",
-    "event-admin:door-totals",
+    "event-admin:door-totals", "event-admin:door-party-arrive",
     "event-admin:running-order", "event-admin:compere-script",
     # Show mode: the compere's and the stage view (and their polls) are for the event team too.
     "event-admin:show-compere", "event-admin:show-compere-state", "event-admin:show-stage", "event-admin:show-stage-state",
@@ -306,7 +309,7 @@ PAGE_PARAMS = {
     "slug": "programme", "pk": "my_nomination", "assignment_id": "assignment", "category_id": "shortlist",
     "panel_id": "panel", "event_id": "event", "invitation_id": "invitation", "delivery_id": "email_delivery",
     "item_id": "running_order_item", "guest_id": "guest", "nominee_id": "nominee", "key_id": "show_key",
-    "operator_id": "show_operator",
+    "operator_id": "show_operator", "nomination_id": "nomination",
 }
 OTHER_PARAMS = {"token": "not-a-real-token", "uidb64": "MQ", "request_id": 999_999, "purpose": "attending"}
 
@@ -405,4 +408,9 @@ def test_every_page_answers_each_role_as_the_policy_says(world):
                     failures.append(f"{where} leaks {leaked}")
     assert failures == [], "\n".join(failures)
     # The subject-access downloads need a reviewed request: tests/test_downloads.py checks those.
-    assert downloads == {"event-admin:workbook", "event-admin:certificates"}
+    assert downloads == {
+        "event-admin:workbook", "event-admin:certificates", "event-admin:certificates-pdf", "event-admin:certificate-pdf",
+        "event-admin:print-badges", "event-admin:print-place-cards", "event-admin:print-table-cards",
+        "event-admin:photographer-sheet",
+        "event-admin:letters-pdf",
+    }

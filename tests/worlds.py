@@ -16,6 +16,7 @@ from events.models import Event, Guest, Invitation, InvitationHistory
 from events.selectors import guest_name
 from events.services import GuestInput, RsvpAnswer, finalist_invitations_create, rsvp_respond
 from mail.models import EmailDelivery
+from night.letters import letter_approve
 from night.services import running_order_generate, tables_set, walk_in_add, winner_set
 from night.show import show_key_create, show_operator_add
 from nominations.enums import ConsentPurpose, NominationStatus, PersonKind, PublicityLevel
@@ -227,6 +228,7 @@ def access_world() -> AccessWorld:
         status=NominationStatus.DRAFT, submitted_at=None, nominator_user=users["nominator"],
     )
 
+    letter_approve(nomination=finalist, actor=users["organiser"], quote="Never gave up.", nominator_named=False)
     show_key, _ = show_key_create(event=event, actor=users["organiser"], view=ShowView.SCREEN, label="Projector")
     operator = show_operator_add(event=event, actor=users["organiser"], username=UserFactory(username="show-operator").username)
 

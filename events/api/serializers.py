@@ -174,6 +174,7 @@ class GuestSerializer(serializers.ModelSerializer):
             "access_other",
             "photography_consent",
             "transport_needed",
+            "access_on_place_card",
         ]
         read_only_fields = fields
 
@@ -315,6 +316,9 @@ class RsvpPersonSerializer(serializers.Serializer):
     access_other = line(FREE_TEXT_MAX, required=False)
     photography_consent = serializers.BooleanField(default=False)
     transport_needed = serializers.BooleanField(default=False)
+    access_on_place_card = serializers.BooleanField(
+        default=False, help_text="They agree to their access needs (the ticked ones) being marked on their place card"
+    )
 
 
 class RsvpRespondSerializer(RsvpTokenSerializer):

@@ -458,6 +458,7 @@ class RsvpViewSet(viewsets.GenericViewSet):
                 access_other=person["access_other"],
                 photography_consent=person["photography_consent"],
                 transport_needed=person["transport_needed"],
+                access_on_place_card=person["access_on_place_card"],
             )
             for person in data["party"]
         )

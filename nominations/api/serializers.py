@@ -152,6 +152,7 @@ class NomineeIdentitySerializer(serializers.ModelSerializer):
             "publicity_level",
             "photography_allowed",
             "named_to_event_staff",
+            "contact_allowed",
             "attendance_safe",
             "safeguarding_complete",
             "safeguarding_checked_at",
@@ -305,6 +306,11 @@ class SafeguardingSerializer(serializers.Serializer):
     named_to_event_staff = serializers.BooleanField(
         required=False, allow_null=True, default=None,
         help_text="May the door and floor staff know the name (else a neutral label); left out: unchanged",
+    )
+    contact_allowed = serializers.BooleanField(
+        required=False, allow_null=True, default=None,
+        help_text="May certificates and letters be sent to them (through the responsible adult); false: nothing is "
+        "sent or printed for them; left out: unchanged",
     )
     notes = paragraph(5000, required=False)
 

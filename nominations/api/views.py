@@ -316,7 +316,8 @@ class NomineeViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=SafeguardingSerializer, responses={200: NomineeDetailSerializer})
     @action(detail=True, methods=["post"])
     def safeguarding(self, request, pk=None):
-        """Record the safeguarding check: attendance safe, publicity level, photography."""
+        """Record the safeguarding check: attendance safe, publicity level, photography, whether the
+        door may know the name, whether certificates and letters may be sent."""
         nominee = self.get_object()
         payload = SafeguardingSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -328,6 +329,7 @@ class NomineeViewSet(viewsets.ReadOnlyModelViewSet):
             publicity_level=data["publicity_level"],
             photography_allowed=data["photography_allowed"],
             named_to_event_staff=data["named_to_event_staff"],
+            contact_allowed=data["contact_allowed"],
             notes=data["notes"] or None,
         )
         return self._detail(request, "api.nominees.safeguarding")

@@ -41,11 +41,12 @@ def nominee_record_safeguarding(
     publicity_level: str,
     photography_allowed: bool,
     named_to_event_staff: bool | None = None,
+    contact_allowed: bool | None = None,
     notes: str | None = None,
 ) -> Nominee:
     """Record the safeguarding check: whether attending is safe, how the name may be
-    announced, whether photographs may be taken and whether the event staff at the door may know
-    the name (None: unchanged). Organisers and the allocated worker only. A name level other than
+    announced, whether photographs may be taken, whether the event staff at the door may know
+    the name and whether certificates and letters may be sent to them (None: unchanged). Organisers and the allocated worker only. A name level other than
     anonymous, and photographs, need the matching consent given now."""
     if not rules.can_record_safeguarding(actor, nominee):
         raise NotAllowed("Only organisers and the young person's allocated worker can record the safeguarding check.")
@@ -73,6 +74,9 @@ def nominee_record_safeguarding(
         if named_to_event_staff is not None:
             locked.named_to_event_staff = named_to_event_staff
             fields.append("named_to_event_staff")
+        if contact_allowed is not None:
+            locked.contact_allowed = contact_allowed
+            fields.append("contact_allowed")
         if notes is not None:
             locked.safeguarding_notes = notes
             fields.append("safeguarding_notes")
@@ -85,6 +89,7 @@ def nominee_record_safeguarding(
             publicity_level=publicity_level,
             photography_allowed=photography_allowed,
             named_to_event_staff=locked.named_to_event_staff,
+            contact_allowed=locked.contact_allowed,
         )
     return locked
 

@@ -47,7 +47,7 @@ def test_a_volunteer_checks_guests_in_on_a_phone_even_without_signal(journey, ni
     page = volunteer.go(f"/event/{night_event.pk}/door/")
     volunteer.check("door")
 
-    page.get_by_label("Find a guest by name or table number").fill("Jo")
+    page.get_by_label("Find a guest by name, table number or door code").fill("Jo")
     page.get_by_role("button", name="Find").click()
     volunteer.shot("found jo")
     page.get_by_role("button", name=re.compile(r"Check in\W+Jo Carer")).click()

@@ -19,6 +19,8 @@ from mail.enums import DeliveryStatus, EmailKind
 from mail.models import EmailDelivery
 from mail.registry import registered_kinds
 from mail.services import email_queue
+from night.letters import letter_approve, letters_send
+from night.recognition import certificates_send
 from nominations.selectors import nomination_for_private_link
 from nominations.services import NominatorInput, PersonInput, ReasonsInput, nomination_create
 from shortlisting.models import PanelMember
@@ -115,6 +117,19 @@ def _subject_access(programme, category, organiser, event):
     return ["organiser@example.org"]
 
 
+def _certificate(programme, category, organiser, event):
+    NominationFactory(programme=programme, category=category, status="eligible", nominator_email="carer@example.org")
+    certificates_send(event=event, actor=organiser)
+    return ["carer@example.org"]
+
+
+def _letter(programme, category, organiser, event):
+    nomination = NominationFactory(programme=programme, category=category, status="eligible", nominator_email="carer@example.org")
+    letter_approve(nomination=nomination, actor=organiser, quote="They never gave up.", nominator_named=False)
+    letters_send(event=event, actor=organiser)
+    return ["carer@example.org"]
+
+
 MADE_BY = {
     EmailKind.NOMINATION_RECEIVED: _nomination_received,
     EmailKind.PANEL_INVITATION: _panel_invitation,
@@ -124,6 +139,8 @@ MADE_BY = {
     EmailKind.CONFIRMATION: _confirmation,
     EmailKind.PASSWORD_RESET: _password_reset,
     EmailKind.SUBJECT_ACCESS: _subject_access,
+    EmailKind.CERTIFICATE: _certificate,
+    EmailKind.LETTER: _letter,
 }
 
 

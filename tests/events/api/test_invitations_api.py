@@ -85,6 +85,7 @@ def test_an_organiser_sees_the_invitation_with_guests_gate_and_deliveries_but_no
             "access_other": "",
             "photography_consent": False,
             "transport_needed": False,
+            "access_on_place_card": False,
         },
         {
             "position": 1,
@@ -96,6 +97,7 @@ def test_an_organiser_sees_the_invitation_with_guests_gate_and_deliveries_but_no
             "access_other": "",
             "photography_consent": False,
             "transport_needed": False,
+            "access_on_place_card": False,
         },
     ]
     deliveries = {(d["kind"], d["status"]) for d in body["deliveries"]}
