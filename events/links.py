@@ -8,11 +8,18 @@ import secrets
 
 from nominations.selectors import hash_token
 
-from .models import Invitation, InvitationLink
+from .models import CelebrationLink, Invitation, InvitationLink
 
 
 def link_create(invitation: Invitation) -> str:
     """A new private link for an e-mail; only the hash of its token is kept."""
     token = secrets.token_urlsafe(32)
     InvitationLink.objects.create(invitation=invitation, token_hash=hash_token(token))
+    return token
+
+
+def celebration_link_create(invitation: Invitation) -> str:
+    """A new private link to the young person's "How you'd like to be celebrated" page."""
+    token = secrets.token_urlsafe(32)
+    CelebrationLink.objects.create(invitation=invitation, token_hash=hash_token(token))
     return token

@@ -26,9 +26,10 @@ from events.selectors import (
     guests_coming,
     invitee_name,
 )
+from nominations.enums import PhotoChoice
 from nominations.naming import Audience, nomination_name
 
-from .selectors import ItemLine, Presence, RunningOrder, access_labels, night_lines
+from .selectors import ItemLine, Presence, RunningOrder, access_labels, night_lines, photos_for
 from .show import (
     ShowStep,
     has_winner_to_reveal,
@@ -287,12 +288,18 @@ class StageCard:
     no_photographs: int = field(default=0)
 
 
+def _why_no_photos(nomination) -> str:
+    if photos_for(nomination) == PhotoChoice.GROUP_ONLY:
+        return "group photos only (their choice)"
+    if nomination.nominee_id is not None and nomination.nominee.photography_allowed:
+        return "their choice"
+    return "safeguarding check"
+
+
 def photographs_allowed(nomination) -> bool:
-    """The safeguarding check allows photographs of whoever the nomination is for (every member
-    of a group)."""
-    if nomination.group_id is not None:
-        return all(member.photography_allowed for member in nomination.group.members.all())
-    return bool(nomination.nominee_id and nomination.nominee.photography_allowed)
+    """Whoever the nomination is for may be photographed on their own: the safeguarding check
+    allows it (every member of a group) and they did not choose "no" or "only group photos"."""
+    return photos_for(nomination) == PhotoChoice.YES
 
 
 def _people_on_stage(event: Event, lines: list[ItemLine]) -> tuple[dict[int, Guest], dict[int, Guest], dict[int, Invitation]]:
@@ -355,7 +362,7 @@ def _stage_item(now: ShowNow, line: ItemLine, people, *, current: bool) -> Stage
         # and only their safeguarding check marks them (a photo of the screen, a stand-in).
         consent = guest is None or guest.photography_consent
         why_not = "; ".join(filter(None, [
-            "" if safeguarding else "safeguarding check",
+            "" if safeguarding else _why_no_photos(nomination),
             "" if consent else "no consent",
         ]))
         finalists.append(OnStagePerson(

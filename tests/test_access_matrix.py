@@ -243,6 +243,8 @@ PAGE_POLICY: dict[str, set | str] = {
     "nominations:my-nomination-withdraw": {"nominator"},
     "events:rsvp": LINK,
     "events:rsvp-link": LINK,
+    "events:celebrate": LINK,
+    "events:celebrate-link": LINK,
     "login": EVERYONE,
     "logout": EVERYONE,
     "password_reset": EVERYONE,
