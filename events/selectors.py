@@ -19,14 +19,14 @@ from awards.rules import programme_ids_with_role
 from mail.delivery import STUCK_AFTER
 from mail.enums import DeliveryStatus
 from mail.models import EmailDelivery
-from nominations.enums import ConsentPurpose
+from nominations.enums import ConsentPurpose, PhotoChoice
 from nominations.models import Consent, Nomination, Nominee
-from nominations.naming import Audience, nomination_name, words_for
+from nominations.naming import Audience, nomination_name, photos_in_room, words_for
 from nominations.selectors import hash_token, nominations_with_identity_for
 from shortlisting.enums import ShortlistState
 from shortlisting.models import PanelMember, Shortlist
 
-from .enums import AccessNeed, Dietary, InvitationKind, InvitationStatus
+from .enums import AccessNeed, Dietary, Easier, InvitationKind, InvitationStatus
 from .models import CelebrationChoices, CelebrationLink, Event, Guest, Invitation, InvitationLink
 from .rules import CARER_RELATIONSHIPS, FINALIST_STATUSES, has_own_say, link_is_open
 
@@ -510,6 +510,10 @@ class OwnSay:
     answered_at: datetime | None
     reminded_at: datetime | None
     choices: CelebrationChoices | None
+    room_name: str = ""
+    photos: str = ""
+    sit_with: str = ""
+    easier: str = ""
 
 
 def own_say_for_organiser(event: Event) -> list[OwnSay]:
@@ -518,13 +522,16 @@ def own_say_for_organiser(event: Event) -> list[OwnSay]:
     invitations = (
         Invitation.objects.filter(event=event, kind=InvitationKind.FINALIST, nomination__nominee__isnull=False)
         .select_related("nomination__nominee", "nomination__category", "event", "celebration")
+        .prefetch_related("guests")
         .order_by("nomination__category__name", "pk")
     )
     rows = []
     for invitation in invitations:
         if not has_own_say(invitation):
             continue
-        choices = getattr(invitation, "celebration", None) if hasattr(invitation, "celebration") else None
+        choices = getattr(invitation, "celebration", None)
+        nominee = invitation.nomination.nominee
+        party = {guest.pk: guest.name for guest in invitation.guests.all() if guest.position > 0}
         rows.append(
             OwnSay(
                 invitation=invitation,
@@ -532,6 +539,10 @@ def own_say_for_organiser(event: Event) -> list[OwnSay]:
                 answered_at=choices.answered_at if choices else None,
                 reminded_at=choices.reminded_at if choices else None,
                 choices=choices,
+                room_name=nomination_name(Audience.ROOM, invitation.nomination),
+                photos=PhotoChoice(photos_in_room(nominee)).label,
+                sit_with=", ".join(party[pk] for pk in (choices.sit_with if choices else []) if pk in party),
+                easier=", ".join(Easier(code).label for code in (choices.easier if choices else []) if code in Easier.values),
             )
         )
     return rows

@@ -564,6 +564,7 @@ EVENT_FIELDS = (
     "organiser_contact_name",
     "organiser_contact_email",
     "organiser_contact_phone",
+    "walk_on_music_choices",
 )
 
 

@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from events.enums import InvitationStatus
-from events.links import celebration_link_create
+from events.links import celebration_link_create, link_create
 from events.models import CelebrationChoices, CelebrationLink, Guest
 from events.services import GuestInput, RsvpAnswer, finalist_invitations_create, invitations_send, rsvp_respond
 from night.services import running_order_generate
@@ -20,7 +20,7 @@ from nominations.models import Consent
 from nominations.private_links import FORM_TOKEN_KEY
 from nominations.selectors import hash_token
 from nominations.services import nominee_record_safeguarding
-from tests.factories import ConsentFactory
+from tests.factories import CategoryFactory, ConsentFactory
 from tests.worlds import cleared_nominee, confirmed_finalists
 
 pytestmark = pytest.mark.django_db
@@ -197,8 +197,6 @@ def test_a_link_that_does_not_work_gets_the_neutral_page(client, coming, case):
         event.ends_at = timezone.now() - dt.timedelta(hours=1)
         event.save()
     elif case == "rsvp token":
-        from events.links import link_create
-
         url = f"/celebrate/{link_create(invitation)}/"
     response = client.get(url)
     follow = client.get(CELEBRATE)
@@ -252,3 +250,53 @@ def test_otherwise_the_link_is_inside_the_carers_invitation(event, category, org
     assert "It's Rowan F.'s night, so they get their own say" in " ".join(message.body.split())
     token = re.search(r"/celebrate/([\w-]{40,})/", message.body).group(1)
     assert CelebrationLink.objects.filter(invitation=invitation, token_hash=hash_token(token)).exists()
+
+
+# --- the organisers' side ----------------------------------------------------------------------
+
+
+def test_organisers_see_the_choices_and_who_has_not_answered(young, coming, organiser, event, category):
+    invitation, person, token = coming
+    talent = CategoryFactory(programme=event.programme, name="Talent")
+    other, _ = _finalist(event, talent, organiser, legal_first_name="Amani", legal_last_name="Okafor")
+    other.status = InvitationStatus.SENT
+    other.save()
+    opened(young, token)
+    young.post(CELEBRATE, answer(invitation))
+    staff = Client()
+    staff.force_login(organiser)
+    body = " ".join(re.sub(r"<[^>]+>", " ", text(staff.get(f"/event/{event.pk}/own-say/"))).split())
+
+    assert "Not answered yet (1)" in body and "Answered (1)" in body
+    waiting = body.split("Not answered yet (1)")[1].split("Answered (1)")[0]
+    answered = body.split("Answered (1)")[1]
+    assert "Amani O." in waiting and "Rowan F." not in waiting
+    assert "Rowan F." in answered
+    for expected in ("Name on the night Rowan", "Walk-on music Good as Hell – Lizzo", "Photos Only group photos",
+                     "Sit with Sam Friend", "A quiet place to go if it gets too much", "Just a few words, like thank you"):
+        assert expected in answered
+
+
+def test_an_organiser_reminds_through_the_carer_once_a_day(coming, organiser, event, django_capture_on_commit_callbacks):
+    invitation, person, token = coming
+    staff = Client()
+    staff.force_login(organiser)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = staff.post(f"/event/invitation/{invitation.pk}/own-say/remind/")
+        staff.post(f"/event/invitation/{invitation.pk}/own-say/remind/")
+
+    assert first.status_code == 302
+    (message,) = mail.outbox
+    assert message.to == [invitation.addressee_email]
+    assert "Rowan" not in message.subject
+    assert "Rowan F. has not yet told us how they would like to be celebrated" in " ".join(message.body.split())
+    assert "/celebrate/" in message.body
+    assert CelebrationChoices.objects.get(invitation=invitation).reminded_at is not None
+
+
+def test_only_the_programmes_organisers_see_the_choices(coming, event, staff_user):
+    other = Client()
+    other.force_login(staff_user)
+    assert other.get(f"/event/{event.pk}/own-say/").status_code == 404
+    assert other.post(f"/event/invitation/{coming[0].pk}/own-say/remind/").status_code == 404
+    assert Client().get(f"/event/{event.pk}/own-say/").status_code == 302
