@@ -157,6 +157,12 @@ class CelebrationForm(ErrorSummaryMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["publicity_level"].choices = names
         self.fields["photos"].choices = photos
+        # One choice is no choice: say it in words (the template) rather than ask for a tick.
+        self.only_photo_choice = photos[0][1] if len(photos) == 1 else ""
+        if self.only_photo_choice:
+            self.fields["photos"].widget = forms.HiddenInput()
+            self.fields["photos"].initial = photos[0][0]
+            self.initial["photos"] = photos[0][0]
         self.fields["walk_on_music"].choices = [(track, track) for track in tracks] + [(SURPRISE_ME, "Surprise me!")]
         self.fields["sit_with"].choices = party
         if not party:

@@ -18,7 +18,15 @@ from django.views.decorators.http import require_GET, require_http_methods
 from mail.errors import ServiceError
 from nominations.enums import PhotoChoice, PublicityLevel
 from nominations.forms import put_service_error
-from nominations.naming import Audience, announce_name, levels_allowed, name_at_level, nomination_name, photos_in_room, room_level
+from nominations.naming import (
+    Audience,
+    announce_name,
+    levels_allowed,
+    name_at_level,
+    photos_in_room,
+    pronunciation_for,
+    room_level,
+)
 from nominations.private_links import form_token_issue, private_page
 from nominations.rate_limits import page_rate_limit
 
@@ -199,6 +207,10 @@ PHOTO_OPTION = {
     PhotoChoice.NO: "No photos of me, please",
 }
 
+# What they see they chose: the photographer's rule, not a request in their voice (the check may
+# have decided it).
+PHOTO_SUMMARY = {PhotoChoice.YES: "Photos are fine", PhotoChoice.GROUP_ONLY: "Only group photos", PhotoChoice.NO: "No photos"}
+
 
 @private_page
 @require_GET
@@ -304,7 +316,8 @@ def celebrate(request: HttpRequest) -> HttpResponse:
         "is_open": is_open,
         "answered": choices is not None and choices.answered_at is not None,
         "room_name": announce_name(nominee),
-        "photos": PHOTO_OPTION[photos_in_room(nominee)],
+        "photos": PHOTO_SUMMARY[photos_in_room(nominee)],
+        "say_it": pronunciation_for(Audience.YOUNG_PERSON, nominee),
         "choices": choices,
         "stricter": _stricter_now(nominee),
         "error_summary": form.error_summary(),

@@ -160,7 +160,8 @@ def test_no_photos_in_the_check_means_only_no_photos_can_be_chosen(young, coming
     refused = young.post(CELEBRATE, answer(invitation, **{"say-photos": "yes"}))
 
     assert "Yes, photos of me are fine" not in text(page)
-    assert "No photos of me, please" in text(page)
+    assert "We won't take photos of you on the night." in text(page)
+    assert '<input type="hidden" name="say-photos" value="no"' in page.content.decode()
     assert refused.status_code == 400
     assert "Choose one of the photo options shown." in text(refused)
 
