@@ -10,6 +10,7 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
+from awards.enums import Role
 from events.enums import InvitationStatus
 from events.links import celebration_link_create, link_create
 from events.models import CelebrationChoices, CelebrationLink, Guest
@@ -21,6 +22,7 @@ from nominations.private_links import FORM_TOKEN_KEY
 from nominations.selectors import hash_token
 from nominations.services import nominee_record_safeguarding
 from tests.factories import CategoryFactory, ConsentFactory
+from tests.conftest import user_with_role
 from tests.worlds import cleared_nominee, confirmed_finalists
 
 pytestmark = pytest.mark.django_db
@@ -301,3 +303,20 @@ def test_only_the_programmes_organisers_see_the_choices(coming, event, staff_use
     assert other.get(f"/event/{event.pk}/own-say/").status_code == 404
     assert other.post(f"/event/invitation/{coming[0].pk}/own-say/remind/").status_code == 404
     assert Client().get(f"/event/{event.pk}/own-say/").status_code == 302
+
+
+def test_the_allocated_worker_records_a_safe_contact_with_the_check(client, programme):
+    worker = user_with_role(programme, Role.STAFF, "worker")
+    person = cleared_nominee(programme, allocated_worker=worker)
+    client.force_login(worker)
+    check = {
+        "check-attendance_safe": "yes", "check-publicity_level": "first_name", "check-photography_allowed": "no",
+        "check-named_to_event_staff": "yes", "check-notes": "", "check-safe_contact_email": "their.own@example.org",
+    }
+    bad = client.post(f"/safeguarding/young-person/{person.pk}/", {**check, "check-safe_contact_email": "not an address"})
+    saved = client.post(f"/safeguarding/young-person/{person.pk}/", check)
+    person.refresh_from_db()
+
+    assert bad.status_code == 400 and "Enter an e-mail address like name@example.com, or leave it empty." in text(bad)
+    assert saved.status_code == 302
+    assert person.safe_contact_email == "their.own@example.org"
