@@ -674,7 +674,7 @@ def celebration_choices_record(*, invitation: Invitation, answer: OwnSayAnswer, 
     if any(code not in Easier.values for code in answer.easier):
         raise EventError("Please choose from the things listed.", field="easier")
     with transaction.atomic():
-        locked = Invitation.objects.select_for_update().select_related("nomination__nominee", "event").get(pk=invitation.pk)
+        locked = Invitation.objects.select_for_update(of=("self",)).select_related("nomination__nominee", "event").get(pk=invitation.pk)
         party = {guest.pk: guest for guest in locked.guests.all()}
         if any(pk not in party or party[pk].position == 0 for pk in answer.sit_with):
             raise EventError("Please choose from the people coming with you.", field="sit_with")
