@@ -21,7 +21,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from awards.models import Category
-from events.enums import AccessNeed, InvitationKind, InvitationStatus, ItemKind, Speech
+from events.enums import AccessNeed, Easier, InvitationKind, InvitationStatus, ItemKind, Speech
 from events.models import Event, Guest, Invitation, RunningOrderItem, Table
 from events.rules import FINALIST_STATUSES
 from events.selectors import (
@@ -396,3 +396,21 @@ def door_guests(event: Event, q: str = "") -> list[DoorGuest]:
         )
         for guest in rows
     ]
+
+
+# What a young person asked for about the night (events' "How you'd like to be celebrated") that the
+# seating needs, beside their access needs (a quiet space is already one of those).
+SEATING_WISHES = {Easier.ARRIVE_EARLY: "Arriving early", Easier.FAMILIAR_ADULT: "A familiar adult close by"}
+
+
+def seating_wishes(guest: Guest, shown: dict[int, str]) -> list[str]:
+    """The finalist's own seating wishes, for their line of the table plan: who they would like to
+    sit with (`shown`: guest id -> the name the plan shows) and what would make the night easier.
+    Reads `guest.invitation.celebration` (select_related by the caller)."""
+    if guest.position != 0 or guest.invitation_id is None:
+        return []
+    choices = getattr(guest.invitation, "celebration", None)
+    if choices is None or choices.answered_at is None:
+        return []
+    wishes = [f"Wants to sit with {shown[pk]}" for pk in choices.sit_with if pk in shown]
+    return wishes + [label for code, label in SEATING_WISHES.items() if code in choices.easier]

@@ -320,3 +320,16 @@ def test_the_allocated_worker_records_a_safe_contact_with_the_check(client, prog
     assert bad.status_code == 400 and "Enter an e-mail address like name@example.com, or leave it empty." in text(bad)
     assert saved.status_code == 302
     assert person.safe_contact_email == "their.own@example.org"
+
+
+def test_their_seating_wishes_reach_the_table_plan(young, coming, organiser):
+    invitation, person, token = coming
+    opened(young, token)
+    young.post(CELEBRATE, answer(invitation, **{"say-easier": ["quiet_space", "arrive_early", "familiar_adult"]}))
+    staff = Client()
+    staff.force_login(organiser)
+    plan = " ".join(re.sub(r"<[^>]+>", " ", text(staff.get(f"/event/{invitation.event_id}/tables/"))).split())
+
+    assert "Rowan F." in plan
+    for wish in ("Quiet space", "Wants to sit with Sam Friend", "Arriving early", "A familiar adult close by"):
+        assert wish in plan
