@@ -163,6 +163,8 @@ class CompereFinalist:
     presence: str
     in_the_room: bool
     words: str
+    speech: str = ""  # their own answer: whether they'd like to say something if they win
+    walk_on: str = ""  # their own walk-on track, or "Surprise me"
 
 
 @dataclass(frozen=True)
@@ -238,7 +240,7 @@ def compere_card(now: ShowNow) -> CompereCard:
         finalists=tuple(
             CompereFinalist(
                 name=f.name, say=f.pronunciation, presence=f.presence_label, in_the_room=f.presence == Presence.ARRIVED,
-                words=f.citation,
+                words=f.citation, speech=f.speech, walk_on=f.walk_on,
             )
             for f in line.finalists
         ),
@@ -263,6 +265,8 @@ class OnStagePerson:
     why_not: str
     access: tuple[str, ...]
     walking_on: bool = False
+    speech: str = ""  # a finalist's own answer: whether they'd like to say something if they win
+    walk_on: str = ""  # a finalist's own walk-on track, or "Surprise me"
 
 
 @dataclass(frozen=True)
@@ -290,7 +294,7 @@ class StageCard:
 
 def _why_no_photos(nomination) -> str:
     if photos_for(nomination) == PhotoChoice.GROUP_ONLY:
-        return "group photos only (their choice)"
+        return "group photos only, their choice"
     if nomination.nominee_id is not None and nomination.nominee.photography_allowed:
         return "their choice"
     return "safeguarding check"
@@ -369,7 +373,7 @@ def _stage_item(now: ShowNow, line: ItemLine, people, *, current: bool) -> Stage
             name=name, role="Finalist", table=str(guest.table.number) if guest and guest.table_id else "",
             presence=_presence(guest), photographs=safeguarding and consent, why_not=why_not,
             access=tuple(access_labels(guest.access_needs, guest_text(guest, guest.access_other))) if guest else (),
-            walking_on=shown and finalist.is_winner,
+            walking_on=shown and finalist.is_winner, speech=finalist.speech, walk_on=finalist.walk_on,
         ))
     walks_on = ""
     if current and now.winner_shown:

@@ -16,6 +16,8 @@ from events.links import celebration_link_create, link_create
 from events.models import CelebrationChoices, CelebrationLink, Guest
 from events.services import GuestInput, RsvpAnswer, finalist_invitations_create, invitations_send, rsvp_respond
 from night.services import running_order_generate
+from night.show import rehearsal_start, show_next
+from night.show_selectors import compere_card, show_now, stage_card
 from nominations.enums import ConsentGiver, ConsentPurpose, PhotoChoice, PublicityLevel
 from nominations.models import Consent
 from nominations.private_links import FORM_TOKEN_KEY
@@ -55,7 +57,8 @@ def coming(event, category, organiser):
     invitation.status = InvitationStatus.SENT
     invitation.save()
     rsvp_respond(invitation=invitation, answer=RsvpAnswer(attending=True, party=(
-        GuestInput(name=""), GuestInput(name="Jo Carer", relationship="carer"), GuestInput(name="Sam Friend", relationship="friend"),
+        GuestInput(name="", photography_consent=True), GuestInput(name="Jo Carer", relationship="carer"),
+        GuestInput(name="Sam Friend", relationship="friend"),
     )))
     return invitation, person, celebration_link_create(invitation)
 
@@ -217,7 +220,12 @@ def test_the_token_is_kept_only_as_its_hash(coming):
 
 def test_changes_close_the_day_before_the_night(young, coming, monkeypatch):
     invitation, person, token = coming
-    on_the_day = invitation.event.starts_at - dt.timedelta(hours=2)
+    event = invitation.event
+    event.starts_at = timezone.localtime(event.starts_at).replace(hour=19, minute=0)
+    event.doors_open_at = event.starts_at - dt.timedelta(minutes=30)
+    event.ends_at = event.starts_at + dt.timedelta(hours=3)
+    event.save()
+    on_the_day = event.starts_at - dt.timedelta(hours=2)
     monkeypatch.setattr(timezone, "now", lambda: on_the_day)  # the clock is outside the system
     page = opened(young, token)
     refused = young.post(CELEBRATE, answer(invitation))
@@ -333,3 +341,27 @@ def test_their_seating_wishes_reach_the_table_plan(young, coming, organiser):
     assert "Rowan F." in plan
     for wish in ("Quiet space", "Wants to sit with Sam Friend", "Arriving early", "A familiar adult close by"):
         assert wish in plan
+
+
+def test_the_show_views_carry_their_choices_to_the_compere_and_the_stage_manager(young, coming, organiser):
+    invitation, person, token = coming
+    event = invitation.event
+    opened(young, token)
+    young.post(CELEBRATE, answer(invitation))
+    running_order_generate(event=event, actor=organiser)
+    rehearsal_start(event=event, actor=organiser)
+    for _ in range(30):
+        card = compere_card(show_now(event))
+        if card.finalists:
+            break
+        show_next(event=event, actor=organiser, rehearsal=True)
+    stage = stage_card(show_now(event))
+
+    (finalist,) = card.finalists
+    assert (finalist.name, finalist.say, finalist.walk_on, finalist.speech) == (
+        "Rowan", "ROH-an", "Good as Hell – Lizzo", "Just a few words, like thank you",
+    )
+    (on_stage,) = stage.now.finalists
+    assert (on_stage.walk_on, on_stage.speech, on_stage.photographs, on_stage.why_not) == (
+        "Good as Hell – Lizzo", "Just a few words, like thank you", False, "group photos only, their choice",
+    )
