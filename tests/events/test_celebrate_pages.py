@@ -7,7 +7,9 @@ from html import unescape
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from awards.enums import Role
@@ -30,6 +32,7 @@ from tests.worlds import cleared_nominee, confirmed_finalists
 pytestmark = pytest.mark.django_db
 
 CELEBRATE = "/celebrate/"
+QUERIES_OWN_SAY = 6  # session, user, roles, event, invitations with their choices, their guests
 
 
 def text(response) -> str:
@@ -365,3 +368,22 @@ def test_the_show_views_carry_their_choices_to_the_compere_and_the_stage_manager
     assert (on_stage.walk_on, on_stage.speech, on_stage.photographs, on_stage.why_not) == (
         "Good as Hell – Lizzo", "Just a few words, like thank you", False, "group photos only, their choice",
     )
+
+
+@pytest.mark.parametrize("finalists", [1, 3])
+def test_the_organisers_list_reads_the_same_number_of_queries_however_many(finalists, event, organiser, programme):
+    for number in range(finalists):
+        category = CategoryFactory(programme=programme, name=f"Award {number}")
+        invitation, _ = _finalist(event, category, organiser, legal_first_name=f"Kid{number}")
+        invitation.status = InvitationStatus.SENT
+        invitation.save()
+        rsvp_respond(invitation=invitation, answer=RsvpAnswer(attending=True, party=(GuestInput(name=""),)))
+        CelebrationChoices.objects.create(invitation=invitation, answered_at=timezone.now(), speech="no")
+    staff = Client()
+    staff.force_login(organiser)
+    staff.get(f"/event/{event.pk}/own-say/")  # warm the session
+    with CaptureQueriesContext(connection) as queries:
+        page = staff.get(f"/event/{event.pk}/own-say/")
+
+    assert page.status_code == 200 and f"Answered ({finalists})" in text(page)
+    assert len(queries) == QUERIES_OWN_SAY
