@@ -34,7 +34,7 @@ from awards.enums import Role
 from awards.models import Programme
 from awards.rules import is_organiser, programme_ids_with_role
 from events.enums import GuestRelationship, InvitationKind, InvitationStatus, ItemKind
-from events.models import Guest, Invitation, InvitationHistory, InvitationLink, RunningOrderItem
+from events.models import CelebrationLink, Guest, Invitation, InvitationHistory, InvitationLink, RunningOrderItem
 from events.services import invitation_revoke
 from mail.enums import DeliveryStatus, EmailKind
 from mail.errors import NotAllowed, ServiceError
@@ -170,6 +170,7 @@ CHANGE_LABELS = {
     SubjectAccessRequestHistory: ("subject access history entry", "subject access history entries"),
 }
 LINKS_LABEL = ("private RSVP link (deleted)", "private RSVP links (deleted)")
+OWN_LINKS_LABEL = ("young person's own link (deleted)", "young people's own links (deleted)")
 OUTBOX_LABEL = ("unsent e-mail (deleted)", "unsent e-mails (deleted)")
 
 
@@ -299,6 +300,9 @@ def _erase_nominee(plan: Plan, nominee: Nominee) -> None:
         publicity_level=PublicityLevel.ANONYMOUS,
         photography_allowed=False,
         safeguarding_notes="",
+        safe_contact_email="",
+        own_publicity_level="",
+        own_photos="",
         match_key=f"{ERASED_KEY_PREFIX}{nominee.pk}",
         alias_key=f"{ERASED_KEY_PREFIX}{nominee.pk}",
         possible_duplicate_of_id=None,
@@ -393,6 +397,7 @@ def _plan_shared(plan: Plan, *, nominees, consents, nominations, invitations, gu
     for delivery in EmailDelivery.objects.filter(invitation__in=invitation_ids).exclude(last_error=""):
         plan.set(delivery, last_error="")
     plan.delete(LINKS_LABEL, InvitationLink.objects.filter(invitation_id__in=invitation_ids))
+    plan.delete(OWN_LINKS_LABEL, CelebrationLink.objects.filter(invitation_id__in=invitation_ids))
     plan.delete(OUTBOX_LABEL, EmailDelivery.objects.filter(invitation__in=invitation_ids, status=DeliveryStatus.PENDING))
 
     # The audit trail stays: only names and addresses are taken out of its free text.

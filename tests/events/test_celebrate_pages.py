@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from awards.enums import Role
+from data_protection.services import nominee_erase
 from events.enums import InvitationStatus
 from events.links import celebration_link_create, link_create
 from events.models import CelebrationChoices, CelebrationLink, Guest
@@ -387,3 +388,17 @@ def test_the_organisers_list_reads_the_same_number_of_queries_however_many(final
 
     assert page.status_code == 200 and f"Answered ({finalists})" in text(page)
     assert len(queries) == QUERIES_OWN_SAY
+
+
+def test_erasing_the_young_person_takes_their_contact_choices_and_links(young, coming, organiser):
+    invitation, person, token = coming
+    person.safe_contact_email = "their.own@example.org"
+    person.save()
+    opened(young, token)
+    young.post(CELEBRATE, answer(invitation))
+    nominee_erase(nominee=person, actor=organiser, reason="They asked.")
+    person.refresh_from_db()
+
+    assert (person.safe_contact_email, person.own_publicity_level, person.own_photos, person.say_first_name) == ("", "", "", "")
+    assert not CelebrationLink.objects.exists()
+    assert Client().get(f"/celebrate/{token}/").status_code == 404
