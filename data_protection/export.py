@@ -375,6 +375,9 @@ def _nominee_section(record: Nominee, family: list[Nominee]) -> dict:
         "area": record.area,
         "allocated_worker": worker,
         "announce_name": announce_name(record),
+        "safe_contact_email": record.safe_contact_email,
+        "own_choice_of_name": record.get_own_publicity_level_display() if record.own_publicity_level else "",
+        "own_choice_of_photos": record.get_own_photos_display() if record.own_photos else "",
         "created_at": _when(record.created_at),
     }
 
@@ -774,6 +777,9 @@ YOUNG_PERSON_FIELDS = [
     ("area", "Area of the county"),
     ("allocated_worker", "Allocated worker"),
     ("announce_name", "Name used in public"),
+    ("safe_contact_email", "Their own safe e-mail address"),
+    ("own_choice_of_name", "Their own choice of name on the night"),
+    ("own_choice_of_photos", "Their own choice about photos"),
     ("created_at", "Record created"),
 ]
 SAFEGUARDING_FIELDS = [

@@ -19,17 +19,22 @@ from icalendar import Event as CalendarEvent
 from mail.enums import EmailKind
 from mail.models import EmailDelivery
 from mail.registry import registered
-from nominations.naming import Audience
+from nominations.naming import Audience, nomination_name
 
 from .enums import InvitationKind, InvitationStatus
-from .links import door_code_text, door_qr_png, link_create
+from .links import celebration_link_create, door_code_text, door_qr_png, link_create
 from .models import Event, Invitation
+from .rules import has_own_say, own_link_goes_direct
 from .selectors import approved_words, invitee_name, named_party
 from .services import invitation_mark_sent
 
 
 def rsvp_link(token: str) -> str:
     return settings.SITE_URL + reverse("events:rsvp-link", kwargs={"token": token})
+
+
+def celebration_link(token: str) -> str:
+    return settings.SITE_URL + reverse("events:celebrate-link", kwargs={"token": token})
 
 
 def calendar_file(event: Event) -> bytes:
@@ -93,6 +98,9 @@ def build_message(delivery: EmailDelivery) -> EmailMultiAlternatives:
     }
     if delivery.kind in (EmailKind.INVITATION, EmailKind.REMINDER):
         context["link"] = rsvp_link(link_create(invitation))
+    if delivery.kind == EmailKind.INVITATION and has_own_say(invitation) and not own_link_goes_direct(invitation):
+        # No safe contact for the young person (or under 11): their own link is in here, for them.
+        context["own_link"] = celebration_link(celebration_link_create(invitation))
     message = EmailMultiAlternatives(
         subject=_subject(delivery.kind, invitation),
         body=render_to_string(f"events/email/{delivery.kind}.txt", context),
@@ -106,3 +114,34 @@ def build_message(delivery: EmailDelivery) -> EmailMultiAlternatives:
         # The party's QR code for the door: it holds the door code, never the RSVP link.
         message.attach("door-qr-code.png", door_qr_png(invitation.door_code), "image/png")
     return message
+
+
+@registered(EmailKind.CELEBRATION)
+@registered(EmailKind.CELEBRATION_REMINDER)
+def build_celebration_message(delivery: EmailDelivery) -> EmailMultiAlternatives | None:
+    """The young person's own link. To them at the safe contact their allocated worker recorded;
+    a reminder goes to their carer, who passes it on. No name in the subject."""
+    invitation = Invitation.objects.select_related("event__programme", "nomination__nominee", "nomination__category").get(
+        pk=delivery.object_id
+    )
+    if not has_own_say(invitation):
+        return None
+    event = invitation.event
+    direct = delivery.kind == EmailKind.CELEBRATION
+    if direct and not own_link_goes_direct(invitation):
+        return None
+    context = {
+        "event": event,
+        "invitation": invitation,
+        # The young person's own name to them; the known name to the carer.
+        "name": nomination_name(Audience.YOUNG_PERSON if direct else Audience.KNOWN, invitation.nomination),
+        "category": invitation.nomination.category.name,
+        "link": celebration_link(celebration_link_create(invitation)),
+    }
+    return EmailMultiAlternatives(
+        subject=f"How you'd like to be celebrated at the {event.name}" if direct else f"A finalist's choices for the {event.name}",
+        body=render_to_string(f"events/email/{delivery.kind}.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[invitation.nomination.nominee.safe_contact_email] if direct else [invitation.addressee_email],
+        reply_to=[event.organiser_contact_email],
+    )

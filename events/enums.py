@@ -48,6 +48,23 @@ class AccessNeed(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class Easier(models.TextChoices):
+    """What would make the night easier, in the young person's words."""
+
+    QUIET_SPACE = "quiet_space", "A quiet place to go if it gets too much"
+    ARRIVE_EARLY = "arrive_early", "Arriving early, before it gets busy"
+    FAMILIAR_ADULT = "familiar_adult", "An adult I know staying close by"
+
+
+class Speech(models.TextChoices):
+    YES = "yes", "Yes, I'd like to say something"
+    FEW_WORDS = "few_words", "Just a few words, like thank you"
+    NO = "no", "No, I'd rather not"
+
+
+SURPRISE_ME = "surprise"
+
+
 class GuestRelationship(models.TextChoices):
     FINALIST = "finalist", "The finalist"
     INVITEE = "invitee", "The person invited"

@@ -4,7 +4,7 @@ from django import forms
 
 from nominations.forms import ErrorSummaryMixin
 
-from .enums import AccessNeed, Dietary, GuestRelationship
+from .enums import SURPRISE_ME, AccessNeed, Dietary, Easier, GuestRelationship, Speech
 from .models import FREE_TEXT_MAX
 from .services import GuestInput
 
@@ -102,3 +102,76 @@ class PersonForm(ErrorSummaryMixin, forms.Form):
             "transport_needed": guest.transport_needed,
             "access_on_place_card": guest.access_on_place_card,
         }
+
+
+class CelebrationForm(ErrorSummaryMixin, forms.Form):
+    """"How you'd like to be celebrated": the young person's own say, in plain words. Each list
+    holds only what they may choose (their name options stop at what the safeguarding check
+    allows); anything else sent is refused on its field."""
+
+    publicity_level = forms.ChoiceField(
+        label="What should we call you on the night?",
+        help_text="This is the name the host says and the big screen shows when your award comes up.",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what we should call you.", "invalid_choice": "Choose one of the names shown."},
+    )
+    say_first_name = forms.CharField(
+        label="How do you say your first name?",
+        help_text="Write it how it sounds, for example “SHAY-na”. Leave it empty if it's easy to say.",
+        max_length=100,
+        required=False,
+    )
+    say_last_name = forms.CharField(
+        label="How do you say your last name?",
+        help_text="Write it how it sounds. Leave it empty if it's easy to say.",
+        max_length=100,
+        required=False,
+    )
+    walk_on_music = forms.ChoiceField(
+        label="What music would you like to walk on to?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a song, or “Surprise me”.", "invalid_choice": "Choose a song from the list, or “Surprise me”."},
+    )
+    photos = forms.ChoiceField(
+        label="Can we take photos of you?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say if we can take photos of you.", "invalid_choice": "Choose one of the photo options shown."},
+    )
+    sit_with = forms.TypedMultipleChoiceField(
+        label="Who would you like to sit with?",
+        help_text="Tick everyone you'd like next to you. You can leave this empty.",
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={"invalid_choice": "Choose from the people coming with you."},
+    )
+    easier = forms.MultipleChoiceField(
+        label="Would any of these make the night easier for you?",
+        help_text="Tick any that would help. You can leave this empty.",
+        choices=Easier.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={"invalid_choice": "Choose from the things listed."},
+    )
+    speech = forms.ChoiceField(
+        label="If you win, would you like to say something on stage?",
+        help_text="You don't have to. The host will know what you chose.",
+        choices=Speech.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say if you'd like to say something if you win.", "invalid_choice": "Choose one of the options shown."},
+    )
+
+    def __init__(self, *args, names: list[tuple[str, str]], photos: list[tuple[str, str]], tracks: list[str], party: list[tuple[int, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["publicity_level"].choices = names
+        self.fields["photos"].choices = photos
+        # One choice is no choice: say it in words (the template) rather than ask for a tick.
+        self.only_photo_choice = photos[0][1] if len(photos) == 1 else ""
+        if self.only_photo_choice:
+            self.fields["photos"].widget = forms.HiddenInput()
+            self.fields["photos"].initial = photos[0][0]
+            self.initial["photos"] = photos[0][0]
+        self.fields["walk_on_music"].choices = [(track, track) for track in tracks] + [(SURPRISE_ME, "Surprise me!")]
+        self.fields["sit_with"].choices = party
+        if not party:
+            del self.fields["sit_with"]

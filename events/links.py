@@ -16,7 +16,7 @@ import segno
 
 from nominations.selectors import hash_token
 
-from .models import Invitation, InvitationLink
+from .models import CelebrationLink, Invitation, InvitationLink
 
 # A door code: what a party's QR code holds (never the RSVP token). Letters and digits a person can
 # read out and type when a camera fails, without 0/O and 1/I; 10 of them, about 50 bits.
@@ -74,3 +74,10 @@ def door_qr_png(code: str) -> bytes:
     out = io.BytesIO()
     segno.make_qr(door_code_payload(code), error="m").save(out, kind="png", scale=8, border=4)
     return out.getvalue()
+
+
+def celebration_link_create(invitation: Invitation) -> str:
+    """A new private link to the young person's "How you'd like to be celebrated" page."""
+    token = secrets.token_urlsafe(32)
+    CelebrationLink.objects.create(invitation=invitation, token_hash=hash_token(token))
+    return token

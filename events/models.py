@@ -13,6 +13,7 @@ from nominations.models import Nomination
 from .enums import (
     AccessNeed,
     Dietary,
+    Speech,
     GuestRelationship,
     InvitationKind,
     InvitationStatus,
@@ -42,6 +43,10 @@ class Event(models.Model):
     seats_taken = models.PositiveIntegerField(default=0, editable=False)
     default_guest_allowance = models.PositiveSmallIntegerField(default=2, help_text="Guests a finalist may bring.")
     access_information = models.TextField(blank=True)
+    # The walk-on tracks the organisers approve, one a line: young people choose from these.
+    walk_on_music_choices = models.TextField(
+        blank=True, validators=[MaxLengthValidator(3000)], help_text="Walk-on tracks young people may choose, one a line."
+    )
     dress_code = models.CharField(max_length=150, blank=True)
     organiser_contact_name = models.CharField(max_length=150)
     organiser_contact_email = models.EmailField()
@@ -313,3 +318,38 @@ class ShowKey(models.Model):
 
     def __str__(self) -> str:
         return f"Show key #{self.pk} ({self.get_view_display()})"
+
+
+class CelebrationLink(models.Model):
+    """The young person's own private link to "How you'd like to be celebrated", sent with their
+    invitation (to them at a safe contact, else inside their carer's). Like the RSVP link, only
+    the SHA-256 of its token is kept, and it opens nothing after the night."""
+
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="celebration_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Celebration link #{self.pk}"
+
+
+class CelebrationChoices(models.Model):
+    """The young person's answers about the night that are not about their name or photographs
+    (those are on the nominee: nominations.services.nominee_record_own_choices)."""
+
+    invitation = models.OneToOneField(Invitation, on_delete=models.CASCADE, related_name="celebration")
+    # An approved track, exactly as the organisers wrote it, or blank for "surprise me".
+    walk_on_music = models.CharField(max_length=150, blank=True)
+    # Guest ids of their own party they would like to sit with.
+    sit_with = models.JSONField(default=list, blank=True)
+    easier = models.JSONField(default=list, blank=True)
+    speech = models.CharField(max_length=10, choices=Speech.choices, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "celebration choices"
+
+    def __str__(self) -> str:
+        return f"Celebration choices #{self.pk}"

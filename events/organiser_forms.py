@@ -157,6 +157,11 @@ class EventForm(VersionedForm):
     )
     organiser_contact_email = email_field("Contact e-mail address", what="the contact e-mail address")
     organiser_contact_phone = line("Contact phone number (optional)", 32)
+    walk_on_music_choices = ParagraphField(
+        label="Walk-on music young people may choose from (optional)",
+        max_length=3000,
+        required=False,
+    )
 
     def __init__(self, *args, programmes: list | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -169,6 +174,10 @@ class EventForm(VersionedForm):
         self.fields["access_information"].help_text = (
             "Step-free entrance, lifts, a quiet room, parking. Shown on the page where invitees answer. "
             "Up to 2,000 characters."
+        )
+        self.fields["walk_on_music_choices"].widget.attrs["rows"] = 5
+        self.fields["walk_on_music_choices"].help_text = (
+            "One track a line, as the sound desk should find it. Finalists choose from these, or “Surprise me”."
         )
 
     def event_values(self) -> dict:

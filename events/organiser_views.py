@@ -50,8 +50,10 @@ from .selectors import (
     named_party,
     needs_totals,
     other_failed_deliveries,
+    own_say_for_organiser,
 )
 from .services import (
+    celebration_remind,
     delivery_retry,
     event_save,
     finalist_invitations_create,
@@ -653,3 +655,34 @@ def invitation_revoke_view(request: HttpRequest, invitation_id: int) -> HttpResp
         return _invitation_page(request, invitation, revoke_form=form, status=error.status_code)
     messages.success(request, "Invitation revoked. Its links no longer work and any seats are given back.")
     return _back_to_invitation(invitation)
+
+
+# --- the young people's own say ----------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def own_say(request: HttpRequest, event_id: int) -> HttpResponse:
+    """Each finalist's own choices ("How you'd like to be celebrated") and who has not answered,
+    with a reminder through their carer."""
+    event = _event_or_404(request, event_id)
+    rows = own_say_for_organiser(event)
+    context = {
+        "event": event,
+        "answered": [row for row in rows if row.answered_at],
+        "waiting": [row for row in rows if not row.answered_at],
+    }
+    return render(request, "events/organiser/own_say.html", context)
+
+
+@login_required
+@require_POST
+def own_say_remind(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    invitation = _invitation_or_404(request, invitation_id)
+    try:
+        celebration_remind(invitation=invitation, actor=request.user)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"A reminder is on its way to {invitation.addressee_name}, with a new link to pass on.")
+    return redirect("event-admin:own-say", event_id=invitation.event_id)

@@ -15,6 +15,7 @@ PERSONAL_DATA = {
         "context": {"name": "Event", "venue_name": "Venue", "starts_at": "Starts"},
         "internal": (
             "programme", "venue_address", "doors_open_at", "ends_at", "rsvp_deadline", "capacity", "seats_taken",
+            "walk_on_music_choices",
             "default_guest_allowance", "access_information", "dress_code", "created_at", "updated_at",
         ),
     },
@@ -142,5 +143,31 @@ PERSONAL_DATA = {
         "texts": {"label": ("mentions", "Device")},
         "context": {"event": "Event", "view": "View", "created_at": "Made", "revoked_at": "Switched off"},
         "internal": ("lookup", "secret_hash"),
+    },
+    # The young person's own say (issue 22): their private link and their choices, theirs.
+    "CelebrationLink": {
+        "label": "Private links to their own choices",
+        "about": ("invitation__nomination__nominee", "invitation__nomination__group__members"),
+        "programme": "invitation__event__programme",
+        "fields": {"token_hash": ("nominee", "secret", "Private link (kept only as a hash)")},
+        "texts": {},
+        "context": {"created_at": "Made", "closed_at": "Closed"},
+        "internal": ("invitation",),
+        "erase_rows": {},
+    },
+    "CelebrationChoices": {
+        "label": "How they would like to be celebrated",
+        "about": ("invitation__nomination__nominee", "invitation__nomination__group__members"),
+        "programme": "invitation__event__programme",
+        "fields": {
+            "walk_on_music": ("nominee", "detail", "Walk-on music"),
+            "sit_with": ("nominee", "detail", "Who they would like to sit with"),
+            "easier": ("nominee", "detail", "What would make the night easier"),
+            "speech": ("nominee", "detail", "Saying something if they win"),
+            "answered_at": ("nominee", "detail", "Answered", None),
+        },
+        "texts": {},
+        "context": {"invitation": "Invitation", "reminded_at": "Reminder sent"},
+        "internal": (),
     },
 }

@@ -48,6 +48,13 @@ class CheckForm(ErrorSummaryMixin, forms.Form):
         help_text="If not, the door list shows a neutral label such as “Finalist no. 12, table 5, with their carer's name”.",
         required_message="Say whether the event staff may know their name.",
     )
+    safe_contact_email = forms.EmailField(
+        label="A safe e-mail address for the young person themselves (optional)",
+        help_text="Their own link to say how they would like to be celebrated goes here. Leave empty and it goes inside their carer's invitation.",
+        required=False,
+        max_length=254,
+        error_messages={"invalid": "Enter an e-mail address like name@example.com, or leave it empty."},
+    )
     notes = ParagraphField(
         label="Safeguarding notes (optional, read only by organisers and their allocated worker)",
         max_length=5000,
@@ -61,6 +68,7 @@ class CheckForm(ErrorSummaryMixin, forms.Form):
             "publicity_level": nominee.publicity_level if nominee.safeguarding_checked_at else None,
             "photography_allowed": _answer(nominee.photography_allowed) if nominee.safeguarding_checked_at else None,
             "named_to_event_staff": _answer(nominee.named_to_event_staff),
+            "safe_contact_email": nominee.safe_contact_email,
             "notes": nominee.safeguarding_notes,
         }
 

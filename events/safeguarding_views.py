@@ -161,6 +161,7 @@ def check(request: HttpRequest, nominee_id: int) -> HttpResponse:
             nominee=nominee, actor=request.user, attendance_safe=data["attendance_safe"],
             publicity_level=data["publicity_level"], photography_allowed=data["photography_allowed"],
             named_to_event_staff=data["named_to_event_staff"], notes=data["notes"],
+            safe_contact_email=data["safe_contact_email"],
         )
     except ServiceError as error:
         put_service_error(form, error)

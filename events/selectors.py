@@ -19,16 +19,16 @@ from awards.rules import programme_ids_with_role
 from mail.delivery import STUCK_AFTER
 from mail.enums import DeliveryStatus
 from mail.models import EmailDelivery
-from nominations.enums import ConsentPurpose
+from nominations.enums import ConsentPurpose, PhotoChoice
 from nominations.models import Consent, Nomination, Nominee
-from nominations.naming import Audience, nomination_name, words_for
+from nominations.naming import Audience, nomination_name, photos_in_room, words_for
 from nominations.selectors import hash_token, nominations_with_identity_for
 from shortlisting.enums import ShortlistState
 from shortlisting.models import PanelMember, Shortlist
 
-from .enums import AccessNeed, Dietary, InvitationKind, InvitationStatus
-from .models import Event, Guest, Invitation, InvitationLink
-from .rules import CARER_RELATIONSHIPS, FINALIST_STATUSES, link_is_open
+from .enums import AccessNeed, Dietary, Easier, InvitationKind, InvitationStatus
+from .models import CelebrationChoices, CelebrationLink, Event, Guest, Invitation, InvitationLink
+from .rules import CARER_RELATIONSHIPS, FINALIST_STATUSES, has_own_say, link_is_open
 
 
 def invitation_link_for_token(token: str, now: datetime | None = None) -> InvitationLink | None:
@@ -451,3 +451,98 @@ def on_stage(invitation: Invitation) -> OnStage:
     """The one place a person on stage is named (running order and compere script pages, API and
     workbook)."""
     return OnStage(id=invitation.pk, name=invitee_name(invitation), title=invitation.title)
+
+
+# --- the young person's own say ("How you'd like to be celebrated") ----------------------------
+
+
+def celebration_link_for_token(token: str, now: datetime | None = None) -> CelebrationLink | None:
+    """The young person's link a token is, or None for any token that is not one now (wrong,
+    closed, after the night, or an invitation no longer open): one neutral page for all."""
+    if not token or len(token) > 128:
+        return None
+    link = (
+        CelebrationLink.objects.select_related("invitation__event", "invitation__nomination__nominee")
+        .filter(token_hash=hash_token(token), closed_at__isnull=True)
+        .first()
+    )
+    if link is None or not link_is_open(link.invitation, now) or not has_own_say(link.invitation):
+        return None
+    return link
+
+
+def celebration_for_session(invitation_id, link_id, now: datetime | None = None) -> Invitation | None:
+    """The invitation a young person's session holds, while its link still opens it."""
+    if invitation_id is None or link_id is None:
+        return None
+    if not CelebrationLink.objects.filter(pk=link_id, invitation_id=invitation_id, closed_at__isnull=True).exists():
+        return None
+    invitation = (
+        Invitation.objects.select_related("event__programme", "nomination__category", "nomination__nominee")
+        .filter(pk=invitation_id)
+        .first()
+    )
+    if invitation is None or not link_is_open(invitation, now) or not has_own_say(invitation):
+        return None
+    return invitation
+
+
+def approved_tracks(event: Event) -> list[str]:
+    """The walk-on tracks the organisers approved, in their order."""
+    return list(dict.fromkeys(line.strip() for line in event.walk_on_music_choices.splitlines() if line.strip()))
+
+
+def celebration_choices(invitation: Invitation) -> CelebrationChoices | None:
+    return CelebrationChoices.objects.filter(invitation=invitation).first()
+
+
+def party_to_sit_with(invitation: Invitation) -> list[Guest]:
+    """The people in their party (everyone but themselves), named as the young person knows them."""
+    return [guest for guest in invitation.guests.order_by("position") if guest.position > 0]
+
+
+@dataclass
+class OwnSay:
+    """One finalist's own say, for the organisers' list."""
+
+    invitation: Invitation
+    name: str
+    answered_at: datetime | None
+    reminded_at: datetime | None
+    choices: CelebrationChoices | None
+    room_name: str = ""
+    photos: str = ""
+    sit_with: str = ""
+    easier: str = ""
+
+
+def own_say_for_organiser(event: Event) -> list[OwnSay]:
+    """Every finalist with their own say, answered or not: the organiser sees the known name
+    (they hold identity; the list needs no more)."""
+    invitations = (
+        Invitation.objects.filter(event=event, kind=InvitationKind.FINALIST, nomination__nominee__isnull=False)
+        .select_related("nomination__nominee", "nomination__category", "event", "celebration")
+        .prefetch_related("guests")
+        .order_by("nomination__category__name", "pk")
+    )
+    rows = []
+    for invitation in invitations:
+        if not has_own_say(invitation):
+            continue
+        choices = getattr(invitation, "celebration", None)
+        nominee = invitation.nomination.nominee
+        party = {guest.pk: guest.name for guest in invitation.guests.all() if guest.position > 0}
+        rows.append(
+            OwnSay(
+                invitation=invitation,
+                name=nomination_name(Audience.KNOWN, invitation.nomination),
+                answered_at=choices.answered_at if choices else None,
+                reminded_at=choices.reminded_at if choices else None,
+                choices=choices,
+                room_name=nomination_name(Audience.ROOM, invitation.nomination),
+                photos=PhotoChoice(photos_in_room(nominee)).label,
+                sit_with=", ".join(party[pk] for pk in (choices.sit_with if choices else []) if pk in party),
+                easier=", ".join(Easier(code).label for code in (choices.easier if choices else []) if code in Easier.values),
+            )
+        )
+    return rows

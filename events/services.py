@@ -22,21 +22,25 @@ from mail.services import delivery_retry as mail_delivery_retry
 from mail.services import email_queue
 from nominations.models import Nomination
 from nominations.naming import Audience, nomination_name, words_naming_too_much
+from nominations.services import nominee_record_own_choices
 from shortlisting.enums import ShortlistState
 from shortlisting.models import Shortlist
 
 from .enums import (
     LINK_OPEN_STATUSES,
+    SURPRISE_ME,
     AccessNeed,
     Dietary,
+    Easier,
     GuestRelationship,
     InvitationKind,
     InvitationStatus,
+    Speech,
 )
 from .links import door_code_new
-from .models import FREE_TEXT_MAX, Event, Guest, Invitation, InvitationHistory
-from .rules import FINALIST_STATUSES, link_is_open
-from .selectors import gate_problems, invitee_name, responsible_adult
+from .models import FREE_TEXT_MAX, CelebrationChoices, Event, Guest, Invitation, InvitationHistory
+from .rules import FINALIST_STATUSES, choices_open, has_own_say, link_is_open, own_link_goes_direct
+from .selectors import approved_tracks, gate_problems, invitee_name, responsible_adult
 
 
 class EventError(ServiceError):
@@ -181,6 +185,9 @@ def _queue_email(invitation: Invitation, kind: str, key: str) -> EmailDelivery |
 
 def _queue_invitation_email(invitation: Invitation) -> EmailDelivery | None:
     number = invitation.deliveries.filter(kind=EmailKind.INVITATION).count() + 1
+    if own_link_goes_direct(invitation):
+        # The young person's own link goes to them; otherwise it is inside this invitation (events.emails).
+        _queue_email(invitation, EmailKind.CELEBRATION, f"celebration:{invitation.pk}:{number}")
     return _queue_email(invitation, EmailKind.INVITATION, f"invitation:{invitation.pk}:{number}")
 
 
@@ -567,6 +574,7 @@ EVENT_FIELDS = (
     "organiser_contact_name",
     "organiser_contact_email",
     "organiser_contact_phone",
+    "walk_on_music_choices",
 )
 
 
@@ -641,3 +649,82 @@ def invitation_update_details(*, invitation: Invitation, actor, **values) -> Inv
         locked.save()
         _history(locked, "events.invitation.details_changed", actor, from_status=locked.status, fields=sorted(values))
     return locked
+
+
+# --- the young person's own say ("How you'd like to be celebrated") ----------------------------
+
+
+@dataclass(frozen=True)
+class OwnSayAnswer:
+    publicity_level: str
+    say_first_name: str
+    say_last_name: str
+    walk_on_music: str  # an approved track, or SURPRISE_ME
+    photos: str
+    sit_with: tuple[int, ...]
+    easier: tuple[str, ...]
+    speech: str
+
+
+def celebration_choices_record(*, invitation: Invitation, answer: OwnSayAnswer, now: datetime | None = None) -> CelebrationChoices:
+    """Record the young person's own say, given through their own link, all or nothing: their
+    name and photographs on the nominee (never beyond the check: nominee_record_own_choices), the
+    rest here. A quiet space reaches their line's access needs for the seating. Refusals name the
+    field; every output reads the new choice at once."""
+    now = now or timezone.now()
+    if not has_own_say(invitation) or not link_is_open(invitation, now):
+        raise LinkNotValid()
+    if not choices_open(invitation, now):
+        raise EventError("It is too close to the night to change your choices now. Please ask your carer to call us.", field="publicity_level")
+    tracks = approved_tracks(invitation.event)
+    if answer.walk_on_music != SURPRISE_ME and answer.walk_on_music not in tracks:
+        raise EventError("Please choose a song from the list, or “Surprise me”.", field="walk_on_music")
+    if answer.speech not in Speech.values:
+        raise EventError("Please say whether you'd like to say something if you win.", field="speech")
+    if any(code not in Easier.values for code in answer.easier):
+        raise EventError("Please choose from the things listed.", field="easier")
+    with transaction.atomic():
+        locked = Invitation.objects.select_for_update(of=("self",)).select_related("nomination__nominee", "event").get(pk=invitation.pk)
+        party = {guest.pk: guest for guest in locked.guests.all()}
+        if any(pk not in party or party[pk].position == 0 for pk in answer.sit_with):
+            raise EventError("Please choose from the people coming with you.", field="sit_with")
+        nominee_record_own_choices(
+            nominee=locked.nomination.nominee,
+            publicity_level=answer.publicity_level,
+            photos=answer.photos,
+            say_first_name=answer.say_first_name,
+            say_last_name=answer.say_last_name,
+        )
+        choices, _ = CelebrationChoices.objects.select_for_update().get_or_create(invitation=locked)
+        choices.walk_on_music = "" if answer.walk_on_music == SURPRISE_ME else answer.walk_on_music
+        choices.sit_with = sorted(set(answer.sit_with))
+        choices.easier = [code for code in Easier.values if code in answer.easier]
+        choices.speech = answer.speech
+        choices.answered_at = now
+        choices.save()
+        own_line = next((guest for guest in party.values() if guest.position == 0), None)
+        if own_line is not None and Easier.QUIET_SPACE in answer.easier and AccessNeed.QUIET_SPACE not in own_line.access_needs:
+            own_line.access_needs = [*own_line.access_needs, AccessNeed.QUIET_SPACE]
+            own_line.save(update_fields=["access_needs"])
+        _history(locked, "events.invitation.own_say_recorded", None, from_status=locked.status)
+    return choices
+
+
+def celebration_remind(*, invitation: Invitation, actor, now: datetime | None = None) -> CelebrationChoices:
+    """Remind a young person who has not answered, through their carer (the invitation's
+    addressee), with a new link to their page. Once a day at most."""
+    _require_organiser(actor, invitation.event)
+    now = now or timezone.now()
+    if not has_own_say(invitation):
+        raise EventError("This invitation has no young person's own say to remind about.")
+    if invitation.status not in LINK_OPEN_STATUSES:
+        raise EventError("Send the invitation first: the reminder goes to the carer it went to.")
+    with transaction.atomic():
+        choices, _ = CelebrationChoices.objects.select_for_update().get_or_create(invitation=invitation)
+        if choices.answered_at is not None:
+            raise EventError("They have already answered.")
+        _queue_email(invitation, EmailKind.CELEBRATION_REMINDER, f"celebration-reminder:{invitation.pk}:{timezone.localdate(now)}")
+        choices.reminded_at = now
+        choices.save(update_fields=["reminded_at"])
+        _history(invitation, "events.invitation.own_say_reminded", actor, from_status=invitation.status)
+    return choices

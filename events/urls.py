@@ -9,4 +9,6 @@ app_name = "events"
 urlpatterns = [
     path("rsvp/", views.rsvp, name="rsvp"),
     path("rsvp/<str:token>/", views.rsvp_link, name="rsvp-link"),
+    path("celebrate/", views.celebrate, name="celebrate"),
+    path("celebrate/<str:token>/", views.celebrate_link, name="celebrate-link"),
 ]

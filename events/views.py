@@ -15,16 +15,39 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from nominations.naming import Audience
+from mail.errors import ServiceError
+from nominations.enums import PhotoChoice, PublicityLevel
+from nominations.forms import put_service_error
+from nominations.naming import (
+    Audience,
+    announce_name,
+    levels_allowed,
+    name_at_level,
+    photos_in_room,
+    pronunciation_for,
+    room_level,
+)
 from nominations.private_links import form_token_issue, private_page
 from nominations.rate_limits import page_rate_limit
 
-from .enums import InvitationKind, InvitationStatus
-from .forms import AnswerForm, PersonForm
+from .enums import SURPRISE_ME, InvitationKind, InvitationStatus
+from .forms import AnswerForm, CelebrationForm, PersonForm
 from .links import door_code_text, door_qr_svg
 from .models import Invitation
-from .selectors import invitation_for_session, invitation_link_for_token, invitee_name, named_party
-from .services import EventError, RsvpAnswer, rsvp_respond
+from .rules import choices_open
+from .selectors import (
+    approved_tracks,
+    celebration_choices,
+    celebration_for_session,
+    celebration_link_for_token,
+    guest_name,
+    invitation_for_session,
+    invitation_link_for_token,
+    invitee_name,
+    named_party,
+    party_to_sit_with,
+)
+from .services import EventError, OwnSayAnswer, RsvpAnswer, celebration_choices_record, rsvp_respond
 
 RSVP_SESSION_KEY = "rsvp"
 UNANSWERED = {
@@ -169,3 +192,138 @@ def rsvp(request: HttpRequest) -> HttpResponse:
     }
     status = 400 if context["error_summary"] else 200
     return render(request, "events/rsvp.html", context, status=status)
+
+
+# --- "How you'd like to be celebrated": the young person's own link ----------------------------
+
+CELEBRATE_SESSION_KEY = "celebrate"
+
+# Each name option as the young person reads it, with their own name filled in (nominations.naming).
+NAME_OPTION = {
+    PublicityLevel.FULL_NAME: "“{name}”: your full name",
+    PublicityLevel.FIRST_NAME_INITIAL: "“{name}”: your first name and the first letter of your last name",
+    PublicityLevel.FIRST_NAME: "“{name}”: just your first name",
+    PublicityLevel.ANONYMOUS: "Don't say my name. The host will say “{name}”",
+}
+PHOTO_OPTION = {
+    PhotoChoice.YES: "Yes, photos of me are fine",
+    PhotoChoice.GROUP_ONLY: "Only group photos, not just me on my own",
+    PhotoChoice.NO: "No photos of me, please",
+}
+
+# What they see they chose: the photographer's rule, not a request in their voice (the check may
+# have decided it).
+PHOTO_SUMMARY = {PhotoChoice.YES: "Photos are fine", PhotoChoice.GROUP_ONLY: "Only group photos", PhotoChoice.NO: "No photos"}
+
+
+@private_page
+@require_GET
+@page_rate_limit("PROUD_RSVP_LINK_RATE")
+def celebrate_link(request: HttpRequest, token: str) -> HttpResponse:
+    link = celebration_link_for_token(token)
+    if link is None:
+        return _link_not_valid(request)
+    request.session.cycle_key()
+    request.session[CELEBRATE_SESSION_KEY] = {
+        "invitation": link.invitation_id,
+        "link": link.pk,
+        "started": timezone.now().timestamp(),
+    }
+    form_token_issue(request)
+    return redirect("events:celebrate")
+
+
+def _celebrate_invitation(request: HttpRequest) -> Invitation | None:
+    held = request.session.get(CELEBRATE_SESSION_KEY)
+    if not isinstance(held, dict):
+        return None
+    if timezone.now().timestamp() - float(held.get("started", 0)) > settings.PROUD_RSVP_SESSION_MINUTES * 60:
+        request.session.pop(CELEBRATE_SESSION_KEY, None)
+        return None
+    return celebration_for_session(held.get("invitation"), held.get("link"))
+
+
+def _celebrate_form(invitation: Invitation, data=None) -> CelebrationForm:
+    nominee = invitation.nomination.nominee
+    names = [(level, NAME_OPTION[level].format(name=name_at_level(nominee, level))) for level in levels_allowed(nominee)]
+    photos = [(choice, PHOTO_OPTION[choice]) for choice in PhotoChoice.values if nominee.photography_allowed or choice == PhotoChoice.NO]
+    party = [(guest.pk, guest_name(guest, Audience.KNOWN)) for guest in party_to_sit_with(invitation)]
+    choices = celebration_choices(invitation)
+    initial = {}
+    if choices is not None and choices.answered_at is not None:
+        initial = {
+            "publicity_level": nominee.own_publicity_level,
+            "photos": nominee.own_photos,
+            "walk_on_music": choices.walk_on_music or SURPRISE_ME,
+            "sit_with": choices.sit_with,
+            "easier": choices.easier,
+            "speech": choices.speech,
+        }
+    initial |= {"say_first_name": nominee.say_first_name, "say_last_name": nominee.say_last_name}
+    return CelebrationForm(
+        data, initial=initial, names=names, photos=photos, tracks=approved_tracks(invitation.event), party=party, prefix="say"
+    )
+
+
+def _stricter_now(nominee) -> list[str]:
+    """Kind words where a later safeguarding decision is stricter than what they chose."""
+    notes = []
+    if nominee.own_publicity_level and room_level(nominee) != nominee.own_publicity_level:
+        notes.append(
+            "The adults who help keep you safe have had to change what name we can use. "
+            f"On the night we will call you “{announce_name(nominee)}”. You haven't done anything wrong."
+        )
+    if nominee.own_photos and nominee.own_photos != PhotoChoice.NO and photos_in_room(nominee) == PhotoChoice.NO:
+        notes.append(
+            "The adults who help keep you safe have decided there should be no photos of you this time. "
+            "You haven't done anything wrong."
+        )
+    return notes
+
+
+@private_page
+@require_http_methods(["GET", "POST"])
+def celebrate(request: HttpRequest) -> HttpResponse:
+    invitation = _celebrate_invitation(request)
+    if invitation is None:
+        return _link_not_valid(request)
+    nominee = invitation.nomination.nominee
+    is_open = choices_open(invitation)
+    form = _celebrate_form(invitation, request.POST if request.method == "POST" and is_open else None)
+    if request.method == "POST" and is_open and form.is_valid():
+        data = form.cleaned_data
+        answer = OwnSayAnswer(
+            publicity_level=data["publicity_level"],
+            say_first_name=data["say_first_name"],
+            say_last_name=data["say_last_name"],
+            walk_on_music=data["walk_on_music"],
+            photos=data["photos"],
+            sit_with=tuple(data.get("sit_with") or ()),
+            easier=tuple(data["easier"]),
+            speech=data["speech"],
+        )
+        try:
+            celebration_choices_record(invitation=invitation, answer=answer)
+        except ServiceError as error:
+            put_service_error(form, error)
+        else:
+            messages.success(request, "Thank you! We've saved your choices. You can come back and change them until the day before the night.")
+            return redirect("events:celebrate")
+    nominee.refresh_from_db()
+    choices = celebration_choices(invitation)
+    context = {
+        "event": invitation.event,
+        # A first name to greet them: a phone is read over shoulders (nominations.naming).
+        "name": name_at_level(nominee, PublicityLevel.FIRST_NAME),
+        "category": invitation.nomination.category.name,
+        "form": form,
+        "is_open": is_open,
+        "answered": choices is not None and choices.answered_at is not None,
+        "room_name": announce_name(nominee),
+        "photos": PHOTO_SUMMARY[photos_in_room(nominee)],
+        "say_it": pronunciation_for(Audience.YOUNG_PERSON, nominee),
+        "choices": choices,
+        "stricter": _stricter_now(nominee),
+        "error_summary": form.error_summary(),
+    }
+    return render(request, "events/celebrate.html", context, status=400 if form.errors else 200)

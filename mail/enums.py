@@ -13,6 +13,8 @@ class EmailKind(models.TextChoices):
     INVITATION = "invitation", "Invitation"
     REMINDER = "reminder", "Reminder"
     CONFIRMATION = "confirmation", "Confirmation of an answer"
+    CELEBRATION = "celebration", "A young person's own link: how they'd like to be celebrated"
+    CELEBRATION_REMINDER = "celebration_reminder", "Reminder, through the carer, of the young person's link"
     PASSWORD_RESET = "password_reset", "Password reset"
     SUBJECT_ACCESS = "subject_access", "Subject access request to review"
     CERTIFICATE = "certificate", "A nominee's certificate, by private link"

@@ -16,12 +16,12 @@ from django.utils import timezone
 from events.enums import AccessNeed, Dietary, GuestRelationship, InvitationKind, ItemKind
 from events.models import Event, Guest
 from events.selectors import guest_text, on_stage
-from nominations.enums import NominationStatus
+from nominations.enums import NominationStatus, PhotoChoice
 from nominations.models import Nomination
 from nominations.naming import Audience, nomination_name
 from nominations.spreadsheets import Column, ListExporter, MultiSheetExporter, SheetSpec
 
-from .selectors import ItemLine, NightData, finalist_line, night_lines
+from .selectors import ItemLine, NightData, finalist_line, night_lines, photos_for
 
 UNCHECKED_BOX = "☐"
 
@@ -30,10 +30,7 @@ def _time(value) -> str:
     return f"{timezone.localtime(value):%H:%M}" if value else ""
 
 
-def _photographs_allowed(nomination: Nomination) -> bool:
-    if nomination.group_id is not None:
-        return all(member.photography_allowed for member in nomination.group.members.all())
-    return bool(nomination.nominee and nomination.nominee.photography_allowed)
+PHOTOS_IN_WORDS = {PhotoChoice.YES: "yes", PhotoChoice.GROUP_ONLY: "GROUP ONLY", PhotoChoice.NO: "NO"}
 
 
 def _codes(values, choices) -> str:
@@ -122,7 +119,7 @@ class EventNightWorkbook(MultiSheetExporter):
                     data.categories[category_id].name, finalist.name, finalist.pronunciation,
                     invitation.get_status_display() if invitation else "not invited", len(party),
                     guest.table.number if guest and guest.table else "", finalist.presence_label,
-                    "yes" if _photographs_allowed(nomination) else "NO",
+                    PHOTOS_IN_WORDS[finalist.photos],
                 ])
         return SheetSpec("Finalists by category", columns, rows)
 
@@ -193,8 +190,12 @@ class EventNightWorkbook(MultiSheetExporter):
             reasons = []
             if not guest.photography_consent:
                 reasons.append("no consent to photographs")
-            if is_finalist and not _photographs_allowed(invitation.nomination):
-                reasons.append("safeguarding: no photographs")
+            photos = photos_for(invitation.nomination) if is_finalist else PhotoChoice.YES
+            if photos == PhotoChoice.NO:
+                own = invitation.nomination.nominee_id is not None and invitation.nomination.nominee.photography_allowed
+                reasons.append("their own choice: no photographs" if own else "safeguarding: no photographs")
+            elif photos == PhotoChoice.GROUP_ONLY:
+                reasons.append("their own choice: group photos only")
             if not reasons:
                 continue
             if is_finalist:

@@ -27,12 +27,12 @@ from events.enums import AccessNeed, InvitationKind
 from events.models import Event, Guest
 from events.selectors import guest_name
 from mail.errors import NotAllowed
+from nominations.enums import PhotoChoice
 from nominations.naming import Audience, party_guest_name
 
-from .exporters import _photographs_allowed
 from .models import PrintedCard, PrintKind, PrintRun
 from .pdf import Batches, chunks, council, write_pdf
-from .selectors import NightData
+from .selectors import NightData, photos_for
 
 BADGES_PER_SHEET = 8
 PLACE_CARDS_PER_SHEET = 4
@@ -102,10 +102,11 @@ def _room_name(guest: Guest) -> str:
 
 
 def no_photographs(guest: Guest) -> bool:
-    """Must not be photographed: said no, or a finalist whose safeguarding check says no."""
+    """Must not be photographed on their own: said no, or a finalist whose safeguarding check or
+    own choice (issue 22: "only group photos" or no) says so (night.selectors.photos_for)."""
     invitation = guest.invitation
     is_finalist = invitation is not None and invitation.kind == InvitationKind.FINALIST and guest.position == 0
-    return not guest.photography_consent or (is_finalist and not _photographs_allowed(invitation.nomination))
+    return not guest.photography_consent or (is_finalist and photos_for(invitation.nomination) != PhotoChoice.YES)
 
 
 def guest_cards(data: NightData) -> list[Card]:

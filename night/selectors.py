@@ -21,7 +21,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from awards.models import Category
-from events.enums import AccessNeed, InvitationKind, InvitationStatus, ItemKind
+from events.enums import AccessNeed, Easier, InvitationKind, InvitationStatus, ItemKind, Speech
 from events.links import door_code_hash, door_code_read
 from events.models import Event, Guest, Invitation, RunningOrderItem, Table
 from events.rules import FINALIST_STATUSES
@@ -35,8 +35,9 @@ from events.selectors import (
     invitee_name,
     on_stage,
 )
+from nominations.enums import PhotoChoice
 from nominations.models import Nomination, Nominee
-from nominations.naming import Audience, nomination_announce_name, pronunciation_hint, words_for
+from nominations.naming import Audience, nomination_announce_name, photos_in_room, pronunciation_hint, words_for
 from shortlisting.enums import ShortlistState
 
 
@@ -75,6 +76,10 @@ class FinalistLine:
     arrived_at: datetime | None
     citation: str = ""  # the nominator's words, once an organiser has approved them
     is_winner: bool = False
+    # Their own say (events' "How you'd like to be celebrated"): blank until they answer.
+    walk_on: str = ""  # the approved track they chose, or "Surprise me"
+    speech: str = ""  # whether they'd like to say something if they win, in words
+    photos: str = PhotoChoice.YES  # what the photographer may do (nominations.naming.photos_in_room)
 
     @property
     def nomination_id(self) -> int:
@@ -118,6 +123,8 @@ class RunningOrder:
     # Each finalist who is coming (an accepted invitation): when they arrived, None while not yet.
     arrivals: dict[int, datetime | None]
     citations: dict[int, str]
+    # Each coming finalist's own say: (walk-on track or "", speech code), once they answered.
+    own_say: dict[int, tuple[str, str]] = field(default_factory=dict)
 
     @staticmethod
     def _items(event: Event) -> list[RunningOrderItem]:
@@ -146,11 +153,17 @@ class RunningOrder:
     @classmethod
     def load(cls, event: Event) -> RunningOrder:
         by_category, categories = cls._finalists(event)
-        arrivals = dict(
-            Guest.objects.filter(
-                event=event, position=0, invitation__kind=InvitationKind.FINALIST, invitation__status=InvitationStatus.ACCEPTED
-            ).values_list("invitation__nomination_id", "checked_in_at")
+        coming = Guest.objects.filter(
+            event=event, position=0, invitation__kind=InvitationKind.FINALIST, invitation__status=InvitationStatus.ACCEPTED
+        ).values_list(
+            "invitation__nomination_id", "checked_in_at", "invitation__celebration__answered_at",
+            "invitation__celebration__walk_on_music", "invitation__celebration__speech",
         )
+        arrivals, own_say = {}, {}
+        for nomination_id, checked_in_at, answered_at, walk_on, speech in coming:
+            arrivals[nomination_id] = checked_in_at
+            if answered_at is not None:
+                own_say[nomination_id] = (walk_on, speech)
         citations = dict(
             Invitation.objects.filter(event=event, kind=InvitationKind.FINALIST, quote_approved_at__isnull=False)
             .exclude(quote="")
@@ -158,7 +171,7 @@ class RunningOrder:
         )
         return cls(
             event=event, items=cls._items(event), finalists_by_category=by_category, categories=categories,
-            arrivals=arrivals, citations=citations,
+            arrivals=arrivals, citations=citations, own_say=own_say,
         )
 
     def presence(self, nomination: Nomination) -> tuple[Presence, datetime | None]:
@@ -173,6 +186,7 @@ class RunningOrder:
 
 def finalist_line(data: RunningOrder, nomination: Nomination, *, is_winner: bool = False) -> FinalistLine:
     presence, arrived_at = data.presence(nomination)
+    own = data.own_say.get(nomination.pk)
     return FinalistLine(
         nomination=nomination,
         name=nomination_announce_name(nomination),
@@ -182,7 +196,21 @@ def finalist_line(data: RunningOrder, nomination: Nomination, *, is_winner: bool
         # Approved words, as the room may hear them now (a level lowered since approval is honoured).
         citation=words_for(Audience.ROOM, data.citations.get(nomination.pk, ""), nomination),
         is_winner=is_winner,
+        walk_on=(own[0] or "Surprise me") if own else "",
+        speech=Speech(own[1]).label if own and own[1] in Speech.values else "",
+        photos=photos_for(nomination),
     )
+
+
+def photos_for(nomination: Nomination) -> str:
+    """What the photographer may do with whoever a nomination is for (PhotoChoice): a group only
+    as far as every member allows; a young person never beyond the check, nor beyond their own
+    answer (nominations.naming.photos_in_room)."""
+    if nomination.group_id is not None:
+        return PhotoChoice.YES if all(member.photography_allowed for member in nomination.group.members.all()) else PhotoChoice.NO
+    if nomination.nominee_id is None:
+        return PhotoChoice.NO
+    return photos_in_room(nomination.nominee)
 
 
 def night_lines(event: Event, *, sealed_winners: bool, data: RunningOrder | None = None) -> list[ItemLine]:
@@ -211,7 +239,7 @@ def night_lines(event: Event, *, sealed_winners: bool, data: RunningOrder | None
 # nominations' statements and the nominees' identity would be most of the bytes at 5,000 guests.
 _PERSON = (
     "id", "kind", "publicity_level", "preferred_name", "legal_first_name", "legal_last_name", "chosen_name",
-    "photography_allowed", "named_to_event_staff", "say_first_name", "say_last_name",
+    "photography_allowed", "named_to_event_staff", "say_first_name", "say_last_name", "own_publicity_level", "own_photos",
 )
 GUEST_FIELDS = (
     "id", "event_id", "invitation_id", "position", "name", "relationship", "dietary", "dietary_other", "access_needs",
@@ -376,3 +404,21 @@ def door_guests(event: Event, q: str = "") -> list[DoorGuest]:
         )
         for guest in rows
     ]
+
+
+# What a young person asked for about the night (events' "How you'd like to be celebrated") that the
+# seating needs, beside their access needs (a quiet space is already one of those).
+SEATING_WISHES = {Easier.ARRIVE_EARLY: "Arriving early", Easier.FAMILIAR_ADULT: "A familiar adult close by"}
+
+
+def seating_wishes(guest: Guest, shown: dict[int, str]) -> list[str]:
+    """The finalist's own seating wishes, for their line of the table plan: who they would like to
+    sit with (`shown`: guest id -> the name the plan shows) and what would make the night easier.
+    Reads `guest.invitation.celebration` (select_related by the caller)."""
+    if guest.position != 0 or guest.invitation_id is None:
+        return []
+    choices = getattr(guest.invitation, "celebration", None)
+    if choices is None or choices.answered_at is None:
+        return []
+    wishes = [f"Wants to sit with {shown[pk]}" for pk in choices.sit_with if pk in shown]
+    return wishes + [label for code, label in SEATING_WISHES.items() if code in choices.easier]

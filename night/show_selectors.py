@@ -26,9 +26,10 @@ from events.selectors import (
     guests_coming,
     invitee_name,
 )
+from nominations.enums import PhotoChoice
 from nominations.naming import Audience, nomination_name
 
-from .selectors import ItemLine, Presence, RunningOrder, access_labels, night_lines
+from .selectors import ItemLine, Presence, RunningOrder, access_labels, night_lines, photos_for
 from .show import (
     ShowStep,
     has_winner_to_reveal,
@@ -162,6 +163,8 @@ class CompereFinalist:
     presence: str
     in_the_room: bool
     words: str
+    speech: str = ""  # their own answer: whether they'd like to say something if they win
+    walk_on: str = ""  # their own walk-on track, or "Surprise me"
 
 
 @dataclass(frozen=True)
@@ -237,7 +240,7 @@ def compere_card(now: ShowNow) -> CompereCard:
         finalists=tuple(
             CompereFinalist(
                 name=f.name, say=f.pronunciation, presence=f.presence_label, in_the_room=f.presence == Presence.ARRIVED,
-                words=f.citation,
+                words=f.citation, speech=f.speech, walk_on=f.walk_on,
             )
             for f in line.finalists
         ),
@@ -262,6 +265,8 @@ class OnStagePerson:
     why_not: str
     access: tuple[str, ...]
     walking_on: bool = False
+    speech: str = ""  # a finalist's own answer: whether they'd like to say something if they win
+    walk_on: str = ""  # a finalist's own walk-on track, or "Surprise me"
 
 
 @dataclass(frozen=True)
@@ -287,12 +292,18 @@ class StageCard:
     no_photographs: int = field(default=0)
 
 
+def _why_no_photos(nomination) -> str:
+    if photos_for(nomination) == PhotoChoice.GROUP_ONLY:
+        return "group photos only, their choice"
+    if nomination.nominee_id is not None and nomination.nominee.photography_allowed:
+        return "their choice"
+    return "safeguarding check"
+
+
 def photographs_allowed(nomination) -> bool:
-    """The safeguarding check allows photographs of whoever the nomination is for (every member
-    of a group)."""
-    if nomination.group_id is not None:
-        return all(member.photography_allowed for member in nomination.group.members.all())
-    return bool(nomination.nominee_id and nomination.nominee.photography_allowed)
+    """Whoever the nomination is for may be photographed on their own: the safeguarding check
+    allows it (every member of a group) and they did not choose "no" or "only group photos"."""
+    return photos_for(nomination) == PhotoChoice.YES
 
 
 def _people_on_stage(event: Event, lines: list[ItemLine]) -> tuple[dict[int, Guest], dict[int, Guest], dict[int, Invitation]]:
@@ -355,14 +366,14 @@ def _stage_item(now: ShowNow, line: ItemLine, people, *, current: bool) -> Stage
         # and only their safeguarding check marks them (a photo of the screen, a stand-in).
         consent = guest is None or guest.photography_consent
         why_not = "; ".join(filter(None, [
-            "" if safeguarding else "safeguarding check",
+            "" if safeguarding else _why_no_photos(nomination),
             "" if consent else "no consent",
         ]))
         finalists.append(OnStagePerson(
             name=name, role="Finalist", table=str(guest.table.number) if guest and guest.table_id else "",
             presence=_presence(guest), photographs=safeguarding and consent, why_not=why_not,
             access=tuple(access_labels(guest.access_needs, guest_text(guest, guest.access_other))) if guest else (),
-            walking_on=shown and finalist.is_winner,
+            walking_on=shown and finalist.is_winner, speech=finalist.speech, walk_on=finalist.walk_on,
         ))
     walks_on = ""
     if current and now.winner_shown:

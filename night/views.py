@@ -61,7 +61,7 @@ from .forms import (
     WalkInForm,
     WinnerForm,
 )
-from .selectors import ItemLine, access_labels, door_guests, door_party, finalist_nominations, night_lines
+from .selectors import ItemLine, access_labels, door_guests, door_party, finalist_nominations, night_lines, seating_wishes
 from .services import (
     AlreadyArrived,
     door_totals,
@@ -403,7 +403,7 @@ def _table_plan(event: Event) -> tuple[list[PlanTable], PlanTable, list[Guest]]:
     tables = list(Table.objects.filter(event=event).order_by("number"))
     guests = list(
         guests_coming(event)
-        .select_related("table", "invitation__nomination__nominee", "invitation__nomination__group")
+        .select_related("table", "invitation__nomination__nominee", "invitation__nomination__group", "invitation__celebration")
         .order_by("invitation_id", "position", "pk")
     )
     by_table = {table.pk: PlanTable(table) for table in tables}
@@ -412,8 +412,9 @@ def _table_plan(event: Event) -> tuple[list[PlanTable], PlanTable, list[Guest]]:
     for guest in guests:
         guest.shown = guest_name(guest, with_name=companions.get(guest.invitation_id, ""))
     invitees = {g.invitation_id: g.shown for g in guests if g.position == 0 and g.invitation_id}
+    shown = {g.pk: g.shown for g in guests}
     for guest in guests:
-        access = access_labels(guest.access_needs, guest_text(guest, guest.access_other))
+        access = [*access_labels(guest.access_needs, guest_text(guest, guest.access_other)), *seating_wishes(guest, shown)]
         line = PlanGuest(guest, guest.shown, door_party(guest, invitees), access)
         by_table.get(guest.table_id, unseated).guests.append(line)
     return [by_table[table.pk] for table in tables], unseated, guests

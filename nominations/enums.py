@@ -52,6 +52,18 @@ class PublicityLevel(models.TextChoices):
     ANONYMOUS = "anonymous", "Anonymous"
 
 
+class PhotoChoice(models.TextChoices):
+    """The young person's own answer about photographs (never beyond the check and consent)."""
+
+    YES = "yes", "Yes, photos are fine"
+    GROUP_ONLY = "group_only", "Only group photos"
+    NO = "no", "No photos of me"
+
+
+# Least identifying first: the stricter of two levels is the one earlier in this list.
+PUBLICITY_ORDER = ("anonymous", "first_name", "first_name_initial", "full_name")
+
+
 class ConsentPurpose(models.TextChoices):
     NOMINATION = "nomination", "Being nominated"
     ATTENDING = "attending", "Attending the event"

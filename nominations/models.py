@@ -18,6 +18,7 @@ from .enums import (
     ConsentPurpose,
     NominationStatus,
     PersonKind,
+    PhotoChoice,
     PublicityLevel,
     Relationship,
     Source,
@@ -63,6 +64,14 @@ class Nominee(models.Model):
     named_to_event_staff = models.BooleanField(
         default=True, help_text="The door and floor staff may know their name (else a neutral label)."
     )
+    # A safe way to reach the young person themselves, recorded by the allocated worker with the
+    # check: their own "How you'd like to be celebrated" link goes there (else to their carer).
+    safe_contact_email = models.EmailField(blank=True)
+    # The young person's own say (events' "How you'd like to be celebrated"): blank until they
+    # answer. The room follows the stricter of this and the check (nominations.naming).
+    own_publicity_level = models.CharField(max_length=20, choices=PublicityLevel.choices, blank=True)
+    own_photos = models.CharField(max_length=12, choices=PhotoChoice.choices, blank=True)
+    own_choices_at = models.DateTimeField(null=True, blank=True)
     attendance_safe = models.BooleanField(null=True, blank=True)
     contact_allowed = models.BooleanField(
         default=True,

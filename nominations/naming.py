@@ -25,7 +25,7 @@ import re
 
 from django.db import models
 
-from .enums import PersonKind, PublicityLevel
+from .enums import PUBLICITY_ORDER, PersonKind, PhotoChoice, PublicityLevel
 from .redaction import names_found, redact
 
 ANONYMOUS_YOUNG_PERSON = "A young person from our care"
@@ -81,10 +81,27 @@ def event_team_name(nominee, *, number: int | None = None, table: int | None = N
     return label
 
 
-def announce_name(nominee) -> str:
-    """The name the room hears, from the nominee's publicity level. Anything not yet cleared
-    (the default level is anonymous) stays anonymous."""
-    level = nominee.publicity_level
+def stricter_level(*levels: str) -> str:
+    """The least identifying of publicity levels (a blank one is no answer and is ignored)."""
+    given = [level for level in levels if level in PUBLICITY_ORDER]
+    return min(given, key=PUBLICITY_ORDER.index) if given else PublicityLevel.ANONYMOUS
+
+
+def room_level(nominee) -> str:
+    """The level the room hears: the check's, or the young person's own choice where stricter
+    (the stricter always wins, whichever was set last)."""
+    return stricter_level(nominee.publicity_level, nominee.own_publicity_level or nominee.publicity_level)
+
+
+def levels_allowed(nominee) -> list[str]:
+    """The levels the young person may choose: the check's and every less identifying one,
+    most identifying first."""
+    limit = PUBLICITY_ORDER.index(nominee.publicity_level) if nominee.publicity_level in PUBLICITY_ORDER else 0
+    return list(reversed(PUBLICITY_ORDER[: limit + 1]))
+
+
+def name_at_level(nominee, level: str) -> str:
+    """The name the room would hear at `level`: what the young person sees on each choice."""
     first = _first(nominee)
     last = nominee.legal_last_name.strip()
     if level == PublicityLevel.FULL_NAME and first:
@@ -94,6 +111,21 @@ def announce_name(nominee) -> str:
     if level == PublicityLevel.FIRST_NAME and first:
         return first
     return _anonymous(nominee)
+
+
+def announce_name(nominee) -> str:
+    """The name the room hears, from the publicity level the check set and the young person's
+    own choice, the stricter winning. Anything not yet cleared (the default level is anonymous)
+    stays anonymous."""
+    return name_at_level(nominee, room_level(nominee))
+
+
+def photos_in_room(nominee) -> str:
+    """What the photographer may do (PhotoChoice): never beyond the check (which needs consent),
+    and never beyond the young person's own answer."""
+    if not nominee.photography_allowed:
+        return PhotoChoice.NO
+    return nominee.own_photos or PhotoChoice.YES
 
 
 def chosen_name(nominee) -> str:
@@ -142,7 +174,7 @@ def names_heard(audience: str, nominee) -> tuple[bool, bool]:
     if audience == Audience.EVENT_TEAM:
         return bool(nominee.named_to_event_staff), False  # the surname as an initial only
     if audience == Audience.ROOM:
-        level = nominee.publicity_level
+        level = room_level(nominee)
         return level != PublicityLevel.ANONYMOUS, level == PublicityLevel.FULL_NAME
     return False, False
 
@@ -192,7 +224,7 @@ def _words(name: str) -> set[str]:
 def _heard(audience: str, nomination) -> tuple[str, ...]:
     """The words of the name `audience` sees: their forms stay in free text."""
     if audience == Audience.BLIND_PANEL or (
-        nomination.group_id is None and audience == Audience.ROOM and nomination.nominee.publicity_level == PublicityLevel.ANONYMOUS
+        nomination.group_id is None and audience == Audience.ROOM and room_level(nomination.nominee) == PublicityLevel.ANONYMOUS
     ):
         return ()
     return tuple(word for word in re.findall(r"[\w'’-]+", nomination_name(audience, nomination)) if len(word) > 1)
@@ -212,7 +244,7 @@ def names_withheld(audience: str, nomination) -> list[str]:
 
 def _stand_in(audience: str, nomination) -> str:
     """What replaces a name the audience may not read: the name it does read, or a neutral phrase."""
-    if nomination.group_id is None and audience == Audience.ROOM and nomination.nominee.publicity_level == PublicityLevel.ANONYMOUS:
+    if nomination.group_id is None and audience == Audience.ROOM and room_level(nomination.nominee) == PublicityLevel.ANONYMOUS:
         return "this person" if nomination.nominee.kind == PersonKind.ADULT else "this young person"
     return nomination_name(audience, nomination)
 

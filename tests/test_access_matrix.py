@@ -249,6 +249,8 @@ PAGE_POLICY: dict[str, set | str] = {
     "recognition:link": LINK,
     "recognition:certificate": LINK,
     "recognition:letter": LINK,
+    "events:celebrate": LINK,
+    "events:celebrate-link": LINK,
     "login": EVERYONE,
     "logout": EVERYONE,
     "password_reset": EVERYONE,

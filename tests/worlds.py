@@ -11,7 +11,7 @@ from django.utils import timezone
 from awards.enums import NomineeKind, Role
 from awards.models import ProgrammeRole
 from events.enums import InvitationStatus, ShowView
-from events.links import link_create
+from events.links import celebration_link_create, link_create
 from events.models import Event, Guest, Invitation, InvitationHistory
 from events.selectors import guest_name
 from events.services import GuestInput, RsvpAnswer, finalist_invitations_create, rsvp_respond
@@ -145,7 +145,7 @@ OTHERS_SCORE = "Chair-Score-Comment-Marker"
 class AccessWorld:
     users: dict
     ids: dict  # name -> id or slug of this programme's objects
-    tokens: dict  # the private links: "rsvp" (the finalist's invitation), "nomination" (the nominator's)
+    tokens: dict  # the private links: "rsvp" (the finalist's invitation), "nomination" (the nominator's), "celebrate" (the young person's own)
 
 
 def access_world() -> AccessWorld:
@@ -263,5 +263,9 @@ def access_world() -> AccessWorld:
         "category_slug": category.slug,
         "team_slug": team.slug,
     }
-    tokens = {"rsvp": link_create(invitation), "nomination": nomination_link_create(finalist)}
+    tokens = {
+        "rsvp": link_create(invitation),
+        "nomination": nomination_link_create(finalist),
+        "celebrate": celebration_link_create(invitation),
+    }
     return AccessWorld(users=users, ids=ids, tokens=tokens)

@@ -28,7 +28,13 @@ from .bulk import NominationDraft, nominations_create_many
 from .intake import nomination_create, nomination_create_from_data, nomination_link_create
 from .lifecycle import nomination_transition, nomination_withdraw
 from .merge import nominee_merge
-from .safeguarding import consent_record, consent_withdraw, identity_access_record, nominee_record_safeguarding
+from .safeguarding import (
+    consent_record,
+    consent_withdraw,
+    identity_access_record,
+    nominee_record_own_choices,
+    nominee_record_safeguarding,
+)
 
 __all__ = [
     "DuplicateNomination",
@@ -53,5 +59,6 @@ __all__ = [
     "nomination_withdraw",
     "nominations_create_many",
     "nominee_merge",
+    "nominee_record_own_choices",
     "nominee_record_safeguarding",
 ]

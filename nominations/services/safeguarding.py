@@ -14,8 +14,10 @@ from ..enums import (
     ConsentGiver,
     ConsentPurpose,
     NominationStatus,
+    PhotoChoice,
     PublicityLevel,
 )
+from ..naming import levels_allowed
 from ..models import (
     Consent,
     IdentityAccess,
@@ -43,6 +45,7 @@ def nominee_record_safeguarding(
     named_to_event_staff: bool | None = None,
     contact_allowed: bool | None = None,
     notes: str | None = None,
+    safe_contact_email: str | None = None,
 ) -> Nominee:
     """Record the safeguarding check: whether attending is safe, how the name may be
     announced, whether photographs may be taken, whether the event staff at the door may know
@@ -80,6 +83,9 @@ def nominee_record_safeguarding(
         if notes is not None:
             locked.safeguarding_notes = notes
             fields.append("safeguarding_notes")
+        if safe_contact_email is not None:
+            locked.safe_contact_email = safe_contact_email.strip()
+            fields.append("safe_contact_email")
         locked.save(update_fields=fields)
         _nominee_history(
             locked,
@@ -90,6 +96,53 @@ def nominee_record_safeguarding(
             photography_allowed=photography_allowed,
             named_to_event_staff=locked.named_to_event_staff,
             contact_allowed=locked.contact_allowed,
+        )
+    return locked
+
+
+YOUNG_PERSON_LABEL = "the young person (their own link)"
+
+
+def nominee_record_own_choices(
+    *, nominee: Nominee, publicity_level: str, photos: str, say_first_name: str, say_last_name: str
+) -> Nominee:
+    """Record the young person's own say, given through their private link: how their name is
+    heard and said, and photographs. Nothing more identifying than the check allows is accepted
+    (each refusal names its field and nothing is written); where they say yes, the consent is
+    recorded as given by them. A refusal on their part needs no consent: the room follows the
+    stricter of their choice and the check (nominations.naming.room_level)."""
+    say_first_name, say_last_name = say_first_name.strip()[:100], say_last_name.strip()[:100]
+    with transaction.atomic():
+        locked = Nominee.objects.select_for_update().get(pk=nominee.pk)
+        if publicity_level not in levels_allowed(locked):
+            raise NominationError("That name choice is not one you can pick. Please choose one of the options shown.", field="publicity_level")
+        if photos not in PhotoChoice.values or (photos != PhotoChoice.NO and not locked.photography_allowed):
+            raise NominationError("That photo choice is not one you can pick. Please choose one of the options shown.", field="photos")
+        now = timezone.now()
+        current = {c.purpose: c for c in locked.consents.filter(withdrawn_at__isnull=True)}
+        for purpose, says_yes in (
+            (ConsentPurpose.NAME_READ_OUT, publicity_level != PublicityLevel.ANONYMOUS),
+            (ConsentPurpose.PHOTOGRAPHED, photos != PhotoChoice.NO),
+        ):
+            held = current.get(purpose)
+            if says_yes and held is not None and held.given and held.given_by != ConsentGiver.YOUNG_PERSON:
+                held.withdrawn_at = now
+                held.save(update_fields=["withdrawn_at"])
+                Consent.objects.create(
+                    nominee=locked, purpose=purpose, given=True, given_by=ConsentGiver.YOUNG_PERSON, given_at=now
+                )
+        locked.own_publicity_level = publicity_level
+        locked.own_photos = photos
+        locked.say_first_name = say_first_name
+        locked.say_last_name = say_last_name
+        locked.own_choices_at = now
+        locked.save(update_fields=["own_publicity_level", "own_photos", "say_first_name", "say_last_name", "own_choices_at"])
+        NomineeHistory.objects.create(
+            nominee=locked,
+            action="nominations.nominee.own_choices_recorded",
+            actor=None,
+            actor_label=YOUNG_PERSON_LABEL,
+            detail={"given_by": ConsentGiver.YOUNG_PERSON, "publicity_level": publicity_level, "photos": photos},
         )
     return locked
 

@@ -14,7 +14,16 @@ from django.utils import timezone
 from awards.enums import Role
 from data_protection.enums import RequesterRelationship
 from data_protection.services import subject_access_request_create
-from events.services import GuestInput, RsvpAnswer, invitation_create, invitations_send, rsvp_reminders_queue, rsvp_respond
+from events.services import (
+    GuestInput,
+    RsvpAnswer,
+    celebration_remind,
+    finalist_invitations_create,
+    invitation_create,
+    invitations_send,
+    rsvp_reminders_queue,
+    rsvp_respond,
+)
 from mail.enums import DeliveryStatus, EmailKind
 from mail.models import EmailDelivery
 from mail.registry import registered_kinds
@@ -34,6 +43,7 @@ from tests.factories import (
     PanelMemberFactory,
     UserFactory,
 )
+from tests.worlds import cleared_nominee, confirmed_finalists
 
 pytestmark = pytest.mark.django_db
 
@@ -103,6 +113,26 @@ def _confirmation(programme, category, organiser, event):
     return ["c@example.org"]
 
 
+def _young_finalist(programme, category, organiser, event, **nominee):
+    confirmed_finalists(programme, category, [cleared_nominee(programme, **nominee)])
+    (invitation,) = finalist_invitations_create(event=event, actor=organiser).created
+    return invitation
+
+
+def _celebration(programme, category, organiser, event):
+    _young_finalist(programme, category, organiser, event, safe_contact_email="own@example.org")
+    invitations_send(event=event, actor=organiser)
+    return ["own@example.org"]
+
+
+def _celebration_reminder(programme, category, organiser, event):
+    invitation = _young_finalist(programme, category, organiser, event)
+    invitation.status = "sent"
+    invitation.save()
+    celebration_remind(invitation=invitation, actor=organiser)
+    return [invitation.addressee_email]
+
+
 def _password_reset(programme, category, organiser, event):
     UserFactory(email="forgetful@example.org")
     Client().post("/accounts/password_reset/", {"email": "forgetful@example.org"})
@@ -137,6 +167,8 @@ MADE_BY = {
     EmailKind.INVITATION: _invitation,
     EmailKind.REMINDER: _reminder,
     EmailKind.CONFIRMATION: _confirmation,
+    EmailKind.CELEBRATION: _celebration,
+    EmailKind.CELEBRATION_REMINDER: _celebration_reminder,
     EmailKind.PASSWORD_RESET: _password_reset,
     EmailKind.SUBJECT_ACCESS: _subject_access,
     EmailKind.CERTIFICATE: _certificate,
