@@ -24,8 +24,8 @@ PERSONAL_DATA = {
             "contact_allowed": ("nominee", "detail", "May be sent certificates and letters"),
             # Their own say (issue 22): a safe contact the allocated worker records, and their choices.
             "safe_contact_email": ("nominee", "email", "Their own safe contact e-mail"),
-            "own_publicity_level": ("nominee", "detail", "Their own choice of how they are named"),
-            "own_photos": ("nominee", "detail", "Their own choice about photos"),
+            "own_publicity_level": ("nominee", "detail", "Their own choice of how they are named", ""),
+            "own_photos": ("nominee", "detail", "Their own choice about photos", ""),
             "own_choices_at": ("nominee", "detail", "When they made their choices", None),
             "attendance_safe": ("nominee", "detail", "Safe to attend the event", "keep"),
             "safeguarding_checked_at": ("nominee", "detail", "Safeguarding check on", "keep"),
