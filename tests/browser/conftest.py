@@ -35,13 +35,20 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def playwright_session():
+    """One Playwright per test process: a second sync_playwright() in the same process fails
+    ("Sync API inside the asyncio loop"), so a test that needs its own browser launches it here."""
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(f"No Chromium at {CHROMIUM}: run scripts/ensure-chromium or set PROUD_CHROMIUM.")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_session):
+    browser = playwright_session.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    yield browser
+    browser.close()
 
 
 class Journey:

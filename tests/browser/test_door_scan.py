@@ -36,17 +36,14 @@ def qr_video(text: str, path: Path, frames: int = 10) -> Path:
 
 
 @pytest.fixture
-def camera_browser(tmp_path, night_event):  # noqa: F811
-    from playwright.sync_api import sync_playwright
-
+def camera_browser(tmp_path, night_event, playwright_session):  # noqa: F811
     invitation = Invitation.objects.filter(event=night_event).order_by("pk").first()
     video = qr_video(door_code_payload(invitation.door_code), tmp_path / "qr.y4m")
     args = [*CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
             f"--use-file-for-fake-video-capture={video}"]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args, headless=True)
-        yield browser, invitation
-        browser.close()
+    browser = playwright_session.chromium.launch(executable_path=CHROMIUM, args=args, headless=True)
+    yield browser, invitation
+    browser.close()
 
 
 def test_the_door_scans_a_party_s_qr_code_and_checks_it_in_even_offline(camera_browser, live_server, request):
