@@ -66,28 +66,35 @@ def _link_not_valid(request: HttpRequest) -> HttpResponse:
 @require_GET
 @page_rate_limit("PROUD_RSVP_LINK_RATE")
 def rsvp_link(request: HttpRequest, token: str) -> HttpResponse:
-    link = invitation_link_for_token(token)
+    return _open_link(request, invitation_link_for_token(token), RSVP_SESSION_KEY, "events:rsvp")
+
+
+def _open_link(request: HttpRequest, link, key: str, page: str) -> HttpResponse:
+    """A private link (RSVP or the young person's own) exchanged for a short session at a clean
+    address. The link is held too: the session ends with it (closed when the invitation is resent
+    to someone else, or after the night)."""
     if link is None:
         return _link_not_valid(request)
     request.session.cycle_key()
-    # The link too: the session ends with it (closed when the invitation is resent to someone else).
-    request.session[RSVP_SESSION_KEY] = {
-        "invitation": link.invitation_id,
-        "link": link.pk,
-        "started": timezone.now().timestamp(),
-    }
+    request.session[key] = {"invitation": link.invitation_id, "link": link.pk, "started": timezone.now().timestamp()}
     form_token_issue(request)
-    return redirect("events:rsvp")
+    return redirect(page)
 
 
-def _session_invitation(request: HttpRequest) -> Invitation | None:
-    held = request.session.get(RSVP_SESSION_KEY)
+def _held(request: HttpRequest, key: str) -> dict | None:
+    """What a link's session holds, while it lasts (PROUD_RSVP_SESSION_MINUTES)."""
+    held = request.session.get(key)
     if not isinstance(held, dict):
         return None
     if timezone.now().timestamp() - float(held.get("started", 0)) > settings.PROUD_RSVP_SESSION_MINUTES * 60:
-        request.session.pop(RSVP_SESSION_KEY, None)
+        request.session.pop(key, None)
         return None
-    return invitation_for_session(held.get("invitation"), link_id=held.get("link"))
+    return held
+
+
+def _session_invitation(request: HttpRequest) -> Invitation | None:
+    held = _held(request, RSVP_SESSION_KEY)
+    return invitation_for_session(held.get("invitation"), link_id=held.get("link")) if held else None
 
 
 def _forms(invitation: Invitation, data=None):
@@ -220,27 +227,12 @@ PHOTO_SUMMARY = {PhotoChoice.YES: "Photos are fine", PhotoChoice.GROUP_ONLY: "On
 @require_GET
 @page_rate_limit("PROUD_RSVP_LINK_RATE")
 def celebrate_link(request: HttpRequest, token: str) -> HttpResponse:
-    link = celebration_link_for_token(token)
-    if link is None:
-        return _link_not_valid(request)
-    request.session.cycle_key()
-    request.session[CELEBRATE_SESSION_KEY] = {
-        "invitation": link.invitation_id,
-        "link": link.pk,
-        "started": timezone.now().timestamp(),
-    }
-    form_token_issue(request)
-    return redirect("events:celebrate")
+    return _open_link(request, celebration_link_for_token(token), CELEBRATE_SESSION_KEY, "events:celebrate")
 
 
 def _celebrate_invitation(request: HttpRequest) -> Invitation | None:
-    held = request.session.get(CELEBRATE_SESSION_KEY)
-    if not isinstance(held, dict):
-        return None
-    if timezone.now().timestamp() - float(held.get("started", 0)) > settings.PROUD_RSVP_SESSION_MINUTES * 60:
-        request.session.pop(CELEBRATE_SESSION_KEY, None)
-        return None
-    return celebration_for_session(held.get("invitation"), held.get("link"))
+    held = _held(request, CELEBRATE_SESSION_KEY)
+    return celebration_for_session(held.get("invitation"), held.get("link")) if held else None
 
 
 def _celebrate_form(invitation: Invitation, data=None) -> CelebrationForm:
