@@ -306,7 +306,7 @@ def test_two_app_servers_and_two_workers_on_one_database_stay_correct(cluster, p
     os.kill(int(pid), signal.SIGKILL)
     killed_at = time.monotonic()
     worker.process.wait(30)  # honcho sees its worker die and stops, as a supervisor would be told
-    cluster["serve"](f"{worker.name}-restarted", "worker")
+    restarted_worker = cluster["serve"](f"{worker.name}-restarted", "worker")
 
     def all_sent():
         return not EmailDelivery.objects.filter(invitation__event=event, invitation__addressee_email__startswith="invitee").exclude(
@@ -333,8 +333,11 @@ def test_two_app_servers_and_two_workers_on_one_database_stay_correct(cluster, p
     (abandoned,) = DBTaskResult.objects.filter(status="RUNNING")
     assert abandoned.task_path in ("mail.tasks.deliver_email", "mail.tasks.send_due_email")
     assert abandoned.worker_ids == [f"{host}:{pid}"]
+    # The worker started again runs and polls the queue. Whether it also sends some of the 200 is a
+    # race with the other worker (on a quiet machine the other one may drain the queue first), so
+    # it is not asserted: what must hold, each message once and the held one recovered, is above.
     restarted = (cluster["logs"] / f"{worker.name}-restarted.log").read_text()
-    assert '"task": "mail.tasks.' in restarted  # the worker started again took its share
+    assert restarted_worker.alive() and "Starting worker" in restarted
     figures["mail"] = (
         f"{INVITATIONS} invitations + {NOMINATION_RATE} receipts = {len(messages)} messages received, each once; "
         f"worker pid {pid} killed holding {HELD} after {delivered_before_kill} had arrived, "
