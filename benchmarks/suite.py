@@ -264,6 +264,14 @@ def part_import(args) -> dict:
 # --- documents: certificates and the night's print pack (PDF) -------------------------------------
 
 
+def _layout_peak() -> int:
+    """The largest peak resident memory of any layout process so far (night.pdf lays out long
+    documents in processes of their own; the kernel keeps the high-water mark of each)."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+
+
 def part_documents(args) -> dict:
     from events.models import Event
     from night.certificates import certificate_nominations, certificates_title, certificates_write
@@ -275,7 +283,9 @@ def part_documents(args) -> dict:
 
     event = Event.objects.select_related("programme").get(programme__slug="proud-2026")
     ids = list(certificate_nominations(event).values_list("pk", flat=True)[: args.certificates])
-    out: dict = {"certificates": {}, "pack": {}}
+    from night.pdf import processes
+
+    out: dict = {"certificates": {}, "pack": {}, "processes": processes()}
     for count in (args.certificates // 4, args.certificates):
         nominations = certificate_nominations(event).filter(pk__in=ids[:count])
         pages = []
@@ -287,7 +297,8 @@ def part_documents(args) -> dict:
                 pages.append(spool.tell())
 
         seconds, peak = timed_with_peak_rss(certificates)
-        out["certificates"][count] = {"seconds": seconds, "peak_rss_bytes": peak, "pages": pages[0], "bytes": pages[1]}
+        out["certificates"][count] = {"seconds": seconds, "peak_rss_bytes": peak, "pages": pages[0], "bytes": pages[1],
+                                      "layout_peak_rss_bytes": _layout_peak()}
 
     data = NightData.load(event)
     out["guests"] = len(data.guests)
@@ -302,7 +313,8 @@ def part_documents(args) -> dict:
             pack_write(spool, quarter, event)
 
     seconds, peak = timed_with_peak_rss(write_quarter)
-    out["pack"]["badges_quarter"] = {"cards": len(quarter.cards), "seconds": seconds, "peak_rss_bytes": peak}
+    out["pack"]["badges_quarter"] = {"cards": len(quarter.cards), "seconds": seconds, "peak_rss_bytes": peak,
+                                     "layout_peak_rss_bytes": _layout_peak()}
     for kind in (PrintKind.BADGES, PrintKind.PLACE_CARDS, PrintKind.TABLE_CARDS):
         pack = pack_cards(event=event, kind=kind, data=data)
         made = []
@@ -313,7 +325,8 @@ def part_documents(args) -> dict:
                 made.append(spool.tell())
 
         seconds, peak = timed_with_peak_rss(write)
-        out["pack"][kind] = {"cards": len(pack.cards), "seconds": seconds, "peak_rss_bytes": peak, "pages": made[0], "bytes": made[1]}
+        out["pack"][kind] = {"cards": len(pack.cards), "seconds": seconds, "peak_rss_bytes": peak, "pages": made[0], "bytes": made[1],
+                             "layout_peak_rss_bytes": _layout_peak()}
     return out
 
 

@@ -285,6 +285,8 @@ DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "proud-demo")
 # (a path under the static folders, or an absolute path to an SVG or PNG file) and who signs, as
 # "Name|Title|signature image" separated by ";" (at most three). The defaults are made-up demo ones.
 PROUD_LOGO = os.environ.get("PROUD_LOGO", "pdf/demo-logo.svg")
+# Processes that lay out a long PDF (1,000 certificates, 5,000 badges) side by side; empty: one a core.
+PROUD_PDF_PROCESSES = int(os.environ["PROUD_PDF_PROCESSES"]) if os.environ.get("PROUD_PDF_PROCESSES") else None
 PROUD_SIGNATORIES = [
     dict(zip(("name", "title", "signature"), (part.strip() for part in entry.split("|")), strict=False))
     for entry in os.environ.get(

@@ -10,15 +10,27 @@ each batch's objects renumbered after those before it, its pages hung on one pag
 structure elements on one Document element, its marked-content keys (StructParents) moved up so
 one parent tree covers every page. Between batches only what the end of the file needs is kept
 (page and structure references, object offsets: a few integers a page), so memory is that of one
-batch however many pages there are. WeasyPrint's own bookmarks (outlines) are left out."""
+batch however many pages there are. WeasyPrint's own bookmarks (outlines) are left out.
+
+Laying out is most of the time (about 85% for badges), and one process lays out one batch at a
+time on one core. A document of several batches is therefore laid out by PROUD_PDF_PROCESSES
+processes (default: one a core), a few batches ahead of the writer and never more, each batch
+copied into the file in order as it comes back. The processes are started fresh ("spawn"), not
+forked: a forked child shares the request's database connection, and closing it on exit would
+break the parent's."""
 
 from __future__ import annotations
 
 import hashlib
 import io
+import multiprocessing
+import os
 from array import array
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from typing import IO
 
 from django.conf import settings
@@ -67,22 +79,28 @@ class Batches:
             yield template.render({**self.context, "items": batch})
 
 
-def _configured_files() -> set[str]:
+def _configured_files() -> frozenset[str]:
     """The council's own files named by an absolute path in the settings (its logo, signatures)."""
     named = [settings.PROUD_LOGO, *(s.get("signature", "") for s in settings.PROUD_SIGNATORIES)]
-    return {path for path in named if path.startswith("/")}
+    return frozenset(path for path in named if path.startswith("/"))
 
 
 class StaticFetcher(URLFetcher):
     """What a PDF template may load: files of the app's own static folders (the logo, the
-    signatures), named `static:<path>`, never anything over the network or elsewhere on disk."""
+    signatures), named `static:<path>`, never anything over the network or elsewhere on disk.
+    `configured`: the council's files named by an absolute path, read from the settings of the
+    process that asked for the document (a layout process is given them, see _LayoutPool)."""
+
+    def __init__(self, configured: frozenset[str] | None = None):
+        super().__init__()
+        self.configured = _configured_files() if configured is None else configured
 
     def fetch(self, url, headers=None):
         prefix = "static:"
         if not url.startswith(prefix):
             raise URLFetchingError(f"PDF templates load only the app's own files (static:…), not {url[:60]}")
         name = url[len(prefix):]
-        path = name if name in _configured_files() else finders.find(name.lstrip("/"))
+        path = name if name in self.configured else finders.find(name.lstrip("/"))
         if not path:
             raise URLFetchingError(f"No static file {url[len(prefix):]}")
         with open(path, "rb") as file:
@@ -94,14 +112,63 @@ class StaticFetcher(URLFetcher):
 class _Render:
     """WeasyPrint with what every batch of one document shares (fonts, images)."""
 
-    def __init__(self):
+    def __init__(self, configured: frozenset[str] | None = None):
         self.fonts = FontConfiguration()
         self.cache: dict = {}
-        self.fetcher = StaticFetcher()
+        self.fetcher = StaticFetcher(configured)
 
     def __call__(self, html: str) -> bytes:
         document = HTML(string=html, url_fetcher=self.fetcher)
         return document.write_pdf(font_config=self.fonts, cache=self.cache, pdf_variant="pdf/ua-1")
+
+
+def processes() -> int:
+    """How many processes lay out a long document (PROUD_PDF_PROCESSES; default one a core)."""
+    configured = getattr(settings, "PROUD_PDF_PROCESSES", None)
+    return max(1, int(configured) if configured else (os.cpu_count() or 1))
+
+
+# A document of fewer batches than this is laid out in the asking process: starting a process
+# (importing Django and WeasyPrint) costs about a second, a batch of badges about a quarter.
+POOL_FROM_BATCHES = 4
+_layout: _Render | None = None  # one a layout process, made by _layout_start
+
+
+def _layout_start(configured: frozenset[str]) -> None:
+    import django
+
+    django.setup()
+    global _layout
+    _layout = _Render(configured)
+
+
+def _layout_batch(html: str) -> bytes:
+    assert _layout is not None, "a layout process starts with _layout_start"
+    return _layout(html)
+
+
+def _laid_out(html_batches: Iterable[str], workers: int) -> Iterator[bytes]:
+    """Each batch as a PDF, in order. Short documents, or one process: here, one batch at a time.
+    Long ones: `workers` processes, at most two batches a process ahead of the writer (memory stays
+    that of a few batches)."""
+    batches = iter(html_batches)
+    first = []
+    for html in batches:
+        first.append(html)
+        if len(first) >= POOL_FROM_BATCHES:
+            break
+    if workers <= 1 or len(first) < POOL_FROM_BATCHES:
+        render = _Render()
+        yield from (render(html) for html in chain(first, batches))
+        return
+    source = chain(first, batches)
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_layout_start,
+                             initargs=(_configured_files(),)) as pool:
+        pending: deque[Future] = deque(pool.submit(_layout_batch, html) for html in islice(source, workers * 2))
+        while pending:
+            laid_out = pending.popleft().result()
+            pending.extend(pool.submit(_layout_batch, html) for html in islice(source, 1))
+            yield laid_out
 
 
 def _ref(number: int) -> IndirectObject:
@@ -288,11 +355,10 @@ def _number_tree(node) -> Iterator[tuple[int, PdfObject]]:
 
 
 def write_pdf(out: IO[bytes], title: str, html_batches: Iterable[str]) -> int:
-    """Render each batch of HTML and write them as one tagged PDF to `out`; the number of pages."""
-    render = _Render()
+    """Lay out each batch of HTML and write them as one tagged PDF to `out`; the number of pages."""
     merger = _Merger(out, title)
-    for html in html_batches:
-        merger.add(render(html))
+    for laid_out in _laid_out(html_batches, processes()):
+        merger.add(laid_out)
     if not merger.page_refs:
         raise ValueError("A PDF needs at least one page.")
     merger.finish()

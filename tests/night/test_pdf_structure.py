@@ -7,7 +7,7 @@ import pytest
 from night.certificates import Certificate
 from night.letters import letter_approve
 from night.pdf import Batches, council, pdf_bytes
-from tests.night.pdfs import body, document_facts, pages, in_order, reading_orders, structure
+from tests.night.pdfs import body, document_facts, in_order, pages, reading_orders, structure
 from tests.night.test_print_pack import as_user, seated  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
@@ -91,3 +91,56 @@ def test_a_long_pdf_joined_from_batches_keeps_one_structure_tree():
     assert [tag for tag, _ in structure(content)].count("Document") == 1
     orders = reading_orders(content)
     assert ["".join(text for text, _ in order).count(name.replace(" ", "")) for order, name in zip(orders, names, strict=True)] == [1] * 5
+
+
+def _five_certificates():
+    names = ["Ada One", "Bea Two", "Cal Three", "Dee Four", "Eli Five"]
+    items = [
+        Certificate(kind="nominated", heading="Certificate of Nomination", name=name, before="was nominated for",
+                    award="Positive Choices", after="", programme="PROUD Awards", date="1 May 2026")
+        for name in names
+    ]
+    return names, Batches("night/pdf/certificates.html", items, {"title": "Certificates", **council()}, per_batch=1)
+
+
+def _images_per_page(content: bytes) -> list[int]:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    return [len(page.images) for page in PdfReader(BytesIO(content)).pages]
+
+
+def test_a_long_pdf_is_laid_out_by_other_processes_in_order_with_the_councils_own_logo(settings, tmp_path, monkeypatch):
+    """Five batches, two layout processes (night.pdf._laid_out): the asking process lays out none of
+    them itself, the pages come back in the order of the items, and a logo named by an absolute
+    path in this process's settings reaches the layout processes (their own settings do not have it)."""
+    from PIL import Image
+
+    logo = tmp_path / "council-logo.png"  # a bitmap: pypdf counts it as an image on the page
+    Image.new("RGB", (40, 20), "#1d4f91").save(logo)
+    settings.PROUD_LOGO = str(logo)
+    settings.PROUD_PDF_PROCESSES = 2
+    names, batches = _five_certificates()
+
+    def not_here(self, html):
+        raise AssertionError("laid out in the asking process, not in the layout processes")
+
+    monkeypatch.setattr("night.pdf._Render.__call__", not_here)
+    content = pdf_bytes("Certificates", batches.html())
+
+    assert document_facts(content)["pages"] == 5
+    assert [tag for tag, _ in structure(content)].count("Document") == 1
+    orders = reading_orders(content)
+    assert ["".join(text for text, _ in order).count(name.replace(" ", "")) for order, name in zip(orders, names, strict=True)] == [1] * 5
+    assert _images_per_page(content) == [1] * 5, "the council's logo on every page"
+
+
+def test_one_process_lays_out_the_same_document(settings):
+    settings.PROUD_PDF_PROCESSES = 1
+    names, batches = _five_certificates()
+    one = pdf_bytes("Certificates", batches.html())
+    settings.PROUD_PDF_PROCESSES = 2
+    two = pdf_bytes("Certificates", _five_certificates()[1].html())
+
+    assert pages(one) == pages(two) and structure(one) == structure(two)
