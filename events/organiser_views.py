@@ -14,8 +14,9 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -308,9 +309,47 @@ def finalists_invite(request: HttpRequest, event_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def invitations_send_all(request: HttpRequest, event_id: int) -> HttpResponse:
+    """First a page naming who will get an e-mail (and which drafts the gate holds back), then, once
+    confirmed, the drafts named on it and no others."""
     event = _event_or_404(request, event_id)
+    if request.POST.get("confirm") != "yes":
+        drafts = [row for row in _glance(event).rows if row.invitation.status == InvitationStatus.DRAFT]
+        ready = [row for row in drafts if not row.problems]
+        if not ready:
+            messages.info(request, "There are no draft invitations ready to send." + (
+                " The safeguarding gate holds back the drafts there are: see the list below." if drafts else ""))
+            return redirect("event-admin:event", event_id=event.pk)
+
+        def line(row: InvitationRow) -> str:
+            what = row.category or row.invitation.get_kind_display()
+            return f"{row.name} ({what}): e-mailed to {row.invitation.addressee_email}"
+
+        held = [row for row in drafts if row.problems]
+        sections = [(f"Who gets an e-mail ({len(ready)})", [line(row) for row in ready])]
+        if held:
+            sections.append((f"Not sent: the safeguarding gate holds them back ({len(held)})", [
+                f"{row.name} ({row.category or row.invitation.get_kind_display()}): {' '.join(map(capfirst, row.problems))}"
+                for row in held
+            ]))
+        return render(request, "forms/confirm.html", {
+            "title": f"Send {_plural(len(ready), 'invitation')}?",
+            "consequences": [
+                "Each person listed below gets an e-mail with their own private link to answer.",
+                "Drafts made after you opened this page are not sent: send them separately.",
+            ],
+            "sections": sections,
+            "action": request.path,
+            "hidden": [("invitation", row.invitation.pk) for row in ready],
+            "confirm_label": f"Yes, send {_plural(len(ready), 'invitation')}",
+            "confirm_class": "button--primary",
+            "cancel_url": reverse("event-admin:event", args=[event.pk]),
+        })
     try:
-        result = invitations_send(event=event, actor=request.user)
+        chosen = [int(value) for value in request.POST.getlist("invitation")]
+    except ValueError:
+        return HttpResponseBadRequest("invitation: each must be an invitation number.")
+    try:
+        result = invitations_send(event=event, actor=request.user, invitation_ids=chosen)
     except ServiceError as error:
         messages.error(request, error.message)
         return redirect("event-admin:event", event_id=event.pk)
@@ -318,6 +357,10 @@ def invitations_send_all(request: HttpRequest, event_id: int) -> HttpResponse:
         messages.success(request, f"{_plural(len(result.queued), 'invitation')} queued to send.")
     elif not result.blocked:
         messages.info(request, "There are no draft invitations to send.")
+    held = sum(1 for row in _glance(event).rows if row.invitation.status == InvitationStatus.DRAFT and row.problems)
+    if held and not result.blocked:
+        messages.warning(request, f"{_plural(held, 'draft is', 'drafts are')} held back by the safeguarding gate: "
+                                  "each is in the list below with the reason and a link to put it right.")
     if result.blocked:
         blocked = (
             Invitation.objects.filter(pk__in=list(result.blocked)[:BLOCKED_NAMED_MAX])
@@ -508,7 +551,7 @@ def _invitation_page(
         "deliveries": deliveries,
         "quote_approved": bool(invitation.quote and invitation.quote_approved_at),
         "can_send": invitation.status == InvitationStatus.DRAFT,
-        "can_resend": invitation.status in RESENDABLE_STATUSES,
+        "can_resend": invitation.status in RESENDABLE_STATUSES,  # ... unless the gate holds it (the template says why)
         "can_revoke": invitation.status != InvitationStatus.REVOKED,
         "details_form": details_form
         or DetailsForm.opened_on(DetailsForm.initial_from(invitation), finalist=finalist, prefix="details"),

@@ -389,6 +389,20 @@ def test_a_finalist_whose_consent_is_withdrawn_after_sending_shows_as_blocked(as
     assert "No consent to attend the event is recorded." in blocked
 
 
+def test_a_sent_invitation_the_gate_now_holds_offers_no_resend_but_the_way_to_put_it_right(as_user, event, finalist, organiser):
+    Invitation.objects.filter(pk=finalist.pk).update(status=InvitationStatus.SENT)
+    page = as_user(organiser).get(f"/event/invitation/{finalist.pk}/")
+    assert "Resend the invitation" in text(page)
+
+    finalist.nomination.nominee.consents.filter(purpose="attending").update(withdrawn_at=timezone.now())
+    page = as_user(organiser).get(f"/event/invitation/{finalist.pk}/")
+
+    send = section(page, "Send")
+    assert "Resend the invitation" not in text(page)
+    assert send.startswith("It cannot be sent again while the safeguarding gate holds it back")
+    assert f'href="/safeguarding/young-person/{finalist.nomination.nominee.pk}/' in text(page)
+
+
 def test_create_then_send_from_the_dashboard_queues_the_cleared_finalists_only(
     as_user, event, category, organiser, django_capture_on_commit_callbacks
 ):
@@ -408,17 +422,36 @@ def test_create_then_send_from_the_dashboard_queues_the_cleared_finalists_only(
     assert invited == sorted([ok_nomination.pk, blocked_nomination.pk])
     assert mail.outbox == []
 
+    # First a page saying who gets an e-mail, and who the gate holds back; nothing sent yet.
+    asked = client.post(f"/event/{event.pk}/invitations/send/")
+    ok_invitation = Invitation.objects.get(nomination=ok_nomination)
+    assert asked.status_code == 200 and mail.outbox == []
+    assert section(asked, "Who gets an e-mail (1)") == (
+        f"Rowan F. ({category.name}): e-mailed to {ok_nomination.nominator_email}"
+    )
+    assert section(asked, "Not sent: the safeguarding gate holds them back (1)").startswith(
+        f"Sky {blocked_nomination.nominee.legal_last_name[0]}. ({category.name}): "
+        "The safeguarding check does not confirm that attending is safe. Yes, send 1 invitation"
+    )
+    assert "Featherstonehaugh" not in asked.content.decode()
+    assert f'<input type="hidden" name="invitation" value="{ok_invitation.pk}">' in asked.content.decode()
+    # A draft made after the page was opened is not sent by confirming it.
+    later = invitation_create(event=event, actor=organiser, kind=InvitationKind.PRESENTER, invitee_name="Cllr Late",
+                              addressee_name="Cllr Late",
+                              addressee_email="late@example.org")
+
     with django_capture_on_commit_callbacks(execute=True):
-        sent = client.post(f"/event/{event.pk}/invitations/send/", follow=True)
+        sent = client.post(f"/event/{event.pk}/invitations/send/", {"confirm": "yes", "invitation": [ok_invitation.pk]},
+                           follow=True)
 
     assert sent.redirect_chain == [(f"/event/{event.pk}/", 302)]
     assert messages_shown(sent) == [
         "1 invitation queued to send.",
-        "1 invitation was not sent: the safeguarding gate blocks them. Each is listed below with the reason.",
-        f"Not sent: Sky {blocked_nomination.nominee.legal_last_name[0]}. ({category.name}, {blocked_nomination.reference}). "
-        "The safeguarding check does not confirm that attending is safe.",
+        "1 draft is held back by the safeguarding gate: each is in the list below with the reason and a link to put it right.",
     ]
-    statuses = dict(Invitation.objects.values_list("nomination_id", "status"))
+    later.refresh_from_db()
+    assert later.status == InvitationStatus.DRAFT
+    statuses = dict(Invitation.objects.filter(kind=InvitationKind.FINALIST).values_list("nomination_id", "status"))
     assert statuses == {ok_nomination.pk: InvitationStatus.SENT, blocked_nomination.pk: InvitationStatus.DRAFT}
     assert [m.to for m in mail.outbox] == [[ok_nomination.nominator_email]]
     assert "Featherstonehaugh" not in mail.outbox[0].subject + mail.outbox[0].body
@@ -428,7 +461,7 @@ def test_create_then_send_from_the_dashboard_queues_the_cleared_finalists_only(
         "No new finalists to invite. 2 finalists already had one. "
         "Invitations are made from shortlists an organiser has confirmed."
     ]
-    assert Invitation.objects.count() == 2
+    assert Invitation.objects.filter(kind=InvitationKind.FINALIST).count() == 2
 
 
 def test_a_failed_email_is_shown_and_retried_from_the_dashboard(as_user, world, organiser, django_capture_on_commit_callbacks):
