@@ -108,6 +108,9 @@ def test_a_thin_shortlist_asks_the_chair_and_the_organiser_before_anything_is_re
     organiser = journey("organiser", phone=phone)
     organiser.login("organiser")
     page = organiser.go(url)
+    # The chair proposed: the organiser's main action is to confirm; changing the proposal is secondary.
+    expect(page.get_by_role("button", name="Propose these finalists")).to_have_count(0)
+    expect(page.get_by_role("button", name="Change the proposal")).to_be_visible()
     page.get_by_role("button", name="Confirm the shortlist").click()
     expect(page.locator(".error-summary")).to_contain_text("Choose what happens to")
     organiser.check("asked to decide")

@@ -115,6 +115,13 @@ def test_event_staff_see_the_compere_and_stage_views_but_not_the_screen(event, s
         200, 200, 200, 200, 404,
     ]
 
+
+def test_a_signed_in_compere_or_stage_view_leads_back_to_the_running_order(event, show_world):
+    client = signed_in(user_with_role(event.programme, Role.EVENT_STAFF, "door"))
+    back = f'<a href="/event/{event.pk}/running-order/">Back to the running order</a>'
+
+    assert [back in client.get(url(event, name)).content.decode() for name in ("compere", "stage")] == [True, True]
+
 # --- conditional polls ----------------------------------------------------------------------
 
 
