@@ -1,4 +1,4 @@
-"""A foster carer nominates a young person on a phone, with the keyboard only."""
+"""A foster carer nominates a young person on a phone and on a laptop, with the keyboard only."""
 
 
 import pytest
@@ -34,10 +34,11 @@ def type_into(page, selector: str, text: str) -> None:
     page.keyboard.type(text)
 
 
-def test_a_carer_nominates_on_a_phone_with_the_keyboard_only(journey):
+@pytest.mark.parametrize("phone", [True, False], ids=["phone", "laptop"])
+def test_a_carer_nominates_with_the_keyboard_only(journey, phone):
     programme = ProgrammeFactory(name="PROUD Awards 2026", slug="proud-2026")
     CategoryFactory(programme=programme, name="Positive Choices", slug="positive-choices")
-    carer = journey("carer", phone=True)
+    carer = journey("carer", phone=phone)
 
     page = carer.go("/")
     carer.check("home")

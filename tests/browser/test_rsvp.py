@@ -1,4 +1,4 @@
-"""A carer answers the invitation on a phone, from the link in the e-mail, with the keyboard only."""
+"""A carer answers the invitation on a phone and on a laptop, from the link in the e-mail, with the keyboard only."""
 
 import re
 
@@ -19,7 +19,8 @@ from .test_nominate import choose, tab_to, type_into
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_a_carer_answers_the_rsvp_on_a_phone_with_the_keyboard_only(journey, settings, live_server):
+@pytest.mark.parametrize("phone", [True, False], ids=["phone", "laptop"])
+def test_a_carer_answers_the_rsvp_with_the_keyboard_only(journey, phone, settings, live_server):
     settings.SITE_URL = live_server.url
     programme = ProgrammeFactory()
     category = CategoryFactory(programme=programme, name="Positive Choices")
@@ -31,7 +32,7 @@ def test_a_carer_answers_the_rsvp_on_a_phone_with_the_keyboard_only(journey, set
     invitations_send(event=event, actor=organiser)
     (message,) = mail.outbox
     link = re.search(r"http\S+/rsvp/\S+/", message.body).group(0)
-    carer = journey("carer", phone=True)
+    carer = journey("carer", phone=phone)
 
     page = carer.page
     page.goto(link)
