@@ -23,12 +23,14 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import multiprocessing
 import os
 from array import array
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from typing import IO
@@ -50,6 +52,8 @@ from pypdf.generic import (
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
+
+logger = logging.getLogger(__name__)
 
 # Items (certificates, letters, sheets of badges …) laid out at once: memory is that of one batch.
 BATCH_SIZE = 40
@@ -164,11 +168,27 @@ def _laid_out(html_batches: Iterable[str], workers: int) -> Iterator[bytes]:
     source = chain(first, batches)
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_layout_start,
                              initargs=(_configured_files(),)) as pool:
-        pending: deque[Future] = deque(pool.submit(_layout_batch, html) for html in islice(source, workers * 2))
-        while pending:
-            laid_out = pending.popleft().result()
-            pending.extend(pool.submit(_layout_batch, html) for html in islice(source, 1))
-            yield laid_out
+        pending: deque[list] = deque()  # [html, its future], in the order of the document
+
+        def ahead(count: int) -> None:
+            for html in islice(source, count):
+                pending.append([html, None])  # kept before submitting: a refused submit loses nothing
+                pending[-1][1] = pool.submit(_layout_batch, html)
+
+        try:
+            ahead(workers * 2)
+            while pending:
+                laid_out = pending[0][1].result()
+                pending.popleft()
+                yield laid_out
+                ahead(1)
+        except BrokenProcessPool:
+            # A layout process died (killed, out of memory): the batches not yet written are laid
+            # out here instead, so the document is still whole and in order.
+            logger.warning("A PDF layout process stopped; laying out the rest of the document in this process.")
+            render = _Render()
+            yield from (render(html) for html, _ in pending)
+            yield from (render(html) for html in source)
 
 
 def _ref(number: int) -> IndirectObject:

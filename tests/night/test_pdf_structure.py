@@ -144,3 +144,38 @@ def test_one_process_lays_out_the_same_document(settings):
     two = pdf_bytes("Certificates", _five_certificates()[1].html())
 
     assert pages(one) == pages(two) and structure(one) == structure(two)
+
+
+def test_a_layout_process_killed_mid_document_leaves_the_document_whole_and_in_order(settings, caplog):
+    """kill -9 of a layout process: the batches not yet written are laid out in the asking process."""
+    import multiprocessing
+    import os
+    import signal
+    import threading
+    import time
+
+    settings.PROUD_PDF_PROCESSES = 2
+    names = [f"Person {chr(65 + n)}{chr(97 + n)}" for n in range(12)]
+    items = [
+        Certificate(kind="nominated", heading="Certificate of Nomination", name=name, before="was nominated for",
+                    award="Positive Choices", after="", programme="PROUD Awards", date="1 May 2026")
+        for name in names
+    ]
+    batches = Batches("night/pdf/certificates.html", items, {"title": "Certificates", **council()}, per_batch=1)
+    made: list[bytes] = []
+    writer = threading.Thread(target=lambda: made.append(pdf_bytes("Certificates", batches.html())))
+
+    writer.start()
+    deadline = time.monotonic() + 60
+    while not multiprocessing.active_children() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    children = multiprocessing.active_children()
+    assert children, "no layout process started"
+    os.kill(children[0].pid, signal.SIGKILL)
+    writer.join(120)
+
+    assert not writer.is_alive() and made, "the document was finished"
+    assert "A PDF layout process stopped" in caplog.text
+    orders = reading_orders(made[0])
+    assert len(orders) == 12
+    assert ["".join(text for text, _ in order).count(name.replace(" ", "")) for order, name in zip(orders, names, strict=True)] == [1] * 12
