@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from itertools import chain, islice
 from typing import IO
 
+import django
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import get_template
@@ -139,8 +140,6 @@ _layout: _Render | None = None  # one a layout process, made by _layout_start
 
 
 def _layout_start(configured: frozenset[str]) -> None:
-    import django
-
     django.setup()
     global _layout
     _layout = _Render(configured)
