@@ -9,7 +9,9 @@ place cards for every seat, table-number cards, and the photographer's sheet.
 - A place card shows the guest's access needs (the ticked ones, never what was typed) only where
   they agreed (Guest.access_on_place_card).
 - Each download to print is remembered (PrintRun, PrintedCard: a keyed fingerprint of what a card
-  showed, never the name), so the guests added or moved since can be printed on their own."""
+  showed, never the name), so the guests added or moved since can be printed on their own, and a
+  card printed before what it shows changed (a young person's new name or photo choice, issue 22)
+  is flagged for reprint until it is printed again (reprints_due)."""
 
 from __future__ import annotations
 
@@ -144,6 +146,40 @@ def _last_printed(event: Event, kind: str) -> dict[int, str]:
     for key, fingerprint in rows.iterator(chunk_size=5000):
         last[key] = fingerprint
     return last
+
+
+@dataclass(frozen=True)
+class Reprint:
+    """A guest whose badge or place card was printed, and shows something else now."""
+
+    guest_id: int
+    invitation_id: int | None
+    name: str  # as the new card shows it
+    table: int | None
+    kinds: tuple[str, ...]  # PrintKind of each part printed with the old version
+
+    @property
+    def labels(self) -> str:
+        return " and ".join(REPRINT_LABELS[kind] for kind in self.kinds)
+
+
+REPRINT_LABELS = {PrintKind.BADGES: "name badge", PrintKind.PLACE_CARDS: "place card"}
+
+
+def reprints_due(event: Event, data: NightData | None = None) -> list[Reprint]:
+    """The guests whose badge or place card was printed and has changed since (their name, table,
+    photo mark or access marks): each until it is printed again. A guest never printed is not a
+    reprint (the "added or changed" download has them too). Three queries with `data` given."""
+    data = data or NightData.load(event)
+    printed = {kind: _last_printed(event, kind) for kind in REPRINT_LABELS}
+    invitation_of = {guest.pk: guest.invitation_id for guest in data.guests}
+    due = []
+    for card in guest_cards(data):
+        fingerprint = card.fingerprint()
+        kinds = tuple(kind for kind, last in printed.items() if card.guest_id in last and last[card.guest_id] != fingerprint)
+        if kinds:
+            due.append(Reprint(card.guest_id, invitation_of.get(card.guest_id), card.name, card.table, kinds))
+    return due
 
 
 @dataclass

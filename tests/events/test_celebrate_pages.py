@@ -33,7 +33,7 @@ from tests.worlds import cleared_nominee, confirmed_finalists
 pytestmark = pytest.mark.django_db
 
 CELEBRATE = "/celebrate/"
-QUERIES_OWN_SAY = 6  # session, user, roles, event, invitations with their choices, their guests
+QUERIES_OWN_SAY = 13  # session, user, roles, event, invitations with their choices, their guests; the night read once (7: whose cards need reprinting)
 
 
 def text(response) -> str:
