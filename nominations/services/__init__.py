@@ -34,6 +34,7 @@ from .safeguarding import (
     identity_access_record,
     nominee_record_own_choices,
     nominee_record_safeguarding,
+    own_choices_overridden,
 )
 
 __all__ = [
@@ -61,4 +62,5 @@ __all__ = [
     "nominee_merge",
     "nominee_record_own_choices",
     "nominee_record_safeguarding",
+    "own_choices_overridden",
 ]
