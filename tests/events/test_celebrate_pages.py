@@ -26,8 +26,8 @@ from nominations.models import Consent
 from nominations.private_links import FORM_TOKEN_KEY
 from nominations.selectors import hash_token
 from nominations.services import nominee_record_safeguarding
-from tests.factories import CategoryFactory, ConsentFactory
 from tests.conftest import user_with_role
+from tests.factories import CategoryFactory, ConsentFactory
 from tests.worlds import cleared_nominee, confirmed_finalists
 
 pytestmark = pytest.mark.django_db
@@ -512,3 +512,16 @@ def test_no_message_where_nothing_they_chose_is_overridden(young, coming, organi
         _check(person, organiser, publicity_level=PublicityLevel.FIRST_NAME_INITIAL)  # more allowed: their choice stands
 
     assert not EmailDelivery.objects.filter(kind="own_choice_changed").exists()
+
+
+def test_the_check_page_says_their_own_choice_and_that_a_stricter_check_tells_them(young, coming, organiser):
+    invitation, person, token = coming
+    opened(young, token)
+    young.post(CELEBRATE, answer(invitation))
+    staff = Client()
+    staff.force_login(organiser)
+
+    page = text(staff.get(f"/safeguarding/young-person/{person.pk}/"))
+
+    assert ("Their own choice, through their link: name “First name only”, photos “Only group photos”. If this check allows "
+            "less, the stricter wins and they are told kindly by e-mail") in page
