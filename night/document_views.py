@@ -261,6 +261,7 @@ def own_say(request: HttpRequest, event_id: int) -> HttpResponse:
         "event": event,
         "answered": [row for row in rows if row.answered_at],
         "waiting": [row for row in rows if not row.answered_at],
+        "reprints": sum(row.reprint is not None for row in rows),
     }
     return render(request, "events/organiser/own_say.html", context)
 
