@@ -525,3 +525,22 @@ def test_the_check_page_says_their_own_choice_and_that_a_stricter_check_tells_th
 
     assert ("Their own choice, through their link: name “First name only”, photos “Only group photos”. If this check allows "
             "less, the stricter wins and they are told kindly by e-mail") in page
+
+
+def test_recording_a_stricter_check_on_the_page_says_they_are_told(young, coming, organiser):
+    invitation, person, token = coming
+    opened(young, token)
+    young.post(CELEBRATE, answer(invitation, **{"say-publicity_level": "first_name_initial"}))
+    staff = Client()
+    staff.force_login(organiser)
+    check = {
+        "check-attendance_safe": "yes", "check-publicity_level": "first_name", "check-photography_allowed": "yes",
+        "check-named_to_event_staff": "yes", "check-notes": "", "check-safe_contact_email": "",
+    }
+
+    stricter = text(staff.post(f"/safeguarding/young-person/{person.pk}/", check, follow=True))
+    again = text(staff.post(f"/safeguarding/young-person/{person.pk}/", check, follow=True))
+
+    told = "It is stricter than their own choice, so the stricter wins and they are told kindly by e-mail."
+    assert f"The safeguarding check is recorded. {told}" in stricter
+    assert "The safeguarding check is recorded." in again and told not in again  # told once, not at every save
