@@ -33,7 +33,7 @@ from nominations.services import (
     consent_withdraw,
     identity_access_record,
     nominee_record_safeguarding,
-    own_choices_overridden,
+    own_choice_overrides,
 )
 
 from .safeguarding_forms import CheckForm, ConsentForm, WithdrawForm
@@ -162,7 +162,7 @@ def check(request: HttpRequest, nominee_id: int) -> HttpResponse:
     if not form.is_valid():
         return _check_page(request, nominee, check_form=form, status=400)
     data = form.cleaned_data
-    overridden_before = own_choices_overridden(nominee)
+    overridden_before = own_choice_overrides(nominee)
     try:
         nominee_record_safeguarding(
             nominee=nominee, actor=request.user, attendance_safe=data["attendance_safe"],
@@ -175,8 +175,8 @@ def check(request: HttpRequest, nominee_id: int) -> HttpResponse:
         return _check_page(request, nominee, check_form=form, status=error.status_code)
     nominee.refresh_from_db()
     still = nominee_gate_problems(nominee)
-    told = " It is stricter than their own choice, so the stricter wins and they are told kindly by e-mail." if (
-        own_choices_overridden(nominee) - overridden_before
+    told = " It is stricter than their own choice, so the stricter wins and they are told kindly by e-mail." if any(
+        overridden_before.get(item) != value for item, value in own_choice_overrides(nominee).items()
     ) else ""
     messages.success(request, "The safeguarding check is recorded." + told + (f" Still missing: {' '.join(s[:1].upper() + s[1:] for s in still)}" if still else ""))
     back = _back(request)

@@ -60,7 +60,7 @@ def nominee_record_safeguarding(
         raise NominationError(f"'{publicity_level}' is not a publicity level.", field="publicity_level")
     with transaction.atomic():
         locked = Nominee.objects.select_for_update().get(pk=nominee.pk)
-        overridden_before = own_choices_overridden(locked)
+        overridden_before = own_choice_overrides(locked)
         current = {c.purpose: c.given for c in locked.consents.filter(withdrawn_at__isnull=True)}
         # Nothing about me without me: a name is read out, a photo taken, only with consent recorded now.
         if publicity_level != PublicityLevel.ANONYMOUS and current.get(ConsentPurpose.NAME_READ_OUT) is not True:
@@ -108,26 +108,35 @@ def nominee_record_safeguarding(
 YOUNG_PERSON_LABEL = "the young person (their own link)"
 
 
-def own_choices_overridden(nominee: Nominee) -> frozenset[str]:
-    """Which of the young person's own answers the check now overrides (the stricter wins):
-    "name" where the check allows less than the name they chose, "photos" where they said yes (or
-    group photos) and photographs are no longer allowed. Nothing before they answer."""
-    overridden = set()
+def own_choice_overrides(nominee: Nominee) -> dict[str, str]:
+    """What the check now does instead of the young person's own answers (the stricter wins):
+    "name" -> the level the room hears, where the check allows less than the name they chose;
+    "photos" -> "no", where they said yes (or group photos) and photographs are no longer allowed.
+    Empty before they answer."""
+    overridden = {}
     own = nominee.own_publicity_level
     if own in PUBLICITY_ORDER and nominee.publicity_level in PUBLICITY_ORDER:
         if PUBLICITY_ORDER.index(nominee.publicity_level) < PUBLICITY_ORDER.index(own):
-            overridden.add("name")
+            overridden["name"] = nominee.publicity_level
     if nominee.own_photos in (PhotoChoice.YES, PhotoChoice.GROUP_ONLY) and not nominee.photography_allowed:
-        overridden.add("photos")
-    return frozenset(overridden)
+        overridden["photos"] = PhotoChoice.NO
+    return overridden
 
 
-def _tell_young_person_of_override(nominee: Nominee, before: frozenset[str], actor) -> None:
+def own_choices_overridden(nominee: Nominee) -> frozenset[str]:
+    """Which of the young person's own answers the check now overrides: "name", "photos"."""
+    return frozenset(own_choice_overrides(nominee))
+
+
+def _tell_young_person_of_override(nominee: Nominee, before: dict[str, str], actor) -> None:
     """Where an organiser's or worker's change now overrides a choice the young person made
     ("nothing about me without me"), record it and tell them kindly, in the same transaction:
     events' e-mail (EmailKind.OWN_CHOICE_CHANGED) goes to them or through their carer, by the
-    rules of their own link, and says what changed now, when it is sent."""
-    newly = own_choices_overridden(nominee) - before
+    rules of their own link, and says what changed now, when it is sent. Told again only when
+    what the room does instead changes (a name lowered twice is told twice; a save that changes
+    nothing says nothing)."""
+    after = own_choice_overrides(nominee)
+    newly = {item for item, value in after.items() if before.get(item) != value}
     if not newly:
         return
     history = NomineeHistory.objects.create(
@@ -210,7 +219,7 @@ def consent_record(
             recorded_by=_user_or_none(actor),
         )
         if not given:
-            overridden_before = own_choices_overridden(locked)
+            overridden_before = own_choice_overrides(locked)
             _apply_consent_refusal(locked, purpose, actor)
         _nominee_history(locked, "nominations.consent.recorded", actor, purpose=purpose, given=given, given_by=given_by)
         if not given:
@@ -230,7 +239,7 @@ def consent_withdraw(*, nominee: Nominee, purpose: str, actor) -> Consent:
         consent.withdrawn_at = timezone.now()
         consent.withdrawn_by = _user_or_none(actor)
         consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
-        overridden_before = own_choices_overridden(locked)
+        overridden_before = own_choice_overrides(locked)
         _apply_consent_refusal(locked, purpose, actor)
         _nominee_history(locked, "nominations.consent.withdrawn", actor, purpose=purpose)
         _tell_young_person_of_override(locked, overridden_before, actor)

@@ -544,3 +544,19 @@ def test_recording_a_stricter_check_on_the_page_says_they_are_told(young, coming
     told = "It is stricter than their own choice, so the stricter wins and they are told kindly by e-mail."
     assert f"The safeguarding check is recorded. {told}" in stricter
     assert "The safeguarding check is recorded." in again and told not in again  # told once, not at every save
+
+
+def test_a_name_lowered_twice_is_told_twice_with_the_name_heard_now(young, coming, organiser, django_capture_on_commit_callbacks):
+    invitation, person, token = coming
+    opened(young, token)
+    young.post(CELEBRATE, answer(invitation, **{"say-publicity_level": "first_name_initial"}))
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _check(person, organiser, publicity_level=PublicityLevel.FIRST_NAME)
+    with django_capture_on_commit_callbacks(execute=True):
+        _check(person, organiser, publicity_level=PublicityLevel.ANONYMOUS)
+
+    first, second = (" ".join(m.body.split()) for m in mail.outbox)
+    assert "Now we will say \"Rowan\"." in first
+    assert "Now we won't say your name." in second
