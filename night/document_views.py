@@ -36,7 +36,7 @@ from .certificates import (
 from .forms import LetterForm
 from .letters import BY_ROLE, letter_approve, letter_nominations, letter_ready, letter_suggestion, letters_send, letters_write
 from .models import Letter, PrintKind, PrintRun
-from .print_pack import pack_cards, pack_write, photographer_sheet_write, print_run_record, reprints_due
+from .print_pack import pack_cards, pack_state, pack_write, photographer_sheet_write, print_run_record, reprints_due
 from .recognition import certificate_held_back, certificates_send, nomination_for_recognition_link
 from .selectors import NightData
 
@@ -190,17 +190,15 @@ def recognition_certificate(request: HttpRequest, token: str) -> FileResponse:
 def _pack_counts(event: Event) -> dict:
     """Each part of the pack with how many cards it has and changed since its last print, and the
     cards printed before what they show changed (to reprint)."""
-    data = NightData.load(event)
+    state = pack_state(event)
     rows = []
     for kind, url in ((PrintKind.BADGES, "event-admin:print-badges"), (PrintKind.PLACE_CARDS, "event-admin:print-place-cards"), (PrintKind.TABLE_CARDS, "event-admin:print-table-cards")):
         last = PrintRun.objects.filter(event=event, kind=kind).first()
         rows.append({
             "kind": kind, "label": PrintKind(kind).label, "url": url,
-            "all": len(pack_cards(event=event, kind=kind, data=data).cards),
-            "changed": len(pack_cards(event=event, kind=kind, only_changes=True, data=data).cards) if last else None,
-            "last": last,
+            "all": state.cards[kind], "changed": state.changed[kind] if last else None, "last": last,
         })
-    return {"pack": rows, "reprints": reprints_due(event, data)}
+    return {"pack": rows, "reprints": state.reprints}
 
 
 def _print(request: HttpRequest, event_id: int, kind: str) -> HttpResponse:
@@ -253,8 +251,9 @@ def own_say(request: HttpRequest, event_id: int) -> HttpResponse:
     event = _organised_event_or_404(request, event_id)
     rows = own_say_for_organiser(event)
     data = NightData.load(event)
-    own_lines = {guest.pk for guest in data.guests if guest.position == 0}
-    reprints = {r.invitation_id: r for r in reprints_due(event, data) if r.guest_id in own_lines}
+    theirs = {row.invitation.pk for row in rows}
+    own_lines = {guest.pk for guest in data.guests if guest.position == 0 and guest.invitation_id in theirs}
+    reprints = {r.invitation_id: r for r in reprints_due(event, data, guest_ids=own_lines)}
     for row in rows:
         row.reprint = reprints.get(row.invitation.pk)
     context = {

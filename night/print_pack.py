@@ -111,10 +111,11 @@ def no_photographs(guest: Guest) -> bool:
     return not guest.photography_consent or (is_finalist and photos_for(invitation.nomination) != PhotoChoice.YES)
 
 
-def guest_cards(data: NightData) -> list[Card]:
-    """A card for every guest coming, seated ones by table, then the rest, by name within."""
+def guest_cards(data: NightData, guests: list[Guest] | None = None) -> list[Card]:
+    """A card for every guest coming (or each of `guests`), seated ones by table, then the rest,
+    by name within."""
     cards = []
-    for guest in data.guests:
+    for guest in data.guests if guests is None else guests:
         access = ()
         if guest.access_on_place_card:
             access = tuple(ACCESS_MARKS[code] for code in guest.access_needs if code in ACCESS_MARKS)
@@ -166,20 +167,56 @@ class Reprint:
 REPRINT_LABELS = {PrintKind.BADGES: "name badge", PrintKind.PLACE_CARDS: "place card"}
 
 
-def reprints_due(event: Event, data: NightData | None = None) -> list[Reprint]:
-    """The guests whose badge or place card was printed and has changed since (their name, table,
-    photo mark or access marks): each until it is printed again. A guest never printed is not a
-    reprint (the "added or changed" download has them too). Three queries with `data` given."""
-    data = data or NightData.load(event)
-    printed = {kind: _last_printed(event, kind) for kind in REPRINT_LABELS}
+def _reprints(cards: list[Card], fingerprints: dict[int, str], printed: dict[str, dict[int, str]], data: NightData) -> list[Reprint]:
     invitation_of = {guest.pk: guest.invitation_id for guest in data.guests}
     due = []
-    for card in guest_cards(data):
-        fingerprint = card.fingerprint()
-        kinds = tuple(kind for kind, last in printed.items() if card.guest_id in last and last[card.guest_id] != fingerprint)
+    for card in cards:
+        fingerprint = fingerprints[card.guest_id]
+        kinds = tuple(
+            kind for kind in REPRINT_LABELS if card.guest_id in printed[kind] and printed[kind][card.guest_id] != fingerprint
+        )
         if kinds:
             due.append(Reprint(card.guest_id, invitation_of.get(card.guest_id), card.name, card.table, kinds))
     return due
+
+
+def reprints_due(event: Event, data: NightData | None = None, *, guest_ids: set[int] | None = None) -> list[Reprint]:
+    """The guests whose badge or place card was printed and has changed since (their name, table,
+    photo mark or access marks): each until it is printed again. A guest never printed is not a
+    reprint (the "added or changed" download has them too). `guest_ids`: only these guests' cards
+    (the young people's own lines, for their own-choices page). Two queries with `data` given."""
+    data = data or NightData.load(event)
+    cards = guest_cards(data, guests=None if guest_ids is None else [g for g in data.guests if g.pk in guest_ids])
+    printed = {kind: _last_printed(event, kind) for kind in REPRINT_LABELS}
+    return _reprints(cards, {card.guest_id: card.fingerprint() for card in cards}, printed, data)
+
+
+@dataclass(frozen=True)
+class PackState:
+    """Each part of the pack: how many cards, how many added or changed since it was last
+    printed; and the cards printed before what they show changed (reprints_due)."""
+
+    cards: dict[str, int]
+    changed: dict[str, int]
+    reprints: list[Reprint]
+
+
+def pack_state(event: Event, data: NightData | None = None) -> PackState:
+    """What the documents page says of the print pack, each card made and fingerprinted once
+    (badges and place cards show the same things), three queries with `data` given."""
+    data = data or NightData.load(event)
+    guests, tables = guest_cards(data), table_cards(data)
+    fingerprints = {
+        "guest": {card.guest_id: card.fingerprint() for card in guests},
+        "table": {card.table_id: card.fingerprint() for card in tables},
+    }
+    printed = {kind: _last_printed(event, kind) for kind in PrintKind.values}
+    cards, changed = {}, {}
+    for kind in PrintKind.values:
+        shown = fingerprints["table" if kind == PrintKind.TABLE_CARDS else "guest"]
+        cards[kind] = len(shown)
+        changed[kind] = sum(printed[kind].get(key) != fingerprint for key, fingerprint in shown.items())
+    return PackState(cards, changed, _reprints(guests, fingerprints["guest"], printed, data))
 
 
 @dataclass
