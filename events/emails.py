@@ -19,12 +19,15 @@ from icalendar import Event as CalendarEvent
 from mail.enums import EmailKind
 from mail.models import EmailDelivery
 from mail.registry import registered
-from nominations.naming import Audience, nomination_name
+from nominations.enums import PhotoChoice, PublicityLevel
+from nominations.models import Nominee
+from nominations.naming import Audience, announce_name, name_at_level, nomination_name
+from nominations.services import own_choices_overridden
 
-from .enums import InvitationKind, InvitationStatus
+from .enums import LINK_OPEN_STATUSES, InvitationKind, InvitationStatus
 from .links import celebration_link_create, door_code_text, door_qr_png, link_create
 from .models import Event, Invitation
-from .rules import has_own_say, own_link_goes_direct
+from .rules import choices_open, has_own_say, link_is_open, own_link_goes_direct
 from .selectors import approved_words, invitee_name, named_party
 from .services import invitation_mark_sent
 
@@ -143,5 +146,61 @@ def build_celebration_message(delivery: EmailDelivery) -> EmailMultiAlternatives
         body=render_to_string(f"events/email/{delivery.kind}.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[invitation.nomination.nominee.safe_contact_email] if direct else [invitation.addressee_email],
+        reply_to=[event.organiser_contact_email],
+    )
+
+
+# The name choices in the young person's own words (their page's options, without their name).
+CHOSEN_NAME_WORDS = {
+    PublicityLevel.FULL_NAME: "your first name and your last name",
+    PublicityLevel.FIRST_NAME_INITIAL: "your first name and the first letter of your last name",
+    PublicityLevel.FIRST_NAME: "just your first name",
+}
+CHOSEN_PHOTO_WORDS = {PhotoChoice.YES: "photos are fine", PhotoChoice.GROUP_ONLY: "only group photos"}
+
+
+@registered(EmailKind.OWN_CHOICE_CHANGED)
+def build_own_choice_changed(delivery: EmailDelivery) -> EmailMultiAlternatives | None:
+    """A young person's choice was made safer by an organiser or their worker (the stricter wins,
+    nominations.services.safeguarding): told kindly, in words a 12-year-old reads easily, what is
+    different now and who to talk to. To them at their safe contact, else through their carer, by
+    the rules of their own link. Only their own first name and the name the room will now hear
+    appear (never their surname unless the room hears it, nor anyone else's name); nothing is
+    said of why. Built from what holds when it is sent: a change undone since says nothing."""
+    nominee = Nominee.objects.get(pk=delivery.object_id)
+    invitation = (
+        Invitation.objects.filter(kind=InvitationKind.FINALIST, nomination__nominee=nominee, status__in=LINK_OPEN_STATUSES)
+        .select_related("event", "nomination__nominee")
+        .order_by("-pk")
+        .first()
+    )
+    if invitation is None or not has_own_say(invitation):
+        return None
+    overridden = own_choices_overridden(nominee)
+    if not overridden:
+        return None
+    event = invitation.event
+    direct = own_link_goes_direct(invitation)
+    now_heard = announce_name(nominee)
+    context = {
+        "event": event,
+        "direct": direct,
+        "first_name": name_at_level(nominee, PublicityLevel.FIRST_NAME),
+        "changes": len(overridden),
+        "name": "name" in overridden,
+        "chose_name": CHOSEN_NAME_WORDS.get(nominee.own_publicity_level, ""),
+        "now_heard": "" if now_heard == name_at_level(nominee, PublicityLevel.ANONYMOUS) else now_heard,
+        "anonymous": name_at_level(nominee, PublicityLevel.ANONYMOUS).lower(),
+        "photos": "photos" in overridden,
+        "chose_photos": CHOSEN_PHOTO_WORDS.get(nominee.own_photos, ""),
+        "link": celebration_link(celebration_link_create(invitation))
+        if choices_open(invitation) and link_is_open(invitation) else "",
+    }
+    return EmailMultiAlternatives(
+        # No name in a subject: phone lock screens and shared inboxes show subjects.
+        subject=f"A change to your choices for the {event.name}" if direct else f"A change to a finalist's choices for the {event.name}",
+        body=render_to_string("events/email/own_choice_changed.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[nominee.safe_contact_email] if direct else [invitation.addressee_email],
         reply_to=[event.organiser_contact_email],
     )

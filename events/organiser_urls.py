@@ -21,7 +21,7 @@ urlpatterns = [
     path("invitation/<int:invitation_id>/send/", views.invitation_send, name="invitation-send"),
     path("invitation/<int:invitation_id>/resend/", views.invitation_resend_view, name="invitation-resend"),
     path("invitation/<int:invitation_id>/revoke/", views.invitation_revoke_view, name="invitation-revoke"),
-    path("<int:event_id>/own-say/", views.own_say, name="own-say"),
+    # The list of their choices is night.document_views.own_say: it says whose cards need reprinting.
     path("invitation/<int:invitation_id>/own-say/remind/", views.own_say_remind, name="own-say-remind"),
     path("email/<int:delivery_id>/retry/", views.delivery_retry_view, name="delivery-retry"),
 ]

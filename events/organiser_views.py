@@ -51,7 +51,6 @@ from .selectors import (
     named_party,
     needs_totals,
     other_failed_deliveries,
-    own_say_for_organiser,
 )
 from .services import (
     celebration_remind,
@@ -701,21 +700,6 @@ def invitation_revoke_view(request: HttpRequest, invitation_id: int) -> HttpResp
 
 
 # --- the young people's own say ----------------------------------------------------------------
-
-
-@login_required
-@require_GET
-def own_say(request: HttpRequest, event_id: int) -> HttpResponse:
-    """Each finalist's own choices ("How you'd like to be celebrated") and who has not answered,
-    with a reminder through their carer."""
-    event = _event_or_404(request, event_id)
-    rows = own_say_for_organiser(event)
-    context = {
-        "event": event,
-        "answered": [row for row in rows if row.answered_at],
-        "waiting": [row for row in rows if not row.answered_at],
-    }
-    return render(request, "events/organiser/own_say.html", context)
 
 
 @login_required

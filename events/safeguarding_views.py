@@ -28,7 +28,13 @@ from nominations.forms import put_service_error
 from nominations.models import Consent, Nominee
 from nominations.naming import Audience, name_for
 from nominations.selectors import nominees_with_identity_for
-from nominations.services import consent_record, consent_withdraw, identity_access_record, nominee_record_safeguarding
+from nominations.services import (
+    consent_record,
+    consent_withdraw,
+    identity_access_record,
+    nominee_record_safeguarding,
+    own_choice_overrides,
+)
 
 from .safeguarding_forms import CheckForm, ConsentForm, WithdrawForm
 from .selectors import finalists_waiting, nominee_gate_problems
@@ -156,6 +162,7 @@ def check(request: HttpRequest, nominee_id: int) -> HttpResponse:
     if not form.is_valid():
         return _check_page(request, nominee, check_form=form, status=400)
     data = form.cleaned_data
+    overridden_before = own_choice_overrides(nominee)
     try:
         nominee_record_safeguarding(
             nominee=nominee, actor=request.user, attendance_safe=data["attendance_safe"],
@@ -168,7 +175,10 @@ def check(request: HttpRequest, nominee_id: int) -> HttpResponse:
         return _check_page(request, nominee, check_form=form, status=error.status_code)
     nominee.refresh_from_db()
     still = nominee_gate_problems(nominee)
-    messages.success(request, "The safeguarding check is recorded." + (f" Still missing: {' '.join(s[:1].upper() + s[1:] for s in still)}" if still else ""))
+    told = " It is stricter than their own choice, so the stricter wins and they are told kindly by e-mail." if any(
+        overridden_before.get(item) != value for item, value in own_choice_overrides(nominee).items()
+    ) else ""
+    messages.success(request, "The safeguarding check is recorded." + told + (f" Still missing: {' '.join(s[:1].upper() + s[1:] for s in still)}" if still else ""))
     back = _back(request)
     return redirect(back if back and not still else check_url(nominee, back))
 

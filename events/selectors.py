@@ -542,7 +542,7 @@ def own_say_for_organiser(event: Event) -> list[OwnSay]:
                 room_name=nomination_name(Audience.ROOM, invitation.nomination),
                 photos=PhotoChoice(photos_in_room(nominee)).label,
                 sit_with=", ".join(party[pk] for pk in (choices.sit_with if choices else []) if pk in party),
-                easier=", ".join(Easier(code).label for code in (choices.easier if choices else []) if code in Easier.values),
+                easier="; ".join(Easier(code).label for code in (choices.easier if choices else []) if code in Easier.values),
             )
         )
     return rows

@@ -15,6 +15,7 @@ class EmailKind(models.TextChoices):
     CONFIRMATION = "confirmation", "Confirmation of an answer"
     CELEBRATION = "celebration", "A young person's own link: how they'd like to be celebrated"
     CELEBRATION_REMINDER = "celebration_reminder", "Reminder, through the carer, of the young person's link"
+    OWN_CHOICE_CHANGED = "own_choice_changed", "A young person told kindly that a choice of theirs was made safer"
     PASSWORD_RESET = "password_reset", "Password reset"
     SUBJECT_ACCESS = "subject_access", "Subject access request to review"
     CERTIFICATE = "certificate", "A nominee's certificate, by private link"

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_ratelimit.decorators import ratelimit
 
 from events.models import Event
-from events.selectors import events_organised_by, responsible_adult
+from events.selectors import events_organised_by, own_say_for_organiser, responsible_adult
 from mail.enums import EmailKind
 from mail.errors import ServiceError
 from mail.models import EmailDelivery
@@ -36,7 +36,7 @@ from .certificates import (
 from .forms import LetterForm
 from .letters import BY_ROLE, letter_approve, letter_nominations, letter_ready, letter_suggestion, letters_send, letters_write
 from .models import Letter, PrintKind, PrintRun
-from .print_pack import pack_cards, pack_write, photographer_sheet_write, print_run_record
+from .print_pack import pack_cards, pack_state, pack_write, photographer_sheet_write, print_run_record, reprints_due
 from .recognition import certificate_held_back, certificates_send, nomination_for_recognition_link
 from .selectors import NightData
 
@@ -74,7 +74,7 @@ def documents(request: HttpRequest, event_id: int) -> HttpResponse:
         })
     return render(request, "night/documents.html", {
         "event": event, "can_edit": True, "rows": rows, "no_contact": list(no_contact_nominations(event)),
-        "pack": _pack_counts(event),
+        **_pack_counts(event),
         "letters_ready": sum(row["letter_ready"] for row in rows),
     })
 
@@ -187,18 +187,18 @@ def recognition_certificate(request: HttpRequest, token: str) -> FileResponse:
 # --- the print pack ----------------------------------------------------------------------------
 
 
-def _pack_counts(event: Event) -> list[dict]:
-    data = NightData.load(event)
+def _pack_counts(event: Event) -> dict:
+    """Each part of the pack with how many cards it has and changed since its last print, and the
+    cards printed before what they show changed (to reprint)."""
+    state = pack_state(event)
     rows = []
     for kind, url in ((PrintKind.BADGES, "event-admin:print-badges"), (PrintKind.PLACE_CARDS, "event-admin:print-place-cards"), (PrintKind.TABLE_CARDS, "event-admin:print-table-cards")):
         last = PrintRun.objects.filter(event=event, kind=kind).first()
         rows.append({
             "kind": kind, "label": PrintKind(kind).label, "url": url,
-            "all": len(pack_cards(event=event, kind=kind, data=data).cards),
-            "changed": len(pack_cards(event=event, kind=kind, only_changes=True, data=data).cards) if last else None,
-            "last": last,
+            "all": state.cards[kind], "changed": state.changed[kind] if last else None, "last": last,
         })
-    return rows
+    return {"pack": rows, "reprints": state.reprints}
 
 
 def _print(request: HttpRequest, event_id: int, kind: str) -> HttpResponse:
@@ -236,6 +236,33 @@ def print_table_cards(request: HttpRequest, event_id: int) -> HttpResponse:
 def photographer_sheet(request: HttpRequest, event_id: int) -> FileResponse:
     event = _organised_event_or_404(request, event_id)
     return pdf_response(lambda out: photographer_sheet_write(out, event), filename="photographer-sheet")
+
+
+# --- the young people's own say -----------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def own_say(request: HttpRequest, event_id: int) -> HttpResponse:
+    """Each finalist's own choices ("How you'd like to be celebrated", events.selectors) and who
+    has not answered, with a reminder through their carer; and whose badge or place card was
+    printed before a change and needs printing again (why this page is the night's: it reads the
+    print runs)."""
+    event = _organised_event_or_404(request, event_id)
+    rows = own_say_for_organiser(event)
+    data = NightData.load(event)
+    theirs = {row.invitation.pk for row in rows}
+    own_lines = {guest.pk for guest in data.guests if guest.position == 0 and guest.invitation_id in theirs}
+    reprints = {r.invitation_id: r for r in reprints_due(event, data, guest_ids=own_lines)}
+    for row in rows:
+        row.reprint = reprints.get(row.invitation.pk)
+    context = {
+        "event": event,
+        "answered": [row for row in rows if row.answered_at],
+        "waiting": [row for row in rows if not row.answered_at],
+        "reprints": sum(row.reprint is not None for row in rows),
+    }
+    return render(request, "events/organiser/own_say.html", context)
 
 
 # --- letters -----------------------------------------------------------------------------------

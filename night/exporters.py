@@ -14,14 +14,14 @@ from collections.abc import Iterator
 from django.utils import timezone
 
 from events.enums import AccessNeed, Dietary, GuestRelationship, InvitationKind, ItemKind
-from events.models import Event, Guest
+from events.models import CelebrationChoices, Event, Guest
 from events.selectors import guest_text, on_stage
 from nominations.enums import NominationStatus, PhotoChoice
 from nominations.models import Nomination
 from nominations.naming import Audience, nomination_name
 from nominations.spreadsheets import Column, ListExporter, MultiSheetExporter, SheetSpec
 
-from .selectors import ItemLine, NightData, finalist_line, night_lines, photos_for
+from .selectors import SEATING_WISHES, ItemLine, NightData, finalist_line, night_lines, photos_for
 
 UNCHECKED_BOX = "☐"
 
@@ -157,7 +157,9 @@ class EventNightWorkbook(MultiSheetExporter):
             Column("Table", 12), Column("Guests", 7),
             *(Column(label, 11) for label in Dietary.labels), Column("Other food needs", 36),
             *(Column(label, 11) for label in AccessNeed.labels), Column("Other access needs", 36), Column("Transport", 9),
+            Column("Young people's own asks", 40),
         ]
+        asks = self._own_asks()
         groups: dict[str, list[Guest]] = {"All tables": list(data.guests)} if data.guests else {}
         # One pass over the guests: a scan per table is tables × guests (seconds at 5,000 guests).
         by_table: dict[int | None, list[Guest]] = defaultdict(list)
@@ -176,8 +178,21 @@ class EventNightWorkbook(MultiSheetExporter):
                 *(sum(code in g.access_needs for g in guests) for code in AccessNeed.values),
                 "; ".join(f"{g.shown}: {guest_text(g, g.access_other)}" for g in guests if g.access_other),
                 sum(g.transport_needed for g in guests),
+                "; ".join(f"{g.shown}: {asks[g.invitation_id]}" for g in guests if g.position == 0 and g.invitation_id in asks),
             ])
         return SheetSpec("Dietary and access", columns, rows)
+
+    def _own_asks(self) -> dict[int, str]:
+        """What each finalist who answered their own link asked for to make the night easier,
+        beyond a quiet space (an access need already): arriving early, a familiar adult close by.
+        One query, by invitation."""
+        answered = CelebrationChoices.objects.filter(invitation__event=self.event, answered_at__isnull=False)
+        asks = {}
+        for invitation_id, easier in answered.values_list("invitation_id", "easier"):
+            wanted = [label for code, label in SEATING_WISHES.items() if code in (easier or [])]
+            if wanted:
+                asks[invitation_id] = ", ".join(wanted)
+        return asks
 
     def photography(self, data: NightData) -> SheetSpec:
         """Who must not be photographed: a guest who said no, and a finalist whose safeguarding

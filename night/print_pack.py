@@ -9,7 +9,9 @@ place cards for every seat, table-number cards, and the photographer's sheet.
 - A place card shows the guest's access needs (the ticked ones, never what was typed) only where
   they agreed (Guest.access_on_place_card).
 - Each download to print is remembered (PrintRun, PrintedCard: a keyed fingerprint of what a card
-  showed, never the name), so the guests added or moved since can be printed on their own."""
+  showed, never the name), so the guests added or moved since can be printed on their own, and a
+  card printed before what it shows changed (a young person's new name or photo choice, issue 22)
+  is flagged for reprint until it is printed again (reprints_due)."""
 
 from __future__ import annotations
 
@@ -109,10 +111,11 @@ def no_photographs(guest: Guest) -> bool:
     return not guest.photography_consent or (is_finalist and photos_for(invitation.nomination) != PhotoChoice.YES)
 
 
-def guest_cards(data: NightData) -> list[Card]:
-    """A card for every guest coming, seated ones by table, then the rest, by name within."""
+def guest_cards(data: NightData, guests: list[Guest] | None = None) -> list[Card]:
+    """A card for every guest coming (or each of `guests`), seated ones by table, then the rest,
+    by name within."""
     cards = []
-    for guest in data.guests:
+    for guest in data.guests if guests is None else guests:
         access = ()
         if guest.access_on_place_card:
             access = tuple(ACCESS_MARKS[code] for code in guest.access_needs if code in ACCESS_MARKS)
@@ -144,6 +147,76 @@ def _last_printed(event: Event, kind: str) -> dict[int, str]:
     for key, fingerprint in rows.iterator(chunk_size=5000):
         last[key] = fingerprint
     return last
+
+
+@dataclass(frozen=True)
+class Reprint:
+    """A guest whose badge or place card was printed, and shows something else now."""
+
+    guest_id: int
+    invitation_id: int | None
+    name: str  # as the new card shows it
+    table: int | None
+    kinds: tuple[str, ...]  # PrintKind of each part printed with the old version
+
+    @property
+    def labels(self) -> str:
+        return " and ".join(REPRINT_LABELS[kind] for kind in self.kinds)
+
+
+REPRINT_LABELS = {PrintKind.BADGES: "name badge", PrintKind.PLACE_CARDS: "place card"}
+
+
+def _reprints(cards: list[Card], fingerprints: dict[int, str], printed: dict[str, dict[int, str]], data: NightData) -> list[Reprint]:
+    invitation_of = {guest.pk: guest.invitation_id for guest in data.guests}
+    due = []
+    for card in cards:
+        fingerprint = fingerprints[card.guest_id]
+        kinds = tuple(
+            kind for kind in REPRINT_LABELS if card.guest_id in printed[kind] and printed[kind][card.guest_id] != fingerprint
+        )
+        if kinds:
+            due.append(Reprint(card.guest_id, invitation_of.get(card.guest_id), card.name, card.table, kinds))
+    return due
+
+
+def reprints_due(event: Event, data: NightData | None = None, *, guest_ids: set[int] | None = None) -> list[Reprint]:
+    """The guests whose badge or place card was printed and has changed since (their name, table,
+    photo mark or access marks): each until it is printed again. A guest never printed is not a
+    reprint (the "added or changed" download has them too). `guest_ids`: only these guests' cards
+    (the young people's own lines, for their own-choices page). Two queries with `data` given."""
+    data = data or NightData.load(event)
+    cards = guest_cards(data, guests=None if guest_ids is None else [g for g in data.guests if g.pk in guest_ids])
+    printed = {kind: _last_printed(event, kind) for kind in REPRINT_LABELS}
+    return _reprints(cards, {card.guest_id: card.fingerprint() for card in cards}, printed, data)
+
+
+@dataclass(frozen=True)
+class PackState:
+    """Each part of the pack: how many cards, how many added or changed since it was last
+    printed; and the cards printed before what they show changed (reprints_due)."""
+
+    cards: dict[str, int]
+    changed: dict[str, int]
+    reprints: list[Reprint]
+
+
+def pack_state(event: Event, data: NightData | None = None) -> PackState:
+    """What the documents page says of the print pack, each card made and fingerprinted once
+    (badges and place cards show the same things), three queries with `data` given."""
+    data = data or NightData.load(event)
+    guests, tables = guest_cards(data), table_cards(data)
+    fingerprints = {
+        "guest": {card.guest_id: card.fingerprint() for card in guests},
+        "table": {card.table_id: card.fingerprint() for card in tables},
+    }
+    printed = {kind: _last_printed(event, kind) for kind in PrintKind.values}
+    cards, changed = {}, {}
+    for kind in PrintKind.values:
+        shown = fingerprints["table" if kind == PrintKind.TABLE_CARDS else "guest"]
+        cards[kind] = len(shown)
+        changed[kind] = sum(printed[kind].get(key) != fingerprint for key, fingerprint in shown.items())
+    return PackState(cards, changed, _reprints(guests, fingerprints["guest"], printed, data))
 
 
 @dataclass

@@ -31,6 +31,7 @@ urlpatterns = [
     path("<int:event_id>/door/totals/", views.door_totals_json, name="door-totals"),
     path("<int:event_id>/workbook.xlsx", views.workbook, name="workbook"),
     path("<int:event_id>/certificates.xlsx", views.certificates, name="certificates"),
+    path("<int:event_id>/own-say/", document_views.own_say, name="own-say"),
     path("<int:event_id>/documents/", document_views.documents, name="documents"),
     path("<int:event_id>/documents/certificates.pdf", document_views.certificates_pdf, name="certificates-pdf"),
     path("<int:event_id>/documents/certificates/send/", document_views.certificates_send_view, name="certificates-send"),

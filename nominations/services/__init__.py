@@ -34,6 +34,8 @@ from .safeguarding import (
     identity_access_record,
     nominee_record_own_choices,
     nominee_record_safeguarding,
+    own_choice_overrides,
+    own_choices_overridden,
 )
 
 __all__ = [
@@ -61,4 +63,6 @@ __all__ = [
     "nominee_merge",
     "nominee_record_own_choices",
     "nominee_record_safeguarding",
+    "own_choice_overrides",
+    "own_choices_overridden",
 ]

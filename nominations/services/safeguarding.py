@@ -6,18 +6,20 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from mail.enums import EmailKind
 from mail.errors import NotAllowed  # NotAllowed, TransitionNotAllowed: re-exported
+from mail.services import email_queue
 
 from .. import rules
 from ..enums import (
     ALLOWED_TRANSITIONS,
+    PUBLICITY_ORDER,
     ConsentGiver,
     ConsentPurpose,
     NominationStatus,
     PhotoChoice,
     PublicityLevel,
 )
-from ..naming import levels_allowed
 from ..models import (
     Consent,
     IdentityAccess,
@@ -25,6 +27,7 @@ from ..models import (
     Nominee,
     NomineeHistory,
 )
+from ..naming import levels_allowed
 from .base import NominationError, _actor_label, _user_or_none
 from .lifecycle import nomination_transition
 
@@ -57,6 +60,7 @@ def nominee_record_safeguarding(
         raise NominationError(f"'{publicity_level}' is not a publicity level.", field="publicity_level")
     with transaction.atomic():
         locked = Nominee.objects.select_for_update().get(pk=nominee.pk)
+        overridden_before = own_choice_overrides(locked)
         current = {c.purpose: c.given for c in locked.consents.filter(withdrawn_at__isnull=True)}
         # Nothing about me without me: a name is read out, a photo taken, only with consent recorded now.
         if publicity_level != PublicityLevel.ANONYMOUS and current.get(ConsentPurpose.NAME_READ_OUT) is not True:
@@ -97,10 +101,52 @@ def nominee_record_safeguarding(
             named_to_event_staff=locked.named_to_event_staff,
             contact_allowed=locked.contact_allowed,
         )
+        _tell_young_person_of_override(locked, overridden_before, actor)
     return locked
 
 
 YOUNG_PERSON_LABEL = "the young person (their own link)"
+
+
+def own_choice_overrides(nominee: Nominee) -> dict[str, str]:
+    """What the check now does instead of the young person's own answers (the stricter wins):
+    "name" -> the level the room hears, where the check allows less than the name they chose;
+    "photos" -> "no", where they said yes (or group photos) and photographs are no longer allowed.
+    Empty before they answer."""
+    overridden = {}
+    own = nominee.own_publicity_level
+    if own in PUBLICITY_ORDER and nominee.publicity_level in PUBLICITY_ORDER:
+        if PUBLICITY_ORDER.index(nominee.publicity_level) < PUBLICITY_ORDER.index(own):
+            overridden["name"] = nominee.publicity_level
+    if nominee.own_photos in (PhotoChoice.YES, PhotoChoice.GROUP_ONLY) and not nominee.photography_allowed:
+        overridden["photos"] = PhotoChoice.NO
+    return overridden
+
+
+def own_choices_overridden(nominee: Nominee) -> frozenset[str]:
+    """Which of the young person's own answers the check now overrides: "name", "photos"."""
+    return frozenset(own_choice_overrides(nominee))
+
+
+def _tell_young_person_of_override(nominee: Nominee, before: dict[str, str], actor) -> None:
+    """Where an organiser's or worker's change now overrides a choice the young person made
+    ("nothing about me without me"), record it and tell them kindly, in the same transaction:
+    events' e-mail (EmailKind.OWN_CHOICE_CHANGED) goes to them or through their carer, by the
+    rules of their own link, and says what changed now, when it is sent. Told again only when
+    what the room does instead changes (a name lowered twice is told twice; a save that changes
+    nothing says nothing)."""
+    after = own_choice_overrides(nominee)
+    newly = {item for item, value in after.items() if before.get(item) != value}
+    if not newly:
+        return
+    history = NomineeHistory.objects.create(
+        nominee=nominee, action="nominations.nominee.own_choice_overridden", actor=_user_or_none(actor),
+        actor_label=_actor_label(actor), detail={"overridden": sorted(newly)},
+    )
+    email_queue(
+        kind=EmailKind.OWN_CHOICE_CHANGED, about=nominee, key=f"own-choice-changed:{nominee.pk}:{history.pk}",
+        programme_id=nominee.programme_id,
+    )
 
 
 def nominee_record_own_choices(
@@ -173,8 +219,11 @@ def consent_record(
             recorded_by=_user_or_none(actor),
         )
         if not given:
+            overridden_before = own_choice_overrides(locked)
             _apply_consent_refusal(locked, purpose, actor)
         _nominee_history(locked, "nominations.consent.recorded", actor, purpose=purpose, given=given, given_by=given_by)
+        if not given:
+            _tell_young_person_of_override(locked, overridden_before, actor)
     return consent
 
 
@@ -190,8 +239,10 @@ def consent_withdraw(*, nominee: Nominee, purpose: str, actor) -> Consent:
         consent.withdrawn_at = timezone.now()
         consent.withdrawn_by = _user_or_none(actor)
         consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
+        overridden_before = own_choice_overrides(locked)
         _apply_consent_refusal(locked, purpose, actor)
         _nominee_history(locked, "nominations.consent.withdrawn", actor, purpose=purpose)
+        _tell_young_person_of_override(locked, overridden_before, actor)
     return consent
 
 

@@ -26,14 +26,14 @@ from nominations.models import Consent
 from nominations.private_links import FORM_TOKEN_KEY
 from nominations.selectors import hash_token
 from nominations.services import nominee_record_safeguarding
-from tests.factories import CategoryFactory, ConsentFactory
 from tests.conftest import user_with_role
+from tests.factories import CategoryFactory, ConsentFactory
 from tests.worlds import cleared_nominee, confirmed_finalists
 
 pytestmark = pytest.mark.django_db
 
 CELEBRATE = "/celebrate/"
-QUERIES_OWN_SAY = 6  # session, user, roles, event, invitations with their choices, their guests
+QUERIES_OWN_SAY = 13  # session, user, roles, event, invitations with their choices, their guests; the night read once (7: whose cards need reprinting)
 
 
 def text(response) -> str:
@@ -402,3 +402,161 @@ def test_erasing_the_young_person_takes_their_contact_choices_and_links(young, c
     assert (person.safe_contact_email, person.own_publicity_level, person.own_photos, person.say_first_name) == ("", "", "", "")
     assert not CelebrationLink.objects.exists()
     assert Client().get(f"/celebrate/{token}/").status_code == 404
+
+
+# --- a choice made safer by the adults: the young person is told kindly -------------------------
+
+
+def _check(person, organiser, **changes):
+    values = {
+        "attendance_safe": True, "publicity_level": person.publicity_level, "photography_allowed": person.photography_allowed,
+        **changes,
+    }
+    return nominee_record_safeguarding(nominee=person, actor=organiser, **values)
+
+
+def _names_nobody_else(message, invitation, person, organiser) -> None:
+    """No name but the young person's own first name (and the name the room now hears): not their
+    surname, their carer, their guests, the organisers' contact or whoever made the change."""
+    said = message.subject + "\n" + message.body
+    others = ["Featherstonehaugh", "Rowan F.", "Jo Carer", "Sam Friend", invitation.addressee_name, invitation.event.organiser_contact_name,
+              organiser.username, organiser.get_full_name() or organiser.username]
+    assert [name for name in others if name and name in said] == []
+    assert "Rowan" not in message.subject
+
+
+def test_a_lowered_name_and_no_photos_tell_the_young_person_kindly_at_their_own_address(
+    young, coming, organiser, django_capture_on_commit_callbacks,
+):
+    from mail.models import EmailDelivery
+
+    invitation, person, token = coming
+    person.safe_contact_email = "rowan.own@example.org"
+    person.save()
+    invitation.event.organiser_contact_name = "Priya Shah"
+    invitation.event.save()
+    opened(young, token)
+    young.post(CELEBRATE, answer(invitation, **{"say-publicity_level": "first_name_initial", "say-photos": "yes"}))
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _check(person, organiser, publicity_level=PublicityLevel.FIRST_NAME, photography_allowed=False)
+
+    (row,) = EmailDelivery.objects.filter(kind="own_choice_changed")
+    assert (row.object_id, row.status, row.programme_id) == (person.pk, "sent", person.programme_id)
+    (message,) = mail.outbox
+    body = " ".join(message.body.split())
+    assert message.to == ["rowan.own@example.org"]
+    assert message.subject == f"A change to your choices for the {invitation.event.name}"
+    assert body.startswith("Hello Rowan, Thank you for telling us how you'd like to be celebrated")
+    assert "We have had to change two of your choices. You have not done anything wrong." in body
+    assert ("Your name on the night: you chose your first name and the first letter of your last name. "
+            "Now we will say \"Rowan\".") in body
+    assert "Photos: you said photos are fine. Now we won't take any photos of you on the night." in body
+    assert "you can talk to your carer or your social worker" in body and "awards@example.org" in body
+    assert "/celebrate/" in body  # they may still choose something more private
+    _names_nobody_else(message, invitation, person, organiser)
+
+
+def test_without_a_safe_contact_the_message_goes_through_their_carer_for_them(
+    young, coming, organiser, django_capture_on_commit_callbacks,
+):
+    invitation, person, token = coming
+    invitation.event.organiser_contact_name = "Priya Shah"
+    invitation.event.save()
+    opened(young, token)
+    young.post(CELEBRATE, answer(invitation, **{"say-publicity_level": "first_name"}))
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _check(person, organiser, publicity_level=PublicityLevel.ANONYMOUS)
+
+    (message,) = mail.outbox
+    body = " ".join(message.body.split())
+    assert message.to == [invitation.addressee_email]
+    assert message.subject == f"A change to a finalist's choices for the {invitation.event.name}"
+    assert body.startswith("Hello, This message is for Rowan. Please pass it on to them, or read it with them.")
+    assert "We have had to change one of your choices." in body
+    assert "Now we won't say your name. The host will say \"a young person from our care\"." in body
+    assert "Photos:" not in body  # their group-photos choice still stands
+    _names_nobody_else(message, invitation, person, organiser)
+
+
+def test_withdrawing_photo_consent_over_their_choice_tells_them(young, coming, organiser, django_capture_on_commit_callbacks):
+    from nominations.services import consent_withdraw
+
+    invitation, person, token = coming
+    opened(young, token)
+    young.post(CELEBRATE, answer(invitation))  # only group photos
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        consent_withdraw(nominee=person, purpose=ConsentPurpose.PHOTOGRAPHED, actor=organiser)
+
+    (message,) = mail.outbox
+    body = " ".join(message.body.split())
+    assert "Photos: you said only group photos. Now we won't take any photos of you on the night." in body
+    assert "Your name on the night" not in body
+
+
+def test_no_message_where_nothing_they_chose_is_overridden(young, coming, organiser, django_capture_on_commit_callbacks):
+    from mail.models import EmailDelivery
+
+    invitation, person, token = coming
+    with django_capture_on_commit_callbacks(execute=True):
+        _check(person, organiser, publicity_level=PublicityLevel.FIRST_NAME)  # before they answered
+    opened(young, token)
+    young.post(CELEBRATE, answer(invitation))  # first name only, group photos
+    with django_capture_on_commit_callbacks(execute=True):
+        _check(person, organiser, publicity_level=PublicityLevel.FIRST_NAME, photography_allowed=True)  # the same again
+        _check(person, organiser, publicity_level=PublicityLevel.FIRST_NAME_INITIAL)  # more allowed: their choice stands
+
+    assert not EmailDelivery.objects.filter(kind="own_choice_changed").exists()
+
+
+def test_the_check_page_says_their_own_choice_and_that_a_stricter_check_tells_them(young, coming, organiser):
+    invitation, person, token = coming
+    opened(young, token)
+    young.post(CELEBRATE, answer(invitation))
+    staff = Client()
+    staff.force_login(organiser)
+
+    page = text(staff.get(f"/safeguarding/young-person/{person.pk}/"))
+
+    assert ("Their own choice, through their link: name “First name only”, photos “Only group photos”. If this check allows "
+            "less, the stricter wins and they are told kindly by e-mail") in page
+
+
+def test_recording_a_stricter_check_on_the_page_says_they_are_told(young, coming, organiser):
+    invitation, person, token = coming
+    opened(young, token)
+    young.post(CELEBRATE, answer(invitation, **{"say-publicity_level": "first_name_initial"}))
+    staff = Client()
+    staff.force_login(organiser)
+    check = {
+        "check-attendance_safe": "yes", "check-publicity_level": "first_name", "check-photography_allowed": "yes",
+        "check-named_to_event_staff": "yes", "check-notes": "", "check-safe_contact_email": "",
+    }
+
+    stricter = text(staff.post(f"/safeguarding/young-person/{person.pk}/", check, follow=True))
+    again = text(staff.post(f"/safeguarding/young-person/{person.pk}/", check, follow=True))
+
+    told = "It is stricter than their own choice, so the stricter wins and they are told kindly by e-mail."
+    assert f"The safeguarding check is recorded. {told}" in stricter
+    assert "The safeguarding check is recorded." in again and told not in again  # told once, not at every save
+
+
+def test_a_name_lowered_twice_is_told_twice_with_the_name_heard_now(young, coming, organiser, django_capture_on_commit_callbacks):
+    invitation, person, token = coming
+    opened(young, token)
+    young.post(CELEBRATE, answer(invitation, **{"say-publicity_level": "first_name_initial"}))
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _check(person, organiser, publicity_level=PublicityLevel.FIRST_NAME)
+    with django_capture_on_commit_callbacks(execute=True):
+        _check(person, organiser, publicity_level=PublicityLevel.ANONYMOUS)
+
+    first, second = (" ".join(m.body.split()) for m in mail.outbox)
+    assert "Now we will say \"Rowan\"." in first
+    assert "Now we won't say your name." in second

@@ -31,7 +31,7 @@ from mail.services import email_queue
 from night.letters import letter_approve, letters_send
 from night.recognition import certificates_send
 from nominations.selectors import nomination_for_private_link
-from nominations.services import NominatorInput, PersonInput, ReasonsInput, nomination_create
+from nominations.services import NominatorInput, PersonInput, ReasonsInput, nomination_create, nominee_record_safeguarding
 from shortlisting.models import PanelMember
 from shortlisting.services import assignment_run, panel_member_add, panel_send_reminders, review_save
 from tests.conftest import user_with_role
@@ -133,6 +133,21 @@ def _celebration_reminder(programme, category, organiser, event):
     return [invitation.addressee_email]
 
 
+def _own_choice_changed(programme, category, organiser, event):
+    """The young person chose to be named by their first name; the check is then made stricter."""
+    invitation = _young_finalist(
+        programme, category, organiser, event, safe_contact_email="own@example.org", own_publicity_level="first_name",
+        own_choices_at=timezone.now(),
+    )
+    invitation.status = "sent"
+    invitation.save()
+    nominee_record_safeguarding(
+        nominee=invitation.nomination.nominee, actor=organiser, attendance_safe=True, publicity_level="anonymous",
+        photography_allowed=False,
+    )
+    return ["own@example.org"]
+
+
 def _password_reset(programme, category, organiser, event):
     UserFactory(email="forgetful@example.org")
     Client().post("/accounts/password_reset/", {"email": "forgetful@example.org"})
@@ -169,6 +184,7 @@ MADE_BY = {
     EmailKind.CONFIRMATION: _confirmation,
     EmailKind.CELEBRATION: _celebration,
     EmailKind.CELEBRATION_REMINDER: _celebration_reminder,
+    EmailKind.OWN_CHOICE_CHANGED: _own_choice_changed,
     EmailKind.PASSWORD_RESET: _password_reset,
     EmailKind.SUBJECT_ACCESS: _subject_access,
     EmailKind.CERTIFICATE: _certificate,

@@ -198,3 +198,27 @@ def test_certificates_cover_every_eligible_nomination_by_the_young_persons_own_n
     assert {"Rowan Featherstonehaugh", "Ash Quillfeather"} <= names
     assert not any("young person from our care" in name for name in names)
     assert {row[2] for row in rows} == {"Shortlisted", "Nominated"}
+
+
+def test_a_young_persons_own_asks_reach_the_access_sheet_at_their_table(event, full_night):
+    """Arriving early and a familiar adult close by, from their own link (issue 22): beside the
+    access needs of their table, by the name the event team knows them by; a quiet space is
+    already an access need."""
+    from django.utils import timezone
+
+    from events.models import CelebrationChoices
+
+    rowan = Invitation.objects.get(event=event, nomination__nominee__legal_first_name="Rowan")
+    ash = Invitation.objects.get(event=event, nomination__nominee__legal_first_name="Ash")
+    CelebrationChoices.objects.create(invitation=rowan, answered_at=timezone.now(), easier=["arrive_early", "familiar_adult"])
+    CelebrationChoices.objects.create(invitation=ash, answered_at=timezone.now(), easier=["quiet_space"])
+    third = Invitation.objects.filter(event=event, kind="finalist").exclude(pk__in=[rowan.pk, ash.pk]).get()
+    CelebrationChoices.objects.create(invitation=third, answered_at=None, easier=["arrive_early"])  # never saved by them
+    sheet = open_workbook(EventNightWorkbook(event))["Dietary and access"]
+    header = next(sheet.iter_rows(max_row=1, values_only=True))
+    rows = {row[0]: row[header.index("Young people's own asks")] for row in data_rows(sheet)}
+    table = Guest.objects.get(invitation=rowan, position=0).table.number
+
+    assert header[-1] == "Young people's own asks"
+    assert rows["All tables"] == rows[f"Table {table}"] == "Rowan F.: Arriving early, A familiar adult close by"
+    assert [label for label, asks in rows.items() if asks] == ["All tables", f"Table {table}"]

@@ -8,9 +8,9 @@ from awards.enums import Role
 from events.enums import InvitationStatus
 from events.models import Guest, Table
 from events.services import GuestInput, RsvpAnswer, finalist_invitations_create, rsvp_respond
-from nominations.enums import PublicityLevel
 from night.models import PrintRun
 from night.services import guest_move, seating_assign, tables_set
+from nominations.enums import PublicityLevel
 from tests.conftest import user_with_role
 from tests.night.pdfs import alts, body, pages, squash
 from tests.worlds import cleared_nominee, confirmed_finalists
@@ -120,3 +120,55 @@ def as_user(client):
         return client
 
     return login
+
+
+# --- reprints: a card printed before what it shows changed (issue 22) ---------------------------
+
+
+def _kian_chooses(seated, **choices):
+    """Kian says, through their own link, how they'd like to be named and pictured."""
+    from django.utils import timezone
+
+    from events.models import CelebrationChoices
+    from nominations.services import nominee_record_own_choices
+
+    invitation = next(i for i in seated.invitations.all() if i.nomination.nominee.legal_first_name == "Kian")
+    nominee_record_own_choices(nominee=invitation.nomination.nominee, say_first_name="", say_last_name="", **choices)
+    CelebrationChoices.objects.update_or_create(invitation=invitation, defaults={"answered_at": timezone.now(), "speech": "no"})
+    return invitation
+
+
+def _plain(response) -> str:
+    import re
+
+    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+
+
+def test_a_young_persons_new_choice_after_printing_flags_their_cards_until_printed_again(as_user, organiser, seated):
+    client = as_user(organiser)
+    body(client.post(f"/event/{seated.pk}/documents/badges.pdf", {"only_changes": "0"}))
+    body(client.post(f"/event/{seated.pk}/documents/place-cards.pdf", {"only_changes": "0"}))
+    assert "To print again" not in _plain(client.get(f"/event/{seated.pk}/documents/"))
+
+    _kian_chooses(seated, publicity_level=PublicityLevel.FIRST_NAME, photos="no")
+    documents = _plain(client.get(f"/event/{seated.pk}/documents/"))
+    own_say = _plain(client.get(f"/event/{seated.pk}/own-say/"))
+
+    assert "To print again (1)" in documents
+    assert "Kian, table 1: name badge and place card" in documents  # the name the new card shows
+    assert "To print again Their name badge and place card: printed before a change." in own_say
+    content = body(client.post(f"/event/{seated.pk}/documents/badges.pdf", {"only_changes": "1"}))
+    (text,) = pages(content)
+    assert "Kian" in text and "KianBrown" not in text and alts(content) == [MARK]
+    assert "Kian, table 1: place card" in _plain(client.get(f"/event/{seated.pk}/documents/"))
+    body(client.post(f"/event/{seated.pk}/documents/place-cards.pdf", {"only_changes": "0"}))
+    assert "To print again" not in _plain(client.get(f"/event/{seated.pk}/documents/"))
+    assert "To print again" not in _plain(client.get(f"/event/{seated.pk}/own-say/"))
+
+
+def test_a_card_never_printed_is_not_a_reprint(as_user, organiser, seated):
+    _kian_chooses(seated, publicity_level=PublicityLevel.FIRST_NAME, photos="no")
+    client = as_user(organiser)
+
+    assert "To print again" not in _plain(client.get(f"/event/{seated.pk}/documents/"))
+    assert "To print again" not in _plain(client.get(f"/event/{seated.pk}/own-say/"))
