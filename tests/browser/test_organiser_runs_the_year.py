@@ -97,7 +97,7 @@ def test_a_thin_shortlist_asks_the_chair_and_the_organiser_before_anything_is_re
     chair_journey.check("not finished")
     page.locator("td.table__check input").first.check()
     page.get_by_role("button", name="Propose these finalists").click()
-    expect(page.locator(".error-summary")).to_contain_text("propose anyway")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("propose anyway")
     chair_journey.check("asked to say they know")
     page.locator("td.table__check input").first.check()
     page.get_by_label("I know the panel has not finished scoring").check()
@@ -109,7 +109,7 @@ def test_a_thin_shortlist_asks_the_chair_and_the_organiser_before_anything_is_re
     organiser.login("organiser")
     page = organiser.go(url)
     page.get_by_role("button", name="Confirm the shortlist").click()
-    expect(page.locator(".error-summary")).to_contain_text("Choose what happens to")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Choose what happens to")
     organiser.check("asked to decide")
     assert Nomination.objects.get(pk=unscored.pk).status == S.ELIGIBLE  # nothing rejected silently
     page.get_by_label("Hold it back: not rejected, kept under review").check()

@@ -69,14 +69,14 @@ def plain(html: str) -> str:
 
 
 def error_summary(response) -> list[str]:
-    match = re.search(r'<div class="error-summary".*?</ul>', response.content.decode(), re.S)
+    match = re.search(r'<div class="govuk-error-summary".*?</ul>', response.content.decode(), re.S)
     assert match, "no error summary"
     return [plain(item) for item in re.findall(r"<li>(.*?)</li>", match.group(0), re.S)]
 
 
 def messages_shown(response) -> list[str]:
     return [
-        plain(m) for m in re.findall(r'<div class="notice notice--\w+" role="\w+">\s*<p>(.*?)</p>', response.content.decode(), re.S)
+        plain(m) for m in re.findall(r'<p class="govuk-notification-banner__heading">(.*?)</p>', response.content.decode(), re.S)
     ]
 
 
