@@ -430,7 +430,7 @@ def test_chair_sees_ranking_without_identity_and_proposes(world, as_user):
     body = text(page)
     for secret in (*SECRETS, world["nomination"].reference):
         assert secret not in body
-    first_row = body.split("<tbody>")[1].split("</tr>")[0]
+    first_row = body.split("<tbody class=\"govuk-table__body\">")[1].split("</tr>")[0]
     assert label_of(world["nomination"]) in first_row
     assert '<td class="govuk-table__cell table__number">13.00</td>' in first_row  # 5 × 2 + 3 × 1
     assert "2 of 2" in first_row
@@ -447,7 +447,7 @@ def test_ranking_flags_ties_and_normalises_on_request(world, as_user):
 
     body = text(as_user(world["chair"].user).get(shortlist_url(world) + "?normalise=1"))
 
-    assert body.count('<span class="tag tag--warning">Tie</span>') == 2
+    assert body.count('<span class="govuk-tag govuk-tag--yellow">Tie</span>') == 2
     assert "Ranked by normalised score" in body
     assert "Rank by weighted score instead" in body
 
