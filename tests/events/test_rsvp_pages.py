@@ -219,7 +219,7 @@ def test_accepting_with_guests_and_needs_from_the_page(client, sent_invitation):
 def test_the_page_asks_about_the_adult_answering_first_and_presets_no_answer(client, sent_invitation):
     _, token = sent_invitation
     page = opened(client, token).content.decode()
-    headings = re.findall(r"<h3 class=\"govuk-fieldset__heading\">([^<]*)</h3>", page)
+    headings = re.findall(r"<h3[^>]*>([^<]*)</h3>", page)
     assert headings[:3] == ["About Rowan F.", "About you", "Other guests"] or headings[:2] == ["About Rowan F.", "About you"]
     assert all(h.strip() for h in headings)  # no empty guest heading (axe: empty-heading)
     assert not re.search(r'name="invitee-photography_consent"[^>]*checked', page)  # nobody answered for them
