@@ -31,10 +31,10 @@ def test_the_organiser_sends_the_invitations(journey):
     page = organiser.go(f"/event/{event.pk}/")
     organiser.check("event at a glance")
     page.get_by_role("button", name="Create finalist invitations from the confirmed shortlists").click()
-    expect(page.locator(".notice").first).to_be_visible()
+    expect(page.locator(".govuk-notification-banner").first).to_be_visible()
     organiser.check("invitations created")
     page.get_by_role("button", name="Send all draft invitations").click()
-    expect(page.locator(".notice").first).to_be_visible()
+    expect(page.locator(".govuk-notification-banner").first).to_be_visible()
     organiser.check("sent")
 
     statuses = dict(Invitation.objects.values_list("nomination__nominee__legal_first_name", "status"))

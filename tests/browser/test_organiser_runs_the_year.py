@@ -59,7 +59,7 @@ def test_the_organiser_records_the_missing_check_and_the_invitation_is_unblocked
         page.get_by_label("Consent given").check()
         page.get_by_label("The young person", exact=True).check()
         page.get_by_role("button", name="Record this answer").click()
-        expect(page.locator(".notice").first).to_contain_text("recorded")
+        expect(page.locator(".govuk-notification-banner").first).to_contain_text("recorded")
     organiser.check("consent recorded")
 
     check = page.locator("form", has=page.get_by_role("button", name="Record the check"))
