@@ -7,6 +7,17 @@
 #   podman run --env-file .env -p 8000:8000 proud          all processes, as make serve
 #   podman run --env-file .env proud worker                one process of the Procfile
 ARG BASE=docker.io/library/python:3.11-slim-bookworm
+
+# The front end: GOV.UK Frontend from npm compiled into static/build/ (scripts/build-assets), in a
+# stage of its own so the image itself has no node, npm or node_modules.
+FROM ${BASE} AS assets
+RUN apt-get update && apt-get install -y --no-install-recommends nodejs npm && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY scripts/build-assets scripts/build-assets
+COPY assets/ assets/
+RUN bash scripts/build-assets
+
 FROM ${BASE}
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -14,6 +25,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PROUD_EXTRAS="" \
+    PROUD_SKIP_ASSETS=1 \
     PROUD_SKIP_SETUP=1 \
     PROUD_COLLECTSTATIC=0 \
     PROUD_BIND=0.0.0.0:8000 \
@@ -37,6 +49,7 @@ COPY data_protection/ data_protection/
 COPY demo/ demo/
 COPY templates/ templates/
 COPY static/ static/
+COPY --from=assets /app/static/build/ static/build/
 COPY manage.py Procfile ./
 
 # The application and its production dependencies, pinned by constraints.txt (PROUD_EXTRAS="": no test tools).

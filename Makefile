@@ -23,7 +23,7 @@ serve: ## Production on this machine against DATABASE_URL (PostgreSQL): gunicorn
 test: ## Set up and run the test suite on SQLite and on PostgreSQL
 	bash scripts/test $(ARGS)
 
-setup: ## Only create .venv and install the pinned dependencies
+setup: ## Only create .venv, install the pinned dependencies and build the front end (npm)
 	bash scripts/setup-env
 
 bench: ## Benchmark on PostgreSQL at 100,000 nominations; writes benchmarks/report.* and the README table

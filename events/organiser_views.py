@@ -340,7 +340,7 @@ def invitations_send_all(request: HttpRequest, event_id: int) -> HttpResponse:
             "action": request.path,
             "hidden": [("invitation", row.invitation.pk) for row in ready],
             "confirm_label": f"Yes, send {_plural(len(ready), 'invitation')}",
-            "confirm_class": "button--primary",
+            "confirm_safe": True,  # green, not red: sending is not destroying
             "cancel_url": reverse("event-admin:event", args=[event.pk]),
         })
     try:

@@ -68,9 +68,9 @@ class DatePartsWidget(forms.MultiWidget):
         box = {"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}
         super().__init__(
             [
-                forms.TextInput({**box, "maxlength": 2, "class": "date-input__input date-input__input--2"}),
-                forms.TextInput({**box, "maxlength": 2, "class": "date-input__input date-input__input--2"}),
-                forms.TextInput({**box, "maxlength": 4, "class": "date-input__input date-input__input--4"}),
+                forms.TextInput({**box, "maxlength": 2, "class": "govuk-date-input__input govuk-input--width-2"}),
+                forms.TextInput({**box, "maxlength": 2, "class": "govuk-date-input__input govuk-input--width-2"}),
+                forms.TextInput({**box, "maxlength": 4, "class": "govuk-date-input__input govuk-input--width-4"}),
             ],
             attrs,
         )

@@ -1,14 +1,14 @@
-/* Every page's forms, as progressive enhancement (everything works without it):
-   - after a submit with problems, focus moves to the error summary, so a screen reader hears
-     what is wrong first and a keyboard user is taken to it;
+/* Every page, as progressive enhancement (everything works without it):
+   - GOV.UK Frontend's components start (static/build/govuk-frontend.js, from the npm package): the
+     error summary takes focus after a submit with problems, so a screen reader hears what is wrong
+     first; the phone menu folds behind its button; character counts count; banners focus;
    - on the nomination form, the group-award section shows only when a group award is chosen,
      and the one-person section only when it is not. */
 (function () {
   "use strict";
 
-  var summary = document.querySelector(".error-summary");
-  if (summary) {
-    summary.focus();
+  if (window.GOVUKFrontend) {
+    window.GOVUKFrontend.initAll();
   }
 
   var radios = document.querySelectorAll("input[data-nominee-kind]");

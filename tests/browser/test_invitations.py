@@ -31,7 +31,7 @@ def test_the_organiser_sends_the_invitations(journey):
     page = organiser.go(f"/event/{event.pk}/")
     organiser.check("event at a glance")
     page.get_by_role("button", name="Create finalist invitations from the confirmed shortlists").click()
-    expect(page.locator(".notice").first).to_be_visible()
+    expect(page.locator(".govuk-notification-banner").first).to_be_visible()
     organiser.check("invitations created")
     page.get_by_role("button", name="Send all draft invitations").click()
     # Who gets an e-mail, and who the gate holds back, before anything is sent.
@@ -41,7 +41,7 @@ def test_the_organiser_sends_the_invitations(journey):
     organiser.check("send confirm")
     assert mail.outbox == []
     page.get_by_role("button", name="Yes, send 1 invitation").click()
-    expect(page.locator(".notice").first).to_be_visible()
+    expect(page.locator(".govuk-notification-banner").first).to_be_visible()
     organiser.check("sent")
 
     statuses = dict(Invitation.objects.values_list("nomination__nominee__legal_first_name", "status"))

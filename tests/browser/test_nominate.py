@@ -50,8 +50,8 @@ def test_a_carer_nominates_with_the_keyboard_only(journey, phone):
     # Sending it empty shows the error summary at the top, with links to the fields.
     tab_to(page, "form button[type=submit]")
     page.keyboard.press("Enter")
-    expect(page.locator(".error-summary")).to_be_visible()
-    expect(page.locator(".error-summary")).to_be_focused()  # a screen reader hears the problems first
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_focused()  # a screen reader hears the problems first
     carer.check("errors")
 
     tab_to(page, "input[name=category]")
@@ -75,7 +75,7 @@ def test_a_carer_nominates_with_the_keyboard_only(journey, phone):
     tab_to(page, "form button[type=submit]")
     page.keyboard.press("Enter")
 
-    expect(page.locator(".error-summary")).to_contain_text("There is no 31/2/2011: check the day and the month.")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("There is no 31/2/2011: check the day and the month.")
     carer.check("impossible date")
     page.fill("#id_date_of_birth_0", "")
     page.fill("#id_date_of_birth_1", "")

@@ -32,7 +32,7 @@ def test_the_organiser_marks_a_nomination_eligible_and_reads_the_dashboard(journ
 
     page.get_by_label("Eligible", exact=True).check()
     page.get_by_role("button", name="Save the decision").click()
-    expect(page.locator(".notice").first).to_be_visible()
+    expect(page.locator(".govuk-notification-banner").first).to_be_visible()
     organiser.check("decided")
     assert Nomination.objects.get(pk=nomination.pk).status == NominationStatus.ELIGIBLE
     assert NominationHistory.objects.filter(nomination=nomination, to_status=NominationStatus.ELIGIBLE, actor_label="organiser").exists()

@@ -59,7 +59,7 @@ def test_the_organiser_records_the_missing_check_and_the_invitation_is_unblocked
         page.get_by_label("Consent given").check()
         page.get_by_label("The young person", exact=True).check()
         page.get_by_role("button", name="Record this answer").click()
-        expect(page.locator(".notice").first).to_contain_text("recorded")
+        expect(page.locator(".govuk-notification-banner").first).to_contain_text("recorded")
     organiser.check("consent recorded")
 
     check = page.locator("form", has=page.get_by_role("button", name="Record the check"))
@@ -97,7 +97,7 @@ def test_a_thin_shortlist_asks_the_chair_and_the_organiser_before_anything_is_re
     chair_journey.check("not finished")
     page.locator("td.table__check input").first.check()
     page.get_by_role("button", name="Propose these finalists").click()
-    expect(page.locator(".error-summary")).to_contain_text("propose anyway")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("propose anyway")
     chair_journey.check("asked to say they know")
     page.locator("td.table__check input").first.check()
     page.get_by_label("I know the panel has not finished scoring").check()
@@ -112,7 +112,7 @@ def test_a_thin_shortlist_asks_the_chair_and_the_organiser_before_anything_is_re
     expect(page.get_by_role("button", name="Propose these finalists")).to_have_count(0)
     expect(page.get_by_role("button", name="Change the proposal")).to_be_visible()
     page.get_by_role("button", name="Confirm the shortlist").click()
-    expect(page.locator(".error-summary")).to_contain_text("Choose what happens to")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Choose what happens to")
     organiser.check("asked to decide")
     assert Nomination.objects.get(pk=unscored.pk).status == S.ELIGIBLE  # nothing rejected silently
     page.get_by_label("Hold it back: not rejected, kept under review").check()

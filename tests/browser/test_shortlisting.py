@@ -72,7 +72,7 @@ def test_a_young_panel_member_scores_a_blind_nomination_on_a_phone(journey, pane
         page.locator(f"input[name=criterion_{criterion.pk}][value='4']").check()
     member.shot("scored")
     page.get_by_role("button", name="Send my scores").click()
-    expect(page.locator(".notice")).to_be_visible()
+    expect(page.locator(".govuk-notification-banner")).to_be_visible()
     member.check("after sending")
 
     review = Review.objects.get(assignment__member__user=panel_world["young"], assignment__nomination=panel_world["nomination"])
@@ -91,7 +91,7 @@ def test_the_chair_proposes_and_the_organiser_confirms_the_shortlist(journey, pa
     chair.check("ranking")
     page.locator(f"input[name=finalists][value='{panel_world['nomination'].pk}']").check()
     page.get_by_role("button", name="Propose these finalists").click()
-    expect(page.locator(".notice")).to_be_visible()
+    expect(page.locator(".govuk-notification-banner")).to_be_visible()
     chair.check("proposed")
     assert Shortlist.objects.get(category=category).state == ShortlistState.PROPOSED
 
@@ -100,7 +100,7 @@ def test_the_chair_proposes_and_the_organiser_confirms_the_shortlist(journey, pa
     page = organiser.go(f"/panel/shortlist/{category.pk}/")
     organiser.check("to confirm")
     page.get_by_role("button", name="Confirm the shortlist").click()
-    expect(page.locator(".notice")).to_be_visible()
+    expect(page.locator(".govuk-notification-banner")).to_be_visible()
     organiser.check("confirmed")
 
     assert Shortlist.objects.get(category=category).state == ShortlistState.CONFIRMED

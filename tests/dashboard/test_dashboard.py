@@ -132,7 +132,7 @@ def test_an_organiser_of_another_programme_sees_theirs_and_never_this_one(client
     other = client.get(f"/dashboard/?programme={event.programme.slug}")
 
     assert own.status_code == 200
-    assert '<p class="caption">Elsewhere Awards</p>' in own.content.decode()
+    assert '<p class="govuk-caption-l">Elsewhere Awards</p>' in own.content.decode()
     assert "Positive Choices" not in own.content.decode()
     assert other.status_code == 404
 
@@ -148,9 +148,9 @@ def test_the_organiser_sees_the_newest_programme_first_and_can_choose_another(cl
     unknown = client.get("/dashboard/?programme=no-such-awards")
 
     assert newest.status_code == 200 and chosen.status_code == 200
-    assert f'<p class="caption">{programme.name}</p>' in newest.content.decode()
+    assert f'<p class="govuk-caption-l">{programme.name}</p>' in newest.content.decode()
     assert charts(newest)["categories"]["labels"] == ["Positive Choices"]
-    assert '<p class="caption">PROUD Awards 2020</p>' in chosen.content.decode()
+    assert '<p class="govuk-caption-l">PROUD Awards 2020</p>' in chosen.content.decode()
     assert charts(chosen)["categories"]["labels"] == ["Old Award"]
     assert '<option value="proud-2020" selected>' in chosen.content.decode()
     assert unknown.status_code == 404

@@ -88,7 +88,7 @@ def text(response) -> str:
 
 
 def error_summary(response) -> list[str]:
-    match = re.search(r'<div class="error-summary".*?</ul>', response.content.decode(), re.DOTALL)
+    match = re.search(r'<div class="govuk-error-summary".*?</ul>', response.content.decode(), re.DOTALL)
     assert match, "no error summary"
     return [unescape(re.sub(r"<[^>]+>", "", item)).strip() for item in re.findall(r"<li>(.*?)</li>", match.group(0), re.DOTALL)]
 

@@ -75,7 +75,7 @@ def opened_form(client: Client, url: str, page_url: str | None = None) -> dict:
 
 def error_summary(response) -> list[tuple[str, str]]:
     """(link, message) of each entry in the error summary."""
-    match = re.search(r'<div class="error-summary".*?</ul>', response.content.decode(), re.S)
+    match = re.search(r'<div class="govuk-error-summary".*?</ul>', response.content.decode(), re.S)
     assert match, "no error summary"
     entries = re.findall(r"<li>(?:<a href=\"([^\"]*)\">)?(.*?)(?:</a>)?</li>", match.group(0), re.S)
     return [(link, unescape(message).strip()) for link, message in entries]

@@ -44,13 +44,13 @@ def text(response) -> str:
 
 
 def error_summary(response) -> list[str]:
-    match = re.search(r'<div class="error-summary".*?</ul>', response.content.decode(), re.S)
+    match = re.search(r'<div class="govuk-error-summary".*?</ul>', response.content.decode(), re.S)
     assert match, "no error summary"
     return [unescape(re.sub(r"<[^>]+>", "", item)).strip() for item in re.findall(r"<li>(.*?)</li>", match.group(0), re.S)]
 
 
 def error_links(response) -> list[str]:
-    match = re.search(r'<div class="error-summary".*?</ul>', response.content.decode(), re.S)
+    match = re.search(r'<div class="govuk-error-summary".*?</ul>', response.content.decode(), re.S)
     assert match, "no error summary"
     return re.findall(r'<a href="#([^"]+)">', match.group(0))
 
@@ -58,7 +58,7 @@ def error_links(response) -> list[str]:
 def messages_shown(response) -> list[str]:
     return [
         unescape(m).strip()
-        for m in re.findall(r'<div class="notice notice--\w+" role="\w+">\s*<p>(.*?)</p>', response.content.decode(), re.S)
+        for m in re.findall(r'<p class="govuk-notification-banner__heading">(.*?)</p>', response.content.decode(), re.S)
     ]
 
 
@@ -235,8 +235,8 @@ def test_the_event_link_is_in_the_navigation_for_organisers_only(client, program
     page = client.get("/")
 
     assert page.status_code == 200
-    nav = re.search(r'<nav class="site-nav".*?</nav>', page.content.decode(), re.S).group(0)
-    assert ('<a href="/event/">Event</a>' in nav) is shown
+    nav = re.search(r'<nav aria-label="Main" class="govuk-service-navigation__wrapper".*?</nav>', page.content.decode(), re.S).group(0)
+    assert ('<a class="govuk-service-navigation__link" href="/event/">Event</a>' in nav) is shown
 
 
 # --- the event ------------------------------------------------------------------------------
@@ -551,7 +551,7 @@ def test_the_dashboard_asks_the_database_a_fixed_number_of_times(as_user, event,
         response = client.get(f"/event/{event.pk}/")
 
     assert response.status_code == 200
-    assert text(response).count('>Manage<span class="visually-hidden">') == size
+    assert text(response).count('>Manage<span class="govuk-visually-hidden">') == size
     assert "Try again" in section(response, "E-mails that failed")
     assert len(queries) == 15, "\n".join(q["sql"] for q in queries.captured_queries)
 

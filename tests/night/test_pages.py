@@ -69,14 +69,14 @@ def plain(html: str) -> str:
 
 
 def error_summary(response) -> list[str]:
-    match = re.search(r'<div class="error-summary".*?</ul>', response.content.decode(), re.S)
+    match = re.search(r'<div class="govuk-error-summary".*?</ul>', response.content.decode(), re.S)
     assert match, "no error summary"
     return [plain(item) for item in re.findall(r"<li>(.*?)</li>", match.group(0), re.S)]
 
 
 def messages_shown(response) -> list[str]:
     return [
-        plain(m) for m in re.findall(r'<div class="notice notice--\w+" role="\w+">\s*<p>(.*?)</p>', response.content.decode(), re.S)
+        plain(m) for m in re.findall(r'<p class="govuk-notification-banner__heading">(.*?)</p>', response.content.decode(), re.S)
     ]
 
 
@@ -773,11 +773,11 @@ def test_the_door_page_loads_its_script_from_a_file_and_has_no_inline_script(cli
 
     html = client.get(f"/event/{event.pk}/door/").content.decode()
 
-    assert re.findall(r"<script\b[^>]*>(.*?)</script>", html, re.S) == ["", "", "", ""]
-    # Every page's forms.js, then the door's own scripts.
+    assert re.findall(r"<script\b[^>]*>(.*?)</script>", html, re.S) == ["", "", "", "", "", ""]
+    # Every page's GOV.UK Frontend and forms.js, then the door's own scripts, then GOV.UK's marker.
     assert re.findall(r"<script\b[^>]*>", html) == [
-        '<script src="/static/js/forms.js" defer>', '<script src="/static/js/door.js" defer>',
-        '<script src="/static/js/vendor/jsQR.js" defer>', '<script src="/static/js/door-scan.js" defer>',
+        '<script src="/static/build/govuk-frontend.js" defer>', '<script src="/static/js/forms.js" defer>', '<script src="/static/js/door.js" defer>',
+        '<script src="/static/js/vendor/jsQR.js" defer>', '<script src="/static/js/door-scan.js" defer>', '<script src="/static/js/supported.js">',
     ]
     assert " on" + "click=" not in html and "javascript:" not in html
     assert f'data-arrivals-url="/event/{event.pk}/door/arrivals/"' in html

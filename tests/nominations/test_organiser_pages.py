@@ -47,11 +47,11 @@ def main(response) -> str:
 
 def references(response) -> list[str]:
     """The references in the list's table, in page order."""
-    return re.findall(r'<th scope="row"><a href="/organise/nominations/\d+/">([^<]+)</a></th>', response.content.decode())
+    return re.findall(r'<th class="govuk-table__header" scope="row"><a href="/organise/nominations/\d+/">([^<]+)</a></th>', response.content.decode())
 
 
 def error_summary(response) -> list[tuple[str, str]]:
-    match = re.search(r'<div class="error-summary".*?</ul>', response.content.decode(), re.S)
+    match = re.search(r'<div class="govuk-error-summary".*?</ul>', response.content.decode(), re.S)
     assert match, "no error summary"
     items = re.findall(r"<li>(.*?)</li>", match.group(0), re.S)
     result = []
@@ -62,7 +62,7 @@ def error_summary(response) -> list[tuple[str, str]]:
 
 
 def offered_moves(response) -> list[str]:
-    return re.findall(r'<input type="radio" name="to" value="([^"]+)"', response.content.decode())
+    return re.findall(r'<input class="govuk-radios__input" type="radio" name="to" value="([^"]+)"', response.content.decode())
 
 
 def snapshot() -> tuple:
@@ -203,10 +203,10 @@ def test_the_nominations_and_dashboard_links_are_in_the_navigation_for_organiser
 ):
     client.force_login(organiser if who == "organiser" else outsider(who, nomination))
 
-    nav = re.search(r'<nav class="site-nav".*?</nav>', client.get("/").content.decode(), re.S).group(0)
+    nav = re.search(r'<nav aria-label="Main" class="govuk-service-navigation__wrapper".*?</nav>', client.get("/").content.decode(), re.S).group(0)
 
-    assert ('<a href="/organise/nominations/">Nominations</a>' in nav) is shown
-    assert ('<a href="/dashboard/">Dashboard</a>' in nav) is shown
+    assert ('<a class="govuk-service-navigation__link" href="/organise/nominations/">Nominations</a>' in nav) is shown
+    assert ('<a class="govuk-service-navigation__link" href="/dashboard/">Dashboard</a>' in nav) is shown
 
 
 # --- the list -------------------------------------------------------------------------------

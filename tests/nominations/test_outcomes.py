@@ -113,7 +113,7 @@ def test_private_link_api_shows_a_winner_as_a_finalist(winner, api):
 
 
 def _status_on_page(response) -> list[str]:
-    return re.findall(r"<dt>Status</dt><dd>([^<]*)(?:<span[^>]*>[^<]*</span>)?</dd>", unescape(response.content.decode()))
+    return re.findall(r'<dt class="govuk-summary-list__key">Status</dt><dd class="govuk-summary-list__value">([^<]*)(?:<span[^>]*>[^<]*</span>)?</dd>', unescape(response.content.decode()))
 
 
 def test_nominator_pages_show_a_winner_as_a_finalist_until_the_night_is_over(winner, programme, client):

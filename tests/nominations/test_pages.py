@@ -51,13 +51,13 @@ def text(response) -> str:
 
 def field_error(response, field_id: str) -> str:
     """The error shown next to a field, as a person reads it."""
-    match = re.search(rf'<div class="field__error" id="{field_id}_error">(.*?)</div>', text(response), re.S)
+    match = re.search(rf'<p class="govuk-error-message" id="{field_id}_error">(.*?)</p>', text(response), re.S)
     assert match, f"no error shown next to {field_id}"
     return unescape(re.sub(r"<[^>]+>", "", match.group(1))).replace("Error: ", "").strip()
 
 
 def summary_links(response) -> list[tuple[str, str]]:
-    match = re.search(r'<div class="error-summary".*?</div>', text(response), re.S)
+    match = re.search(r'<div class="govuk-error-summary".*?</ul>', text(response), re.S)
     assert match, "no error summary"
     assert "There is a problem" in match.group(0)
     return [(href, unescape(label)) for href, label in re.findall(r'<a href="(#[^"]+)">(.*?)</a>', match.group(0))]
@@ -109,18 +109,24 @@ def test_home_signed_in_links_my_nominations_and_signs_out_by_post(client, progr
     body = text(client.get("/"))
 
     assert 'href="/my-nominations/"' in body
-    assert re.search(r'<form class="site-nav__form" method="post" action="/accounts/logout/">', body)
+    assert re.search(r'<form class="proud-nav-form" method="post" action="/accounts/logout/">', body)
 
 
 def test_base_page_has_landmarks_skip_link_and_local_stylesheet(client, programme):
     body = text(client.get("/"))
 
-    assert '<html lang="en-GB">' in body
-    assert '<a class="skip-link" href="#main">Skip to main content</a>' in body
+    assert '<html lang="en-GB" class="govuk-template govuk-template--rebranded">' in body
+    assert '<a href="#main" class="govuk-skip-link" data-module="govuk-skip-link">Skip to main content</a>' in body
     assert '<main id="main"' in body
-    assert '<link rel="stylesheet" href="/static/css/proud.css">' in body
-    # One small script of our own, deferred, that only enhances (focus, showing the right section).
-    assert re.findall(r"<script[^>]*>", body) == ['<script src="/static/js/forms.js" defer>']
+    # GOV.UK Frontend built from the npm package into static/build/, then our own layout: all local.
+    assert re.findall(r'<link rel="stylesheet" href="([^"]+)">', body) == ["/static/build/proud.css", "/static/css/proud.css"]
+    # GOV.UK Frontend's script and one small one of our own, deferred, that only enhance; and the
+    # one-line marker that GOV.UK Frontend's scripts will run, first thing in <body>. All local.
+    assert re.findall(r"<script[^>]*>", body) == [
+        '<script src="/static/build/govuk-frontend.js" defer>',
+        '<script src="/static/js/forms.js" defer>',
+        '<script src="/static/js/supported.js">',
+    ]
 
 
 # --- the form ---------------------------------------------------------------------
@@ -146,14 +152,15 @@ def test_form_lists_categories_with_description_and_eligibility_text(client, pro
     assert "Care leavers aged 16 to 25." in body
     assert "For a care leaver who has built a life of their own." in body
     assert re.search(
-        r'<input type="radio" name="category" value="moving-on" data-nominee-kind="individual" id="id_category_0" aria-describedby="id_category_0_hint">\s*'
-        r'<label for="id_category_0">Moving On</label>',
+        r'<input class="govuk-radios__input" type="radio" name="category" value="moving-on" data-nominee-kind="individual" id="id_category_0" aria-describedby="id_category_0_hint">\s*'
+        r'<label class="govuk-label govuk-radios__label" for="id_category_0">Moving On</label>',
         body,
     )
     assert "Retired award" not in body
-    assert "Up to 3,000 characters." in body
+    # GOV.UK's character count says the limit and counts down as they type.
+    assert 'data-module="govuk-character-count" data-maxlength="3000"' in body
+    assert "You can enter up to 3,000 characters" in body
     assert 'maxlength="3000"' in body
-    assert re.findall(r"<script[^>]*>", body) == ['<script src="/static/js/forms.js" defer>']
 
 
 def test_form_every_input_has_a_label(client, category):
@@ -525,9 +532,9 @@ def test_private_link_moves_to_a_clean_address_without_caching_or_referrer(clien
     assert "no-store" in page["Cache-Control"]
     assert token not in body
     assert f"Your nomination {nomination.reference}" in body
-    assert "<dd>Positive Choices</dd>" in body
-    assert "<dd>Submitted<span class=\"hint block\">Thank you for sending it." in body
-    assert "<dd>Alfie F.<span class=\"hint block\">Named in public as “Alfie”</span></dd>" in body
+    assert '<dd class="govuk-summary-list__value">Positive Choices</dd>' in body
+    assert "<dd class=\"govuk-summary-list__value\">Submitted<span class=\"govuk-hint block\">Thank you for sending it." in body
+    assert "<dd class=\"govuk-summary-list__value\">Alfie F.<span class=\"govuk-hint block\">Named in public as “Alfie”</span></dd>" in body
     assert "Joined the youth council." in body
     assert LEGAL_LAST_NAME not in body
 
@@ -537,7 +544,7 @@ def test_private_link_page_shows_the_known_name_and_that_the_public_name_is_anon
 
     body = text(client.get(f"/n/{token}/", follow=True))
 
-    assert "<dd>Alfie F.<span class=\"hint block\">Named in public as “A young person from our care”</span></dd>" in body
+    assert "<dd class=\"govuk-summary-list__value\">Alfie F.<span class=\"govuk-hint block\">Named in public as “A young person from our care”</span></dd>" in body
     assert LEGAL_LAST_NAME not in body
 
 
@@ -586,7 +593,7 @@ def test_withdraw_through_private_link_is_recorded(client, category):
     )
     body = text(response)
     assert f"Nomination {nomination.reference} has been withdrawn." in body
-    assert "<dd>Withdrawn<span class=\"hint block\">This nomination was withdrawn.</span></dd>" in body
+    assert "<dd class=\"govuk-summary-list__value\">Withdrawn<span class=\"govuk-hint block\">This nomination was withdrawn.</span></dd>" in body
     assert "Withdraw nomination" not in body
     assert response.redirect_chain[-1] == ("/my-nomination/", 302)
 
@@ -651,7 +658,7 @@ def test_my_nominations_shows_only_own_nominations_with_the_names_the_nominator_
     assert theirs.reference not in body
     # The known name (first name and initial) tells a carer's nominations apart; the public name too.
     known = f"{mine.nominee.legal_first_name} {mine.nominee.legal_last_name[0]}."
-    assert f"<dd>{known}<span class=\"hint block\">Named in public as “A young person from our care”</span></dd>" in body
+    assert f"<dd class=\"govuk-summary-list__value\">{known}<span class=\"govuk-hint block\">Named in public as “A young person from our care”</span></dd>" in body
     assert mine.nominee.legal_last_name not in unescape(body)
     assert f'action="/my-nominations/{mine.pk}/withdraw/"' in body
 
@@ -699,8 +706,8 @@ def test_my_nominations_query_count_does_not_grow(client, category, count, djang
 def test_login_page_has_labelled_fields(client):
     body = text(client.get("/accounts/login/"))
 
-    assert '<label class="field__label" for="id_username">' in body
-    assert '<label class="field__label" for="id_password">' in body
+    assert '<label class="govuk-label" for="id_username">' in body
+    assert '<label class="govuk-label" for="id_password">' in body
 
 
 def test_a_withdrawal_without_the_pages_form_token_is_refused(client, category):

@@ -92,13 +92,13 @@ def score_url(assignment) -> str:
 
 
 def error_summary(response) -> list[str]:
-    match = re.search(r'<div class="error-summary".*?</ul>', response.content.decode(), re.S)
+    match = re.search(r'<div class="govuk-error-summary".*?</ul>', response.content.decode(), re.S)
     assert match, "no error summary"
     return [unescape(re.sub(r"<[^>]+>", "", item)).strip() for item in re.findall(r"<li>(.*?)</li>", match.group(0), re.S)]
 
 
 def messages_shown(response) -> list[str]:
-    return [unescape(m).strip() for m in re.findall(r'<div class="notice notice--\w+" role="\w+">\s*<p>(.*?)</p>', response.content.decode(), re.S)]
+    return [unescape(m).strip() for m in re.findall(r'<p class="govuk-notification-banner__heading">(.*?)</p>', response.content.decode(), re.S)]
 
 
 @pytest.fixture
@@ -309,7 +309,7 @@ def test_other_scores_hidden_until_own_submitted(world, as_user):
     assert "You will see the other panel members' scores once you have sent yours." in before
     assert "Brilliant work" in after
     assert '<h3 id="other-1">chair</h3>' in after
-    assert "<dt>Impact</dt><dd>5 out of 5</dd>" in after
+    assert '<dt class="govuk-summary-list__key">Impact</dt><dd class="govuk-summary-list__value">5 out of 5</dd>' in after
     assert "Send my changed scores" in after
 
 
@@ -328,8 +328,8 @@ def test_locked_page_is_read_only(world, as_user):
     assert page.status_code == 200
     assert "has passed." in body
     assert "You can still read the nomination and your scores, but you cannot change them." in body
-    assert "<dt>Impact</dt><dd>2 out of 5</dd>" in body
-    assert "<dt>Effort</dt><dd>Not scored</dd>" in body
+    assert '<dt class="govuk-summary-list__key">Impact</dt><dd class="govuk-summary-list__value">2 out of 5</dd>' in body
+    assert '<dt class="govuk-summary-list__key">Effort</dt><dd class="govuk-summary-list__value">Not scored</dd>' in body
     assert 'type="radio"' not in body
     assert "Send my scores" not in body
     assert refused.status_code == 409
@@ -430,9 +430,9 @@ def test_chair_sees_ranking_without_identity_and_proposes(world, as_user):
     body = text(page)
     for secret in (*SECRETS, world["nomination"].reference):
         assert secret not in body
-    first_row = body.split("<tbody>")[1].split("</tr>")[0]
+    first_row = body.split("<tbody class=\"govuk-table__body\">")[1].split("</tr>")[0]
     assert label_of(world["nomination"]) in first_row
-    assert '<td class="table__number">13.00</td>' in first_row  # 5 × 2 + 3 × 1
+    assert '<td class="govuk-table__cell table__number">13.00</td>' in first_row  # 5 × 2 + 3 × 1
     assert "2 of 2" in first_row
     assert "?normalise=1" in body
     assert "Confirm the shortlist" not in body
@@ -447,7 +447,7 @@ def test_ranking_flags_ties_and_normalises_on_request(world, as_user):
 
     body = text(as_user(world["chair"].user).get(shortlist_url(world) + "?normalise=1"))
 
-    assert body.count('<span class="tag tag--warning">Tie</span>') == 2
+    assert body.count('<span class="govuk-tag govuk-tag--yellow">Tie</span>') == 2
     assert "Ranked by normalised score" in body
     assert "Rank by weighted score instead" in body
 
@@ -527,8 +527,8 @@ def test_manage_page_shows_progress_and_shortlists(world, as_user):
 
     body = text(as_user(world["organiser"]).get(manage_url(world)))
 
-    rows = re.findall(r"<tr>\s*<th scope=\"row\">(.*?)</tr>", body, re.S)
-    cells = [re.findall(r'<td class="table__number">(\d+)</td>', row) for row in rows]
+    rows = re.findall(r'<tr class="govuk-table__row">\s*<th class="govuk-table__header" scope="row">(.*?)</tr>', body, re.S)
+    cells = [re.findall(r'<td class="govuk-table__cell table__number">(\d+)</td>', row) for row in rows]
     assert cells == [["2", "0", "2"], ["2", "1", "1"]]
     assert "chair" in rows[0] and "member" in rows[1]
     assert f'href="/panel/shortlist/{world["category"].pk}/">Education</a>' in body
