@@ -100,15 +100,28 @@ def part_export(args) -> dict:
 
 # --- API lists ----------------------------------------------------------------------------------
 
+# The floor of each list (issue 20): the same required work with nothing in between. The count and
+# the page as two raw queries, one multi-row insert of the access-log rows where the list shows
+# identity (the nominees on the page, and the members of a group on it), and json.dumps of the rows.
+
+NOMINATION_COUNT_SQL = "SELECT COUNT(*) FROM nominations_nomination n WHERE n.programme_id = %s"
+
 NOMINATION_FLOOR_SQL = """
 SELECT n.id, n.reference, p.slug, c.slug, c.name, n.status, n.source, n.nominator_name, n.nominator_email,
        n.nominator_phone, n.nominator_organisation, n.nominator_relationship, n.nominator_known_recently,
        n.achievement, n.why_it_matters, n.anything_else, n.submitted_at, n.created_at, n.updated_at,
        e.id, e.kind, e.legal_first_name, e.legal_last_name, e.preferred_name, e.say_first_name, e.say_last_name, e.chosen_name,
-       e.date_of_birth, e.cohort, e.named_to_event_staff,
+       e.date_of_birth, e.cohort, e.named_to_event_staff, e.contact_allowed,
        e.area, w.username, e.allocated_worker_name, e.publicity_level, e.photography_allowed, e.attendance_safe,
        e.safeguarding_checked_at, s.username, e.safeguarding_notes, e.possible_duplicate_of_id, e.merged_into_id,
-       g.id, g.name
+       g.id, g.name,
+       (SELECT json_agg(json_build_array(m.id, m.kind, m.legal_first_name, m.legal_last_name, m.preferred_name,
+                        m.say_first_name, m.say_last_name, m.chosen_name, m.date_of_birth, m.cohort, m.area,
+                        m.allocated_worker_name, m.publicity_level, m.photography_allowed, m.named_to_event_staff,
+                        m.contact_allowed, m.attendance_safe, m.safeguarding_checked_at, m.safeguarding_notes,
+                        m.possible_duplicate_of_id, m.merged_into_id))
+        FROM nominations_nomineegroup_members gm JOIN nominations_nominee m ON m.id = gm.nominee_id
+        WHERE gm.nomineegroup_id = n.group_id)
 FROM nominations_nomination n
 JOIN awards_programme p ON p.id = n.programme_id
 JOIN awards_category c ON c.id = n.category_id
@@ -119,6 +132,23 @@ LEFT JOIN nominations_nomineegroup g ON g.id = n.group_id
 WHERE n.programme_id = %s
 ORDER BY n.submitted_at DESC NULLS FIRST, n.id DESC
 LIMIT 50
+"""
+
+
+def _nomination_log_ids(rows) -> list[int]:
+    """The nominees whose identity a page of the nominations list shows: each row's, or its group's members'."""
+    ids = []
+    for row in rows:
+        ids += [row[19]] if row[19] is not None else [member[0] for member in row[-1] or []]
+    return list(dict.fromkeys(ids))
+
+
+ASSIGNMENT_COUNT_SQL = """
+SELECT COUNT(*)
+FROM shortlisting_assignment a
+JOIN shortlisting_panelmember m ON m.id = a.member_id
+JOIN nominations_nomination n ON n.id = a.nomination_id
+WHERE m.user_id = %s AND n.status IN ('eligible', 'shortlisted', 'not_shortlisted')
 """
 
 ASSIGNMENT_FLOOR_SQL = """
@@ -134,6 +164,13 @@ ORDER BY c.display_order, a.nomination_id
 LIMIT 50
 """
 
+GUEST_COUNT_SQL = """
+SELECT COUNT(*)
+FROM events_guest g
+LEFT JOIN events_invitation i ON i.id = g.invitation_id
+WHERE g.event_id = %s AND (i.status = 'accepted' OR g.invitation_id IS NULL)
+"""
+
 GUEST_FLOOR_SQL = """
 SELECT g.id, g.name, t.number, g.access_needs, g.access_other, g.checked_in_at
 FROM events_guest g
@@ -145,16 +182,31 @@ LIMIT 50
 """
 
 
-def _floor(sql: str, params: list):
+def _floor(count_sql: str, sql: str, params: list, *, log_ids=None, user=None, context: str = ""):
+    """The floor of a list: count, page, one multi-row insert into the access log where `log_ids`
+    picks the nominees whose identity the page shows, json.dumps."""
     from django.core.serializers.json import DjangoJSONEncoder
     from django.db import connection
+    from django.utils import timezone
 
     def run():
         with connection.cursor() as cursor:
+            cursor.execute(count_sql, params)
+            count = cursor.fetchone()[0]
             cursor.execute(sql, params)
             names = [f"c{i}" for i in range(len(cursor.description))]
-            rows = [dict(zip(names, row)) for row in cursor.fetchall()]
-        return json.dumps({"results": rows}, cls=DjangoJSONEncoder)
+            fetched = cursor.fetchall()
+            if log_ids is not None:
+                ids = log_ids(fetched)
+                if ids:
+                    now = timezone.now()
+                    cursor.execute(
+                        "INSERT INTO nominations_identityaccess (user_id, username, nominee_id, context, at) VALUES "
+                        + ", ".join(["(%s, %s, %s, %s, %s)"] * len(ids)),
+                        [value for pk in ids for value in (user.pk, user.username, pk, context, now)],
+                    )
+            rows = [dict(zip(names, row)) for row in fetched]
+        return json.dumps({"count": count, "results": rows}, cls=DjangoJSONEncoder)
 
     return run
 
@@ -168,7 +220,7 @@ def part_lists(args) -> dict:
     from nominations.models import Nomination
     from shortlisting.selectors import assignments_for_member
 
-    from .measure import latencies, query_count
+    from .measure import interleaved, query_count
     from .peers import coming
 
     users = {u.username: u for u in get_user_model().objects.filter(username__in=["organiser", "panel", "door"])}
@@ -178,17 +230,18 @@ def part_lists(args) -> dict:
         "nominations": (
             "organiser", "/api/v1/nominations/", {"programme": "proud-2026"},
             Nomination.objects.filter(programme=programme).count(),
-            _floor(NOMINATION_FLOOR_SQL, [programme.pk]),
+            _floor(NOMINATION_COUNT_SQL, NOMINATION_FLOOR_SQL, [programme.pk], log_ids=_nomination_log_ids,
+                   user=users["organiser"], context="bench.floor"),
         ),
         "panel_queue": (
             "panel", "/api/v1/assignments/", {},
             assignments_for_member(users["panel"]).count(),
-            _floor(ASSIGNMENT_FLOOR_SQL, [users["panel"].pk]),
+            _floor(ASSIGNMENT_COUNT_SQL, ASSIGNMENT_FLOOR_SQL, [users["panel"].pk]),
         ),
         "guests": (
             "door", "/api/v1/guests/", {"event": event.pk},
             coming(event).count(),
-            _floor(GUEST_FLOOR_SQL, [event.pk]),
+            _floor(GUEST_COUNT_SQL, GUEST_FLOOR_SQL, [event.pk]),
         ),
     }
     out = {}
@@ -206,8 +259,7 @@ def part_lists(args) -> dict:
             "rows": rows,
             "count_in_response": body.get("count"),
             "queries": query_count(get),
-            "api": latencies(get, requests=args.requests),
-            "floor": latencies(floor, requests=args.requests),
+            **interleaved({"api": get, "floor": floor}, requests=args.requests),
         }
     return out
 

@@ -43,6 +43,8 @@ from ..services import (
     nominee_record_safeguarding,
 )
 from .serializers import (
+    GROUP_MEMBER_COLUMNS,
+    NOMINATION_ROW_COLUMNS,
     ConsentInputSerializer,
     ConsentSerializer,
     ConsentWithdrawSerializer,
@@ -58,6 +60,7 @@ from .serializers import (
     ReasonSerializer,
     SafeguardingSerializer,
     TransitionSerializer,
+    nomination_rows_representation,
 )
 
 
@@ -76,24 +79,22 @@ def is_any_organiser_request(request, view) -> bool:
     return is_any_organiser(request.user)
 
 
-def _load_group_members(nominations: list[Nomination]) -> None:
-    """The members of the groups nominated on a page, in one query made whether or not the page
-    holds a group nomination (a prefetch skips its query when there is none), so a page costs the
-    same number of queries whatever it holds."""
-    if not nominations:
-        return
+def _group_member_rows(rows: list[dict]) -> dict[int, list[dict]]:
+    """The members of the groups nominated on a page of rows, as rows, in one query made whether or
+    not the page holds a group nomination (the same number of queries whatever it holds), each
+    group's in the order its members are listed (Nominee's ordering)."""
+    if not rows:
+        return {}
     members = (
-        Nominee.objects.filter(groups__nominations__in=[n.pk for n in nominations])
-        .select_related("allocated_worker", "safeguarding_checked_by")
+        Nominee.objects.filter(groups__nominations__in=[row["id"] for row in rows])
         .annotate(in_group=F("groups__id"))
+        .values(*GROUP_MEMBER_COLUMNS, "in_group")
         .distinct()
     )
     by_group = defaultdict(list)
     for member in members:
-        by_group[member.in_group].append(member)
-    for nomination in nominations:
-        if nomination.group_id:
-            nomination.group._prefetched_objects_cache = {"members": by_group[nomination.group_id]}
+        by_group[member["in_group"]].append(member)
+    return by_group
 
 
 def _identity_nominee_ids(nominations) -> list[int]:
@@ -103,6 +104,17 @@ def _identity_nominee_ids(nominations) -> list[int]:
             ids.append(nomination.nominee_id)
         elif nomination.group_id:
             ids.extend(m.pk for m in nomination.group.members.all())
+    return ids
+
+
+def _identity_row_ids(rows: list[dict], members: dict[int, list[dict]]) -> list[int]:
+    """_identity_nominee_ids for a page of rows: the nominees whose identity the page shows."""
+    ids = []
+    for row in rows:
+        if row["nominee_id"]:
+            ids.append(row["nominee_id"])
+        elif row["group_id"]:
+            ids.extend(member["id"] for member in members.get(row["group_id"], []))
     return ids
 
 
@@ -155,11 +167,14 @@ class NominationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return NominationSerializer
 
     def list(self, request, *args, **kwargs):
-        queryset = self.filter_queryset(self.get_queryset()).prefetch_related(None)
-        page = self.paginate_queryset(queryset)
-        _load_group_members(page)
-        identity_access_record(user=request.user, nominee_ids=_identity_nominee_ids(page), context="api.nominations.list")
-        return self.get_paginated_response(NominationSerializer(page, many=True, context=self.get_serializer_context()).data)
+        """The page as plain rows (.values()), written as NominationSerializer would write them
+        (serializers.nomination_rows_representation): no model instance per row or related name."""
+        queryset = self.filter_queryset(self.get_queryset()).prefetch_related(None).select_related(None)
+        page = self.paginate_queryset(queryset.values(*NOMINATION_ROW_COLUMNS))
+        members = _group_member_rows(page)
+        identity_access_record(user=request.user, nominee_ids=_identity_row_ids(page, members), context="api.nominations.list")
+        organised = set(programme_ids_with_role(request.user, Role.ORGANISER))
+        return self.get_paginated_response(nomination_rows_representation(page, members, organised=organised))
 
     def retrieve(self, request, *args, **kwargs):
         nomination = self.get_object()
