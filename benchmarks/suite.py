@@ -143,23 +143,46 @@ def _nomination_log_ids(rows) -> list[int]:
     return list(dict.fromkeys(ids))
 
 
+# A member's queue: their assignments of nominations still under review, without those of a young
+# person (or a group with a young person) they declared a conflict with, as the API reads them.
+_QUEUE_WHERE = """
+WHERE m.user_id = %s AND n.status IN ('eligible', 'shortlisted', 'not_shortlisted')
+  AND NOT EXISTS (
+      SELECT 1 FROM shortlisting_conflict x
+      LEFT JOIN nominations_nomineegroup_members xm ON xm.nominee_id = x.nominee_id
+      WHERE x.member_id = a.member_id AND (x.nominee_id = n.nominee_id OR xm.nomineegroup_id = n.group_id)
+  )
+"""
+
 ASSIGNMENT_COUNT_SQL = """
 SELECT COUNT(*)
 FROM shortlisting_assignment a
 JOIN shortlisting_panelmember m ON m.id = a.member_id
 JOIN nominations_nomination n ON n.id = a.nomination_id
-WHERE m.user_id = %s AND n.status IN ('eligible', 'shortlisted', 'not_shortlisted')
-"""
+""" + _QUEUE_WHERE
 
+# Everything a card shows or redaction reads: the statement, the names and places to hide (the
+# nominee's, or each group member's), the category's rubric, the member's review and its scores.
 ASSIGNMENT_FLOOR_SQL = """
-SELECT a.id, a.panel_id, c.slug, c.name, n.id, n.nominee_id, n.group_id, n.achievement, n.why_it_matters,
-       r.status, r.submitted_at
+SELECT a.id, p.name, p.programme_id, c.slug, c.name, n.id, n.reference, n.achievement, n.why_it_matters,
+       n.nominator_name, n.nominator_organisation, e.kind, e.legal_first_name, e.legal_last_name, e.preferred_name,
+       e.chosen_name, e.area, e.publicity_level, e.own_publicity_level, g.name,
+       (SELECT json_agg(json_build_array(gm.legal_first_name, gm.legal_last_name, gm.preferred_name, gm.chosen_name, gm.area))
+        FROM nominations_nomineegroup_members gl JOIN nominations_nominee gm ON gm.id = gl.nominee_id
+        WHERE gl.nomineegroup_id = n.group_id),
+       (SELECT json_agg(json_build_array(k.id, k.name, k.guidance, k.weight, k.max_score) ORDER BY k.display_order, k.id)
+        FROM awards_criterion k WHERE k.category_id = n.category_id),
+       r.status, r.comment, r.submitted_at,
+       (SELECT json_agg(json_build_array(s.criterion_id, s.value)) FROM shortlisting_score s WHERE s.review_id = r.id)
 FROM shortlisting_assignment a
 JOIN shortlisting_panelmember m ON m.id = a.member_id
+JOIN shortlisting_panel p ON p.id = a.panel_id
 JOIN nominations_nomination n ON n.id = a.nomination_id
 JOIN awards_category c ON c.id = n.category_id
+LEFT JOIN nominations_nominee e ON e.id = n.nominee_id
+LEFT JOIN nominations_nomineegroup g ON g.id = n.group_id
 LEFT JOIN shortlisting_review r ON r.assignment_id = a.id
-WHERE m.user_id = %s AND n.status IN ('eligible', 'shortlisted', 'not_shortlisted')
+""" + _QUEUE_WHERE + """
 ORDER BY c.display_order, a.nomination_id
 LIMIT 50
 """

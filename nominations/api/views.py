@@ -2,8 +2,10 @@
 service call, every read a selector scoped to the user."""
 
 from collections import defaultdict
+from functools import partial
 
-from django.db.models import F, Prefetch
+from django.core.paginator import Paginator
+from django.db.models import F, Prefetch, Q
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -11,6 +13,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import get_object_or_404  # a malformed id is a 404 too
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from awards.api.permissions import ActionRules, anyone, authenticated, organiser_of_object
@@ -80,21 +83,40 @@ def is_any_organiser_request(request, view) -> bool:
 
 
 def _group_member_rows(rows: list[dict]) -> dict[int, list[dict]]:
-    """The members of the groups nominated on a page of rows, as rows, in one query made whether or
-    not the page holds a group nomination (the same number of queries whatever it holds), each
-    group's in the order its members are listed (Nominee's ordering)."""
+    """The members of the groups nominated on a page of rows, as rows, each group's in the order
+    its members are listed (Nominee's ordering). Read by the groups' ids through the membership
+    table's index; and in one query whether or not the page holds a group (an empty IN would
+    skip it), so a page costs the same number of queries whatever it holds."""
     if not rows:
         return {}
+    group_ids = [row["group_id"] for row in rows if row["group_id"] is not None]
     members = (
-        Nominee.objects.filter(groups__nominations__in=[row["id"] for row in rows])
+        Nominee.objects.filter(Q(groups__id__in=group_ids) if group_ids else Q(pk__isnull=True))
         .annotate(in_group=F("groups__id"))
         .values(*GROUP_MEMBER_COLUMNS, "in_group")
-        .distinct()
     )
     by_group = defaultdict(list)
     for member in members:
         by_group[member["in_group"]].append(member)
     return by_group
+
+
+class _RowsPaginator(Paginator):
+    """Counts the queryset as filtered, and reads the page as .values() rows of `columns`
+    (counting the rows' queryset would count over every join its columns need)."""
+
+    def __init__(self, object_list, per_page, *, columns, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.columns = columns
+
+    def _get_page(self, object_list, number, paginator):
+        return super()._get_page(list(object_list.values(*self.columns)), number, paginator)
+
+
+class NominationRowsPagination(PageNumberPagination):
+    def paginate_queryset(self, queryset, request, view=None):
+        self.django_paginator_class = partial(_RowsPaginator, columns=NOMINATION_ROW_COLUMNS)
+        return super().paginate_queryset(queryset, request, view)
 
 
 def _identity_nominee_ids(nominations) -> list[int]:
@@ -139,6 +161,7 @@ class NominationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     object_rules = {"transition": organiser_of_object}
     filterset_class = NominationFilterSet
     filter_backends = [DjangoFilterBackend, ShownStatusOrdering]
+    pagination_class = NominationRowsPagination  # the list's page as rows
     ordering_fields = ["submitted_at", "reference", "status"]
 
     def get_queryset(self):
@@ -170,7 +193,7 @@ class NominationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         """The page as plain rows (.values()), written as NominationSerializer would write them
         (serializers.nomination_rows_representation): no model instance per row or related name."""
         queryset = self.filter_queryset(self.get_queryset()).prefetch_related(None).select_related(None)
-        page = self.paginate_queryset(queryset.values(*NOMINATION_ROW_COLUMNS))
+        page = self.paginate_queryset(queryset)
         members = _group_member_rows(page)
         identity_access_record(user=request.user, nominee_ids=_identity_row_ids(page, members), context="api.nominations.list")
         organised = set(programme_ids_with_role(request.user, Role.ORGANISER))

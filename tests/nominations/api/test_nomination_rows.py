@@ -82,3 +82,16 @@ def test_the_list_logs_each_identity_it_shows_once(every_kind, organiser):
     logged = list(IdentityAccess.objects.values_list("nominee_id", "user", "username", "context"))
     assert sorted(logged) == sorted((pk, organiser.pk, organiser.username, "api.nominations.list") for pk in shown)
     assert all(entry.at is not None for entry in IdentityAccess.objects.all())
+
+
+def test_the_second_page_counts_the_whole_list_and_answers_as_the_serializer_would(programme, organiser):
+    NominationFactory.create_batch(53, programme=programme)
+
+    body = client_for(organiser).get("/api/v1/nominations/", {"page": 2}).json()
+
+    assert body["count"] == 53
+    assert body["previous"] is not None and body["next"] is None
+    references = [row["reference"] for row in body["results"]]
+    assert len(references) == 3
+    assert body["results"] == _as_serializer_writes(organiser, references)
+    assert client_for(organiser).get("/api/v1/nominations/", {"page": 3}).status_code == 404
