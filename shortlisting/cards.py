@@ -85,7 +85,7 @@ def nomination_card(nomination: Nomination, *, blind: bool) -> NominationCard:
 # (bounded, least recently used first out): no table of statements to erase with the young
 # person, no query, and a change to the redaction rules takes effect with the deploy that makes it.
 
-CACHE_SIZE = 8192  # nominations; each entry is the two redacted texts (at most 6,000 characters)
+CACHE_SIZE = 4096  # nominations; an entry is its two redacted texts (at most 6,000 characters: 25 MB at worst)
 
 
 class _RedactedStatements:
