@@ -36,7 +36,7 @@ def prepare(env: dict) -> dict:
         "from django.test import Client\n"
         "from rest_framework.authtoken.models import Token\n"
         "from events.models import Invitation\n"
-        "from events.services import link_create\n"
+        "from events.links import link_create\n"
         "token, _ = Token.objects.get_or_create(user=get_user_model().objects.get(username='organiser'))\n"
         "invitation = Invitation.objects.filter(event__programme__slug='proud-2026', kind='finalist', status='accepted').order_by('pk').first()\n"
         "client = Client()\n"

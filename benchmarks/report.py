@@ -179,7 +179,8 @@ def markdown_table(report: dict) -> str:
         f"Measured {report['date']} on {m['cpu']} ({m['cores']} cores, {m['memory']}), {m['os']}, Python {m['python']}, "
         f"PostgreSQL {m['postgresql']}; the whole run took {report['minutes']:.1f} minutes. Reproduce with `{COMMAND}`."
         + (f" The certificate and print-pack rows were measured on {report['documents_date']} on their own "
-           f"(`make bench ARGS=--only-documents`, on a fresh seed of the largest size)." if report.get("documents_date") else ""),
+           f"(`make bench ARGS=--only-documents`, on a fresh seed of the largest size; `--keep-documents` keeps them)."
+           if report.get("documents_date") else ""),
         "",
         "| area | measurement | result | compared with | target | met |",
         "|---|---|---|---|---|---|",
@@ -190,11 +191,13 @@ def markdown_table(report: dict) -> str:
     return "\n".join(lines)
 
 
-def write(results: dict, *, previous_date: str | None = None) -> list[Path]:
+def write(results: dict, *, previous_date: str | None = None, documents_date: str | None = None) -> list[Path]:
+    """`previous_date`: the documents alone were measured now, the rest then; `documents_date`: the
+    rest now, the documents then (--keep-documents)."""
     now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     report = {
         "date": previous_date or now,
-        "documents_date": now if previous_date else None,
+        "documents_date": now if previous_date else documents_date,
         "machine": machine(),
         "command": COMMAND,
         "minutes": results["timings_seconds"]["total"] / 60,
