@@ -190,8 +190,9 @@ class NominationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return NominationSerializer
 
     def list(self, request, *args, **kwargs):
-        """The page as plain rows (.values()), written as NominationSerializer would write them
-        (serializers.nomination_rows_representation): no model instance per row or related name."""
+        # The page as plain rows (.values()), written as NominationSerializer would write them
+        # (serializers.nomination_rows_representation): no model instance per row or related name.
+        # (A comment, not a docstring: the docstring would become the operation's description.)
         queryset = self.filter_queryset(self.get_queryset()).prefetch_related(None).select_related(None)
         page = self.paginate_queryset(queryset)
         members = _group_member_rows(page)
