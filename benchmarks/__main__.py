@@ -70,6 +70,11 @@ def main(argv=None) -> None:
         help="Seed the largest size only and measure the certificates and print pack, keeping the other "
         "results of benchmarks/report.json (a quick way to measure the PDFs again).",
     )
+    parser.add_argument(
+        "--keep-documents", action="store_true",
+        help="Measure everything but the certificates and print pack, keeping those rows of benchmarks/report.json "
+        "with the date they were measured (they take minutes and change only with the PDF code).",
+    )
     args = parser.parse_args(argv)
     sizes = sorted(int(size) for size in args.sizes.split(","))
     big = sizes[-1]
@@ -141,10 +146,17 @@ def main(argv=None) -> None:
     )["ranking"]
     timings["ranking"] = time.monotonic() - clock
 
-    say(f"certificates ({args.certificates:,}) and the print pack of the {big:,}-nomination event, as PDF")
-    clock = time.monotonic()
-    results["documents"] = _suite(_env(measure_env, urls[big]), "documents", "--certificates", str(args.certificates))["documents"]
-    timings["documents"] = time.monotonic() - clock
+    documents_date = None
+    if args.keep_documents:
+        previous = json.loads(report.JSON.read_text())
+        results["documents"] = previous["documents"]
+        documents_date = previous["report"].get("documents_date") or previous["report"]["date"]
+        say(f"certificates and the print pack: kept from the run of {documents_date}")
+    else:
+        say(f"certificates ({args.certificates:,}) and the print pack of the {big:,}-nomination event, as PDF")
+        clock = time.monotonic()
+        results["documents"] = _suite(_env(measure_env, urls[big]), "documents", "--certificates", str(args.certificates))["documents"]
+        timings["documents"] = time.monotonic() - clock
 
     say(f"importing a {args.import_rows:,}-row spreadsheet (dry run, then for real)")
     clock = time.monotonic()
@@ -153,7 +165,7 @@ def main(argv=None) -> None:
 
     timings["total"] = time.monotonic() - started
     results["timings_seconds"] = {key: round(value, 1) for key, value in timings.items()}
-    paths = report.write(results)
+    paths = report.write(results, documents_date=documents_date)
     say(f"done in {timings['total'] / 60:.1f} minutes; wrote {', '.join(str(p.relative_to(ROOT)) for p in paths)}")
     print(report.markdown_table(results["report"]))
 

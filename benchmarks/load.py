@@ -36,7 +36,7 @@ def prepare(env: dict) -> dict:
         "from django.test import Client\n"
         "from rest_framework.authtoken.models import Token\n"
         "from events.models import Invitation\n"
-        "from events.services import link_create\n"
+        "from events.links import link_create\n"
         "token, _ = Token.objects.get_or_create(user=get_user_model().objects.get(username='organiser'))\n"
         "invitation = Invitation.objects.filter(event__programme__slug='proud-2026', kind='finalist', status='accepted').order_by('pk').first()\n"
         "client = Client()\n"
@@ -66,6 +66,22 @@ def _wait_for(port: int, seconds: float = 60) -> None:
     raise RuntimeError(f"gunicorn did not listen on port {port}")
 
 
+def _answers(url: str, headers: dict, seconds: float = 180) -> None:
+    """Wait until `url` answers 200 (each of the workers' first request imports the app)."""
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    answered = 0
+    while time.monotonic() < deadline and answered < 4:  # several times: both workers
+        try:
+            with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=60) as response:
+                answered += response.status == 200
+        except OSError:
+            time.sleep(0.5)
+    if not answered:
+        raise RuntimeError(f"{url} did not answer under gunicorn")
+
+
 def run(env: dict, *, seconds: int, connections: int = 8) -> dict:
     wrk = shutil.which("wrk")
     if wrk is None:
@@ -80,6 +96,10 @@ def run(env: dict, *, seconds: int, connections: int = 8) -> dict:
     results = {"workers": 2, "connections": connections, "seconds": seconds}
     try:
         _wait_for(port)
+        # A worker imports the app on its first request: on a busy machine that took longer than
+        # wrk's warm-up, which then measured nothing. Wait until each page answers.
+        for path, header in (("/api/v1/nominations/?programme=proud-2026", f"Token {auth['token']}"),):
+            _answers(f"http://127.0.0.1:{port}{path}", {"Authorization": header})
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
             script.write(WRK_SCRIPT)
         targets = {

@@ -100,6 +100,21 @@ def latencies(fn: Callable[[], object], *, requests: int, warmup: int = 2) -> di
     return summary(samples)
 
 
+def interleaved(fns: dict[str, Callable[[], object]], *, requests: int, warmup: int = 2) -> dict[str, dict]:
+    """Latencies of several calls taken in turn (a, b, a, b, ...), so a busy spell of the machine
+    slows each alike and the ratio of their medians holds (the machine is shared)."""
+    for _ in range(warmup):
+        for fn in fns.values():
+            fn()
+    samples: dict[str, list[float]] = {name: [] for name in fns}
+    for _ in range(requests):
+        for name, fn in fns.items():
+            start = time.perf_counter()
+            fn()
+            samples[name].append(time.perf_counter() - start)
+    return {name: summary(values) for name, values in samples.items()}
+
+
 def summary(samples: list[float]) -> dict:
     ordered = sorted(samples)
     return {

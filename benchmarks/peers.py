@@ -4,18 +4,15 @@
   of a model — a ModelResource for the guests with the same five columns as the workbook's guest
   list (name, table, whose party, access needs, arrived), exported to XLSX the way its admin
   action does. Its queryset joins what the columns read, so it is not slowed by N+1 queries.
-- The floor: the same cells fetched with one values_list query and written by openpyxl in
-  write-only mode with no styling and no safe cell writer. Nothing real can be faster.
+- The floor of the whole workbook is in benchmarks.floors.
 """
 
 from __future__ import annotations
 
-from types import SimpleNamespace
 from typing import IO
 
 from django.db.models import Q
 from django.utils import timezone
-from openpyxl import Workbook
 
 from events.enums import AccessNeed, InvitationKind, InvitationStatus
 from events.models import Guest
@@ -83,40 +80,6 @@ def peer_guest_list(event, fileobj: IO[bytes]) -> int:
     dataset = guest_resource_class()().export(queryset=queryset)
     fileobj.write(XLSX().export_data(dataset))
     return len(dataset)
-
-
-FLOOR_COLUMNS = (
-    "name", "table__number", "invitation_id", "invitation__kind", "invitation__invitee_name", "invitation__addressee_name",
-    "invitation__nomination__group__name", "invitation__nomination__nominee__kind",
-    "invitation__nomination__nominee__publicity_level", "invitation__nomination__nominee__preferred_name",
-    "invitation__nomination__nominee__legal_first_name", "invitation__nomination__nominee__legal_last_name",
-    "access_needs", "access_other", "checked_in_at",
-)
-
-
-def floor_guest_list(event, fileobj: IO[bytes]) -> int:
-    """The same cells from one values_list query, openpyxl write-only, no styling."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Guest list")
-    sheet.append(["Name", "Table", "Party of", "Access needs", "Arrived"])
-    rows = 0
-    for (
-        name, table, invitation_id, kind, invitee, addressee, group, nominee_kind, level, preferred, first, last,
-        access, other, arrived,
-    ) in coming(event).order_by("name", "pk").values_list(*FLOOR_COLUMNS):
-        if invitation_id is None:
-            party = "Walk-in"
-        elif kind == InvitationKind.FINALIST:
-            party = group or announce_name(SimpleNamespace(
-                kind=nominee_kind, publicity_level=level, preferred_name=preferred, legal_first_name=first,
-                legal_last_name=last,
-            ))
-        else:
-            party = invitee or addressee
-        sheet.append([name, table, party, _access(access, other), _arrived(arrived)])
-        rows += 1
-    workbook.save(fileobj)
-    return rows
 
 
 class GuestListOnly(EventNightWorkbook):

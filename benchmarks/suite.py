@@ -12,6 +12,7 @@ import os
 import random
 import sys
 import tempfile
+import time
 
 
 def _setup() -> None:
@@ -25,39 +26,59 @@ def _setup() -> None:
 
 
 def part_workbook(args) -> dict:
+    """The whole workbook against its floor (benchmarks.floors: the same cells from values_list rows,
+    openpyxl write-only, no styling), and the guest list sheet alone against django-import-export's
+    XLSX of the same cells (the peer), per cell written. Measured in rounds, each side once a round
+    in turn, so a busy spell of the shared machine slows each alike; best of the rounds."""
+    import gc
+
     from events.models import Event
     from night.exporters import EventNightWorkbook
 
-    from .measure import measure
-    from .peers import GuestListOnly, coming, floor_guest_list, peer_guest_list
+    from .floors import floor_cells, floor_workbook
+    from .measure import peak_memory, query_count
+    from .peers import GuestListOnly, coming, peer_guest_list
 
     event = Event.objects.get(programme__slug="proud-2026")
     guests = coming(event).count()
+    sheets = floor_cells(event)
+    cells = sum(len(headers) * (len(rows) + 1) for _, headers, rows in sheets)
+    guest_list_cells = next(len(headers) * (len(rows) + 1) for title, headers, rows in sheets if title == "Guest list")
 
-    def ours():
-        with tempfile.TemporaryFile() as spool:
-            EventNightWorkbook(event).write(spool)
+    def spooled(write):
+        def run():
+            with tempfile.TemporaryFile() as spool:
+                write(spool)
+        return run
 
-    def ours_guest_list():
-        with tempfile.TemporaryFile() as spool:
-            GuestListOnly(event).write(spool)
-
-    def peer():
-        with tempfile.TemporaryFile() as spool:
-            peer_guest_list(event, spool)
-
-    def floor():
-        with tempfile.TemporaryFile() as spool:
-            floor_guest_list(event, spool)
-
-    runs = {name: measure(fn, repeat=args.repeat) for name, fn in (
-        ("workbook", ours), ("workbook_guest_list_only", ours_guest_list), ("peer_import_export", peer), ("floor", floor),
-    )}
-    return {
+    sides = {
+        "workbook": spooled(lambda spool: EventNightWorkbook(event).write(spool)),
+        "floor": spooled(lambda spool: floor_workbook(event, spool)),
+        "workbook_guest_list_only": spooled(lambda spool: GuestListOnly(event).write(spool)),
+        "peer_import_export": spooled(lambda spool: peer_guest_list(event, spool)),
+    }
+    for run in sides.values():  # warm: imports, the connection, the caches of the naming rules
+        run()
+    rounds: dict[str, list[float]] = {name: [] for name in sides}
+    for _ in range(max(3, args.repeat)):
+        for name, run in sides.items():
+            gc.collect()
+            start = time.perf_counter()
+            run()
+            rounds[name].append(time.perf_counter() - start)
+    out = {
         "guests": guests,
         "finalists": event.invitations.filter(kind="finalist").count(),
-        **{name: run.__dict__ for name, run in runs.items()},
+        "cells": cells,
+        "guest_list_cells": guest_list_cells,
+        "rounds": {name: [round(t, 4) for t in times] for name, times in rounds.items()},
+        "ratio_to_floor_by_round": [round(o / f, 3) for o, f in zip(rounds["workbook"], rounds["floor"])],
     }
+    for name, run in sides.items():
+        queries = []
+        peak = peak_memory(lambda run=run: queries.append(query_count(run)))
+        out[name] = {"seconds": min(rounds[name]), "peak_bytes": peak, "queries": queries[0]}
+    return out
 
 
 # --- the organisers' nominations export ---------------------------------------------------------
@@ -100,15 +121,28 @@ def part_export(args) -> dict:
 
 # --- API lists ----------------------------------------------------------------------------------
 
+# The floor of each list (issue 20): the same required work with nothing in between. The count and
+# the page as two raw queries, one multi-row insert of the access-log rows where the list shows
+# identity (the nominees on the page, and the members of a group on it), and json.dumps of the rows.
+
+NOMINATION_COUNT_SQL = "SELECT COUNT(*) FROM nominations_nomination n WHERE n.programme_id = %s"
+
 NOMINATION_FLOOR_SQL = """
 SELECT n.id, n.reference, p.slug, c.slug, c.name, n.status, n.source, n.nominator_name, n.nominator_email,
        n.nominator_phone, n.nominator_organisation, n.nominator_relationship, n.nominator_known_recently,
        n.achievement, n.why_it_matters, n.anything_else, n.submitted_at, n.created_at, n.updated_at,
        e.id, e.kind, e.legal_first_name, e.legal_last_name, e.preferred_name, e.say_first_name, e.say_last_name, e.chosen_name,
-       e.date_of_birth, e.cohort, e.named_to_event_staff,
+       e.date_of_birth, e.cohort, e.named_to_event_staff, e.contact_allowed,
        e.area, w.username, e.allocated_worker_name, e.publicity_level, e.photography_allowed, e.attendance_safe,
        e.safeguarding_checked_at, s.username, e.safeguarding_notes, e.possible_duplicate_of_id, e.merged_into_id,
-       g.id, g.name
+       g.id, g.name,
+       (SELECT json_agg(json_build_array(m.id, m.kind, m.legal_first_name, m.legal_last_name, m.preferred_name,
+                        m.say_first_name, m.say_last_name, m.chosen_name, m.date_of_birth, m.cohort, m.area,
+                        m.allocated_worker_name, m.publicity_level, m.photography_allowed, m.named_to_event_staff,
+                        m.contact_allowed, m.attendance_safe, m.safeguarding_checked_at, m.safeguarding_notes,
+                        m.possible_duplicate_of_id, m.merged_into_id))
+        FROM nominations_nomineegroup_members gm JOIN nominations_nominee m ON m.id = gm.nominee_id
+        WHERE gm.nomineegroup_id = n.group_id)
 FROM nominations_nomination n
 JOIN awards_programme p ON p.id = n.programme_id
 JOIN awards_category c ON c.id = n.category_id
@@ -121,17 +155,64 @@ ORDER BY n.submitted_at DESC NULLS FIRST, n.id DESC
 LIMIT 50
 """
 
-ASSIGNMENT_FLOOR_SQL = """
-SELECT a.id, a.panel_id, c.slug, c.name, n.id, n.nominee_id, n.group_id, n.achievement, n.why_it_matters,
-       r.status, r.submitted_at
+
+def _nomination_log_ids(rows) -> list[int]:
+    """The nominees whose identity a page of the nominations list shows: each row's, or its group's members'."""
+    ids = []
+    for row in rows:
+        ids += [row[19]] if row[19] is not None else [member[0] for member in row[-1] or []]
+    return list(dict.fromkeys(ids))
+
+
+# A member's queue: their assignments of nominations still under review, without those of a young
+# person (or a group with a young person) they declared a conflict with, as the API reads them.
+_QUEUE_WHERE = """
+WHERE m.user_id = %s AND n.status IN ('eligible', 'shortlisted', 'not_shortlisted')
+  AND NOT EXISTS (
+      SELECT 1 FROM shortlisting_conflict x
+      LEFT JOIN nominations_nomineegroup_members xm ON xm.nominee_id = x.nominee_id
+      WHERE x.member_id = a.member_id AND (x.nominee_id = n.nominee_id OR xm.nomineegroup_id = n.group_id)
+  )
+"""
+
+ASSIGNMENT_COUNT_SQL = """
+SELECT COUNT(*)
 FROM shortlisting_assignment a
 JOIN shortlisting_panelmember m ON m.id = a.member_id
 JOIN nominations_nomination n ON n.id = a.nomination_id
+""" + _QUEUE_WHERE
+
+# Everything a card shows or redaction reads: the statement, the names and places to hide (the
+# nominee's, or each group member's), the category's rubric, the member's review and its scores.
+ASSIGNMENT_FLOOR_SQL = """
+SELECT a.id, p.name, p.programme_id, c.slug, c.name, n.id, n.reference, n.achievement, n.why_it_matters,
+       n.nominator_name, n.nominator_organisation, e.kind, e.legal_first_name, e.legal_last_name, e.preferred_name,
+       e.chosen_name, e.area, e.publicity_level, e.own_publicity_level, g.name,
+       (SELECT json_agg(json_build_array(gm.legal_first_name, gm.legal_last_name, gm.preferred_name, gm.chosen_name, gm.area))
+        FROM nominations_nomineegroup_members gl JOIN nominations_nominee gm ON gm.id = gl.nominee_id
+        WHERE gl.nomineegroup_id = n.group_id),
+       (SELECT json_agg(json_build_array(k.id, k.name, k.guidance, k.weight, k.max_score) ORDER BY k.display_order, k.id)
+        FROM awards_criterion k WHERE k.category_id = n.category_id),
+       r.status, r.comment, r.submitted_at,
+       (SELECT json_agg(json_build_array(s.criterion_id, s.value)) FROM shortlisting_score s WHERE s.review_id = r.id)
+FROM shortlisting_assignment a
+JOIN shortlisting_panelmember m ON m.id = a.member_id
+JOIN shortlisting_panel p ON p.id = a.panel_id
+JOIN nominations_nomination n ON n.id = a.nomination_id
 JOIN awards_category c ON c.id = n.category_id
+LEFT JOIN nominations_nominee e ON e.id = n.nominee_id
+LEFT JOIN nominations_nomineegroup g ON g.id = n.group_id
 LEFT JOIN shortlisting_review r ON r.assignment_id = a.id
-WHERE m.user_id = %s AND n.status IN ('eligible', 'shortlisted', 'not_shortlisted')
+""" + _QUEUE_WHERE + """
 ORDER BY c.display_order, a.nomination_id
 LIMIT 50
+"""
+
+GUEST_COUNT_SQL = """
+SELECT COUNT(*)
+FROM events_guest g
+LEFT JOIN events_invitation i ON i.id = g.invitation_id
+WHERE g.event_id = %s AND (i.status = 'accepted' OR g.invitation_id IS NULL)
 """
 
 GUEST_FLOOR_SQL = """
@@ -145,16 +226,31 @@ LIMIT 50
 """
 
 
-def _floor(sql: str, params: list):
+def _floor(count_sql: str, sql: str, params: list, *, log_ids=None, user=None, context: str = ""):
+    """The floor of a list: count, page, one multi-row insert into the access log where `log_ids`
+    picks the nominees whose identity the page shows, json.dumps."""
     from django.core.serializers.json import DjangoJSONEncoder
     from django.db import connection
+    from django.utils import timezone
 
     def run():
         with connection.cursor() as cursor:
+            cursor.execute(count_sql, params)
+            count = cursor.fetchone()[0]
             cursor.execute(sql, params)
             names = [f"c{i}" for i in range(len(cursor.description))]
-            rows = [dict(zip(names, row)) for row in cursor.fetchall()]
-        return json.dumps({"results": rows}, cls=DjangoJSONEncoder)
+            fetched = cursor.fetchall()
+            if log_ids is not None:
+                ids = log_ids(fetched)
+                if ids:
+                    now = timezone.now()
+                    cursor.execute(
+                        "INSERT INTO nominations_identityaccess (user_id, username, nominee_id, context, at) VALUES "
+                        + ", ".join(["(%s, %s, %s, %s, %s)"] * len(ids)),
+                        [value for pk in ids for value in (user.pk, user.username, pk, context, now)],
+                    )
+            rows = [dict(zip(names, row)) for row in fetched]
+        return json.dumps({"count": count, "results": rows}, cls=DjangoJSONEncoder)
 
     return run
 
@@ -168,7 +264,7 @@ def part_lists(args) -> dict:
     from nominations.models import Nomination
     from shortlisting.selectors import assignments_for_member
 
-    from .measure import latencies, query_count
+    from .measure import interleaved, query_count
     from .peers import coming
 
     users = {u.username: u for u in get_user_model().objects.filter(username__in=["organiser", "panel", "door"])}
@@ -178,17 +274,18 @@ def part_lists(args) -> dict:
         "nominations": (
             "organiser", "/api/v1/nominations/", {"programme": "proud-2026"},
             Nomination.objects.filter(programme=programme).count(),
-            _floor(NOMINATION_FLOOR_SQL, [programme.pk]),
+            _floor(NOMINATION_COUNT_SQL, NOMINATION_FLOOR_SQL, [programme.pk], log_ids=_nomination_log_ids,
+                   user=users["organiser"], context="bench.floor"),
         ),
         "panel_queue": (
             "panel", "/api/v1/assignments/", {},
             assignments_for_member(users["panel"]).count(),
-            _floor(ASSIGNMENT_FLOOR_SQL, [users["panel"].pk]),
+            _floor(ASSIGNMENT_COUNT_SQL, ASSIGNMENT_FLOOR_SQL, [users["panel"].pk]),
         ),
         "guests": (
             "door", "/api/v1/guests/", {"event": event.pk},
             coming(event).count(),
-            _floor(GUEST_FLOOR_SQL, [event.pk]),
+            _floor(GUEST_COUNT_SQL, GUEST_FLOOR_SQL, [event.pk]),
         ),
     }
     out = {}
@@ -201,13 +298,26 @@ def part_lists(args) -> dict:
             assert response.status_code == 200, (url, response.status_code)
             return response
 
+        cold = None
+        if name == "panel_queue":
+            # The first read of a page in a fresh process redacts every statement on it (the cache
+            # of redacted statements is empty): measured apart from the warm median below.
+            from shortlisting.cards import REDACTED_STATEMENTS
+
+            samples = []
+            for _ in range(3):
+                REDACTED_STATEMENTS.clear()
+                start = time.perf_counter()
+                get()
+                samples.append(time.perf_counter() - start)
+            cold = round(sorted(samples)[1] * 1000, 2)
         body = get().json()
         out[name] = {
+            "cold_median_ms": cold,
             "rows": rows,
             "count_in_response": body.get("count"),
             "queries": query_count(get),
-            "api": latencies(get, requests=args.requests),
-            "floor": latencies(floor, requests=args.requests),
+            **interleaved({"api": get, "floor": floor}, requests=args.requests),
         }
     return out
 

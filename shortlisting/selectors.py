@@ -4,12 +4,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from awards.enums import Role
 from awards.models import Criterion
 from awards.rules import programme_ids_with_role
-from nominations.models import Nomination, NomineeGroup
+from nominations.models import Nomination, Nominee, NomineeGroup
 
 from .enums import DISAGREEMENT_SHARE, REVIEWABLE_STATUSES, ReviewStatus
 from .models import Assignment, Conflict, Panel, PanelMember, Review, Score
@@ -48,6 +48,45 @@ def with_card_relations(queryset: QuerySet[Assignment]) -> QuerySet[Assignment]:
         Prefetch("review__scores", queryset=Score.objects.select_related("criterion")),
         "nomination__category__criteria",
     )
+
+
+def page_of_cards(assignments: QuerySet[Assignment]) -> list[Assignment]:
+    """A page of scoring cards (assignments already chosen through assignments_for_member), read
+    with all they show in the same number of queries whatever the page holds: the cards, then the
+    members of the groups on it, the reviews' scores and the categories' rubrics, each read once
+    even when there is none to read (a prefetch skips its query then, which made a page with no
+    review or no group one query cheaper than another)."""
+    cards = list(assignments.select_related(
+        "panel__programme", "member", "nomination__category", "nomination__nominee", "nomination__group", "review"
+    ).prefetch_related(None))
+    if not cards:
+        return cards
+
+    def one_query(lookup: str, ids) -> Q:
+        # An empty IN is not sent to the database at all: ask for nothing in a query all the same.
+        return Q(**{lookup: list(ids)}) if ids else Q(pk__isnull=True)
+
+    # Each card has its own copy of its group, review and category (select_related): each gets the rows.
+    group_ids = {a.nomination.group_id for a in cards if a.nomination.group_id}
+    members: dict[int, list] = {pk: [] for pk in group_ids}
+    for member in Nominee.objects.filter(one_query("groups__id__in", group_ids)).annotate(in_group=F("groups__id")):
+        members[member.in_group].append(member)
+    reviews = [a.review for a in cards if getattr(a, "review", None) is not None]
+    scores: dict[int, list] = {review.pk: [] for review in reviews}
+    for score in Score.objects.filter(one_query("review_id__in", scores)):
+        scores[score.review_id].append(score)
+    category_ids = {a.nomination.category_id for a in cards}
+    criteria: dict[int, list] = {pk: [] for pk in category_ids}
+    for criterion in Criterion.objects.filter(category_id__in=category_ids):
+        criteria[criterion.category_id].append(criterion)
+    for card in cards:
+        nomination = card.nomination
+        if nomination.group_id:
+            nomination.group._prefetched_objects_cache = {"members": list(members[nomination.group_id])}
+        nomination.category._prefetched_objects_cache = {"criteria": list(criteria[nomination.category_id])}
+    for review in reviews:
+        review._prefetched_objects_cache = {"scores": scores[review.pk]}
+    return cards
 
 
 def panels_visible_to(user) -> QuerySet[Panel]:

@@ -29,7 +29,7 @@ from ..exporters import PanelScoreSheetExporter
 from ..labels import neutral_label
 from ..models import Assignment, Panel, PanelMember, Shortlist
 from ..rules import can_manage_panel, can_view_ranking
-from ..selectors import assignments_for_member, category_ranking, panel_progress, panels_visible_to, with_card_relations
+from ..selectors import assignments_for_member, category_ranking, page_of_cards, panel_progress, panels_visible_to
 from ..services import (
     NOT_OPEN_TO_SCORE,
     NotOpenToScore,
@@ -281,7 +281,7 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
         else:
             # The ids come from the member's own queue; the cards are read from them alone, so
             # the database starts from 50 rows rather than joining the whole queue again.
-            cards = list(with_card_relations(Assignment.objects.filter(_one_of(page_ids))).order_by(*queryset.query.order_by))
+            cards = page_of_cards(Assignment.objects.filter(_one_of(page_ids)).order_by(*queryset.query.order_by))
         serializer = self.get_serializer(cards, many=True)
         return self.get_paginated_response(serializer.data) if page_ids is not None else Response(serializer.data)
 
