@@ -10,6 +10,8 @@ number of queries whatever the size of the night."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -370,10 +372,7 @@ def door_party(guest: Guest, names: dict[int, str]) -> str:
     return f"With {names.get(invitation.pk) or invitee_name(invitation, Audience.EVENT_TEAM)}"
 
 
-def door_guests(event: Event, q: str = "") -> list[DoorGuest]:
-    """Everyone coming, or those a search finds (a table number, or part of the name the event
-    team sees), by name. A finalist's name is composed from their record when read: a lowered
-    publicity level or a changed preferred name shows at once. A fixed number of queries."""
+def _door_search(event: Event, q: str):
     guests = guests_coming(event).annotate(shown=guest_name_expression())
     code = door_code_read(q)
     if code:
@@ -382,10 +381,26 @@ def door_guests(event: Event, q: str = "") -> list[DoorGuest]:
         guests = guests.filter(table__number=int(q))
     elif q:
         guests = guests.filter(shown__icontains=q)
-    rows = list(
-        guests.select_related("table", "invitation__nomination__nominee", "invitation__nomination__group")
+    return guests
+
+
+def door_guests_found(event: Event, q: str, limit: int) -> tuple[list[DoorGuest], int]:
+    """The first `limit` guests a search finds (everyone when `q` is empty) and how many it finds:
+    the page without its script shows a screenful, not thousands."""
+    rows = door_guests(event, q, limit=limit)
+    return rows, (len(rows) if len(rows) < limit else _door_search(event, q).count())
+
+
+def door_guests(event: Event, q: str = "", *, limit: int | None = None) -> list[DoorGuest]:
+    """Everyone coming, or those a search finds (a table number, or part of the name the event
+    team sees), by name. A finalist's name is composed from their record when read: a lowered
+    publicity level or a changed preferred name shows at once. A fixed number of queries."""
+    guests = (
+        _door_search(event, q)
+        .select_related("table", "invitation__nomination__nominee", "invitation__nomination__group")
         .order_by(Lower("shown"), "pk")
     )
+    rows = list(guests[:limit] if limit is not None else guests)
     companions = finalists_companions(rows)
     invitees = {
         g.invitation_id: guest_name(g, with_name=companions.get(g.invitation_id, ""))
@@ -404,6 +419,51 @@ def door_guests(event: Event, q: str = "") -> list[DoorGuest]:
         )
         for guest in rows
     ]
+
+
+# The door list as its script keeps it on the phone: one array per guest, in this order, by name.
+DOOR_LIST_FIELDS = ("id", "name", "table", "party", "access", "arrived", "walk_in", "door")
+# The first characters of the SHA-256 of a party's door code: enough to find a scanned party among
+# thousands (48 bits), and a third of the bytes of the whole hash on a phone's slow connection.
+DOOR_HASH_CHARS = 12
+
+
+def door_list(event: Event) -> list[list]:
+    """Everyone coming, as the door's script keeps them (DOOR_LIST_FIELDS): the event team's name,
+    table, whose party, access needs, the time they arrived ("HH:MM", or null), whether a walk-in
+    and the start of their party's door-code hash. What the door page shows, and nothing more."""
+    return [
+        [
+            guest.pk, guest.name, guest.table, guest.party, ", ".join(guest.access),
+            timezone.localtime(guest.arrived_at).strftime("%H:%M") if guest.arrived_at else None,
+            int(guest.walk_in), guest.door[:DOOR_HASH_CHARS],
+        ]
+        for guest in door_guests(event)
+    ]
+
+
+def door_arrivals_state(event: Event) -> dict:
+    """Who has arrived, in a few hundred bytes whatever the number of guests, for a phone polling
+    every few seconds: `arrived_bits` is a bitmap (base64, first guest in the high bit of the first
+    byte) over everyone coming in order of id, and `version` names that list of guests with their
+    tables, so a phone whose copy of the list differs fetches the list again. One query."""
+    rows = list(guests_coming(event).order_by("pk").values_list("pk", "table__number", "checked_in_at"))
+    bits = bytearray((len(rows) + 7) // 8)
+    for index, (_, _, arrived_at) in enumerate(rows):
+        if arrived_at is not None:
+            bits[index // 8] |= 0x80 >> (index % 8)
+    return {
+        "expected": len(rows),
+        "arrived": sum(1 for row in rows if row[2] is not None),
+        "version": door_list_version((pk, table) for pk, table, _ in rows),
+        "arrived_bits": base64.b64encode(bytes(bits)).decode(),
+    }
+
+
+def door_list_version(guests) -> str:
+    """A short name for a list of (guest id, table number) pairs in order of id."""
+    digest = hashlib.sha256(";".join(f"{pk}:{table or ''}" for pk, table in guests).encode())
+    return digest.hexdigest()[:16]
 
 
 # What a young person asked for about the night (events' "How you'd like to be celebrated") that the

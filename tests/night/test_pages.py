@@ -263,6 +263,7 @@ def door_urls(event, evening) -> list[tuple[str, str, dict]]:
 def json_urls(event, evening) -> list[tuple[str, str]]:
     return [
         ("get", f"/event/{event.pk}/door/totals/"),
+        ("get", f"/event/{event.pk}/door/guests/"),
         ("post", f"/event/{event.pk}/door/arrivals/"),
     ]
 
@@ -299,6 +300,7 @@ def test_everyone_but_the_programmes_organisers_and_event_staff_gets_not_found_a
     response = post_arrivals(client, event, [{"guest": evening["carer"].pk, "at": timezone.now().isoformat()}])
     assert response.status_code == 404 and response.json() == {"detail": "Not found."}
     assert client.get(f"/event/{event.pk}/door/totals/").status_code == 404
+    assert client.get(f"/event/{event.pk}/door/guests/").status_code == 404
     assert snapshot(event) == before
 
 
@@ -773,12 +775,15 @@ def test_the_door_page_loads_its_script_from_a_file_and_has_no_inline_script(cli
 
     html = client.get(f"/event/{event.pk}/door/").content.decode()
 
-    assert re.findall(r"<script\b[^>]*>(.*?)</script>", html, re.S) == ["", "", "", ""]
-    # Every page's forms.js, then the door's own scripts.
+    assert re.findall(r"<script\b[^>]*>(.*?)</script>", html, re.S) == ["", "", ""]
+    # Every page's forms.js, then the door's own scripts. The QR reader (250 KB) is loaded by
+    # door-scan.js once the list is on the phone, not with the page over a slow connection.
     assert re.findall(r"<script\b[^>]*>", html) == [
         '<script src="/static/js/forms.js" defer>', '<script src="/static/js/door.js" defer>',
-        '<script src="/static/js/vendor/jsQR.js" defer>', '<script src="/static/js/door-scan.js" defer>',
+        '<script src="/static/js/door-scan.js" defer>',
     ]
+    assert 'data-jsqr-url="/static/js/vendor/jsQR.js"' in html
+    assert f'data-list-url="/event/{event.pk}/door/guests/"' in html
     assert " on" + "click=" not in html and "javascript:" not in html
     assert f'data-arrivals-url="/event/{event.pk}/door/arrivals/"' in html
     assert f'data-totals-url="/event/{event.pk}/door/totals/"' in html
