@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from itertools import accumulate
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -63,7 +64,6 @@ from .forms import (
     WinnerForm,
 )
 from .selectors import (
-    DOOR_LIST_FIELDS,
     ItemLine,
     access_labels,
     door_arrivals_state,
@@ -552,7 +552,7 @@ def _door_page(
         search = DoorSearchForm(request.GET)
         q = search.cleaned_data["q"].strip() if search.is_valid() else ""
     totals = door_totals(event)
-    guests, found = door_guests_found(event, q, DOOR_ROWS)
+    guests, found = door_guests_found(event, q, DOOR_ROWS, everyone=totals["expected"])
     table = None
     if q.isdigit():
         table = next((row for row in totals["tables"] if row["table"] == int(q)), None)
@@ -584,7 +584,7 @@ def _door_page(
 
 # The most guests the door page lists at once: a screenful or two. Without its script the volunteer
 # searches for anyone else; with it, the phone holds everyone (door_list) and searches as they type.
-DOOR_ROWS = 30
+DOOR_ROWS = 12
 
 
 def _door_url(event: Event, q: str = "", guest_id: int | None = None) -> str:
@@ -777,9 +777,11 @@ def door_list_json(request: HttpRequest, event_id: int) -> JsonResponse:
     event = _door_event_for_json(request, event_id)
     if isinstance(event, JsonResponse):
         return event
-    guests = door_list(event)
-    version = door_list_version(sorted((row[0], row[2]) for row in guests))
-    response = JsonResponse({"version": version, "fields": DOOR_LIST_FIELDS, "guests": guests})
+    listed = door_list(event)
+    ids = list(accumulate(listed["id"]))
+    response = JsonResponse(
+        {"version": door_list_version(zip(ids, listed["table"])), **listed}, json_dumps_params={"separators": (",", ":")}
+    )
     response["Cache-Control"] = "private, no-cache"
     return response
 

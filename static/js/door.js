@@ -43,7 +43,7 @@
   var listBox = root.querySelector("[data-door-list]");
   var nobodyLine = root.querySelector("[data-door-nobody]");
   var tableLine = root.querySelector("[data-table-row]");
-  var ROWS = Number((listBox && listBox.getAttribute("data-rows")) || 30);
+  var ROWS = Number((listBox && listBox.getAttribute("data-rows")) || 12);
   var sending = false;
   var inflight = {};
   var lastRefresh = 0;
@@ -533,28 +533,32 @@
     }
   }
 
+  // The list as the server packs it (night.selectors.door_list): one array per field, by id.
   function useList(data) {
-    var fields = data.fields || [];
-    var at = {};
-    fields.forEach(function (name, index) {
-      at[name] = index;
-    });
-    var guests = (data.guests || []).map(function (row) {
+    var doors = data.doors || [];
+    var id = 0;
+    var guests = (data.id || []).map(function (step, index) {
+      id += step;
       return {
-        id: row[at.id], name: row[at.name], table: row[at.table], party: row[at.party], access: row[at.access],
-        time: row[at.arrived], arrived: row[at.arrived] !== null, walkIn: Boolean(row[at.walk_in]), door: row[at.door],
-        key: fold(row[at.name]),
+        id: id, name: data.name[index], table: data.table[index], party: data.party[index], access: data.access[index],
+        time: data.arrived[index], arrived: data.arrived[index] !== null, walkIn: Boolean(data.walk_in[index]),
+        door: data.door[index] === null ? "" : doors[data.door[index]] || "", key: fold(data.name[index]),
       };
     });
     var byId = {};
-    guests.forEach(function (guest) {
+    guests.forEach(function (guest, index) {
+      if (typeof guest.party === "number") {
+        guest.party = "With " + guests[index - guest.party].name;
+      }
       byId[guest.id] = guest;
     });
     list = {
       version: data.version,
-      guests: guests,
+      guests: guests.slice().sort(function (a, b) {
+        return a.key < b.key ? -1 : a.key > b.key ? 1 : a.id - b.id;
+      }),
       byId: byId,
-      byPk: guests.slice().sort(function (a, b) { return a.id - b.id; }),
+      byPk: guests,
     };
     shownQuery = null;
     search(searchBox ? searchBox.value : "");
@@ -760,7 +764,7 @@
     listAsked = Date.now();
     var fromNetwork = false;
     var useData = function (data, fresh) {
-      if (data && Array.isArray(data.guests) && (fresh || !fromNetwork)) {
+      if (data && Array.isArray(data.id) && (fresh || !fromNetwork)) {
         useList(data);
         root.setAttribute("data-door-list-ready", fresh ? "network" : "phone");
         if (window.performance && performance.mark) {
@@ -777,7 +781,9 @@
     }).then(function (data) {
       useData(data, false);
     }, function () {});
-    patientFetch(listUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    // As the page's <link rel="preload"> asked for it (no headers of its own), so the answer
+    // already on its way is used.
+    patientFetch(listUrl, { credentials: "same-origin" })
       .then(function (response) {
         if (!response.ok) {
           throw new Error("HTTP " + response.status);
@@ -824,6 +830,11 @@
     if (root.getAttribute("data-jsqr-url")) {
       assets.push(new URL(root.getAttribute("data-jsqr-url"), location.href).href);
     }
+    // Once each: Cache.addAll refuses a list with the same address twice (door-scan.js may have
+    // added the QR reader's script tag already).
+    assets = assets.filter(function (url, index) {
+      return assets.indexOf(url) === index;
+    });
     caches
       .open(CACHE)
       .then(function (cache) {
