@@ -395,20 +395,23 @@ def door_guests_found(event: Event, q: str, limit: int, *, everyone: int) -> tup
 # What the door never reads of the rows it joins (statements, safeguarding notes, contact details,
 # timestamps): not loaded, so the door holds less and builds 5,000 guests in half the time. A name
 # that needed one of them would cost a query per guest, which the door's query-count tests catch.
+DOOR_NOMINATION_UNREAD = (
+    *(name for name in (
+        "nominator_name", "nominator_email", "nominator_phone", "nominator_organisation", "achievement",
+        "why_it_matters", "anything_else", "access_token_hash", "submitted_at", "created_at", "updated_at",
+    )),
+    *(f"nominee__{name}" for name in (
+        "date_of_birth", "area", "allocated_worker_name", "safe_contact_email", "own_choices_at",
+        "safeguarding_checked_at", "safeguarding_notes", "created_at",
+    )),
+)
 DOOR_UNREAD = (
     "dietary", "dietary_other", "created_at",
     *(f"invitation__{name}" for name in (
         "addressee_email", "young_person_email", "quote", "quote_approved_at", "responded_at", "sent_at",
         "readdressed_at", "created_at", "updated_at",
     )),
-    *(f"invitation__nomination__{name}" for name in (
-        "nominator_name", "nominator_email", "nominator_phone", "nominator_organisation", "achievement",
-        "why_it_matters", "anything_else", "access_token_hash", "submitted_at", "created_at", "updated_at",
-    )),
-    *(f"invitation__nomination__nominee__{name}" for name in (
-        "date_of_birth", "area", "allocated_worker_name", "safe_contact_email", "own_choices_at",
-        "safeguarding_checked_at", "safeguarding_notes", "created_at",
-    )),
+    *(f"invitation__nomination__{name}" for name in DOOR_NOMINATION_UNREAD),
 )
 
 
