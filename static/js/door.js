@@ -43,6 +43,7 @@
   var listBox = root.querySelector("[data-door-list]");
   var nobodyLine = root.querySelector("[data-door-nobody]");
   var tableLine = root.querySelector("[data-table-row]");
+  var heading = document.getElementById("guests");
   var ROWS = Number((listBox && listBox.getAttribute("data-rows")) || 12);
   var sending = false;
   var inflight = {};
@@ -641,7 +642,14 @@
     shownQuery = query;
     var q = query.trim();
     showGuests(matches(q), q);
+    say(heading, /^\d+$/.test(q) ? "Table " + Number(q) : q ? "Guests matching “" + q + "”" : "Everyone coming");
     showTable();
+  }
+
+  function say(element, text) {
+    if (element && element.textContent !== text) {
+      element.textContent = text;
+    }
   }
 
   // A scanned party (door-scan.js): its guests in the list's place. The rows shown, or none.
@@ -657,6 +665,7 @@
     }
     shownQuery = null;
     showGuests(party, "", "");
+    say(heading, "The party with this door code");
     return Array.prototype.slice.call(listBox.querySelectorAll("[data-guest]"));
   }
 
@@ -886,6 +895,14 @@
     }
     searchBox.addEventListener("input", function () {
       search(searchBox.value);
+    });
+    // On a phone the keyboard covers half the screen: the search box goes to the top, so the
+    // guests it finds show above the keyboard.
+    searchBox.addEventListener("focus", function () {
+      var top = searchBox.form.getBoundingClientRect().top;
+      if (window.innerWidth < 641 && top > 80 && searchBox.form.scrollIntoView) {
+        searchBox.form.scrollIntoView({ block: "start" });
+      }
     });
     if (searchBox.value) {
       search(searchBox.value);
