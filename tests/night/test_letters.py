@@ -9,9 +9,9 @@ from django.core import mail
 
 from mail.enums import EmailKind
 from mail.models import EmailDelivery
+from nominations.enums import NominationStatus, Relationship
 from night.letters import letter_approve
 from night.models import Letter
-from nominations.enums import NominationStatus, Relationship
 from tests.factories import NominationFactory, NomineeFactory
 from tests.night.pdfs import body, pages, squash
 

@@ -5,8 +5,8 @@ their chosen name and no one else's (nor a name they do not go by)."""
 
 import pytest
 
-from night.letters import letter_approve, letter_suggestion
 from nominations.models import Nomination
+from night.letters import letter_approve, letter_suggestion
 from tests.night.pdfs import body, pages, squash
 from tests.test_name_leaks import (  # noqa: F401 - leaky is a fixture
     CHI_LEGAL,

@@ -7,7 +7,7 @@ import pytest
 from night.certificates import Certificate
 from night.letters import letter_approve
 from night.pdf import Batches, council, pdf_bytes
-from tests.night.pdfs import body, document_facts, in_order, pages, reading_orders, structure
+from tests.night.pdfs import body, document_facts, pages, in_order, reading_orders, structure
 from tests.night.test_print_pack import as_user, seated  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db

@@ -8,9 +8,9 @@ from awards.enums import Role
 from events.enums import InvitationStatus
 from events.models import Guest, Table
 from events.services import GuestInput, RsvpAnswer, finalist_invitations_create, rsvp_respond
+from nominations.enums import PublicityLevel
 from night.models import PrintRun
 from night.services import guest_move, seating_assign, tables_set
-from nominations.enums import PublicityLevel
 from tests.conftest import user_with_role
 from tests.night.pdfs import alts, body, pages, squash
 from tests.worlds import cleared_nominee, confirmed_finalists
