@@ -6,7 +6,7 @@ SHELL := bash
 # Extra pytest arguments for `make test`, e.g.  make test ARGS="-k invitations -x"
 ARGS ?=
 
-.PHONY: help run serve test lock setup bench capacity
+.PHONY: help run serve test lock setup bench bench-door capacity
 
 help: ## Show this help
 	@echo "PROUD: make targets"
@@ -28,6 +28,9 @@ setup: ## Only create .venv, install the pinned dependencies and build the front
 
 bench: ## Benchmark on PostgreSQL at 100,000 nominations; writes benchmarks/report.* and the README table
 	bash scripts/bench $(ARGS)
+
+bench-door: ## The door at 5,000 guests on a slowed phone (Chromium, slow 3G, CPU 4x); writes benchmarks/door-phone.json
+	bash scripts/setup-env && bash scripts/ensure-chromium && bash scripts/with-postgres .venv/bin/python -m benchmarks.door_phone --seed $(ARGS)
 
 capacity: ## What one 2-core server holds: the RSVP rush, the door and organisers under make serve; README table
 	bash scripts/capacity $(ARGS)

@@ -10,6 +10,8 @@ number of queries whatever the size of the night."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -370,10 +372,7 @@ def door_party(guest: Guest, names: dict[int, str]) -> str:
     return f"With {names.get(invitation.pk) or invitee_name(invitation, Audience.EVENT_TEAM)}"
 
 
-def door_guests(event: Event, q: str = "") -> list[DoorGuest]:
-    """Everyone coming, or those a search finds (a table number, or part of the name the event
-    team sees), by name. A finalist's name is composed from their record when read: a lowered
-    publicity level or a changed preferred name shows at once. A fixed number of queries."""
+def _door_search(event: Event, q: str):
     guests = guests_coming(event).annotate(shown=guest_name_expression())
     code = door_code_read(q)
     if code:
@@ -382,10 +381,51 @@ def door_guests(event: Event, q: str = "") -> list[DoorGuest]:
         guests = guests.filter(table__number=int(q))
     elif q:
         guests = guests.filter(shown__icontains=q)
-    rows = list(
-        guests.select_related("table", "invitation__nomination__nominee", "invitation__nomination__group")
+    return guests
+
+
+def door_guests_found(event: Event, q: str, limit: int, *, everyone: int) -> tuple[list[DoorGuest], int]:
+    """The first `limit` guests a search finds (everyone when `q` is empty) and how many it finds
+    (`everyone`: how many are coming, known already): the page without its script shows a
+    screenful, not thousands. The same number of queries whatever the search finds."""
+    rows = door_guests(event, q, limit=limit)
+    return rows, (_door_search(event, q).count() if q else everyone)
+
+
+# What the door never reads of the rows it joins (statements, safeguarding notes, contact details,
+# timestamps): not loaded, so the door holds less and builds 5,000 guests in half the time. A name
+# that needed one of them would cost a query per guest, which the door's query-count tests catch.
+DOOR_NOMINATION_UNREAD = (
+    *(name for name in (
+        "nominator_name", "nominator_email", "nominator_phone", "nominator_organisation", "achievement",
+        "why_it_matters", "anything_else", "access_token_hash", "submitted_at", "created_at", "updated_at",
+    )),
+    *(f"nominee__{name}" for name in (
+        "date_of_birth", "area", "allocated_worker_name", "safe_contact_email", "own_choices_at",
+        "safeguarding_checked_at", "safeguarding_notes", "created_at",
+    )),
+)
+DOOR_UNREAD = (
+    "dietary", "dietary_other", "created_at",
+    *(f"invitation__{name}" for name in (
+        "addressee_email", "young_person_email", "quote", "quote_approved_at", "responded_at", "sent_at",
+        "readdressed_at", "created_at", "updated_at",
+    )),
+    *(f"invitation__nomination__{name}" for name in DOOR_NOMINATION_UNREAD),
+)
+
+
+def door_guests(event: Event, q: str = "", *, limit: int | None = None) -> list[DoorGuest]:
+    """Everyone coming, or those a search finds (a table number, or part of the name the event
+    team sees), by name. A finalist's name is composed from their record when read: a lowered
+    publicity level or a changed preferred name shows at once. A fixed number of queries."""
+    guests = (
+        _door_search(event, q)
+        .select_related("table", "invitation__nomination__nominee", "invitation__nomination__group")
+        .defer(*DOOR_UNREAD)
         .order_by(Lower("shown"), "pk")
     )
+    rows = list(guests[:limit] if limit is not None else guests)
     companions = finalists_companions(rows)
     invitees = {
         g.invitation_id: guest_name(g, with_name=companions.get(g.invitation_id, ""))
@@ -404,6 +444,65 @@ def door_guests(event: Event, q: str = "") -> list[DoorGuest]:
         )
         for guest in rows
     ]
+
+
+# The first characters of the SHA-256 of a party's door code (events.links.door_code_hash): enough
+# to find a scanned party among a thousand (40 bits), in a sixth of the whole hash's bytes, once
+# per party, on a phone's slow connection.
+DOOR_HASH_CHARS = 10
+
+
+def door_list(event: Event) -> dict:
+    """Everyone coming, as the door's script keeps them on the phone: what the door page shows of
+    each guest and nothing more (the event team's name, table, whose party, access needs, when they
+    arrived, whether a walk-in, their party's door-code hash), packed to travel a slow connection.
+
+    One list per field, in order of guest id (a party's guests together, so that compression finds
+    what repeats): `id` as differences from the one before (the first as it is); `party` as text,
+    or, for a guest whose party is "With <name>", how many places back that guest is; `arrived`
+    "HH:MM" or null; `door` an index into `doors` or null. The phone sorts by name itself."""
+    guests = sorted(door_guests(event), key=lambda guest: guest.pk)
+    doors: dict[str, int] = {}
+    at: dict[str, int] = {}  # the last place of each name, for "With <name>"
+    packed = {"id": [], "name": [], "table": [], "party": [], "access": [], "arrived": [], "walk_in": [], "door": []}
+    previous = 0
+    for index, guest in enumerate(guests):
+        invitee = guest.party[5:] if guest.party.startswith("With ") else None
+        packed["id"].append(guest.pk - previous)
+        packed["name"].append(guest.name)
+        packed["table"].append(guest.table)
+        packed["party"].append(index - at[invitee] if invitee in at else guest.party)
+        packed["access"].append(", ".join(guest.access))
+        packed["arrived"].append(timezone.localtime(guest.arrived_at).strftime("%H:%M") if guest.arrived_at else None)
+        packed["walk_in"].append(int(guest.walk_in))
+        packed["door"].append(doors.setdefault(guest.door[:DOOR_HASH_CHARS], len(doors)) if guest.door else None)
+        previous = guest.pk
+        at[guest.name] = index
+    return {**packed, "doors": list(doors)}
+
+
+def door_arrivals_state(event: Event) -> dict:
+    """Who has arrived, in a few hundred bytes whatever the number of guests, for a phone polling
+    every few seconds: `arrived_bits` is a bitmap (base64, first guest in the high bit of the first
+    byte) over everyone coming in order of id, and `version` names that list of guests with their
+    tables, so a phone whose copy of the list differs fetches the list again. One query."""
+    rows = list(guests_coming(event).order_by("pk").values_list("pk", "table__number", "checked_in_at"))
+    bits = bytearray((len(rows) + 7) // 8)
+    for index, (_, _, arrived_at) in enumerate(rows):
+        if arrived_at is not None:
+            bits[index // 8] |= 0x80 >> (index % 8)
+    return {
+        "expected": len(rows),
+        "arrived": sum(1 for row in rows if row[2] is not None),
+        "version": door_list_version((pk, table) for pk, table, _ in rows),
+        "arrived_bits": base64.b64encode(bytes(bits)).decode(),
+    }
+
+
+def door_list_version(guests) -> str:
+    """A short name for a list of (guest id, table number) pairs in order of id."""
+    digest = hashlib.sha256(";".join(f"{pk}:{table or ''}" for pk, table in guests).encode())
+    return digest.hexdigest()[:16]
 
 
 # What a young person asked for about the night (events' "How you'd like to be celebrated") that the

@@ -29,6 +29,7 @@ urlpatterns = [
     path("<int:event_id>/door/party/", views.door_party_arrive, name="door-party-arrive"),
     path("<int:event_id>/door/arrivals/", views.door_arrivals, name="door-arrivals"),
     path("<int:event_id>/door/totals/", views.door_totals_json, name="door-totals"),
+    path("<int:event_id>/door/guests/", views.door_list_json, name="door-list"),
     path("<int:event_id>/workbook.xlsx", views.workbook, name="workbook"),
     path("<int:event_id>/certificates.xlsx", views.certificates, name="certificates"),
     path("<int:event_id>/own-say/", document_views.own_say, name="own-say"),

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from itertools import accumulate
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -28,6 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from awards.enums import Role
@@ -61,7 +63,18 @@ from .forms import (
     WalkInForm,
     WinnerForm,
 )
-from .selectors import ItemLine, access_labels, door_guests, door_party, finalist_nominations, night_lines, seating_wishes
+from .selectors import (
+    ItemLine,
+    access_labels,
+    door_arrivals_state,
+    door_guests_found,
+    door_list,
+    door_list_version,
+    door_party,
+    finalist_nominations,
+    night_lines,
+    seating_wishes,
+)
 from .services import (
     AlreadyArrived,
     door_totals,
@@ -539,11 +552,19 @@ def _door_page(
         search = DoorSearchForm(request.GET)
         q = search.cleaned_data["q"].strip() if search.is_valid() else ""
     totals = door_totals(event)
+    guests, found = door_guests_found(event, q, DOOR_ROWS, everyone=totals["expected"])
+    table = None
+    if q.isdigit():
+        table = next((row for row in totals["tables"] if row["table"] == int(q)), None)
     context = {
         "event": event,
         "q": q,
         "door_code": door_code_read(q) or "",
-        "guests": door_guests(event, q),
+        "guests": guests,
+        "found": found,
+        "more": found - len(guests),
+        "rows": DOOR_ROWS,
+        "table": table,
         "totals": totals,
         "waiting": totals["expected"] - totals["arrived"],
         "walk_in_form": walk_in_form or WalkInForm(prefix="walk-in"),
@@ -559,6 +580,11 @@ def _door_page(
     # Names and access needs: not for shared caches; the door's own offline copy is made by its script.
     response["Cache-Control"] = "private, no-cache"
     return response
+
+
+# The most guests the door page lists at once: a screenful or two. Without its script the volunteer
+# searches for anyone else; with it, the phone holds everyone (door_list) and searches as they type.
+DOOR_ROWS = 12
 
 
 def _door_url(event: Event, q: str = "", guest_id: int | None = None) -> str:
@@ -685,7 +711,12 @@ def _door_event_for_json(request: HttpRequest, event_id: int) -> Event | JsonRes
     return event if event is not None else _json_error(404, "Not found.")
 
 
-def _totals_json(event: Event) -> dict:
+def _totals_json(event: Event, request: HttpRequest | None = None) -> dict:
+    # `?arrived=bits`: door.js since the list moved to the phone; the ids of everyone arrived grew
+    # to tens of KB per poll at thousands of guests. Without it, the old answer (a page opened
+    # from an older offline copy still asks for it).
+    if request is not None and request.GET.get("arrived") == "bits":
+        return door_arrivals_state(event)
     totals = door_totals(event)
     totals["arrived_guests"] = list(guests_coming(event).filter(checked_in_at__isnull=False).order_by("pk").values_list("pk", flat=True))
     return totals
@@ -734,7 +765,25 @@ def door_totals_json(request: HttpRequest, event_id: int) -> JsonResponse:
     event = _door_event_for_json(request, event_id)
     if isinstance(event, JsonResponse):
         return event
-    return JsonResponse(_totals_json(event))
+    return JsonResponse(_totals_json(event, request))
+
+
+@require_GET
+@gzip_page
+def door_list_json(request: HttpRequest, event_id: int) -> JsonResponse:
+    """Everyone coming, for the door's script to keep on the phone and search as the volunteer
+    types (night.selectors.door_list: the event team's names, nothing more). Compressed: it holds
+    no text from the request, so compression reveals nothing of the page to an eavesdropper."""
+    event = _door_event_for_json(request, event_id)
+    if isinstance(event, JsonResponse):
+        return event
+    listed = door_list(event)
+    ids = list(accumulate(listed["id"]))
+    response = JsonResponse(
+        {"version": door_list_version(zip(ids, listed["table"])), **listed}, json_dumps_params={"separators": (",", ":")}
+    )
+    response["Cache-Control"] = "private, no-cache"
+    return response
 
 
 @require_POST
@@ -773,7 +822,7 @@ def door_arrivals(request: HttpRequest, event_id: int) -> JsonResponse:
                 "guest": pk, "status": 201, "outcome": "arrived", "detail": f"{guest_name(guest)} arrived.",
                 "arrived_at": arrived.checked_in_at.isoformat(), "time": _time(arrived.checked_in_at),
             })
-    return JsonResponse({"results": results, "totals": _totals_json(event)})
+    return JsonResponse({"results": results, "totals": _totals_json(event, request)})
 
 
 @require_GET

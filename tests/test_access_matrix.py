@@ -302,7 +302,7 @@ PAGE_POLICY: dict[str, set | str] = {
 DOOR_PAGES = {
     "event-admin:door-events", "event-admin:door-sw", "event-admin:door", "event-admin:door-arrive",
     "event-admin:door-undo", "event-admin:door-remove", "event-admin:door-walk-in", "event-admin:door-arrivals",
-    "event-admin:door-totals", "event-admin:door-party-arrive",
+    "event-admin:door-totals", "event-admin:door-list", "event-admin:door-party-arrive",
     "event-admin:running-order", "event-admin:compere-script",
     # Show mode: the compere's and the stage view (and their polls) are for the event team too.
     "event-admin:show-compere", "event-admin:show-compere-state", "event-admin:show-stage", "event-admin:show-stage-state",

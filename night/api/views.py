@@ -17,7 +17,7 @@ from django.db.models.functions import Lower
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
-from rest_framework import status, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
 from rest_framework.generics import get_object_or_404  # a malformed id is a 404 too
@@ -30,7 +30,7 @@ from awards.models import Category
 from awards.rules import is_any_organiser, is_organiser, programme_ids_with_role
 from events.api.filters import GuestFilterSet
 from events.api.serializers import BAD_REQUEST, ErrorSerializer
-from events.enums import ItemKind
+from events.enums import InvitationKind, ItemKind
 from events.models import Event, Guest, Invitation, RunningOrderItem, Table
 from events.selectors import (
     coming,
@@ -43,9 +43,10 @@ from events.selectors import (
 from events.services import EventError
 from nominations.downloads import XLSX, xlsx_response
 from nominations.models import Nomination
+from nominations.naming import Audience, nomination_name, words_for
 
 from ..exporters import CertificatesExporter, EventNightWorkbook
-from ..selectors import night_lines
+from ..selectors import DOOR_NOMINATION_UNREAD, night_lines
 from ..services import (
     AlreadyArrived,
     door_totals,
@@ -461,6 +462,57 @@ class _GuestOrdering(OrderingFilter):
         return [term.replace("name", "shown") if term.lstrip("-") == "name" else term for term in ordering or []] or ordering
 
 
+# What the door's page of guests reads of each row (DoorGuestSerializer's fields, and what its
+# name and access words are composed from), as plain values: no model instances for the guests.
+DOOR_ROW_VALUES = (
+    "id", "invitation_id", "position", "name", "access_needs", "access_other", "checked_in_at", "table__number",
+    "invitation__kind", "invitation__nomination_id",
+)
+
+
+def door_rows(rows: list[dict]) -> list[dict]:
+    """DoorGuestSerializer's answer for a page of guests read as DOOR_ROW_VALUES, in at most two
+    queries (the nominations a finalist's name or words are composed from, and the first guest each
+    finalist brings), building model instances only for those nominations: the same name
+    (events.selectors.guest_name) and access words (guest_text) as the serializer gives."""
+    finalist = [row for row in rows if row["invitation__kind"] == InvitationKind.FINALIST]
+    needed = {row["invitation__nomination_id"] for row in finalist if row["position"] == 0 or row["access_other"]}
+    nominations = (
+        Nomination.objects.select_related("nominee", "group").defer(*DOOR_NOMINATION_UNREAD).in_bulk(needed) if needed else {}
+    )
+    invitees = {row["invitation_id"] for row in rows if row["position"] == 0 and row["invitation_id"]}
+    companions = (
+        dict(Guest.objects.filter(invitation_id__in=invitees, position=1).values_list("invitation_id", "name")) if invitees else {}
+    )
+    when = serializers.DateTimeField()
+    answer = []
+    for row in rows:
+        name, words = row["name"], row["access_other"]
+        if row["invitation__kind"] == InvitationKind.FINALIST:
+            nomination = nominations.get(row["invitation__nomination_id"])
+            if row["position"] == 0:
+                name = nomination_name(
+                    Audience.EVENT_TEAM, nomination, number=row["invitation_id"], table=row["table__number"],
+                    with_name=companions.get(row["invitation_id"], ""),
+                )
+            if words:
+                words = words_for(Audience.EVENT_TEAM, words, nomination)
+        answer.append({
+            "id": row["id"], "name": name, "table": row["table__number"], "access_needs": list(row["access_needs"]),
+            "access_other": words, "checked_in_at": when.to_representation(row["checked_in_at"]) if row["checked_in_at"] else None,
+        })
+    return answer
+
+
+class _EventFilterBackend(DjangoFilterBackend):
+    """The guest list's filters, keeping the filter set on the view: its `event`, checked to be
+    one the user works at, is the event the list needs (no second query for it)."""
+
+    def get_filterset(self, request, queryset, view):
+        view.filterset = super().get_filterset(request, queryset, view)
+        return view.filterset
+
+
 class GuestViewSet(viewsets.GenericViewSet):
     """Guests on the night. The list is for the door: everyone coming to one event (`event` is
     required), found by name or table. Event staff see a guest's name, table, access needs and
@@ -475,7 +527,7 @@ class GuestViewSet(viewsets.GenericViewSet):
         "destroy": authenticated,
     }
     filterset_class = GuestFilterSet
-    filter_backends = [DjangoFilterBackend, _GuestOrdering]
+    filter_backends = [_EventFilterBackend, _GuestOrdering]
     ordering_fields = ["name", "checked_in_at", "table__number"]
 
     def get_queryset(self):
@@ -499,8 +551,12 @@ class GuestViewSet(viewsets.GenericViewSet):
     def list(self, request):
         queryset = self.filter_queryset(self.get_queryset())
         # The filter has checked that `event` is one the user works at.
-        event = Event.objects.only("programme_id").get(pk=request.query_params["event"])
+        event = self.filterset.form.cleaned_data["event"]
         serializer_class = _guest_serializer_class(request.user, event)
+        if serializer_class is DoorGuestSerializer:
+            # Event staff: the page read as values and named in two queries (door_rows), not 250
+            # model instances for 50 guests and everything joined to them.
+            return self.get_paginated_response(door_rows(self.paginate_queryset(queryset.values(*DOOR_ROW_VALUES))))
         page = self.paginate_queryset(queryset)
         context = {"companions": finalists_companions(page)}
         return self.get_paginated_response(serializer_class(page, many=True, context=context).data)

@@ -7,7 +7,9 @@
    queues the arrivals exactly as taps do (door.js) and sends them when the connection returns.
 
    The camera is read with the browser's own barcode detection where it has it (BarcodeDetector),
-   else with jsQR (vendor/jsQR.js, Apache-2.0), served by the app like every other script.
+   else with jsQR (vendor/jsQR.js, Apache-2.0), served by the app like every other script and
+   loaded once the guest list is on the phone (250 KB: not while the list comes over a slow
+   connection), or when the scanner starts. door.js keeps a copy for a scan with no signal.
    Without a camera, or without JavaScript, the search box takes the door code typed. */
 
 (function () {
@@ -58,7 +60,33 @@
     startButton.hidden = false;
   }
 
+  var reader = null;
+
+  // jsQR, loaded once: resolves when window.jsQR is there (or the load failed).
+  function loadReader() {
+    if (window.jsQR || !root.getAttribute("data-jsqr-url")) {
+      return Promise.resolve();
+    }
+    if (!reader) {
+      reader = new Promise(function (resolve) {
+        var script = document.createElement("script");
+        script.src = root.getAttribute("data-jsqr-url");
+        script.onload = resolve;
+        script.onerror = function () {
+          reader = null; // try again at the next scan
+          resolve();
+        };
+        document.head.appendChild(script);
+      });
+    }
+    return reader;
+  }
+
   function showEveryone() {
+    if (window.proudDoor) {
+      var search = document.querySelector("[data-door-search]");
+      window.proudDoor.search(search ? search.value : "");
+    }
     Array.prototype.forEach.call(root.querySelectorAll("[data-guest]"), function (row) {
       row.hidden = false;
     });
@@ -104,7 +132,9 @@
       return true;
     }
     crypto.subtle.digest("SHA-256", new TextEncoder().encode(code)).then(function (digest) {
-      var rows = Array.prototype.slice.call(root.querySelectorAll('[data-door="' + hex(digest) + '"]'));
+      var hash = hex(digest);
+      // door.js keeps the start of each party's hash in its list; the page's own rows the whole.
+      var rows = window.proudDoor ? window.proudDoor.showParty(hash) : Array.prototype.slice.call(root.querySelectorAll('[data-door="' + hash + '"]'));
       if (rows.length) {
         showParty(rows);
       } else if (navigator.onLine) {
@@ -166,6 +196,8 @@
       }, function () {});
     }
     ready.then(function () {
+      return detector ? null : loadReader();
+    }).then(function () {
       return navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false });
     }).then(function (media) {
       stream = media;
@@ -182,6 +214,9 @@
   }
 
   startButton.addEventListener("click", start);
+  root.addEventListener("door:list", function () {
+    loadReader();
+  });
   stopButton.addEventListener("click", function () {
     stop();
     say("");

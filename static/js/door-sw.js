@@ -1,9 +1,10 @@
 /* The door's service worker, served from /event/door-sw.js so that its scope covers the door
    pages (/event/<id>/door/).
 
-   It keeps nothing itself: door.js stores the door page and its style sheets and script in the
-   "proud-door-v1" cache each time the page loads, and deletes them when someone signs out from
-   it. Here, a request for the door page or a static file goes to the network first; when the
+   It keeps nothing itself: door.js stores the door page, its style sheets and scripts (and the QR
+   reader it loads later) and the guest list it keeps on the phone (/event/<id>/door/guests/,
+   which door.js reads from the cache itself) in the "proud-door-v1" cache each time the page
+   loads, and deletes them when someone signs out from it. Here, a request for the door page or a static file goes to the network first; when the
    network fails, or is slower than a few seconds (patchy venue Wi-Fi), the stored copy is used
    if there is one. Everything else passes straight through. */
 

@@ -1,14 +1,20 @@
-/* The door page with JavaScript on: check-in that keeps working when the venue's Wi-Fi drops.
+/* The door page with JavaScript on: check-in that keeps working when the venue's Wi-Fi drops,
+   and a search that answers as the volunteer types, at thousands of guests on a slow phone.
 
-   Without this script the page works as plain forms. With it:
+   Without this script the page works as plain forms, listing a screenful of guests and finding the
+   others on the server. With it:
+   - the whole guest list comes once as compact JSON (data-list-url: the names the door may see,
+     nothing more), is kept in this phone's offline store, and is searched here: each keystroke
+     shows the first screenful of matches (data-rows), never thousands of rows;
    - "Check in" marks the guest on the page at once and queues the arrival (guest id and the time
      it was marked) in localStorage, so a reload or a flat battery loses nothing;
    - the queue is sent to the server as JSON when online, on the browser's "online" event and
      every few seconds; an arrival the server already has (another volunteer, 409) counts as
      done, so nobody is counted twice;
-   - totals, and guests marked on other phones, are refreshed from the server;
+   - who has arrived on other phones comes back as a bitmap over the list (a few hundred bytes
+     whatever the number arrived); a list that changed (a walk-in, a guest moved) is fetched again;
    - a service worker (door-sw.js) keeps the last copy of this page, so a reload while offline
-     still shows the list; the search box filters that list on the phone.
+     still shows it, and this script reads the list from the offline store.
    No inline script and nothing from other sites: it runs under a strict Content Security Policy. */
 
 (function () {
@@ -26,16 +32,27 @@
   var TICK_MS = 5000;
   var PATIENCE_MS = 15000; // a request on patchy Wi-Fi is given up after this (sent again later)
   var REFRESH_MS = 15000;
+  var LIST_AGAIN_MS = 60000; // a changed list is fetched again at most this often
   var arrivalsUrl = root.getAttribute("data-arrivals-url");
   var totalsUrl = root.getAttribute("data-totals-url");
+  var listUrl = root.getAttribute("data-list-url");
   var doorPath = root.getAttribute("data-door-url");
   var statusBox = root.querySelector("[data-door-status]");
   var searchBox = root.querySelector("[data-door-search]");
   var countLine = root.querySelector("[data-door-count]");
+  var listBox = root.querySelector("[data-door-list]");
+  var nobodyLine = root.querySelector("[data-door-nobody]");
+  var tableLine = root.querySelector("[data-table-row]");
+  var heading = document.getElementById("guests");
+  var ROWS = Number((listBox && listBox.getAttribute("data-rows")) || 12);
   var sending = false;
   var inflight = {};
   var lastRefresh = 0;
   var problem = "";
+  // The whole list once it is on the phone: {version, guests (by name), byId, byPk (by id)}.
+  var list = null;
+  var listAsked = 0;
+  var shownQuery = null;
 
   // The page as the server sent it, before this script changes anything: the offline copy.
   var served = snapshot();
@@ -245,16 +262,23 @@
       }
       settled.push(entry);
       var row = rowFor(result.guest);
+      var guest = list && list.byId[result.guest];
       if (result.status === 201 || result.status === 409) {
+        if (guest) {
+          guest.arrived = true;
+          guest.time = result.status === 201 ? result.time || null : guest.time;
+        }
         if (row) {
           markRow(row, true, result.status === 201 ? "Checked in at " + (result.time || "") : "Checked in (marked earlier)", false);
         }
       } else {
         // Not on the list, or not at this event: it will not succeed later either.
         problems.push(result.detail || "A guest could not be checked in.");
-        if (row && isArrived(row)) {
+        if (row && isArrived(row) && !(guest && guest.arrived)) {
           markRow(row, false, "", false);
-          countArrival(entry.table, -1);
+          if (!list) {
+            countArrival(entry.table, -1);
+          }
         }
       }
     });
@@ -268,6 +292,8 @@
     problem = problems.length ? "Not checked in: " + problems.join(" ") : "";
     if (data && data.totals) {
       applyTotals(data.totals);
+    } else {
+      recount();
     }
   }
 
@@ -285,7 +311,7 @@
     batch.forEach(function (entry) {
       inflight[entry.guest] = true;
     });
-    patientFetch(arrivalsUrl, {
+    patientFetch(arrivalsUrl + (list ? "?arrived=bits" : ""), {
       method: "POST",
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken() },
@@ -328,6 +354,12 @@
   function applyTotals(totals) {
     lastRefresh = Date.now();
     markFresh(lastRefresh);
+    if (totals.arrived_bits !== undefined) {
+      if (list) {
+        applyArrivals(totals);
+      }
+      return;
+    }
     var queue = readQueue();
     var arrivedOnServer = {};
     (totals.arrived_guests || []).forEach(function (guest) {
@@ -370,7 +402,7 @@
     if (sending) {
       return;
     }
-    patientFetch(totalsUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    patientFetch(totalsUrl + (list ? "?arrived=bits" : ""), { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) {
         if (!response.ok) {
           throw new Error("HTTP " + response.status);
@@ -415,7 +447,9 @@
         return;
       }
     }
-    if (!isArrived(row)) {
+    if (list) {
+      recount();
+    } else if (!isArrived(row)) {
       countArrival(table, 1);
     }
     markRow(row, true, "Checked in at " + hhmm(new Date()), true);
@@ -445,7 +479,11 @@
         return entry.guest !== guest;
       }));
       markRow(row, false, "", false);
-      countArrival(row.getAttribute("data-table") || "", -1);
+      if (list) {
+        recount();
+      } else {
+        countArrival(row.getAttribute("data-table") || "", -1);
+      }
       var button = row.querySelector("[data-arrive] button");
       if (button) {
         button.focus();
@@ -460,14 +498,29 @@
     // Otherwise the form posts to the server as usual.
   }
 
-  // --- searching the list on the phone --------------------------------------------------------
+  // --- the list on the phone -----------------------------------------------------------------
 
   function fold(text) {
-    var lower = text.toLowerCase();
+    var lower = String(text).toLowerCase();
     return lower.normalize ? lower.normalize("NFD").replace(/[\u0300-\u036f]/g, "") : lower;
   }
 
-  function filter(query) {
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;" }[c];
+    });
+  }
+
+  function queuedById() {
+    var byId = {};
+    readQueue().forEach(function (entry) {
+      byId[entry.guest] = entry;
+    });
+    return byId;
+  }
+
+  // Before the list is on the phone: the rows the server sent, filtered where they are.
+  function filterRows(query) {
     var q = fold(query.trim());
     var rows = root.querySelectorAll("[data-guest]");
     var shown = 0;
@@ -481,6 +534,282 @@
     }
   }
 
+  // The list as the server packs it (night.selectors.door_list): one array per field, by id.
+  function useList(data) {
+    var doors = data.doors || [];
+    var id = 0;
+    var guests = (data.id || []).map(function (step, index) {
+      id += step;
+      return {
+        id: id, name: data.name[index], table: data.table[index], party: data.party[index], access: data.access[index],
+        time: data.arrived[index], arrived: data.arrived[index] !== null, walkIn: Boolean(data.walk_in[index]),
+        door: data.door[index] === null ? "" : doors[data.door[index]] || "", key: fold(data.name[index]),
+      };
+    });
+    var byId = {};
+    guests.forEach(function (guest, index) {
+      if (typeof guest.party === "number") {
+        guest.party = "With " + guests[index - guest.party].name;
+      }
+      byId[guest.id] = guest;
+    });
+    list = {
+      version: data.version,
+      guests: guests.slice().sort(function (a, b) {
+        return a.key < b.key ? -1 : a.key > b.key ? 1 : a.id - b.id;
+      }),
+      byId: byId,
+      byPk: guests,
+    };
+    shownQuery = null;
+    search(searchBox ? searchBox.value : "");
+    recount();
+  }
+
+  function matches(query) {
+    var q = fold(query.trim());
+    if (!q) {
+      return list.guests;
+    }
+    if (/^\d+$/.test(q)) {
+      var table = Number(q);
+      return list.guests.filter(function (guest) { return guest.table === table; });
+    }
+    return list.guests.filter(function (guest) { return guest.key.indexOf(q) !== -1; });
+  }
+
+  function arrivedText(guest, entry) {
+    if (entry && !guest.arrived) {
+      return "Checked in at " + hhmm(new Date(entry.at));
+    }
+    return guest.time ? "Checked in at " + guest.time : "Checked in";
+  }
+
+  function rowHtml(guest, q, token, entry) {
+    var name = escapeHtml(guest.name);
+    var arrived = guest.arrived || Boolean(entry);
+    var hidden = '<input type="hidden" name="csrfmiddlewaretoken" value="' + escapeHtml(token) + '"><input type="hidden" name="q" value="' + escapeHtml(q) + '">';
+    var action = escapeHtml(doorPath + guest.id);
+    return '<li class="door-guest' + (arrived ? " door-guest--arrived" : "") + (entry && !guest.arrived ? " door-guest--pending" : "") +
+      '" id="guest-' + guest.id + '" data-guest="' + guest.id + '" data-table="' + (guest.table === null ? "" : guest.table) + '"' +
+      (guest.door ? ' data-door="' + escapeHtml(guest.door) + '"' : "") + ">" +
+      '<div class="door-guest__who"><span class="door-guest__name" data-guest-name>' + name + "</span>" +
+      '<span class="door-guest__table">' + (guest.table === null ? "No table yet" : "Table " + guest.table) + "</span>" +
+      '<span class="door-guest__party">' + escapeHtml(guest.party) + "</span>" +
+      (guest.access ? '<span class="door-guest__access">Access: ' + escapeHtml(guest.access) + "</span>" : "") + "</div>" +
+      '<div class="door-guest__done" data-arrived' + (arrived ? "" : " hidden") + '><span class="door-guest__status" data-arrived-text>' +
+      escapeHtml(arrived ? arrivedText(guest, entry) : "Checked in") + "</span>" +
+      '<form method="post" action="' + action + '/undo/" data-undo="' + guest.id + '" novalidate>' + hidden +
+      '<button class="button button--secondary door-guest__undo" type="submit">Undo<span class="visually-hidden">: ' + name + " has not arrived</span></button></form></div>" +
+      '<form class="door-guest__arrive" method="post" action="' + action + '/arrived/" data-arrive="' + guest.id + '" novalidate' + (arrived ? " hidden" : "") + ">" + hidden +
+      '<button class="button door-guest__button" type="submit">Check in<span class="visually-hidden">: ' + name + "</span></button></form>" +
+      (guest.walkIn ? '<form class="door-guest__remove" method="post" action="' + action + '/remove/" novalidate>' + hidden +
+        '<button class="button button--warning" type="submit">Remove walk-in<span class="visually-hidden">: ' + name + "</span></button></form>" : "") +
+      "</li>";
+  }
+
+  // The first screenful of `found` in the list's place, and what the count line says of them.
+  function showGuests(found, q, what) {
+    var token = csrfToken();
+    var waiting = queuedById();
+    var shown = found.slice(0, ROWS);
+    listBox.innerHTML = shown.map(function (guest) {
+      return rowHtml(guest, q, token, waiting[guest.id]);
+    }).join("");
+    listBox.hidden = !shown.length;
+    if (nobodyLine) {
+      nobodyLine.hidden = Boolean(shown.length);
+      nobodyLine.textContent = q
+        ? "Nobody matches “" + q + "”. Check the spelling, try part of the name or the table number, or add them as a walk-in."
+        : "Nobody is expected yet.";
+    }
+    if (countLine) {
+      countLine.textContent = found.length > shown.length
+        ? "The first " + shown.length + " of " + found.length + " guests" + (q ? " found" : "") + ", by name. " +
+          (q ? "Type more of the name to find someone else." : "Search to find anyone else.")
+        : what || found.length + (found.length === 1 ? " guest" : " guests") + (q ? " found." : ".");
+    }
+  }
+
+  function search(query) {
+    if (!list) {
+      filterRows(query);
+      return;
+    }
+    if (query === shownQuery) {
+      return;
+    }
+    shownQuery = query;
+    var q = query.trim();
+    showGuests(matches(q), q);
+    say(heading, /^\d+$/.test(q) ? "Table " + Number(q) : q ? "Guests matching “" + q + "”" : "Everyone coming");
+    showTable();
+  }
+
+  function say(element, text) {
+    if (element && element.textContent !== text) {
+      element.textContent = text;
+    }
+  }
+
+  // A scanned party (door-scan.js): its guests in the list's place. The rows shown, or none.
+  function showParty(hash) {
+    if (!list) {
+      return Array.prototype.slice.call(root.querySelectorAll('[data-door="' + hash + '"]'));
+    }
+    var party = list.guests.filter(function (guest) {
+      return guest.door && hash.indexOf(guest.door) === 0;
+    });
+    if (!party.length) {
+      return [];
+    }
+    shownQuery = null;
+    showGuests(party, "", "");
+    say(heading, "The party with this door code");
+    return Array.prototype.slice.call(listBox.querySelectorAll("[data-guest]"));
+  }
+
+  // The counts of the table searched for, from the list and this phone's queue.
+  function showTable() {
+    if (!list || !tableLine) {
+      return;
+    }
+    var q = searchBox ? searchBox.value.trim() : "";
+    var table = /^\d+$/.test(q) ? Number(q) : null;
+    var waiting = queuedById();
+    var expected = 0;
+    var arrived = 0;
+    if (table !== null) {
+      list.guests.forEach(function (guest) {
+        if (guest.table === table) {
+          expected += 1;
+          arrived += guest.arrived || waiting[guest.id] ? 1 : 0;
+        }
+      });
+    }
+    tableLine.setAttribute("data-table-row", table === null ? "" : String(table));
+    tableLine.hidden = !expected;
+    setNumber(tableLine.querySelector("[data-table-expected]"), expected);
+    setNumber(tableLine.querySelector("[data-table-arrived]"), arrived);
+  }
+
+  // The totals from the list and this phone's queue: what the rows say, counted.
+  function recount() {
+    if (!list) {
+      return;
+    }
+    var waiting = queuedById();
+    var arrived = 0;
+    list.guests.forEach(function (guest) {
+      arrived += guest.arrived || waiting[guest.id] ? 1 : 0;
+    });
+    setNumber(root.querySelector('[data-total="expected"]'), list.guests.length);
+    setNumber(root.querySelector('[data-total="arrived"]'), arrived);
+    setNumber(root.querySelector('[data-total="waiting"]'), list.guests.length - arrived);
+    showTable();
+  }
+
+  // The rows on the screen, as the list and the queue now say.
+  function refreshRows() {
+    if (!list) {
+      return;
+    }
+    var waiting = queuedById();
+    Array.prototype.forEach.call(listBox.querySelectorAll("[data-guest]"), function (row) {
+      var guest = list.byId[Number(row.getAttribute("data-guest"))];
+      if (!guest) {
+        return;
+      }
+      var entry = waiting[guest.id];
+      var arrived = guest.arrived || Boolean(entry);
+      if (arrived !== isArrived(row) || row.classList.contains("door-guest--pending") !== Boolean(entry && !guest.arrived)) {
+        markRow(row, arrived, arrived ? arrivedText(guest, entry) : "", Boolean(entry && !guest.arrived));
+      }
+    });
+  }
+
+  function decodeBits(text) {
+    var binary = atob(text || "");
+    var bytes = new Uint8Array(binary.length);
+    for (var i = 0; i < binary.length; i += 1) {
+      bytes[i] = binary.charCodeAt(i);
+    }
+    return bytes;
+  }
+
+  // Who has arrived, from the server's bitmap over the list in order of id.
+  function applyArrivals(totals) {
+    if (totals.version !== list.version) {
+      // A walk-in added, a guest moved or no longer coming: the list is fetched again (not too
+      // often); until then, the server's figures with this phone's queue on top.
+      if (Date.now() - listAsked > LIST_AGAIN_MS) {
+        loadList();
+      }
+      var pending = readQueue().filter(function (entry) {
+        var guest = list.byId[entry.guest];
+        return !(guest && guest.arrived);
+      }).length;
+      setNumber(root.querySelector('[data-total="expected"]'), totals.expected);
+      setNumber(root.querySelector('[data-total="arrived"]'), totals.arrived + pending);
+      setNumber(root.querySelector('[data-total="waiting"]'), Math.max(0, totals.expected - totals.arrived - pending));
+      return;
+    }
+    var bits = decodeBits(totals.arrived_bits);
+    list.byPk.forEach(function (guest, index) {
+      var arrived = Boolean(bits[index >> 3] & (0x80 >> (index & 7)));
+      if (!arrived) {
+        guest.time = null;
+      }
+      guest.arrived = arrived;
+    });
+    recount();
+    refreshRows();
+  }
+
+  function loadList() {
+    if (!listUrl || !window.caches) {
+      return;
+    }
+    listAsked = Date.now();
+    var fromNetwork = false;
+    var useData = function (data, fresh) {
+      if (data && Array.isArray(data.id) && (fresh || !fromNetwork)) {
+        useList(data);
+        root.setAttribute("data-door-list-ready", fresh ? "network" : "phone");
+        if (window.performance && performance.mark) {
+          performance.mark("door-list-ready");
+        }
+        root.dispatchEvent(new CustomEvent("door:list", { bubbles: true }));
+      }
+    };
+    // This phone's copy first (searchable at once when there is one), then the server's.
+    caches.open(CACHE).then(function (cache) {
+      return cache.match(listUrl);
+    }).then(function (copy) {
+      return copy ? copy.json() : null;
+    }).then(function (data) {
+      useData(data, false);
+    }, function () {});
+    // As the page's <link rel="preload"> asked for it (no headers of its own), so the answer
+    // already on its way is used.
+    patientFetch(listUrl, { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error("HTTP " + response.status);
+        }
+        var copy = response.clone();
+        return response.json().then(function (data) {
+          fromNetwork = true;
+          useData(data, true);
+          caches.open(CACHE).then(function (cache) {
+            return cache.put(listUrl, copy);
+          }).catch(function () {});
+          keepOfflineCopy();
+        });
+      })
+      .catch(function () {});
+  }
+
   // --- the offline copy -----------------------------------------------------------------------
 
   function snapshot() {
@@ -492,16 +821,28 @@
     return "<!doctype html>\n" + copy.outerHTML;
   }
 
+  var kept = false;
+
   function keepOfflineCopy() {
-    if (!window.caches || location.pathname !== doorPath || location.search) {
+    if (kept || !window.caches || location.pathname !== doorPath || location.search) {
       return;
     }
+    kept = true;
     var assets = [];
     Array.prototype.forEach.call(document.querySelectorAll('link[rel="stylesheet"][href], script[src]'), function (node) {
       var url = new URL(node.getAttribute("href") || node.getAttribute("src"), location.href);
       if (url.origin === location.origin) {
         assets.push(url.href);
       }
+    });
+    // The QR reader, loaded only when scanning (door-scan.js), kept for a scan with no signal.
+    if (root.getAttribute("data-jsqr-url")) {
+      assets.push(new URL(root.getAttribute("data-jsqr-url"), location.href).href);
+    }
+    // Once each: Cache.addAll refuses a list with the same address twice (door-scan.js may have
+    // added the QR reader's script tag already).
+    assets = assets.filter(function (url, index) {
+      return assets.indexOf(url) === index;
     });
     caches
       .open(CACHE)
@@ -553,12 +894,33 @@
       searchBox.value = params.get("q");
     }
     searchBox.addEventListener("input", function () {
-      filter(searchBox.value);
+      search(searchBox.value);
+    });
+    // On a phone the keyboard covers half the screen: the search box goes to the top, so the
+    // guests it finds show above the keyboard.
+    searchBox.addEventListener("focus", function () {
+      var top = searchBox.form.getBoundingClientRect().top;
+      if (window.innerWidth < 641 && top > 80 && searchBox.form.scrollIntoView) {
+        searchBox.form.scrollIntoView({ block: "start" });
+      }
     });
     if (searchBox.value) {
-      filter(searchBox.value);
+      search(searchBox.value);
     }
+    // With the list on the phone, "Find" searches it (offline too); a door code typed goes to the server.
+    searchBox.form.addEventListener("submit", function (event) {
+      if (list && !/^(PROUD)?[-\s]*[A-HJ-NP-Z2-9]{5}[-\s]*[A-HJ-NP-Z2-9]{5}$/i.test(searchBox.value.trim())) {
+        event.preventDefault();
+        shownQuery = null;
+        search(searchBox.value);
+        if (window.history && history.replaceState) {
+          var q = searchBox.value.trim();
+          history.replaceState(null, "", doorPath + (q ? "?q=" + encodeURIComponent(q) : ""));
+        }
+      }
+    });
   }
+  window.proudDoor = { showParty: showParty, search: function (query) { shownQuery = null; search(query); } };
 
   // Arrivals still on this phone from before a reload.
   readQueue().forEach(function (entry) {
@@ -580,7 +942,13 @@
   });
   setInterval(tick, TICK_MS);
 
-  keepOfflineCopy();
+  // The offline copy of the page and its files is stored once the list is here (loadList): not
+  // while the list itself is still coming over a slow connection.
+  if (listUrl) {
+    loadList();
+  } else {
+    keepOfflineCopy();
+  }
   forgetOfflineCopyOnSignOut();
   if (navigator.serviceWorker) {
     var worker = root.getAttribute("data-sw-url") + "?static=" + encodeURIComponent(root.getAttribute("data-static-url") || "/static/");

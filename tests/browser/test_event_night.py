@@ -5,6 +5,7 @@ import re
 from io import BytesIO
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
@@ -95,3 +96,41 @@ def test_the_organiser_downloads_the_event_night_workbook(journey, night_event):
         "Dietary and access", "Photography", "Presenters",
     ]
     assert workbook["Guest list"].max_row - 1 == Guest.objects.filter(event=night_event).count()
+
+
+def test_the_phone_keeps_the_whole_list_and_finds_anyone_as_the_volunteer_types(journey, night_event, monkeypatch):
+    # A page of one row stands for a screenful of thousands: the others come in the list the
+    # phone keeps (door.js), searched as the volunteer types, and checked in from there.
+    monkeypatch.setattr("night.views.DOOR_ROWS", 1)
+    volunteer = journey("door-list", phone=True)
+    volunteer.login("door")
+    page = volunteer.go(f"/event/{night_event.pk}/door/")
+    expect(page.locator("#door")).to_have_attribute("data-door-list-ready", "network")
+    expect(page.locator("[data-door-count]")).to_have_text("The first 1 of 4 guests, by name. Search to find anyone else.")
+
+    page.get_by_label("Find a guest by name, table number or door code").press_sequentially("sam c")
+    expect(page.get_by_role("heading", name="Guests matching “sam c”")).to_be_visible()
+    expect(page.locator("[data-door-count]")).to_have_text("1 guest found.")
+    sam = Guest.objects.get(name="Sam Carer")
+    expect(page.locator(f"#guest-{sam.pk}")).to_contain_text("Access: Wheelchair")
+    page.get_by_role("button", name=re.compile(r"Check in\W+Sam Carer")).click()
+    expect(page.get_by_role("button", name=re.compile(r"Undo\W+Sam Carer has not arrived"))).to_be_visible()
+    page.wait_for_function(f"() => !(localStorage.getItem('proud-door-queue-{night_event.pk}') || '').includes('guest')")
+    sam.refresh_from_db()
+    assert sam.checked_in_at is not None
+    expect(page.locator('[data-total="arrived"]')).to_have_text("1")
+    volunteer.shot("found by typing and checked in")
+
+    # Another phone checks Jo in: the next poll (a bitmap of who arrived) shows it on this one.
+    jo = Guest.objects.get(name="Jo Carer")
+    Guest.objects.filter(pk=jo.pk).update(checked_in_at=timezone.now())
+    page.get_by_label("Find a guest by name, table number or door code").fill("jo")
+    page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(page.locator(f"#guest-{jo.pk} [data-arrived-text]")).to_have_text("Checked in", timeout=20_000)
+    expect(page.locator('[data-total="arrived"]')).to_have_text("2")
+    # The table searched for says how full it is.
+    table = Guest.objects.get(pk=jo.pk).table.number
+    page.get_by_label("Find a guest by name, table number or door code").fill(str(table))
+    expect(page.locator("[data-table-row]")).to_contain_text("Checked in at this table:")
+    volunteer.check("a table searched on the phone")

@@ -3,6 +3,8 @@ its JSON for the offline script, and the downloads. Who may use each, what each 
 event staff, what it must not), bad input refused without changing anything, and a fixed number
 of queries whatever the size of the event."""
 
+import base64
+import gzip
 import io
 import json
 import re
@@ -19,6 +21,7 @@ from openpyxl import load_workbook
 from awards.enums import Role
 from events.enums import InvitationKind, InvitationStatus, ItemKind
 from events.models import Event, Guest, Invitation, RunningOrderItem, Table
+from events.selectors import guests_coming
 from events.services import (
     GuestInput,
     RsvpAnswer,
@@ -27,6 +30,7 @@ from events.services import (
     quote_approve,
     rsvp_respond,
 )
+from night.selectors import door_guests
 from night.services import (
     guest_check_in,
     running_order_generate,
@@ -34,9 +38,11 @@ from night.services import (
     running_order_update,
     seating_assign,
     tables_set,
+    walk_in_add,
     winner_reveal,
     winner_set,
 )
+from night.views import DOOR_ROWS
 from nominations.enums import PublicityLevel
 from tests.conftest import user_with_role
 from tests.factories import (
@@ -263,6 +269,7 @@ def door_urls(event, evening) -> list[tuple[str, str, dict]]:
 def json_urls(event, evening) -> list[tuple[str, str]]:
     return [
         ("get", f"/event/{event.pk}/door/totals/"),
+        ("get", f"/event/{event.pk}/door/guests/"),
         ("post", f"/event/{event.pk}/door/arrivals/"),
     ]
 
@@ -299,6 +306,7 @@ def test_everyone_but_the_programmes_organisers_and_event_staff_gets_not_found_a
     response = post_arrivals(client, event, [{"guest": evening["carer"].pk, "at": timezone.now().isoformat()}])
     assert response.status_code == 404 and response.json() == {"detail": "Not found."}
     assert client.get(f"/event/{event.pk}/door/totals/").status_code == 404
+    assert client.get(f"/event/{event.pk}/door/guests/").status_code == 404
     assert snapshot(event) == before
 
 
@@ -773,12 +781,15 @@ def test_the_door_page_loads_its_script_from_a_file_and_has_no_inline_script(cli
 
     html = client.get(f"/event/{event.pk}/door/").content.decode()
 
-    assert re.findall(r"<script\b[^>]*>(.*?)</script>", html, re.S) == ["", "", "", "", "", ""]
-    # Every page's GOV.UK Frontend and forms.js, then the door's own scripts, then GOV.UK's marker.
-    assert re.findall(r"<script\b[^>]*>", html) == [
+    assert re.findall(r"<script[^>]*>(.*?)</script>", html, re.S) == ["", "", "", "", ""]
+    # Every page's GOV.UK Frontend and forms.js, then the door's own scripts, then GOV.UK's marker. The
+    # QR reader (250 KB) is loaded by door-scan.js once the list is on the phone, not with the page.
+    assert re.findall(r"<script[^>]*>", html) == [
         '<script src="/static/build/govuk-frontend.js" defer>', '<script src="/static/js/forms.js" defer>', '<script src="/static/js/door.js" defer>',
-        '<script src="/static/js/vendor/jsQR.js" defer>', '<script src="/static/js/door-scan.js" defer>', '<script src="/static/js/supported.js">',
+        '<script src="/static/js/door-scan.js" defer>', '<script src="/static/js/supported.js">',
     ]
+    assert 'data-jsqr-url="/static/js/vendor/jsQR.js"' in html
+    assert f'data-list-url="/event/{event.pk}/door/guests/"' in html
     assert " on" + "click=" not in html and "javascript:" not in html
     assert f'data-arrivals-url="/event/{event.pk}/door/arrivals/"' in html
     assert f'data-totals-url="/event/{event.pk}/door/totals/"' in html
@@ -1043,6 +1054,91 @@ def test_the_totals_endpoint_gives_expected_arrived_per_table_and_who(client, ev
     }
 
 
+def unpack_door_list(data: dict) -> list[dict]:
+    """The door list as door.js unpacks it (night.selectors.door_list), by id."""
+    guests, pk = [], 0
+    for index, step in enumerate(data["id"]):
+        pk += step
+        party = data["party"][index]
+        guests.append({
+            "pk": pk, "name": data["name"][index], "table": data["table"][index],
+            "party": f"With {guests[index - party]['name']}" if isinstance(party, int) else party,
+            "access": data["access"][index], "arrived": data["arrived"][index], "walk_in": bool(data["walk_in"][index]),
+            "door": None if data["door"][index] is None else data["doors"][data["door"][index]],
+        })
+    return guests
+
+
+def test_the_door_list_for_the_phone_is_what_the_page_shows_and_nothing_more(client, event, evening):
+    staff = door_user(event.programme)
+    client.force_login(staff)
+    walk_in = walk_in_add(event=event, actor=staff, name="Sam Walk-in")
+
+    response = client.get(f"/event/{event.pk}/door/guests/", headers={"accept-encoding": "gzip"})
+
+    assert response.status_code == 200 and response["Content-Encoding"] == "gzip"
+    assert response["Cache-Control"] == "private, no-cache"
+    body = gzip.decompress(response.content).decode()
+    data = json.loads(body)
+    shown = {g.pk: g for g in door_guests(event)}
+    assert unpack_door_list(data) == [
+        {
+            "pk": g.pk, "name": g.name, "table": g.table, "party": g.party, "access": ", ".join(g.access),
+            "arrived": timezone.localtime(g.arrived_at).strftime("%H:%M") if g.arrived_at else None,
+            "walk_in": g.walk_in, "door": g.door[:10] or None,
+        }
+        for g in sorted(shown.values(), key=lambda g: g.pk)
+    ]
+    assert shown[walk_in.pk].walk_in and shown[evening["rowan_guest"].pk].arrived_at is not None
+    assert any(isinstance(p, int) for p in data["party"])  # "With Rowan F." sent as a place, not again
+    # The door's names only (first name and initial): no surname, statement, notes, food or unapproved words.
+    for secret in ("Featherstonehaugh", "Quartermaine", "SAFEGUARDING", "STATEMENT", "DIETARY", "sesame",
+                   "UNAPPROVED", "Skylar lights"):
+        assert secret not in body, secret
+
+
+def test_the_totals_poll_says_who_arrived_as_a_bitmap_over_the_list(client, event, evening):
+    staff = door_user(event.programme)
+    client.force_login(staff)
+    coming = list(guests_coming(event).order_by("pk").values_list("pk", flat=True))
+    carer = evening["carer"]
+    guest_check_in(guest=carer, actor=staff)
+    listed = client.get(f"/event/{event.pk}/door/guests/").json()
+
+    totals = client.get(f"/event/{event.pk}/door/totals/?arrived=bits").json()
+
+    bits = base64.b64decode(totals["arrived_bits"])
+    arrived = [pk for index, pk in enumerate(coming) if bits[index // 8] & (0x80 >> (index % 8))]
+    assert sorted(arrived) == sorted([evening["rowan_guest"].pk, carer.pk])
+    assert (totals["expected"], totals["arrived"], totals["version"]) == (len(coming), 2, listed["version"])
+    assert set(totals) == {"expected", "arrived", "version", "arrived_bits"}
+    # Arrivals posted from a phone get the same answer.
+    posted = client.post(
+        f"/event/{event.pk}/door/arrivals/?arrived=bits", json.dumps({"arrivals": [{"guest": carer.pk, "at": None}]}),
+        content_type="application/json",
+    )
+    assert posted.json()["results"][0]["outcome"] == "already_arrived" and posted.json()["totals"] == totals
+    # A guest moved to another table, or a walk-in: the phone's list is out of date.
+    walk_in_add(event=event, actor=staff, name="Sam Walk-in")
+    assert client.get(f"/event/{event.pk}/door/totals/?arrived=bits").json()["version"] != listed["version"]
+
+
+def test_the_door_page_lists_a_screenful_and_says_how_many_more_there_are(client, event, evening, monkeypatch):
+    monkeypatch.setattr("night.views.DOOR_ROWS", 2)
+    client.force_login(door_user(event.programme))
+    coming = guests_coming(event).count()
+
+    everyone = client.get(f"/event/{event.pk}/door/")
+    found = client.get(f"/event/{event.pk}/door/?q=a")
+
+    assert list(door_rows(everyone)) == [g.name for g in door_guests(event)][:2]
+    assert f"The first 2 of {coming} guests, by name. Search to find anyone else." in text(everyone)
+    matching = len(door_guests(event, "a"))
+    assert matching > 2
+    assert len(door_rows(found)) == 2
+    assert f"The first 2 of {matching} guests found, by name. Type more of the name to find someone else." in text(found)
+
+
 def test_the_service_worker_is_served_under_the_event_pages_with_the_cache_door_js_uses(client, settings):
     response = client.get("/event/door-sw.js")
 
@@ -1162,9 +1258,19 @@ def test_the_door_asks_the_database_a_fixed_number_of_times(client, event, organ
         response = client.get(f"/event/{event.pk}/door/")
 
     assert response.status_code == 200
-    assert text(response).count('<li class="door-guest') == Guest.objects.filter(event=event).count()
+    coming = guests_coming(event).count()
+    assert text(response).count('<li class="door-guest') == min(coming, DOOR_ROWS)
     # ... and the first guest each finalist brings (the event team's neutral label says who they are with).
     assert len(queries) == 9, "\n".join(q["sql"] for q in queries.captured_queries)
+
+    # A search, the whole list for the phone, and the totals poll: each a fixed number too.
+    for url, expected in ((f"/event/{event.pk}/door/?q=guest", 9), (f"/event/{event.pk}/door/guests/", 6),
+                          (f"/event/{event.pk}/door/totals/?arrived=bits", 5)):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        assert (url, len(queries)) == (url, expected), "\n".join(q["sql"] for q in queries.captured_queries)
+    assert sum(client.get(f"/event/{event.pk}/door/guests/").json()["id"]) == max(guests_coming(event).values_list("pk", flat=True))
 
 
 @pytest.mark.parametrize("size", [1, 4])
