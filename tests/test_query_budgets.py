@@ -36,9 +36,11 @@ BUDGETS = {
     "invitations list": ("organiser", "/api/v1/invitations/?event={event}", 6),
     # ... and the first guest each finalist on the page brings (the event team's neutral label).
     "guest list (door)": ("door", "/api/v1/guests/?event={event}", 5),
-    "guest list (organiser)": ("organiser", "/api/v1/guests/?event={event}", 5),
+    # Organisers: the event comes from the filter that already checked it.
+    "guest list (organiser)": ("organiser", "/api/v1/guests/?event={event}", 4),
     "score sheet": ("organiser", "/api/v1/panels/{panel}/score-sheet/", 23),
-    "event-night workbook": ("organiser", "/api/v1/events/{event}/workbook/", 7),
+    # ... with what the young people asked for through their own links (the access sheet).
+    "event-night workbook": ("organiser", "/api/v1/events/{event}/workbook/", 8),
     "certificates": ("organiser", "/api/v1/events/{event}/certificates/", 2),
     # Streamed in chunks of nominations.exporters._CHUNK rows so memory stays flat: a fixed
     # number of queries per chunk (rows, group members, the identity-access log), checked below.
