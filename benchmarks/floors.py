@@ -1,6 +1,6 @@
 """The floor of the whole event-night workbook (issue 20): the same cells as night.exporters.
 EventNightWorkbook's eight sheets, from values fetched with values_list (one query per kind of row,
-shared by the sheets that show it, as the workbook shares its reads: six queries for eight sheets)
+shared by the sheets that show it, as the workbook shares its reads: seven queries for eight sheets)
 and written by openpyxl in write-only mode with no styling and no safe cell writer. Names are
 composed by the same naming functions (the rules are required work), on plain objects instead of
 model instances. `floor_cells` gives the cells without writing, so a test can hold the floor to the
@@ -16,10 +16,10 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from events.enums import AccessNeed, Dietary, GuestRelationship, InvitationKind, InvitationStatus, ItemKind
-from events.models import Invitation, RunningOrderItem, Table
+from events.models import CelebrationChoices, Invitation, RunningOrderItem, Table
 from events.selectors import guests_coming
 from night.exporters import PHOTOS_IN_WORDS, UNCHECKED_BOX
-from night.selectors import Presence, finalist_nominations
+from night.selectors import SEATING_WISHES, Presence, finalist_nominations
 from nominations.enums import PhotoChoice
 from nominations.models import Nominee
 from nominations.naming import Audience, nomination_name, photos_in_room, pronunciation_hint, words_for
@@ -231,13 +231,22 @@ def floor_cells(event) -> list[tuple[str, list[str], list[list]]]:
         groups[f"Table {number}"] = by_table.get(pk, [])
     if by_table.get(None):
         groups["Not seated"] = by_table[None]
+    # What the young people asked for through their own links (one query, as the workbook).
+    asks = {}
+    answered = CelebrationChoices.objects.filter(invitation__event=event, answered_at__isnull=False)
+    for invitation_id, easier in answered.values_list("invitation_id", "easier"):
+        wanted = [label for code, label in SEATING_WISHES.items() if code in (easier or [])]
+        if wanted:
+            asks[invitation_id] = ", ".join(wanted)
     sheets.append(("Dietary and access", ["Table", "Guests", *map(str, Dietary.labels), "Other food needs",
-                                          *map(str, AccessNeed.labels), "Other access needs", "Transport"], [
+                                          *map(str, AccessNeed.labels), "Other access needs", "Transport",
+                                          "Young people's own asks"], [
         [label, len(people), *(sum(code in g.dietary for g in people) for code in Dietary.values),
          "; ".join(f"{g.shown}: {text(g, g.dietary_other)}" for g in people if g.dietary_other),
          *(sum(code in g.access_needs for g in people) for code in AccessNeed.values),
          "; ".join(f"{g.shown}: {text(g, g.access_other)}" for g in people if g.access_other),
-         sum(g.transport for g in people)]
+         sum(g.transport for g in people),
+         "; ".join(f"{g.shown}: {asks[g.invitation_id]}" for g in people if g.position == 0 and g.invitation_id in asks)]
         for label, people in groups.items()
     ]))
     rows = []

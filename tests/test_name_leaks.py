@@ -280,13 +280,15 @@ def test_no_audience_is_shown_a_name_beyond_its_own(leaky, capsys):
         i.addressee_email: {i.nomination.nominee.legal_first_name, i.nomination.nominee.preferred_name} - {""}
         for i in Invitation.objects.filter(kind="finalist").select_related("nomination__nominee")
     }
+    # The reader's own name (a generated carer may be called Hughes) is theirs to read.
+    own_names = {i.addressee_email: i.addressee_name for i in Invitation.objects.exclude(addressee_name="")}
     for message in leaky.emails:
         tally.requests += 1
         subject = _found(message.subject, EVERY_SURNAME + FIRST_NAMES)
         to = message.to[0]
         known = finalist_first_names.get(to, set())
         reader = [w for w in EVERY_SURNAME + FIRST_NAMES if w not in known and not (known & {"Zoë"} and w == "Zoe")]
-        body = _found(message.body, reader)
+        body = _found(message.body.replace(own_names[to], "") if own_names.get(to) else message.body, reader)
         if subject or body:
             tally.leaks.append(f"e-mail to {to} ({message.subject}): subject {subject}, body {body}")
 
