@@ -33,6 +33,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -275,7 +276,7 @@ def main(argv=None) -> None:
         django(dev, "seed_demo", "--nominations", str(args.nominations), "--bulk", cwd=args.code, stdout=subprocess.DEVNULL)
     state = arrive(dev, 0, args.code)
     port = free_port()
-    static = Path(os.environ.get("TMPDIR", "/tmp")) / f"proud-door-phone-static-{port}"
+    static = Path(tempfile.mkdtemp(prefix="proud-door-phone-")) / "static"  # the server's log beside it
     prod = {
         **os.environ, "DEBUG": "0", "SECRET_KEY": "door-phone-" + secrets.token_urlsafe(32), "ALLOWED_HOSTS": "localhost,127.0.0.1",
         "SECURE_SSL_REDIRECT": "0", "SECURE_HSTS_SECONDS": "0", "STATIC_ROOT": str(static), "DEMO_PASSWORD": password,

@@ -175,16 +175,17 @@ WHERE m.user_id = %s AND n.status IN ('eligible', 'shortlisted', 'not_shortliste
   )
 """
 
-ASSIGNMENT_COUNT_SQL = """
+_ASSIGNMENT_COUNT_FROM = """
 SELECT COUNT(*)
 FROM shortlisting_assignment a
 JOIN shortlisting_panelmember m ON m.id = a.member_id
 JOIN nominations_nomination n ON n.id = a.nomination_id
-""" + _QUEUE_WHERE
+"""
+ASSIGNMENT_COUNT_SQL = _ASSIGNMENT_COUNT_FROM + _QUEUE_WHERE  # nosec B608 - constant SQL text; values are parameters
 
 # Everything a card shows or redaction reads: the statement, the names and places to hide (the
 # nominee's, or each group member's), the category's rubric, the member's review and its scores.
-ASSIGNMENT_FLOOR_SQL = """
+_ASSIGNMENT_FLOOR_FROM = """
 SELECT a.id, p.name, p.programme_id, c.slug, c.name, n.id, n.reference, n.achievement, n.why_it_matters,
        n.nominator_name, n.nominator_organisation, e.kind, e.legal_first_name, e.legal_last_name, e.preferred_name,
        e.chosen_name, e.area, e.publicity_level, e.own_publicity_level, g.name,
@@ -203,10 +204,12 @@ JOIN awards_category c ON c.id = n.category_id
 LEFT JOIN nominations_nominee e ON e.id = n.nominee_id
 LEFT JOIN nominations_nomineegroup g ON g.id = n.group_id
 LEFT JOIN shortlisting_review r ON r.assignment_id = a.id
-""" + _QUEUE_WHERE + """
+"""
+_ASSIGNMENT_FLOOR_ORDER = """
 ORDER BY c.display_order, a.nomination_id
 LIMIT 50
 """
+ASSIGNMENT_FLOOR_SQL = _ASSIGNMENT_FLOOR_FROM + _QUEUE_WHERE + _ASSIGNMENT_FLOOR_ORDER  # nosec B608 - constant SQL text
 
 GUEST_COUNT_SQL = """
 SELECT COUNT(*)
@@ -245,7 +248,7 @@ def _floor(count_sql: str, sql: str, params: list, *, log_ids=None, user=None, c
                 if ids:
                     now = timezone.now()
                     cursor.execute(
-                        "INSERT INTO nominations_identityaccess (user_id, username, nominee_id, context, at) VALUES "
+                        "INSERT INTO nominations_identityaccess (user_id, username, nominee_id, context, at) VALUES "  # nosec B608 - placeholders only
                         + ", ".join(["(%s, %s, %s, %s, %s)"] * len(ids)),
                         [value for pk in ids for value in (user.pk, user.username, pk, context, now)],
                     )

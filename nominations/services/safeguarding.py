@@ -285,6 +285,7 @@ def identity_access_record(*, user, nominee_ids, context: str) -> None:
         for start in range(0, len(ids), 500):
             batch = ids[start : start + 500]
             cursor.execute(
-                f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES " + ", ".join(["(%s, %s, %s, %s, %s)"] * len(batch)),
+                # nosec B608 - the table and columns are the model's own names, quoted; every value is a parameter
+                f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES " + ", ".join(["(%s, %s, %s, %s, %s)"] * len(batch)),  # nosec B608
                 [value for pk in batch for value in (person.pk if person else None, label, pk, context, at)],
             )

@@ -2,7 +2,8 @@
 the size of the night: one query for each kind of thing, not one for each nominee or guest."""
 
 import pytest
-from django.db import connection
+from django.core.signals import request_finished
+from django.db import close_old_connections, connection
 from django.test.utils import CaptureQueriesContext
 
 from night.letters import letter_approve
@@ -23,16 +24,26 @@ DOCUMENTS = {
 }
 
 
+def _close(response) -> None:
+    """Close a file response's file, as the test client does: without closing the database
+    connection (request_finished would, and the test's transaction is on it)."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+
+
 def counts(client, event) -> dict[str, int]:
     made = {}
     for name, (method, path, data, _) in DOCUMENTS.items():
         send = getattr(client, method)
-        send(f"/event/{event.pk}/{path}", data).close()  # warm: the session, the site's settings
+        _close(send(f"/event/{event.pk}/{path}", data))  # warm: the session, the site's settings
         with CaptureQueriesContext(connection) as queries:
             response = send(f"/event/{event.pk}/{path}", data)
             if hasattr(response, "streaming_content"):
                 b"".join(response.streaming_content)
-                response.close()
+                _close(response)
         assert response.status_code == 200, (name, response.status_code)
         made[name] = len(queries)
     return made
