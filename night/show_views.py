@@ -73,7 +73,7 @@ from .show_selectors import (
 
 # How often the views ask for the show's state, in milliseconds: a press reaches every view within
 # this plus one request on a local network (the brief: within a second).
-POLL_MS = 400
+POLL_MS = 300
 PRESSES = {"next": show_next, "back": show_back, "reveal": show_reveal}
 VIEWS = {
     ShowView.SCREEN: ("night/show/_screen.html", screen_card, "event-admin:show-screen"),
