@@ -114,21 +114,25 @@ def percentile(values: list[float], p: float) -> float:
 
 class FormFields(html.parser.HTMLParser):
     """The fields a browser would send with the form that holds `marker` (inputs, checked boxes,
-    selected options, text areas), as the page filled them in."""
+    selected options, text areas), as the page filled them in and the person answered it."""
 
     def __init__(self, marker: str):
         super().__init__()
         self.marker, self.forms, self.current, self.select, self.textarea = marker, [], None, None, None
+        self.radios: list[dict[str, str]] = []  # per form: each question's first option
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag == "form":
             self.current = []
             self.forms.append(self.current)
+            self.radios.append({})
         elif self.current is None:
             return
         elif tag == "input" and a.get("name"):
             kind = a.get("type", "text")
+            if kind == "radio":
+                self.radios[-1].setdefault(a["name"], a.get("value", "on"))
             if kind in ("checkbox", "radio"):
                 if "checked" in a:
                     self.current.append((a["name"], a.get("value", "on")))
@@ -155,7 +159,13 @@ class FormFields(html.parser.HTMLParser):
             self.current = None
 
     def fields(self) -> list[tuple[str, str]]:
-        return next((form for form in self.forms if any(name == self.marker for name, _ in form)), [])
+        """The form's fields; a question the page left unanswered (a photography choice nobody has
+        made yet) gets its first option, as the person filling it in must choose one."""
+        for form, radios in zip(self.forms, self.radios, strict=True):
+            if any(name == self.marker for name, _ in form):
+                answered = {name for name, _ in form}
+                return form + [(name, value) for name, value in radios.items() if name not in answered]
+        return []
 
 
 class Browser:

@@ -13,13 +13,13 @@ from nominations.models import Nomination
 from .enums import (
     AccessNeed,
     Dietary,
-    Speech,
     GuestRelationship,
     InvitationKind,
     InvitationStatus,
     ItemKind,
     ShowStage,
     ShowView,
+    Speech,
 )
 
 FREE_TEXT_MAX = 500

@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -46,7 +47,7 @@ from .selectors import (
     event_counts,
     events_organised_by,
     gate_problems,
-    invitations_for_organiser,
+    invitations_at_a_glance,
     invitee_name,
     named_party,
     needs_totals,
@@ -72,6 +73,7 @@ GATE_STATUSES = (InvitationStatus.DRAFT, InvitationStatus.QUEUED, InvitationStat
 RESENDABLE_STATUSES = (InvitationStatus.QUEUED, InvitationStatus.SENT, InvitationStatus.ACCEPTED, InvitationStatus.DECLINED)
 # A message claimed for sending this long ago without a result was lost by its worker.
 STUCK_AFTER = timedelta(minutes=15)
+INVITATIONS_PAGE_SIZE = 50
 # Blocked invitations named one by one after "Send all"; the rest are in the list on the page.
 BLOCKED_NAMED_MAX = 10
 
@@ -232,7 +234,7 @@ def _row(invitation: Invitation) -> InvitationRow:
         name=invitee_name(invitation, Audience.KNOWN),
         category=nomination.category.name if nomination else "",
         reference=nomination.reference if nomination else "",
-        guests_coming=sum(1 for guest in invitation.guests.all() if guest.position > 0),
+        guests_coming=invitation.guests_coming,
         problems=problems,
     )
 
@@ -241,14 +243,14 @@ def _glance(event: Event) -> Glance:
     """Every invitation with what the page shows of it, read in a fixed number of queries."""
     glance = Glance()
     stuck_before = timezone.now() - STUCK_AFTER
-    for invitation in invitations_for_organiser(event):
+    for invitation in invitations_at_a_glance(event):
         row = _row(invitation)
         glance.rows.append(row)
         if row.problems:
             glance.blocked.append(row)
         elif invitation.status == InvitationStatus.DRAFT:
             glance.drafts_ready += 1
-        for delivery in invitation.deliveries.all():
+        for delivery in invitation.deliveries_to_watch:
             if delivery.status == DeliveryStatus.FAILED:
                 glance.failed.append(DeliveryRow(delivery, row, can_retry=True))
             elif delivery.status == DeliveryStatus.PENDING and delivery.attempts > 0:
@@ -270,12 +272,15 @@ def _totals(needs: dict) -> dict:
 def event_dashboard(request: HttpRequest, event_id: int) -> HttpResponse:
     event = _event_or_404(request, event_id)
     needs = needs_totals(event)
+    glance = _glance(event)
     context = {
         "event": event,
         "counts": event_counts(event),
         "needs": needs,
         "totals": _totals(needs),
-        "glance": _glance(event),
+        "glance": glance,
+        # A thousand rows are no list to read: fifty at a time (the blocked and failed lists above are whole).
+        "invitations": Paginator(glance.rows, INVITATIONS_PAGE_SIZE).get_page(request.GET.get("page")),
         "other_failed": other_failed_deliveries(event),
     }
     return render(request, "events/organiser/event.html", context)

@@ -96,6 +96,39 @@ def invitations_for_organiser(event: Event) -> QuerySet[Invitation]:
     )
 
 
+def invitations_at_a_glance(event: Event) -> list[Invitation]:
+    """Every invitation of the event with only what the organiser's event page reads, in a fixed
+    number of queries: the gate's consent to attend (`current_consents`), the e-mails worth a
+    word (`deliveries_to_watch`: failed, being retried, or claimed for sending) and the number of
+    guests coming besides the invitee (`guests_coming`). A thousand invitations are read in well
+    under the time the full `invitations_for_organiser` takes, which also loads every guest and
+    every consent (benchmarks: the capacity run's organisers)."""
+    attending = Consent.objects.filter(withdrawn_at__isnull=True, purpose=ConsentPurpose.ATTENDING).only(
+        "id", "nominee_id", "purpose", "given", "withdrawn_at"
+    )
+    watched = EmailDelivery.objects.filter(
+        Q(status=DeliveryStatus.FAILED) | Q(status=DeliveryStatus.PENDING, attempts__gt=0) | Q(status=DeliveryStatus.SENDING)
+    )
+    invitations = list(
+        Invitation.objects.filter(event=event)
+        .select_related("nomination__category", "nomination__nominee", "nomination__group")
+        .prefetch_related(
+            Prefetch("deliveries", queryset=watched, to_attr="deliveries_to_watch"),
+            Prefetch("nomination__nominee__consents", queryset=attending, to_attr="current_consents"),
+            Prefetch("nomination__group__members", queryset=Nominee.objects.prefetch_related(
+                Prefetch("consents", queryset=attending, to_attr="current_consents"))),
+        )
+        .order_by("kind", "nomination__category__name", "id")
+    )
+    coming = dict(
+        Guest.objects.filter(invitation__event=event, position__gt=0).values("invitation_id").annotate(n=Count("id")).values_list("invitation_id", "n")
+    )
+    for invitation in invitations:
+        invitation.event = event
+        invitation.guests_coming = coming.get(invitation.pk, 0)
+    return invitations
+
+
 def rsvp_session_valid(started_at: float | None, now: datetime | None = None, minutes: int = 120) -> bool:
     now = now or timezone.now()
     return started_at is not None and now.timestamp() - started_at < minutes * 60

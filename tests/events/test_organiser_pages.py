@@ -19,7 +19,7 @@ from events.services import finalist_invitations_create, invitation_create, invi
 from mail.enums import DeliveryStatus, EmailKind
 from mail.models import EmailDelivery
 from nominations.enums import NominationStatus, PublicityLevel
-from nominations.models import IdentityAccess
+from nominations.models import IdentityAccess, Nominee
 from shortlisting.models import Shortlist
 from tests.conftest import user_with_role
 from tests.factories import (
@@ -554,6 +554,27 @@ def test_the_dashboard_asks_the_database_a_fixed_number_of_times(as_user, event,
     assert text(response).count('>Manage<span class="govuk-visually-hidden">') == size
     assert "Try again" in section(response, "E-mails that failed")
     assert len(queries) == 15, "\n".join(q["sql"] for q in queries.captured_queries)
+
+
+def test_the_event_page_lists_invitations_fifty_at_a_time_and_its_other_lists_whole(as_user, event, category, organiser):
+    populate(event, category, organiser, 56)
+    finalists = Invitation.objects.filter(event=event, kind=InvitationKind.FINALIST, nomination__group__isnull=True)
+    held = finalists.order_by("nomination__category__name", "id").first()  # on the first page of the list
+    Nominee.objects.filter(pk=held.nomination.nominee_id).update(safeguarding_checked_at=None)
+    client = as_user(organiser)
+
+    first, second = client.get(f"/event/{event.pk}/"), client.get(f"/event/{event.pk}/?page=2")
+
+    manage = '>Manage<span class="govuk-visually-hidden">'
+    assert (text(first).count(manage), text(second).count(manage)) == (50, 6)
+    assert "56 invitations 51 to 56" in section(second, "All invitations")
+    assert 'href="?page=2" rel="next"' in text(first) and 'href="?page=1" rel="prev"' in text(second)
+    # The gate's list and the failed e-mails are whole on every page, whichever page a row is on.
+    for page in (first, second):
+        assert f"{held.nomination.reference} Accepted" in section(page, "Finalists blocked by the safeguarding gate")
+        assert "Try again" in section(page, "E-mails that failed")
+    # Each row says how many guests are coming besides the invitee (one each here).
+    assert section(second, "All invitations").count(" 1 / ") == 6
 
 
 # --- inviting someone -------------------------------------------------------------------------
