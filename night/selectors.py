@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Sequence
 
 from django.db import models
-from django.db.models import F, Prefetch, Q, prefetch_related_objects
+from django.db.models import BooleanField, ExpressionWrapper, F, Prefetch, Q, prefetch_related_objects
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -486,14 +486,23 @@ def door_arrivals_state(event: Event) -> dict:
     every few seconds: `arrived_bits` is a bitmap (base64, first guest in the high bit of the first
     byte) over everyone coming in order of id, and `version` names that list of guests with their
     tables, so a phone whose copy of the list differs fetches the list again. One query."""
-    rows = list(guests_coming(event).order_by("pk").values_list("pk", "table__number", "checked_in_at"))
+    # Whether each guest is here, not when: a boolean is read in a fraction of the time of a date
+    # (thousands of rows at each arrival and each phone's poll).
+    rows = list(
+        guests_coming(event)
+        .order_by("pk")
+        .annotate(here=ExpressionWrapper(Q(checked_in_at__isnull=False), output_field=BooleanField()))
+        .values_list("pk", "table__number", "here")
+    )
     bits = bytearray((len(rows) + 7) // 8)
-    for index, (_, _, arrived_at) in enumerate(rows):
-        if arrived_at is not None:
-            bits[index // 8] |= 0x80 >> (index % 8)
+    arrived = 0
+    for index, (_, _, here) in enumerate(rows):
+        if here:
+            bits[index >> 3] |= 0x80 >> (index & 7)
+            arrived += 1
     return {
         "expected": len(rows),
-        "arrived": sum(1 for row in rows if row[2] is not None),
+        "arrived": arrived,
         "version": door_list_version((pk, table) for pk, table, _ in rows),
         "arrived_bits": base64.b64encode(bytes(bits)).decode(),
     }
