@@ -218,13 +218,28 @@ LEFT JOIN events_invitation i ON i.id = g.invitation_id
 WHERE g.event_id = %s AND (i.status = 'accepted' OR g.invitation_id IS NULL)
 """
 
-GUEST_FLOOR_SQL = """
-SELECT g.id, g.name, t.number, g.access_needs, g.access_other, g.checked_in_at
+# The page of guests the door's list shows, in its order: by the name the event team sees, composed
+# from the young person's record as events.selectors.guest_name_expression composes it (the guest
+# row's stored name is only for adults: a copy of a child's name would go stale when their naming
+# changes, so sorting by it would be another page). tests/test_bench_floor.py holds the two pages equal.
+GUEST_FLOOR_SQL = r"""
+SELECT g.id, shown, t.number, g.access_needs, g.access_other, g.checked_in_at
 FROM events_guest g
 LEFT JOIN events_invitation i ON i.id = g.invitation_id
+LEFT JOIN nominations_nomination n ON n.id = i.nomination_id
+LEFT JOIN nominations_nominee e ON e.id = n.nominee_id
+LEFT JOIN nominations_nomineegroup grp ON grp.id = n.group_id
 LEFT JOIN events_table t ON t.id = g.table_id
+CROSS JOIN LATERAL (SELECT CASE
+    WHEN g.position = 0 AND i.kind = 'finalist' AND n.group_id IS NOT NULL THEN grp.name
+    WHEN g.position = 0 AND i.kind = 'finalist' AND e.named_to_event_staff AND NOT (e.legal_last_name ~ '\S')
+        THEN COALESCE(NULLIF(TRIM(e.preferred_name), ''), TRIM(e.legal_first_name))
+    WHEN g.position = 0 AND i.kind = 'finalist' AND e.named_to_event_staff
+        THEN COALESCE(NULLIF(TRIM(e.preferred_name), ''), TRIM(e.legal_first_name)) || ' ' || SUBSTR(TRIM(e.legal_last_name), 1, 1) || '.'
+    WHEN g.position = 0 AND i.kind = 'finalist' THEN 'Finalist no. ' || g.invitation_id::text
+    ELSE g.name END AS shown) named
 WHERE g.event_id = %s AND (i.status = 'accepted' OR g.invitation_id IS NULL)
-ORDER BY g.name, g.id
+ORDER BY LOWER(shown), g.id
 LIMIT 50
 """
 

@@ -1,13 +1,19 @@
-"""The benchmark's floor of the event-night workbook (benchmarks.floors) writes the workbook's own
-cells, sheet for sheet: a ratio to a floor that wrote fewer or other cells would measure nothing."""
+"""The benchmark's floors do the work of what they are compared with: the event-night workbook's
+floor (benchmarks.floors) writes the workbook's own cells, sheet for sheet, and the door list's
+floor reads the API's own page: a ratio to a floor that wrote fewer or other cells, or read another
+page, would measure nothing."""
 
 from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import connection
 from openpyxl import load_workbook
+from rest_framework.test import APIClient
 
 from benchmarks.floors import floor_cells, floor_workbook
+from benchmarks.suite import GUEST_FLOOR_SQL
 from events.models import Event
 from night.exporters import EventNightWorkbook
 from nominations.spreadsheets import safe_cell_value
@@ -45,3 +51,21 @@ def test_the_floor_workbook_holds_those_cells(night, tmp_path):
     book = load_workbook(path)
     assert cells == sum(sheet.max_row * sheet.max_column for sheet in book.worksheets)
     assert [sheet.title for sheet in book.worksheets][:2] == ["Running order", "Compere script"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the bench and its floor SQL run on PostgreSQL")
+def test_the_door_lists_floor_is_the_api_page_in_its_order(night):
+    """The door's list floor (benchmarks.suite.GUEST_FLOOR_SQL) reads the same 50 guests in the same
+    order as `GET /api/v1/guests/?event=` gives the door, with the same names for all but the
+    neutral labels (to which the API adds the table and a companion)."""
+    client = APIClient()
+    client.force_authenticate(get_user_model().objects.get(username="door"))
+    page = client.get("/api/v1/guests/", {"event": night.pk}).json()["results"]
+    with connection.cursor() as cursor:
+        cursor.execute(GUEST_FLOOR_SQL, [night.pk])
+        floor = cursor.fetchall()
+
+    assert [row[0] for row in floor] == [guest["id"] for guest in page] and len(page) > 20
+    shown = [(row[1], guest["name"]) for row, guest in zip(floor, page, strict=True)]
+    assert all(api == name or (name.startswith("Finalist no. ") and api.startswith(name + ",")) for name, api in shown)
+    assert any(" " in name and name.endswith(".") for name, _ in shown)  # finalists named from their record
